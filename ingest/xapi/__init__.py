@@ -1,0 +1,1 @@
+"""The xAPI statement model: validation, versions and the identities that key the stream."""

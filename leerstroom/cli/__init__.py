@@ -1,0 +1,1 @@
+"""The command line: the roof above ingest, transform and dashboards."""

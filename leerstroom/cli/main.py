@@ -1,0 +1,146 @@
+"""`leerstroom`: run the demo, each part of the pipeline, and the operator's tools."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from leerstroom import logs
+from leerstroom.errors import LeerstroomError
+from leerstroom.settings import get_settings
+
+
+def _broker(args: argparse.Namespace) -> int:
+    from ingest.broker import run
+
+    return run(get_settings())
+
+
+def _lrs(args: argparse.Namespace) -> int:
+    from ingest.lrs.server import serve
+
+    return serve(get_settings(), relay=not args.no_relay)
+
+
+def _relay(args: argparse.Namespace) -> int:
+    from ingest.relay import run
+
+    return run(get_settings())
+
+
+def _sink(args: argparse.Namespace) -> int:
+    from ingest.sink import run
+
+    return run(get_settings())
+
+
+def _transform(args: argparse.Namespace) -> int:
+    from transform.runner import run
+
+    return run(get_settings(), full_refresh=args.full_refresh, every=args.every)
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from dashboards.server import run
+
+    return run(get_settings())
+
+
+def _credentials(args: argparse.Namespace) -> int:
+    from leerstroom.cli.credentials import run
+
+    return run(get_settings(), args)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from leerstroom.cli.status import run
+
+    return run(get_settings())
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from leerstroom.cli.sql import run
+
+    return run(get_settings(), args.query, snapshot=args.snapshot)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from leerstroom.cli.demo import run
+
+    return run(get_settings(), employees=args.employees, months=args.months, seed=args.seed)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from leerstroom.cli.generate import run
+
+    return run(get_settings(), args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="leerstroom", description=__doc__)
+    parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="run the whole pipeline on embedded defaults with a generated organisation")
+    demo.add_argument("--employees", type=int, default=60, help="size of the generated organisation (default 60)")
+    demo.add_argument("--months", type=int, default=3, help="months of learning history (default 3)")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.set_defaults(func=_demo)
+
+    sub.add_parser("broker", help="run the embedded Kafka-protocol broker (Tansu)").set_defaults(func=_broker)
+    lrs = sub.add_parser("lrs", help="run the xAPI LRS endpoint (with its outbox relay)")
+    lrs.add_argument("--no-relay", action="store_true", help="do not publish the outbox from this process")
+    lrs.set_defaults(func=_lrs)
+    sub.add_parser("relay", help="publish the LRS outbox to Kafka (when not run inside `leerstroom lrs`)").set_defaults(func=_relay)
+    sub.add_parser("sink", help="stream statements from Kafka into the lake, exactly once").set_defaults(func=_sink)
+
+    transform = sub.add_parser("transform", help="build the dbt models, check them and certify the snapshot")
+    transform.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
+    transform.add_argument("--every", type=int, default=None, metavar="SECONDS",
+                           help="run again every SECONDS (a schedule), until stopped")
+    transform.set_defaults(func=_transform)
+
+    sub.add_parser("dashboard", help="serve the Streamlit dashboards").set_defaults(func=_dashboard)
+
+    creds = sub.add_parser("credentials", help="manage the credentials learning tools use")
+    creds_sub = creds.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = creds_sub.add_parser("add", help="create a credential and print its key and secret once")
+    add.add_argument("name", help="a name for the tool, e.g. moodle-prod")
+    add.add_argument("--scope", action="append", default=None,
+                     help="xAPI scope (repeatable); default: all")
+    creds_sub.add_parser("list", help="list credentials (never their secrets)")
+    creds.set_defaults(func=_credentials)
+
+    sub.add_parser("status", help="where statements are: LRS store, outbox, Kafka lag, lake, last transform (JSON)").set_defaults(func=_status)
+
+    sql = sub.add_parser("sql", help="run a read-only query on the lake and print CSV")
+    sql.add_argument("query", help="e.g. \"SELECT count(*) FROM lake.raw.statements\"")
+    sql.add_argument("--snapshot", type=int, default=None, help="query the lake as of this snapshot")
+    sql.set_defaults(func=_sql)
+
+    gen = sub.add_parser("generate", help="generate a demo organisation's statements and push them through the LRS")
+    gen.add_argument("--employees", type=int, default=1000)
+    gen.add_argument("--months", type=int, default=12)
+    gen.add_argument("--seed", type=int, default=7)
+    gen.add_argument("--endpoint", default=None, help="LRS endpoint (default: this machine's LRS)")
+    gen.add_argument("--key", default=None)
+    gen.add_argument("--secret", default=None)
+    gen.add_argument("--out", default=None, help="write NDJSON to this file instead of sending")
+    gen.set_defaults(func=_generate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logs.configure(args.log_level)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except LeerstroomError as err:
+        print(f"leerstroom: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

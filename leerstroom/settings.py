@@ -1,0 +1,98 @@
+"""Leerstroom's configuration: one object, read from LEERSTROOM_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting has a default that works out of the box: embedded broker, lake under ./data."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LEERSTROOM_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(Path("data"), description="Folder holding the LRS store, the lake and run files.")
+
+    # Kafka. Empty bootstrap means: use the embedded Tansu broker started by `leerstroom broker`.
+    kafka_bootstrap: str = Field("", description="External Kafka bootstrap servers; empty = embedded broker.")
+    kafka_topic: str = "xapi.statements"
+    kafka_partitions: int = Field(4, ge=1)
+    kafka_timeout_ms: int = Field(5000, ge=100, description="How long a Kafka call may wait before failing.")
+
+    # LRS endpoint.
+    lrs_host: str = "127.0.0.1"
+    lrs_port: int = 8000
+    lrs_max_body_bytes: int = Field(20 * 1024 * 1024, description="Larger request bodies get 413.")
+
+    # Relay (LRS store outbox -> Kafka).
+    relay_batch: int = Field(5000, ge=1)
+    relay_idle_seconds: float = Field(0.05, gt=0)
+
+    # Sink (Kafka -> lake) micro-batches: bounded by count and by time.
+    sink_batch_max: int = Field(10_000, ge=1)
+    sink_batch_seconds: float = Field(2.0, gt=0)
+
+    # Dashboard.
+    dashboard_host: str = "127.0.0.1"
+    dashboard_port: int = 8501
+
+    # Transform.
+    transform_interval_seconds: int = Field(900, ge=10, description="Schedule of `leerstroom transform --every`.")
+    freshness_warn_hours: int = 24
+    freshness_error_hours: int = 72
+
+    # Privacy.
+    privacy_k: int = Field(5, ge=1, description="Aggregates over fewer people are suppressed outside the HR-analyst role.")
+
+    @property
+    def external_kafka(self) -> bool:
+        return bool(self.kafka_bootstrap.strip())
+
+    @property
+    def lrs_dir(self) -> Path:
+        return self.data_dir / "lrs"
+
+    @property
+    def lrs_db(self) -> Path:
+        return self.lrs_dir / "lrs.sqlite"
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.data_dir / "lake"
+
+    @property
+    def lake_catalog(self) -> Path:
+        return self.lake_dir / "catalog.sqlite"
+
+    @property
+    def lake_data(self) -> Path:
+        return self.lake_dir / "files"
+
+    @property
+    def warehouse_db(self) -> Path:
+        return self.data_dir / "warehouse" / "warehouse.duckdb"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.data_dir / "run"
+
+    @property
+    def broker_file(self) -> Path:
+        return self.run_dir / "broker.json"
+
+    @property
+    def lrs_base_url(self) -> str:
+        return f"http://{self.lrs_host}:{self.lrs_port}/xapi/"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,8 @@
+"""Shared fixtures. Every test gets its own data folder; real parts are started by the fixture modules."""
+
+pytest_plugins = [
+    "tests.fixtures.data",
+    "tests.fixtures.broker",
+    "tests.fixtures.lrs",
+    "tests.fixtures.pipeline",
+]
