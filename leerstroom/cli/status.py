@@ -1,0 +1,76 @@
+"""`leerstroom status`: where statements are right now, as JSON an operator or a script can read."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sqlite3
+import sys
+from typing import Any
+
+from ingest import outbox
+from leerstroom import lake
+from leerstroom.errors import LeerstroomError
+from leerstroom.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def lrs_counts(settings: Settings) -> dict[str, Any]:
+    if not settings.lrs_db.exists():
+        return {"available": False, "reason": f"no LRS store at {settings.lrs_db} yet"}
+    with contextlib.closing(sqlite3.connect(f"file:{settings.lrs_db}?mode=ro", uri=True)) as db:
+        statements = db.execute("SELECT count(*) FROM statements").fetchone()[0]
+        return {"available": True, "statements": statements, **outbox.counts(db)}
+
+
+def lake_counts(settings: Settings) -> dict[str, Any]:
+    if not settings.lake_catalog.exists():
+        return {"available": False, "reason": f"no lake at {settings.lake_catalog} yet"}
+    con = lake.connect(settings, read_only=True)
+    try:
+        statements, newest = con.execute("SELECT count(*), max(loaded_at) FROM lake.raw.statements").fetchone()
+        dead = con.execute("SELECT count(*) FROM lake.raw.dead_letters").fetchone()[0]
+        last = con.execute(
+            "SELECT run_id, status, started_at, finished_at, raw_snapshot_id, certified_snapshot_id "
+            "FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 1"
+        ).fetchone()
+        certified = lake.last_certified(con)
+        return {
+            "available": True,
+            "statements": statements,
+            "newest_loaded_at": newest.isoformat() if newest else None,
+            "dead_letters": dead,
+            "snapshot": lake.current_snapshot(con),
+            "last_transform": None if last is None else dict(zip(
+                ["run_id", "status", "started_at", "finished_at", "raw_snapshot_id", "certified_snapshot_id"],
+                [v.isoformat() if hasattr(v, "isoformat") else v for v in last])),
+            "last_certified_snapshot": certified["snapshot_id"] if certified else None,
+        }
+    finally:
+        con.close()
+
+
+def kafka_lag(settings: Settings) -> dict[str, Any]:
+    from ingest.sink import lag
+
+    try:
+        return {"available": True, **lag(settings)}
+    except LeerstroomError as err:
+        return {"available": False, "reason": str(err)}
+
+
+def collect(settings: Settings) -> dict[str, Any]:
+    return {
+        "data_dir": str(settings.data_dir.resolve()),
+        "lrs_store": lrs_counts(settings),
+        "kafka": kafka_lag(settings),
+        "lake": lake_counts(settings),
+    }
+
+
+def run(settings: Settings) -> int:
+    json.dump(collect(settings), sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+    return 0
