@@ -1,0 +1,102 @@
+"""What every xAPI resource shares: authentication, the version header, body limits and error mapping.
+
+Handlers stay thin: they receive a Call (the request, its negotiated version and
+credential) and raise the LRS's own errors, which are mapped to status codes here.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ingest.lrs.auth import REALM, authenticate
+from ingest.lrs.credentials import Credential
+from ingest.lrs.exceptions import PayloadTooLarge, StatementConflict, StoreUnavailable
+from ingest.lrs.responses import error_response
+from ingest.lrs.store import LrsStore
+from ingest.xapi import versions
+from ingest.xapi.exceptions import InvalidField, VersionUnsupported
+from leerstroom.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
+
+
+@dataclass(frozen=True)
+class Call:
+    request: Request
+    version: str
+    credential: Credential
+    store: LrsStore
+    settings: Settings
+
+    async def body(self) -> bytes:
+        """The request body, refused with PayloadTooLarge as soon as it passes the configured limit."""
+        limit = self.settings.lrs_max_body_bytes
+        declared = self.request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise PayloadTooLarge(f"request body of {declared} bytes exceeds the limit of {limit} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in self.request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(f"request body exceeds the limit of {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+Handler = Callable[[Call], Awaitable[Response]]
+
+
+def xapi_resource(store: LrsStore, settings: Settings, *, consistent_through: bool = False
+                  ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    """Wrap a handler with authentication, version negotiation and the mapping of errors to statuses."""
+
+    def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        @functools.wraps(handler)
+        async def endpoint(request: Request) -> Response:
+            response = await _answer(handler, request, store, settings)
+            if consistent_through:
+                response.headers[CONSISTENT_THROUGH] = store.consistent_through()
+            return response
+
+        return endpoint
+
+    return wrap
+
+
+async def _answer(handler: Handler, request: Request, store: LrsStore, settings: Settings) -> Response:
+    header = request.headers.get(versions.HEADER)
+    try:
+        version = versions.negotiate(header)
+    except VersionUnsupported:
+        version = versions.LATEST
+    try:
+        credential = authenticate(store, request.headers.get("authorization"))
+        if credential is None:
+            return error_response(401, "valid HTTP Basic credentials are required", version,
+                                  headers={"WWW-Authenticate": REALM})
+        versions.negotiate(header)
+        return await handler(Call(request, version, credential, store, settings))
+    except VersionUnsupported as err:
+        return error_response(400, str(err), version, field=versions.HEADER, rule="must be 1.0.0-1.0.3 or 2.0.0")
+    except InvalidField as err:
+        return error_response(400, str(err), version, field=err.field, rule=err.rule)
+    except StatementConflict as err:
+        return error_response(409, str(err), version, field="id", rule="a stored statement id cannot take new content")
+    except PayloadTooLarge as err:
+        return error_response(413, str(err), version)
+    except StoreUnavailable as err:
+        log.error("answering 503: %s", err)
+        return error_response(503, "the LRS store is unavailable; retry later", version, headers={"Retry-After": "1"})
+    except Exception:
+        # A bug, not bad input: log it in full and say so, without leaking internals.
+        log.exception("unexpected error answering %s %s", request.method, request.url.path)
+        return error_response(500, "internal error; the request was not stored", version)

@@ -1,0 +1,369 @@
+"""The LRS's operational store: statements, credentials and the outbox in one SQLite file (WAL).
+
+Statements and their outbox entries are written in one transaction, so an
+acknowledged statement is always on its way to the lake. Writes go through a single
+connection behind a lock; reads use one connection per thread.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import logging
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ingest import outbox
+from ingest.lrs.exceptions import StatementConflict, StoreUnavailable
+from ingest.xapi import formats
+from ingest.xapi.comparison import content_hash, timestamp_instant
+from ingest.xapi.exceptions import StatementInvalid
+from ingest.xapi.identity import actor_key
+from ingest.xapi.validation import VOIDED_VERB
+
+log = logging.getLogger(__name__)
+
+DDL = """
+CREATE TABLE IF NOT EXISTS statements (
+    seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                TEXT NOT NULL UNIQUE,
+    payload           BLOB NOT NULL,
+    content_hash      TEXT NOT NULL,
+    timestamp_instant TEXT NOT NULL,
+    stored            TEXT NOT NULL,
+    actor_key         TEXT NOT NULL,
+    verb_id           TEXT NOT NULL,
+    object_type       TEXT NOT NULL,
+    object_id         TEXT,
+    registration      TEXT,
+    voids             TEXT,
+    credential        TEXT
+);
+CREATE INDEX IF NOT EXISTS statements_by_voids ON statements (voids) WHERE voids IS NOT NULL;
+CREATE INDEX IF NOT EXISTS statements_by_stored ON statements (stored);
+CREATE TABLE IF NOT EXISTS credentials (
+    key           TEXT PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    secret_sha256 TEXT NOT NULL,
+    scopes        TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+);
+"""
+
+# SQLite's IN lists are bounded; batches are looked up in slices of this size.
+LOOKUP_SLICE = 500
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated statement with the LRS-assigned fields, ready to insert."""
+
+    statement_id: str
+    payload: bytes
+    content_hash: str
+    sent_instant: str | None
+    timestamp_instant: str
+    stored: str
+    actor_key: str
+    verb_id: str
+    object_type: str
+    object_id: str | None
+    registration: str | None
+    voids: str | None
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class LrsStore:
+    """Statements, credentials and the outbox, in the SQLite file at `path`."""
+
+    def __init__(self, path: Path | str, *, busy_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._write_lock = threading.Lock()
+        self._writer: sqlite3.Connection | None = None
+        self._readers = threading.local()
+        self._in_flight: collections.Counter[str] = collections.Counter()
+        self._in_flight_lock = threading.Lock()
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        # executescript commits on its own, so the schema is created outside transaction().
+        db = self.connect()
+        try:
+            db.executescript(DDL)
+            outbox.create(db)
+        except sqlite3.Error as err:
+            raise StoreUnavailable(f"LRS store {self.path} cannot be created: {err}") from err
+        finally:
+            db.close()
+
+    # -- connections ----------------------------------------------------------------
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection with the store's pragmas; callers outside this class own and close it."""
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit survives power loss too, since the HTTP answer promises the statement is kept.
+        db.execute("PRAGMA synchronous=FULL")
+        return db
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """The single writer connection inside BEGIN IMMEDIATE ... COMMIT; SQLite errors become StoreUnavailable."""
+        with self._write_lock:
+            try:
+                if self._writer is None:
+                    self._writer = self.connect()
+                db = self._writer
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as err:
+                self._drop_writer()
+                raise StoreUnavailable(f"LRS store {self.path} cannot start a write: {err}") from err
+            try:
+                yield db
+                db.execute("COMMIT")
+            except sqlite3.Error as err:
+                self._rollback(db)
+                raise StoreUnavailable(f"LRS store {self.path} failed to commit: {err}") from err
+            except BaseException:
+                self._rollback(db)
+                raise
+
+    def _rollback(self, db: sqlite3.Connection) -> None:
+        try:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+        except sqlite3.Error:
+            log.warning("rollback failed on %s; reopening the writer connection", self.path, exc_info=True)
+            self._drop_writer()
+
+    def _drop_writer(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._writer.close()
+        self._writer = None
+
+    def reader(self) -> sqlite3.Connection:
+        """This thread's read connection (WAL lets it read while the writer writes)."""
+        db = getattr(self._readers, "db", None)
+        if db is None:
+            try:
+                db = self.connect()
+            except sqlite3.Error as err:
+                raise StoreUnavailable(f"LRS store {self.path} cannot be opened: {err}") from err
+            self._readers.db = db
+        return db
+
+    def close(self) -> None:
+        with self._write_lock:
+            self._drop_writer()
+        db = getattr(self._readers, "db", None)
+        if db is not None:
+            db.close()
+            self._readers.db = None
+
+    # -- statements -----------------------------------------------------------------
+
+    def save(self, statements: Sequence[dict], authority: dict, *, credential: str | None = None,
+             default_version: str = "1.0.0") -> list[str]:
+        """Store validated statements and their outbox entries in one transaction; return their ids in order.
+
+        A statement whose id is stored already with matching content is left alone; with
+        different content the whole call fails with StatementConflict and nothing is written.
+        """
+        with self._writing() as stored:
+            return self._save(statements, authority, stored, credential, default_version)
+
+    def _save(self, statements: Sequence[dict], authority: dict, stored: str, credential: str | None,
+              default_version: str) -> list[str]:
+        prepared = [prepare(statement, authority, stored, default_version) for statement in statements]
+        ids = [item.statement_id for item in prepared]
+        if len(set(ids)) != len(ids):
+            raise StatementInvalid("id", "must be unique within one request")
+        with self.transaction() as db:
+            existing = _existing(db, ids)
+            fresh = []
+            for item in prepared:
+                known = existing.get(item.statement_id)
+                if known is None:
+                    fresh.append(item)
+                elif not _matches(item, known):
+                    raise StatementConflict(item.statement_id)
+            _check_voiding_targets(db, fresh)
+            db.executemany(
+                "INSERT INTO statements (id, payload, content_hash, timestamp_instant, stored, actor_key, verb_id, "
+                "object_type, object_id, registration, voids, credential) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (p.statement_id, p.payload, p.content_hash, p.timestamp_instant, p.stored, p.actor_key, p.verb_id,
+                     p.object_type, p.object_id, p.registration, p.voids, credential)
+                    for p in fresh
+                ],
+            )
+            outbox.append(db, [(p.statement_id, p.actor_key.encode(), p.payload) for p in fresh])
+        if len(fresh) < len(prepared):
+            log.info("%d of %d statements were stored already with the same content", len(prepared) - len(fresh),
+                     len(prepared))
+        return ids
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[str]:
+        """A `stored` value for one write, counted as in flight until that write has finished."""
+        with self._in_flight_lock:
+            stored = formats.format_timestamp(utc_now())
+            self._in_flight[stored] += 1
+        try:
+            yield stored
+        finally:
+            with self._in_flight_lock:
+                self._in_flight[stored] -= 1
+                if not self._in_flight[stored]:
+                    del self._in_flight[stored]
+
+    def consistent_through(self) -> str:
+        """A time before which every statement stored by this process is readable: now, or the oldest write in flight."""
+        with self._in_flight_lock:
+            now = formats.format_timestamp(utc_now())
+            return min(self._in_flight, default=now)
+
+    def get_payload(self, statement_id: str) -> bytes | None:
+        """The stored JSON of a statement, voided or not."""
+        row = self._read_one("SELECT payload FROM statements WHERE id = ?", (statement_id.lower(),))
+        return row[0] if row else None
+
+    def get(self, statement_id: str) -> dict | None:
+        payload = self.get_payload(statement_id)
+        return orjson.loads(payload) if payload is not None else None
+
+    def is_voided(self, statement_id: str) -> bool:
+        """Voided: a voiding statement targets it and it is not itself a voiding statement."""
+        row = self._read_one(
+            "SELECT 1 FROM statements target JOIN statements voiding ON voiding.voids = target.id "
+            "WHERE target.id = ? AND target.voids IS NULL LIMIT 1",
+            (statement_id.lower(),),
+        )
+        return row is not None
+
+    def recent(self, limit: int, *, before_seq: int | None = None) -> list[tuple[int, bytes]]:
+        """Newest statements first that are not voided, as (seq, payload); `before_seq` pages on."""
+        rows = self._read_all(
+            "SELECT s.seq, s.payload FROM statements s WHERE s.seq < ? AND NOT EXISTS ("
+            "SELECT 1 FROM statements v WHERE v.voids = s.id AND s.voids IS NULL) ORDER BY s.seq DESC LIMIT ?",
+            (before_seq if before_seq is not None else 2**62, limit),
+        )
+        return [(seq, payload) for seq, payload in rows]
+
+    def counts(self) -> dict[str, int]:
+        db = self.reader()
+        try:
+            (statements,) = db.execute("SELECT count(*) FROM statements").fetchone()
+            return {"statements": statements, **outbox.counts(db)}
+        except sqlite3.Error as err:
+            raise StoreUnavailable(f"LRS store {self.path} cannot be read: {err}") from err
+
+    def _read_one(self, sql: str, params: tuple) -> tuple | None:
+        try:
+            return self.reader().execute(sql, params).fetchone()
+        except sqlite3.Error as err:
+            raise StoreUnavailable(f"LRS store {self.path} cannot be read: {err}") from err
+
+    def _read_all(self, sql: str, params: tuple) -> list[tuple]:
+        try:
+            return self.reader().execute(sql, params).fetchall()
+        except sqlite3.Error as err:
+            raise StoreUnavailable(f"LRS store {self.path} cannot be read: {err}") from err
+
+
+def prepare(statement: dict, authority: dict, stored: str, default_version: str) -> Prepared:
+    """Assign id, timestamp, stored, authority and version; compute what the 409 check and the stream need."""
+    statement_id = str(statement.get("id") or uuid.uuid4()).lower()
+    sent_instant = timestamp_instant(statement)
+    result: dict[str, Any] = {"id": statement_id}
+    result.update((key, value) for key, value in statement.items() if key != "id")
+    if "timestamp" in result:
+        # A decimal comma is valid ISO 8601 but trips most readers downstream; the instant is unchanged.
+        result["timestamp"] = result["timestamp"].replace(",", ".")
+    else:
+        result["timestamp"] = stored
+    result["stored"] = stored
+    result["authority"] = authority
+    result.setdefault("version", default_version)
+    _arrays_for_context_activities(result)
+    target = result["object"]
+    object_type = target.get("objectType", "Activity")
+    verb_id = result["verb"]["id"]
+    context = result.get("context") or {}
+    return Prepared(
+        statement_id=statement_id,
+        payload=orjson.dumps(result),
+        content_hash=content_hash(result),
+        sent_instant=sent_instant,
+        timestamp_instant=sent_instant or stored,
+        stored=stored,
+        actor_key=actor_key(result["actor"]),
+        verb_id=verb_id,
+        object_type=object_type,
+        object_id=target.get("id") if object_type in ("Activity", "StatementRef") else None,
+        registration=context.get("registration"),
+        voids=target["id"].lower() if verb_id == VOIDED_VERB else None,
+    )
+
+
+def _arrays_for_context_activities(statement: dict) -> None:
+    # The LRS must return every context-activities value as an array, so it stores them that way.
+    for holder in (statement, statement["object"]):
+        context = holder.get("context") if isinstance(holder, dict) else None
+        activities = context.get("contextActivities") if isinstance(context, dict) else None
+        if isinstance(activities, dict):
+            for kind, value in activities.items():
+                if isinstance(value, dict):
+                    activities[kind] = [value]
+
+
+def _existing(db: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
+    found: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(ids), LOOKUP_SLICE):
+        chunk = ids[start:start + LOOKUP_SLICE]
+        marks = ",".join("?" * len(chunk))
+        for statement_id, digest, instant in db.execute(
+            f"SELECT id, content_hash, timestamp_instant FROM statements WHERE id IN ({marks})", chunk
+        ):
+            found[statement_id] = (digest, instant)
+    return found
+
+
+def _matches(item: Prepared, known: tuple[str, str]) -> bool:
+    digest, instant = known
+    if digest != item.content_hash:
+        return False
+    # A resend without a timestamp matches: the LRS assigned the stored one.
+    return item.sent_instant is None or item.sent_instant == instant
+
+
+def _check_voiding_targets(db: sqlite3.Connection, fresh: list[Prepared]) -> None:
+    """A voiding statement cannot itself be voided; its target may be absent (the spec allows that)."""
+    voiding_in_batch = {p.statement_id for p in fresh if p.voids}
+    targets = [p.voids for p in fresh if p.voids]
+    if not targets:
+        return
+    voiding_stored: set[str] = set()
+    for start in range(0, len(targets), LOOKUP_SLICE):
+        chunk = targets[start:start + LOOKUP_SLICE]
+        marks = ",".join("?" * len(chunk))
+        voiding_stored.update(
+            row[0] for row in db.execute(f"SELECT id FROM statements WHERE voids IS NOT NULL AND id IN ({marks})", chunk)
+        )
+    for p in fresh:
+        if p.voids and (p.voids in voiding_in_batch or p.voids in voiding_stored):
+            raise StatementInvalid("object.id", f"targets voiding statement {p.voids}; a voiding statement cannot be voided")

@@ -1,0 +1,144 @@
+"""The LRS store keeps its promise: acknowledged means committed with its outbox entry, through crashes and a busy disk."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import orjson
+import pytest
+import uvicorn
+
+from ingest.lrs import credentials
+from ingest.lrs.app import create_app
+from ingest.lrs.store import LrsStore
+from ingest.xapi.identity import actor_key
+from leerstroom.settings import Settings
+from tests.fixtures.lrs import LrsProcess
+
+VERSION = {"X-Experience-API-Version": "1.0.3"}
+AUTHORITY = {"objectType": "Agent", "account": {"homePage": "http://127.0.0.1/xapi/", "name": "test"}}
+
+
+def statement(number: int, statement_id: str | None = None) -> dict:
+    body = {
+        "actor": {"account": {"homePage": "http://lms.example.org", "name": f"learner-{number % 17}"}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/progressed"},
+        "object": {"id": f"http://example.org/modules/{number}"},
+    }
+    if statement_id:
+        body["id"] = statement_id
+    return body
+
+
+def outbox_rows(path) -> list[tuple[str, bytes, bytes]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT event_id, message_key, payload FROM outbox ORDER BY seq").fetchall()
+
+
+def test_outbox_entry_is_keyed_by_actor_and_carries_the_stored_json(settings: Settings) -> None:
+    store = LrsStore(settings.lrs_db)
+    ids = store.save([statement(1), statement(2)], AUTHORITY)
+    assert store.save([statement(1, ids[0])], AUTHORITY) == [ids[0]]
+    rows = outbox_rows(settings.lrs_db)
+    assert [row[0] for row in rows] == ids
+    for event_id, key, payload in rows:
+        assert key == actor_key(orjson.loads(payload)["actor"]).encode()
+        assert payload == store.get_payload(event_id)
+    assert store.counts() == {"statements": 2, "outbox": 2, "outbox_unpublished": 2}
+    store.close()
+
+
+@pytest.mark.slow
+def test_acknowledged_statements_survive_sigkill(lrs: LrsProcess) -> None:
+    acknowledged: set[str] = set()
+    attempted: dict[str, dict] = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def sender(worker: int) -> None:
+        with httpx.Client(base_url=lrs.endpoint, auth=lrs.auth, headers=VERSION, timeout=5) as client:
+            number = 0
+            while not stop.is_set():
+                batch = [statement(worker * 100_000 + number + i, str(uuid.uuid4())) for i in range(20)]
+                number += 20
+                with lock:
+                    attempted.update((item["id"], item) for item in batch)
+                try:
+                    response = client.post("statements", json=batch)
+                except httpx.TransportError:
+                    return  # the server died mid-request: this batch may or may not be stored
+                if response.status_code == 200:
+                    with lock:
+                        acknowledged.update(response.json())
+
+    with ThreadPoolExecutor(4) as pool:
+        for worker in range(4):
+            pool.submit(sender, worker)
+        time.sleep(0.6)
+        lrs.kill()
+        stop.set()
+
+    assert len(acknowledged) > 100, "the senders should have been acknowledged before the crash"
+    lrs.start()
+    counts = lrs.counts()
+    assert counts["statements"] == counts["outbox"] >= len(acknowledged)
+    with httpx.Client(base_url=lrs.endpoint, auth=lrs.auth, headers=VERSION, timeout=30) as client:
+        for statement_id in random.sample(sorted(acknowledged), 200):
+            assert client.get("statements", params={"statementId": statement_id}).status_code == 200
+    with sqlite3.connect(lrs.settings.lrs_db) as db:
+        kept = {row[0] for row in db.execute("SELECT id FROM statements")}
+        queued = {row[0] for row in db.execute("SELECT event_id FROM outbox")}
+    assert acknowledged <= kept and kept == queued
+    with httpx.Client(base_url=lrs.endpoint, auth=lrs.auth, headers=VERSION, timeout=30) as client:
+        # Tools re-send what they were not sure of: everything lands once, nothing doubles.
+        items = list(attempted.values())
+        for start in range(0, len(items), 500):
+            assert client.post("statements", json=items[start:start + 500]).status_code == 200
+    assert lrs.counts() == {"statements": len(attempted), "outbox": len(attempted), "outbox_unpublished": len(attempted)}
+
+
+@pytest.fixture
+def in_process_lrs(settings: Settings) -> Iterator[tuple[str, tuple[str, str]]]:
+    """The app served by uvicorn in a thread, over real HTTP, with a short SQLite busy timeout.
+
+    In-process only so the test can choose the store's busy timeout; the HTTP path is the real one.
+    """
+    store = LrsStore(settings.lrs_db, busy_timeout=0.2)
+    credential = credentials.add(store, "busy-test")
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=settings.lrs_port,
+                                           log_config=None, lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "in-process LRS did not start"
+        time.sleep(0.02)
+    yield settings.lrs_base_url, (credential.key, credential.secret)
+    server.should_exit = True
+    thread.join(10)
+    store.close()
+
+
+def test_a_store_that_cannot_commit_answers_503_and_keeps_nothing(settings: Settings, in_process_lrs) -> None:
+    endpoint, auth = in_process_lrs
+    blocker = sqlite3.connect(settings.lrs_db, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the file: the LRS cannot commit
+    try:
+        response = httpx.post(f"{endpoint}statements", json=statement(1), auth=auth, headers=VERSION, timeout=10)
+        assert response.status_code == 503
+        assert response.headers["Retry-After"]
+        assert response.headers["X-Experience-API-Version"] == "1.0.3"
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert LrsStore(settings.lrs_db).counts()["statements"] == 0
+    retry = httpx.post(f"{endpoint}statements", json=statement(1), auth=auth, headers=VERSION, timeout=10)
+    assert retry.status_code == 200
+    assert LrsStore(settings.lrs_db).counts() == {"statements": 1, "outbox": 1, "outbox_unpublished": 1}
