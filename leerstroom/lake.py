@@ -117,9 +117,13 @@ def attach(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, *, 
             raise ConfigurationError(
                 f"no lake at {settings.lake_catalog}: start the sink (`leerstroom sink`) or run `leerstroom demo` first"
             )
-    else:
-        _prepare_catalog(settings)
-    con.execute(attach_sql(settings, alias=alias, read_only=read_only, snapshot=snapshot))
+        con.execute(attach_sql(settings, alias=alias, read_only=read_only, snapshot=snapshot))
+        return
+    _prepare_catalog(settings)
+    # The first read-write ATTACH creates DuckLake's catalog tables; two processes doing it at once
+    # fail with "database is locked", so it is serialised like every other write.
+    with writer_lock(settings):
+        con.execute(attach_sql(settings, alias=alias, read_only=read_only, snapshot=snapshot))
 
 
 def connect(settings: Settings | None = None, *, read_only: bool = False, snapshot: int | None = None,

@@ -1,0 +1,265 @@
+"""The exactly-once sink: Kafka micro-batches into the lake, each in one transaction with its offsets.
+
+Offsets live in lake.raw.consumer_offsets, tied to the log's topic id, and are
+moved by a compare-and-set in the same transaction as the statements. So a crash
+anywhere replays at most an uncommitted batch, a second sink on the same lake
+fails its compare-and-set and re-seeks, and a broker that restarted empty is read
+from its beginning. Statements are also deduplicated by id, so reading a log
+again can never double one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+
+import duckdb
+from kafka import TopicPartition
+from kafka.errors import KafkaError
+
+from ingest import kafka
+from ingest.sink_batch import Batch, build
+from ingest.sink_status import lag  # noqa: F401  (`leerstroom status` asks the sink module)
+from leerstroom import lake
+from leerstroom.errors import ConfigurationError, TransientError
+from leerstroom.settings import Settings
+
+log = logging.getLogger(__name__)
+
+STATEMENT_COLUMNS = (
+    "statement_id, actor_key, verb_id, object_id, object_type, registration, voided_statement_id, "
+    "statement_timestamp, stored_at, loaded_at, topic_id, kafka_partition, kafka_offset, payload"
+)
+
+
+class OffsetConflict(TransientError):
+    """Another sink moved the stored offsets since this one read them: this batch is not ours to write."""
+
+
+class LogChanged(TransientError):
+    """The topic has a new id: the broker's log was replaced while a batch was being read."""
+
+
+def stored_offsets(con: duckdb.DuckDBPyConnection, topic: str, topic_id: str) -> dict[int, int]:
+    rows = con.execute(
+        "SELECT kafka_partition, next_offset FROM lake.raw.consumer_offsets WHERE topic = ? AND topic_id = ?",
+        [topic, topic_id],
+    ).fetchall()
+    return dict(rows)
+
+
+class Sink:
+    """One consumer of every partition of the statements topic, writing to the lake."""
+
+    def __init__(self, settings: Settings, *, topic_check_seconds: float = 3.0) -> None:
+        self.settings = settings
+        self.topic_check_seconds = topic_check_seconds
+        self.con = lake.connect(settings)
+        self.topic: kafka.TopicInfo | None = None
+        # Per partition: the next offset as stored in the lake, or None when the lake has no row yet.
+        self.expected: dict[int, int | None] = {}
+        self.written = 0
+        self.duplicates = 0
+        self.dead_letters = 0
+        self.conflicts = 0
+        self.log_changes = 0
+        self._admin = None
+        self._consumer = None
+        self._topic_checked = 0.0
+
+    # Kafka side -----------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        if self._consumer is not None:
+            return
+        servers = kafka.bootstrap(self.settings, wait_seconds=self.settings.kafka_timeout_ms / 1000)
+        self._admin = kafka.admin(self.settings, servers)
+        self._consumer = kafka.consumer(self.settings, servers, max_records=self.settings.sink_batch_max)
+        self._follow(kafka.ensure(self._admin, self.settings))
+
+    def _disconnect(self) -> None:
+        with contextlib.suppress(KafkaError, OSError):
+            if self._consumer is not None:
+                self._consumer.close(autocommit=False)
+            if self._admin is not None:
+                self._admin.close()
+        self._consumer = self._admin = None
+
+    def _follow(self, info: kafka.TopicInfo) -> None:
+        """Read `info`'s log from where the lake says this log was left, or from its beginning."""
+        if self.topic is not None and info.topic_id != self.topic.topic_id:
+            self.log_changes += 1
+            log.warning("topic %s has a new log (id %s, was %s): reading it from the beginning",
+                        self.settings.kafka_topic, info.topic_id, self.topic.topic_id)
+        self.topic = info
+        self._consumer.assign([TopicPartition(self.settings.kafka_topic, p) for p in info.partitions])
+        self.seek_to_lake()
+        self._topic_checked = time.monotonic()
+
+    def seek_to_lake(self) -> None:
+        stored = stored_offsets(self.con, self.settings.kafka_topic, self.topic.topic_id)
+        self.expected = {p: stored.get(p) for p in self.topic.partitions}
+        fresh = []
+        for partition, offset in self.expected.items():
+            tp = TopicPartition(self.settings.kafka_topic, partition)
+            if offset is None:
+                fresh.append(tp)
+            else:
+                self._consumer.seek(tp, offset)
+        if fresh:
+            self._consumer.seek_to_beginning(*fresh)
+        log.info("sink reading log %s from %s", self.topic.topic_id,
+                 {p: "beginning" if o is None else o for p, o in self.expected.items()})
+
+    def _current_log(self) -> kafka.TopicInfo:
+        info = kafka.ensure(self._admin, self.settings)
+        self._topic_checked = time.monotonic()
+        return info
+
+    def _poll(self) -> list:
+        limit = self.settings.sink_batch_max
+        deadline = time.monotonic() + self.settings.sink_batch_seconds
+        records: list = []
+        while len(records) < limit:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                fetched = self._consumer.poll(timeout_ms=int(remaining * 1000) + 1, max_records=limit - len(records))
+            except KafkaError as err:
+                # With auto_offset_reset="none" an offset the log lacks lands here: usually a new log.
+                raise LogChanged(f"fetching failed ({err}); checking the log's identity") from err
+            for partition_records in fetched.values():
+                records.extend(partition_records)
+        return records
+
+    # Lake side ------------------------------------------------------------------------------
+
+    def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch) -> int:
+        inserted = 0
+        if batch.statements.num_rows:
+            low, high = batch.stored_range()
+            con.register("batch_statements", batch.statements)
+            # The stored_at range lets DuckLake skip files by their statistics instead of reading all history.
+            inserted = con.execute(
+                f"""
+                INSERT INTO lake.raw.statements ({STATEMENT_COLUMNS})
+                SELECT {STATEMENT_COLUMNS} FROM batch_statements
+                WHERE statement_id NOT IN (
+                      SELECT statement_id FROM lake.raw.statements WHERE stored_at BETWEEN ? AND ?
+                  )
+                """,
+                [low, high],
+            ).fetchone()[0]
+            con.unregister("batch_statements")
+        if batch.dead_letters.num_rows:
+            con.register("batch_dead_letters", batch.dead_letters)
+            con.execute("INSERT INTO lake.raw.dead_letters SELECT * FROM batch_dead_letters")
+            con.unregister("batch_dead_letters")
+        self._advance(con, batch)
+        return inserted
+
+    def _advance(self, con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
+        """Compare-and-set every partition's offset; any mismatch means another sink got there first."""
+        topic, topic_id = self.settings.kafka_topic, batch.topic_id
+        known = [(p, self.expected[p], new) for p, new in batch.next_offsets.items() if self.expected[p] is not None]
+        unknown = [(p, new) for p, new in batch.next_offsets.items() if self.expected[p] is None]
+        if known:
+            values = ", ".join(f"({int(p)}, {int(old)}, {int(new)})" for p, old, new in known)
+            changed = con.execute(
+                f"""
+                UPDATE lake.raw.consumer_offsets AS stored
+                SET next_offset = moved.new_offset, updated_at = now()
+                FROM (VALUES {values}) AS moved(kafka_partition, old_offset, new_offset)
+                WHERE stored.topic = ? AND stored.topic_id = ?
+                  AND stored.kafka_partition = moved.kafka_partition AND stored.next_offset = moved.old_offset
+                """,
+                [topic, topic_id],
+            ).fetchone()[0]
+            if changed != len(known):
+                raise OffsetConflict(f"{len(known) - changed} of {len(known)} partition offsets moved by another sink")
+        for partition, new in unknown:
+            # Checked again under the writer lock: another sink may have started this log meanwhile.
+            taken = con.execute(
+                "SELECT count(*) FROM lake.raw.consumer_offsets WHERE topic = ? AND topic_id = ? AND kafka_partition = ?",
+                [topic, topic_id, partition],
+            ).fetchone()[0]
+            if taken:
+                raise OffsetConflict(f"partition {partition} of log {topic_id} was started by another sink")
+            con.execute(
+                "INSERT INTO lake.raw.consumer_offsets VALUES (?, ?, ?, ?, now())",
+                [topic, topic_id, partition, new],
+            )
+
+    # Loop -----------------------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Read one micro-batch and commit it; return the statements newly written to the lake."""
+        self._connect()
+        if time.monotonic() - self._topic_checked >= self.topic_check_seconds:
+            current = self._current_log()
+            if current.topic_id != self.topic.topic_id:
+                self._follow(current)
+        try:
+            records = self._poll()
+        except LogChanged as err:
+            log.info("%s", err)
+            self._follow(self._current_log())
+            return 0
+        if not records:
+            return 0
+        started = time.monotonic()
+        batch = build(records, self.topic.topic_id)
+        # Ids never come back: if the log still has the id it had before the fetch, the records came from it.
+        current = self._current_log()
+        if current.topic_id != batch.topic_id:
+            self._follow(current)
+            return 0
+        try:
+            inserted = lake.write_transaction(self.con, lambda con: self._write(con, batch), settings=self.settings)
+        except OffsetConflict as err:
+            self.conflicts += 1
+            log.warning("batch of %d messages dropped, %s; re-seeking to the lake's offsets", batch.messages, err)
+            self.seek_to_lake()
+            return 0
+        for partition, new in batch.next_offsets.items():
+            self.expected[partition] = new
+        duplicates = batch.messages - batch.dead_letters.num_rows - inserted
+        self.written += inserted
+        self.duplicates += duplicates
+        self.dead_letters += batch.dead_letters.num_rows
+        elapsed = time.monotonic() - started
+        log.info("batch of %d messages: %d statements written, %d duplicates skipped, %d dead letters "
+                 "(%.2fs, %.0f msg/s)", batch.messages, inserted, duplicates,
+                 batch.dead_letters.num_rows, elapsed, batch.messages / max(elapsed, 1e-6))
+        return inserted
+
+    def run(self, stop: threading.Event) -> None:
+        backoff = kafka.Backoff("sink", "will retry")
+        while not stop.is_set():
+            try:
+                self.run_once()
+            except (TransientError, ConfigurationError) as err:
+                self._disconnect()
+                backoff.failed(err, stop)
+                continue
+            backoff.succeeded()
+
+    def close(self) -> None:
+        self._disconnect()
+        with contextlib.suppress(duckdb.Error):
+            self.con.close()
+
+
+def run(settings: Settings) -> int:
+    """`leerstroom sink`: stream into the lake until SIGINT/SIGTERM."""
+    stop = kafka.stop_on_signals()
+    sink = Sink(settings)
+    log.info("sink writing topic %s into the lake at %s", settings.kafka_topic, settings.lake_dir)
+    try:
+        sink.run(stop)
+    finally:
+        sink.close()
+    return 0
