@@ -1,0 +1,79 @@
+"""The daily activity page, rendered by Streamlit's AppTest against a real certified lake (and none)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.formatting import utc_text
+from dashboards.server import APP
+from leerstroom import lake
+from leerstroom.settings import Settings, get_settings
+from tests.transform.lake_rows import CertifiedLake, append_raw, build_certified_lake, stored_corpus
+
+
+@pytest.fixture(scope="module")
+def certified(tmp_path_factory: pytest.TempPathFactory) -> CertifiedLake:
+    return build_certified_lake(tmp_path_factory.mktemp("dashboard") / "data")
+
+
+def render(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("LEERSTROOM_DATA_DIR", str(data_dir))
+    get_settings.cache_clear()
+    return AppTest.from_file(str(APP), default_timeout=60).run()
+
+
+def mart_figures(settings: Settings, snapshot_id: int) -> tuple[int, int, datetime, dict[str, int]]:
+    con = lake.connect(settings, snapshot=snapshot_id)
+    try:
+        statements, learners, newest = con.execute(
+            "SELECT sum(statement_count), count(DISTINCT actor_key), max(last_statement_at) "
+            "FROM lake.marts.mart_daily_activity"
+        ).fetchone()
+        per_verb = dict(con.execute(
+            "SELECT verb_id, sum(statement_count) FROM lake.marts.mart_daily_activity GROUP BY verb_id"
+        ).fetchall())
+    finally:
+        con.close()
+    return int(statements), int(learners), newest, {verb: int(count) for verb, count in per_verb.items()}
+
+
+def test_page_shows_the_certified_marts_and_says_which_snapshot(
+        certified: CertifiedLake, monkeypatch: pytest.MonkeyPatch) -> None:
+    snapshot = certified.result.certified_snapshot_id
+    statements, learners, newest, per_verb = mart_figures(certified.settings, snapshot)
+
+    at = render(certified.settings.data_dir, monkeypatch)
+
+    assert not at.exception
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Statements"] == f"{statements:,}"
+    assert metrics["Active learners"] == f"{learners:,}"
+    table = at.dataframe[0].value
+    assert dict(zip(table["verb"], table["statements"].astype(int))) == per_verb
+    freshness = " ".join(caption.value for caption in at.caption)
+    assert f"Certified snapshot {snapshot}" in freshness
+    assert f"lake snapshot {certified.result.raw_snapshot_id}" in freshness
+    assert f"Newest statement: {utc_text(newest)}" in freshness
+
+
+def test_page_without_a_lake_says_nothing_is_certified(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = render(settings.data_dir, monkeypatch)
+
+    assert not at.exception
+    assert [info.value for info in at.info] == ["No certified data yet: run `leerstroom transform`"]
+    assert not at.metric
+
+
+def test_page_with_raw_data_but_no_transform_shows_no_uncertified_numbers(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    append_raw(settings, stored_corpus())
+
+    at = render(settings.data_dir, monkeypatch)
+
+    assert not at.exception
+    assert [info.value for info in at.info] == ["No certified data yet: run `leerstroom transform`"]
+    assert not at.metric and not at.dataframe
