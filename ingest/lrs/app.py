@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ingest.lrs import statements
+from ingest.lrs import activities, agents, documents, statements
+from ingest.lrs.alternate import AlternateSyntax
 from ingest.lrs.endpoint import CONSISTENT_THROUGH, xapi_resource
 from ingest.lrs.responses import error_response, json_response
 from ingest.lrs.store import LrsStore
@@ -21,19 +22,26 @@ from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Browser-based content (Storyline, Rise, cmi5 players) posts from other origins.
+# Browser-based content (Storyline, Rise, cmi5 players) calls from other origins; preflights need no credentials.
 CORS = Middleware(
     CORSMiddleware,
     allow_origins=["*"],
-    allow_methods=["GET", "HEAD", "POST", "PUT", "OPTIONS"],
-    allow_headers=["Authorization", "Content-Type", versions.HEADER],
-    expose_headers=[versions.HEADER, CONSISTENT_THROUGH, "Last-Modified", "ETag"],
+    allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+    allow_headers=["*"],
+    expose_headers=[versions.HEADER, CONSISTENT_THROUGH, "Last-Modified", "ETag", "Content-Type"],
+    max_age=86400,
 )
+DOCUMENT_PATHS = {
+    "/xapi/activities/state": documents.STATE,
+    "/xapi/activities/profile": documents.ACTIVITY_PROFILE,
+    "/xapi/agents/profile": documents.AGENT_PROFILE,
+}
 
 
 def create_app(settings: Settings, store: LrsStore | None = None) -> Starlette:
     store = store or LrsStore(settings.lrs_db)
     statement_resource = xapi_resource(store, settings, consistent_through=True)
+    resource = xapi_resource(store, settings)
 
     async def about(request: Request) -> Response:
         # About answers without credentials and whatever version header the client sends.
@@ -53,7 +61,13 @@ def create_app(settings: Settings, store: LrsStore | None = None) -> Starlette:
         Route("/xapi/statements", statement_resource(statements.get), methods=["GET"]),
         Route("/xapi/statements", statement_resource(statements.post), methods=["POST"]),
         Route("/xapi/statements", statement_resource(statements.put), methods=["PUT"]),
+        Route("/xapi/activities", resource(activities.get), methods=["GET"]),
+        Route("/xapi/agents", resource(agents.get), methods=["GET"]),
     ]
-    app = Starlette(routes=routes, middleware=[CORS], exception_handlers={404: http_error, 405: http_error})
+    for path, kind in DOCUMENT_PATHS.items():
+        for method, handler in documents.handlers(kind).items():
+            routes.append(Route(path, resource(handler), methods=[method]))
+    app = Starlette(routes=routes, middleware=[CORS, Middleware(AlternateSyntax)],
+                    exception_handlers={404: http_error, 405: http_error})
     app.state.store = store
     return app

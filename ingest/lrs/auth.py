@@ -6,7 +6,7 @@ import base64
 import binascii
 
 from ingest.lrs import credentials
-from ingest.lrs.credentials import Credential
+from ingest.lrs.credentials import Credential, Verdict
 from ingest.lrs.store import LrsStore
 
 REALM = 'Basic realm="Leerstroom LRS", charset="UTF-8"'
@@ -29,11 +29,12 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
     return key, secret
 
 
-def authenticate(store: LrsStore, header: str | None) -> Credential | None:
+def authenticate(store: LrsStore, header: str | None) -> Verdict:
     pair = basic_credentials(header)
     if pair is None:
-        return None
-    return credentials.verify(store, *pair)
+        reason = "no Authorization header" if not header else "Authorization header is not HTTP Basic key:secret"
+        return Verdict(None, None, reason)
+    return credentials.check(store, *pair)
 
 
 def authority_for(credential: Credential, base_url: str) -> dict:

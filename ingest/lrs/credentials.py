@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 import orjson
 
-from ingest.lrs.exceptions import BadRequest, CredentialExists, StoreUnavailable
+from ingest.lrs import scopes as scope_rules
+from ingest.lrs.exceptions import BadRequest, CredentialExists, StoreUnavailable, UnknownCredential
 from ingest.lrs.store import LrsStore
 from leerstroom.settings import Settings
 
@@ -27,6 +28,15 @@ class Credential(NamedTuple):
     key: str
     secret: str | None
     scopes: tuple[str, ...]
+    revoked_at: str | None = None
+
+
+class Verdict(NamedTuple):
+    """The outcome of checking a key and secret: the credential, or the name it was refused under and why."""
+
+    credential: Credential | None
+    refused_name: str | None
+    reason: str
 
 
 def digest(secret: str) -> str:
@@ -45,6 +55,10 @@ def add(store_or_settings: LrsStore | Settings, name: str, scopes: list[str] | N
         raise BadRequest("name", "must name the tool that will use the credential")
     store = open_store(store_or_settings)
     granted = tuple(scopes) if scopes else DEFAULT_SCOPES
+    try:
+        scope_rules.check_known(list(granted))
+    except ValueError as err:
+        raise BadRequest("scope", str(err)) from err
     credential = Credential(name, secrets.token_urlsafe(18), secrets.token_urlsafe(32), granted)
     with store.transaction() as db:
         if db.execute("SELECT 1 FROM credentials WHERE name = ?", (name,)).fetchone():
@@ -58,29 +72,62 @@ def add(store_or_settings: LrsStore | Settings, name: str, scopes: list[str] | N
 
 
 def list_credentials(store_or_settings: LrsStore | Settings) -> list[Credential]:
-    """Every credential, without secrets (the store does not have them)."""
+    """Every credential, revoked ones included, without secrets (the store does not have them)."""
     store = open_store(store_or_settings)
     try:
-        rows = store.reader().execute("SELECT name, key, scopes FROM credentials ORDER BY created_at, name").fetchall()
+        rows = store.reader().execute(
+            "SELECT name, key, scopes, revoked_at FROM credentials ORDER BY created_at, name"
+        ).fetchall()
     except sqlite3.Error as err:
         raise StoreUnavailable(f"LRS store {store.path} cannot be read: {err}") from err
-    return [Credential(name, key, None, tuple(orjson.loads(scopes))) for name, key, scopes in rows]
+    return [Credential(name, key, None, tuple(orjson.loads(scopes)), revoked) for name, key, scopes, revoked in rows]
+
+
+def rotate(store_or_settings: LrsStore | Settings, name: str) -> Credential:
+    """A new secret for the same key and scopes; the old secret stops working at once."""
+    store = open_store(store_or_settings)
+    secret = secrets.token_urlsafe(32)
+    with store.transaction() as db:
+        row = db.execute("SELECT key, scopes FROM credentials WHERE name = ? AND revoked_at IS NULL", (name,)).fetchone()
+        if row is None:
+            raise UnknownCredential(f"no active credential named {name!r}")
+        db.execute("UPDATE credentials SET secret_sha256 = ? WHERE name = ?", (digest(secret), name))
+    return Credential(name, row[0], secret, tuple(orjson.loads(row[1])))
+
+
+def revoke(store_or_settings: LrsStore | Settings, name: str) -> Credential:
+    """Refuse the credential from now on (401); statements it stored stay, with their authority."""
+    store = open_store(store_or_settings)
+    now = datetime.now(timezone.utc).isoformat()
+    with store.transaction() as db:
+        row = db.execute("SELECT key, scopes, revoked_at FROM credentials WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise UnknownCredential(f"no credential named {name!r}")
+        if row[2] is None:
+            db.execute("UPDATE credentials SET revoked_at = ? WHERE name = ?", (now, name))
+    return Credential(name, row[0], None, tuple(orjson.loads(row[1])), row[2] or now)
 
 
 def verify(store_or_settings: LrsStore | Settings, key: str, secret: str) -> Credential | None:
-    """The credential for this key if the secret matches its digest, else None."""
+    """The credential for this key if the secret matches its digest and it is not revoked, else None."""
+    return check(store_or_settings, key, secret).credential
+
+
+def check(store_or_settings: LrsStore | Settings, key: str, secret: str) -> Verdict:
     store = open_store(store_or_settings)
     try:
         row = store.reader().execute(
-            "SELECT name, secret_sha256, scopes FROM credentials WHERE key = ?", (key,)
+            "SELECT name, secret_sha256, scopes, revoked_at FROM credentials WHERE key = ?", (key,)
         ).fetchone()
     except sqlite3.Error as err:
         raise StoreUnavailable(f"LRS store {store.path} cannot be read: {err}") from err
     if row is None:
         # Spend the same time as a real comparison, so timing does not reveal which keys exist.
         hmac.compare_digest(digest(secret), digest(key))
-        return None
-    name, expected, scopes = row
+        return Verdict(None, None, "unknown key")
+    name, expected, scopes, revoked_at = row
     if not hmac.compare_digest(digest(secret), expected):
-        return None
-    return Credential(name, key, None, tuple(orjson.loads(scopes)))
+        return Verdict(None, name, "wrong secret for this key (rotated or mistyped?)")
+    if revoked_at is not None:
+        return Verdict(None, name, f"credential revoked at {revoked_at}")
+    return Verdict(Credential(name, key, None, tuple(orjson.loads(scopes))), None, "")

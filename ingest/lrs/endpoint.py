@@ -11,12 +11,22 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import orjson
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ingest.lrs import rejections
 from ingest.lrs.auth import REALM, authenticate
 from ingest.lrs.credentials import Credential
-from ingest.lrs.exceptions import PayloadTooLarge, StatementConflict, StoreUnavailable
+from ingest.lrs.exceptions import (
+    DocumentConflict,
+    Forbidden,
+    PayloadTooLarge,
+    PreconditionFailed,
+    StatementConflict,
+    StoreUnavailable,
+)
 from ingest.lrs.responses import error_response
 from ingest.lrs.store import LrsStore
 from ingest.xapi import versions
@@ -78,19 +88,37 @@ async def _answer(handler: Handler, request: Request, store: LrsStore, settings:
         version = versions.negotiate(header)
     except VersionUnsupported:
         version = versions.LATEST
+    verdict = authenticate(store, request.headers.get("authorization"))
+    if verdict.credential is None:
+        if verdict.refused_name is not None:
+            await run_in_threadpool(rejections.record, store, verdict.refused_name, _request_line(request), 401,
+                                    verdict.reason)
+        return error_response(401, f"valid HTTP Basic credentials are required ({verdict.reason})", version,
+                              headers={"WWW-Authenticate": REALM})
+    response = await _handle(handler, Call(request, version, verdict.credential, store, settings), header)
+    if 400 <= response.status_code < 500 and response.status_code != 404:
+        await run_in_threadpool(rejections.record, store, verdict.credential.name, _request_line(request),
+                                response.status_code, _reason(response))
+    return response
+
+
+async def _handle(handler: Handler, call: Call, header: str | None) -> Response:
+    version = call.version
     try:
-        credential = authenticate(store, request.headers.get("authorization"))
-        if credential is None:
-            return error_response(401, "valid HTTP Basic credentials are required", version,
-                                  headers={"WWW-Authenticate": REALM})
         versions.negotiate(header)
-        return await handler(Call(request, version, credential, store, settings))
+        return await handler(call)
     except VersionUnsupported as err:
         return error_response(400, str(err), version, field=versions.HEADER, rule="must be 1.0.0-1.0.3 or 2.0.0")
     except InvalidField as err:
         return error_response(400, str(err), version, field=err.field, rule=err.rule)
+    except Forbidden as err:
+        return error_response(403, str(err), version, field="Authorization", rule=f"needs scope {err.scope}")
     except StatementConflict as err:
         return error_response(409, str(err), version, field="id", rule="a stored statement id cannot take new content")
+    except DocumentConflict as err:
+        return error_response(409, str(err), version, field="If-Match", rule="required to overwrite a document")
+    except PreconditionFailed as err:
+        return error_response(412, str(err), version, field="If-Match", rule="must match the document's current ETag")
     except PayloadTooLarge as err:
         return error_response(413, str(err), version)
     except StoreUnavailable as err:
@@ -98,5 +126,17 @@ async def _answer(handler: Handler, request: Request, store: LrsStore, settings:
         return error_response(503, "the LRS store is unavailable; retry later", version, headers={"Retry-After": "1"})
     except Exception:
         # A bug, not bad input: log it in full and say so, without leaking internals.
-        log.exception("unexpected error answering %s %s", request.method, request.url.path)
+        log.exception("unexpected error answering %s %s", call.request.method, call.request.url.path)
         return error_response(500, "internal error; the request was not stored", version)
+
+
+def _request_line(request: Request) -> str:
+    query = f"?{request.url.query}" if request.url.query else ""
+    return f"{request.method} {request.url.path}{query}"
+
+
+def _reason(response: Response) -> str:
+    try:
+        return str(orjson.loads(response.body).get("error", ""))
+    except (orjson.JSONDecodeError, AttributeError):
+        return f"HTTP {response.status_code}"

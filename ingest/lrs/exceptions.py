@@ -22,9 +22,33 @@ class CredentialExists(TerminalError):
     """A credential with this name exists already; names identify the tool in each statement's authority."""
 
 
+class UnknownCredential(TerminalError):
+    """No (active) credential has the name an operator gave."""
+
+
 class BadRequest(InvalidField):
     """A request the LRS cannot act on (parameters, headers, body); answered 400 naming the field and rule."""
 
 
 class PayloadTooLarge(TerminalError):
     """The request body is larger than settings.lrs_max_body_bytes (413)."""
+
+
+class Forbidden(TerminalError):
+    """Authenticated, but the credential's scopes do not cover this request (403)."""
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(f"this credential's scopes do not include {scope}")
+        self.scope = scope
+
+
+class DocumentConflict(TerminalError):
+    """A document write that would overwrite without a concurrency header, or merge what cannot be merged (409)."""
+
+
+class PreconditionFailed(TerminalError):
+    """If-Match or If-None-Match does not hold for the document as it is now (412)."""
+
+
+class NotFound(TerminalError):
+    """The one document or statement asked for does not exist (404)."""

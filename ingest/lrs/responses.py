@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from email.utils import format_datetime
 from typing import Any
 
 import orjson
 from starlette.responses import Response
 
+from ingest.xapi.formats import parse_timestamp
 from ingest.xapi.versions import HEADER
 
 JSON = "application/json"
@@ -36,3 +38,11 @@ def error_response(status: int, message: str, version: str, *, field: str | None
     if rule is not None:
         body["rule"] = rule
     return json_response(body, version, status, headers)
+
+
+def http_date(timestamp: str) -> str:
+    """An LRS-written timestamp (stored, updated) as an HTTP date for Last-Modified."""
+    moment = parse_timestamp(timestamp)
+    if moment is None:
+        raise ValueError(f"not a timestamp this LRS writes: {timestamp!r}")
+    return format_datetime(moment, usegmt=True)

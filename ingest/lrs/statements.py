@@ -1,4 +1,4 @@
-"""The Statement resource: POST and PUT store statements, GET reads one by id or a recent page.
+"""The Statement resource: POST and PUT store statements (JSON or multipart/mixed with attachments), GET and HEAD read them.
 
 Parsing, validation and the store's transaction run off the event loop, so one large
 batch does not stall other requests.
@@ -6,31 +6,30 @@ batch does not stall other requests.
 
 from __future__ import annotations
 
-from email.utils import format_datetime
+import dataclasses
 from typing import Any
 
 import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from ingest.lrs import activities, multipart, scopes
 from ingest.lrs.auth import authority_for
 from ingest.lrs.endpoint import Call
 from ingest.lrs.exceptions import BadRequest
-from ingest.lrs.responses import empty_response, json_response, raw_json_response
-from ingest.xapi import formats, versions
+from ingest.lrs.responses import empty_response, http_date, json_response, raw_json_response
+from ingest.lrs.statement_query import ParsedQuery, more_link, parse_query
+from ingest.xapi import formats, formatting, versions
 from ingest.xapi.exceptions import StatementInvalid
+from ingest.xapi.signatures import SIGNATURE_CONTENT_TYPE, check_signature, signature_attachments
 from ingest.xapi.validation import validate_batch
 
 SINGLE_PARAMS = {"statementId", "voidedStatementId"}
 SINGLE_EXTRAS = {"attachments", "format"}
-# Query parameters the specification defines but this first slice does not filter on yet.
-LATER_PARAMS = {"agent", "verb", "activity", "registration", "related_activities", "related_agents", "since", "until",
-                "ascending"}
-PAGE_PARAMS = {"limit", "format", "attachments", "cursor"}
-PAGE_MAX = 500
 
 
 async def post(call: Call) -> Response:
+    scopes.require(call, scopes.STATEMENTS_WRITE)
     _reject_params(call, allowed=set())
     body = await call.body()
     ids = await run_in_threadpool(_store, call, body, None)
@@ -38,6 +37,7 @@ async def post(call: Call) -> Response:
 
 
 async def put(call: Call) -> Response:
+    scopes.require(call, scopes.STATEMENTS_WRITE)
     _reject_params(call, allowed={"statementId"})
     statement_id = call.request.query_params.get("statementId")
     if statement_id is None:
@@ -50,9 +50,8 @@ async def put(call: Call) -> Response:
 
 
 async def get(call: Call) -> Response:
+    scopes.require(call, scopes.STATEMENTS_READ)
     params = call.request.query_params
-    _reject_params(call, allowed=SINGLE_PARAMS | SINGLE_EXTRAS | PAGE_PARAMS | LATER_PARAMS)
-    _check_representation(call)
     if "statementId" in params and "voidedStatementId" in params:
         raise BadRequest("voidedStatementId", "must not be combined with statementId")
     single = SINGLE_PARAMS & params.keys()
@@ -61,49 +60,68 @@ async def get(call: Call) -> Response:
         extra = set(params.keys()) - SINGLE_PARAMS - SINGLE_EXTRAS
         if extra:
             raise BadRequest(sorted(extra)[0], f"must not be combined with {name} (only attachments and format may)")
-        return await run_in_threadpool(_one, call, name, params[name])
-    later = LATER_PARAMS & params.keys()
-    if later:
-        raise BadRequest(sorted(later)[0], "filtering statements by this parameter is not supported yet by this LRS")
-    return await run_in_threadpool(_page, call)
+        query = parse_query(params, exclude=SINGLE_PARAMS)
+        return await run_in_threadpool(_one, call, name, params[name], query)
+    query = parse_query(params)
+    return await run_in_threadpool(_page, call, query)
+
+
+# -- storing ----------------------------------------------------------------------------
 
 
 def _store(call: Call, body: bytes, statement_id: str | None) -> list[str]:
-    statements = _parse(call, body, single=statement_id is not None)
+    statements, parts = _parse(call, body, single=statement_id is not None)
     if statement_id is not None:
         sent_id = statements[0].get("id")
         if sent_id is not None and str(sent_id).lower() != statement_id.lower():
             raise BadRequest("id", "must equal the statementId query parameter")
         statements[0] = {"id": statement_id, **statements[0]}
-    allow_2_0 = versions.is_2_0(call.version)
-    validate_batch(statements, allow_2_0=allow_2_0)
-    _require_attachment_urls(statements)
+    validate_batch(statements, allow_2_0=versions.is_2_0(call.version))
+    attachments = _match_attachments(statements, parts)
     authority = authority_for(call.credential, call.settings.lrs_base_url)
-    return call.store.save(statements, authority, credential=call.credential.name,
-                           default_version=versions.default_statement_version(call.version))
+    define = scopes.allows(call.credential, scopes.DEFINE)
+    return call.store.save(
+        statements, authority, credential=call.credential.name,
+        default_version=versions.default_statement_version(call.version), attachments=attachments,
+        on_commit=(lambda db: activities.merge_definitions(db, statements)) if define else None,
+    )
 
 
-def _parse(call: Call, body: bytes, *, single: bool) -> list[Any]:
-    content_type = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "multipart/mixed":
-        raise BadRequest("Content-Type", "multipart/mixed (statements with attachment data) is not supported yet")
-    if content_type != "application/json":
-        raise BadRequest("Content-Type", "must be application/json")
+def _parse(call: Call, body: bytes, *, single: bool) -> tuple[list[Any], list[multipart.Part]]:
+    content_type = call.request.headers.get("content-type", "")
+    media_type = content_type.split(";")[0].strip().lower()
+    parts: list[multipart.Part] = []
+    if media_type == "multipart/mixed":
+        parts = multipart.parse(body, content_type)
+        if parts[0].content_type != "application/json":
+            raise BadRequest("body part 1", "the first part of multipart/mixed must be the statements, application/json")
+        body = parts.pop(0).body
+    elif media_type != "application/json":
+        raise BadRequest("Content-Type", "must be application/json, or multipart/mixed for attachments")
     try:
         document = orjson.loads(body)
     except orjson.JSONDecodeError as err:
         raise BadRequest("body", f"must be valid JSON ({err})") from err
     if isinstance(document, dict):
-        return [document]
+        return [document], parts
     if isinstance(document, list) and not single:
         if not document:
             raise BadRequest("body", "must hold at least one statement")
-        return document
+        return document, parts
     raise BadRequest("body", "must be one statement object" if single else "must be a statement object or an array of them")
 
 
-def _require_attachment_urls(statements: list[dict]) -> None:
-    # Without multipart/mixed the raw data is not in the request, so each attachment must point at it.
+def _match_attachments(statements: list[dict], parts: list[multipart.Part]) -> dict[str, tuple[str, bytes]]:
+    """Pair each attachment declared without fileUrl with its raw part (by sha2); check signatures."""
+    sent: dict[str, multipart.Part] = {}
+    for index, part in enumerate(parts, start=2):
+        declared = part.headers.get(multipart.HASH_HEADER)
+        if not declared:
+            raise BadRequest(f"body part {index}", "needs an X-Experience-API-Hash header with the SHA-2 of its data")
+        if part.headers.get("content-transfer-encoding", "binary").lower() != "binary":
+            raise BadRequest(f"body part {index}", "Content-Transfer-Encoding must be binary")
+        sent[declared.lower()] = part
+    wanted: set[str] = set()
     for index, statement in enumerate(statements):
         prefix = f"[{index}]." if len(statements) > 1 else ""
         holders = [(statement, prefix)]
@@ -111,11 +129,24 @@ def _require_attachment_urls(statements: list[dict]) -> None:
             holders.append((statement["object"], f"{prefix}object."))
         for holder, path in holders:
             for position, attachment in enumerate(holder.get("attachments", [])):
-                if "fileUrl" not in attachment:
-                    raise StatementInvalid(
-                        f"{path}attachments[{position}].fileUrl",
-                        "is required unless the attachment data is sent as multipart/mixed",
-                    )
+                field = f"{path}attachments[{position}]"
+                sha2 = attachment["sha2"].lower()
+                if sha2 in sent:
+                    wanted.add(sha2)
+                elif "fileUrl" not in attachment:
+                    raise StatementInvalid(f"{field}.sha2", "names no multipart part and the attachment has no fileUrl")
+        for position, attachment in enumerate(signature_attachments(statement)):
+            field = f"{prefix}attachments (signature)"
+            if attachment["contentType"] != SIGNATURE_CONTENT_TYPE:
+                raise StatementInvalid(f"{field}.contentType", "a signature attachment must be application/octet-stream")
+            part = sent.get(attachment["sha2"].lower())
+            if part is None:
+                raise StatementInvalid(f"{field}.sha2", "a signed statement must send its JWS as a multipart part")
+            check_signature(statement, part.body, field)
+    extra = set(sent) - wanted
+    if extra:
+        raise BadRequest("body", f"multipart part with hash {sorted(extra)[0]} belongs to no attachment of the statements")
+    return {sha2: (sent[sha2].content_type or "application/octet-stream", sent[sha2].body) for sha2 in wanted}
 
 
 def _reject_params(call: Call, allowed: set[str]) -> None:
@@ -124,19 +155,10 @@ def _reject_params(call: Call, allowed: set[str]) -> None:
             raise BadRequest(name, "is not a parameter of this resource (names are case sensitive)")
 
 
-def _check_representation(call: Call) -> None:
-    params = call.request.query_params
-    if params.get("format", "exact") not in ("exact", "ids", "canonical"):
-        raise BadRequest("format", "must be exact, ids or canonical")
-    if params.get("format", "exact") != "exact":
-        raise BadRequest("format", "only format=exact is supported yet by this LRS")
-    if params.get("attachments", "false") not in ("true", "false"):
-        raise BadRequest("attachments", "must be true or false")
-    if params.get("attachments") == "true":
-        raise BadRequest("attachments", "attachments=true (multipart responses) is not supported yet by this LRS")
+# -- reading ----------------------------------------------------------------------------
 
 
-def _one(call: Call, name: str, statement_id: str) -> Response:
+def _one(call: Call, name: str, statement_id: str, query: ParsedQuery) -> Response:
     if not formats.is_uuid(statement_id):
         raise BadRequest(name, "must be a UUID in its standard string form")
     payload = call.store.get_payload(statement_id)
@@ -144,24 +166,62 @@ def _one(call: Call, name: str, statement_id: str) -> Response:
     # statementId never returns a voided statement; voidedStatementId returns only voided ones.
     if payload is None or voided != (name == "voidedStatementId"):
         return json_response({"error": f"no statement {statement_id} to return for {name}"}, call.version, 404)
-    stored = formats.parse_timestamp(orjson.loads(payload)["stored"])
-    return raw_json_response(payload, call.version, headers={"Last-Modified": format_datetime(stored, usegmt=True)})
+    statement = orjson.loads(payload)
+    if scopes.only_own_statements(call.credential) and statement["authority"] != authority_for(
+            call.credential, call.settings.lrs_base_url):
+        return json_response({"error": f"no statement {statement_id} of this credential"}, call.version, 404)
+    headers = {"Last-Modified": http_date(statement["stored"])}
+    body = payload if query.format == "exact" else orjson.dumps(_formatted(call, statement, query.format))
+    return _respond(call, body, [statement], query.attachments, headers)
 
 
-def _page(call: Call) -> Response:
-    params = call.request.query_params
-    limit = _non_negative_int(params.get("limit", "0"), "limit") or PAGE_MAX
-    cursor = _non_negative_int(params["cursor"], "cursor") if "cursor" in params else None
-    rows = call.store.recent(min(limit, PAGE_MAX) + 1, before_seq=cursor)
-    page = rows[:min(limit, PAGE_MAX)]
-    more = ""
-    if len(rows) > len(page):
-        more = f"{call.request.url.path}?limit={limit}&cursor={page[-1][0]}"
-    body = b'{"statements":[' + b",".join(payload for _, payload in page) + b'],"more":' + orjson.dumps(more) + b"}"
-    return raw_json_response(body, call.version)
+def _page(call: Call, query: ParsedQuery) -> Response:
+    if query.store_query.through_seq is None:
+        # Pin the result set at its first page, so later pages neither repeat nor skip statements.
+        query = dataclasses.replace(query, store_query=query.pinned(call.store.last_seq()))
+    store_query = query.store_query
+    if scopes.only_own_statements(call.credential):
+        store_query = query.restricted_to(call.credential.name)
+    rows = call.store.query(dataclasses.replace(store_query, limit=store_query.limit + 1))
+    page = rows[:store_query.limit]
+    more = more_link(call.request, query, page[-1][0], store_query.through_seq) if len(rows) > len(page) else ""
+    statements = [orjson.loads(payload) for _, payload in page] if query.format != "exact" or query.attachments else []
+    if query.format == "exact":
+        listed = b",".join(payload for _, payload in page)
+    else:
+        listed = b",".join(orjson.dumps(_formatted(call, statement, query.format)) for statement in statements)
+    body = b'{"statements":[' + listed + b'],"more":' + orjson.dumps(more) + b"}"
+    headers = {}
+    if page:
+        newest = max(orjson.loads(payload)["stored"] for _, payload in page[:1] + page[-1:])
+        headers["Last-Modified"] = http_date(newest)
+    return _respond(call, body, statements, query.attachments, headers)
 
 
-def _non_negative_int(text: str, name: str) -> int:
-    if not text.isdigit():
-        raise BadRequest(name, "must be a non-negative integer")
-    return int(text)
+def _formatted(call: Call, statement: dict, kind: str) -> dict:
+    if kind == "ids":
+        return formatting.ids_format(statement)
+    languages = formatting.accepted_languages(call.request.headers.get("accept-language"))
+    return formatting.canonical_format(statement, languages, lambda activity_id: activities.definition(call.store,
+                                                                                                        activity_id))
+
+
+def _respond(call: Call, body: bytes, statements: list[dict], with_attachments: bool,
+             headers: dict[str, str]) -> Response:
+    if not with_attachments:
+        return raw_json_response(body, call.version, headers=headers)
+    parts = []
+    seen: set[str] = set()
+    for statement in statements:
+        for holder in (statement, statement["object"]):
+            for attachment in holder.get("attachments", []) if isinstance(holder, dict) else []:
+                sha2 = attachment["sha2"].lower()
+                stored = call.store.attachment(sha2) if sha2 not in seen else None
+                if stored is not None:
+                    seen.add(sha2)
+                    parts.append((sha2, stored[0], stored[1]))
+    content, content_type = multipart.build(body, parts)
+    response = Response(content, media_type=content_type, headers=headers)
+    response.headers[versions.HEADER] = call.version
+    return response
+

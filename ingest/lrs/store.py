@@ -1,8 +1,10 @@
-"""The LRS's operational store: statements, credentials and the outbox in one SQLite file (WAL).
+"""The LRS's operational store: statements, their search terms, attachments, credentials and the outbox (SQLite, WAL).
 
 Statements and their outbox entries are written in one transaction, so an
 acknowledged statement is always on its way to the lake. Writes go through a single
-connection behind a lock; reads use one connection per thread.
+connection behind a lock; reads use one connection per thread. Documents, activity
+definitions and rejected requests live in the same file; their modules use
+transaction() and reader() from here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +29,7 @@ from ingest.xapi import formats
 from ingest.xapi.comparison import content_hash, timestamp_instant
 from ingest.xapi.exceptions import StatementInvalid
 from ingest.xapi.identity import actor_key
+from ingest.xapi.terms import credential_term, statement_terms
 from ingest.xapi.validation import VOIDED_VERB
 
 log = logging.getLogger(__name__)
@@ -45,18 +48,63 @@ CREATE TABLE IF NOT EXISTS statements (
     object_id         TEXT,
     registration      TEXT,
     voids             TEXT,
-    credential        TEXT
+    credential        TEXT,
+    voided            INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS statements_by_voids ON statements (voids) WHERE voids IS NOT NULL;
 CREATE INDEX IF NOT EXISTS statements_by_stored ON statements (stored);
+CREATE INDEX IF NOT EXISTS statements_by_ref ON statements (object_id) WHERE object_type = 'StatementRef';
+-- One row per (search term, statement): queries walk a term's rows newest first and stop at the limit.
+CREATE TABLE IF NOT EXISTS statement_terms (
+    term TEXT NOT NULL,
+    seq  INTEGER NOT NULL,
+    PRIMARY KEY (term, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attachments (
+    sha2         TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL,
+    content      BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS credentials (
     key           TEXT PRIMARY KEY,
     name          TEXT NOT NULL UNIQUE,
     secret_sha256 TEXT NOT NULL,
     scopes        TEXT NOT NULL,
-    created_at    TEXT NOT NULL
+    created_at    TEXT NOT NULL,
+    revoked_at    TEXT
 );
+-- State, activity profile and agent profile documents; `scope` is what the document belongs to.
+CREATE TABLE IF NOT EXISTS documents (
+    kind         TEXT NOT NULL,
+    scope        TEXT NOT NULL,
+    document_id  TEXT NOT NULL,
+    content      BLOB NOT NULL,
+    content_type TEXT NOT NULL,
+    etag         TEXT NOT NULL,
+    updated      TEXT NOT NULL,
+    PRIMARY KEY (kind, scope, document_id)
+);
+CREATE TABLE IF NOT EXISTS activities (
+    id         TEXT PRIMARY KEY,
+    definition BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rejections (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    credential TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    request    TEXT NOT NULL,
+    status     INTEGER NOT NULL,
+    reason     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rejections_by_credential ON rejections (credential, seq);
 """
+# Columns added after the first release, for stores created before them: (table, column, definition).
+ADDED_COLUMNS = (
+    ("statements", "voided", "INTEGER NOT NULL DEFAULT 0"),
+    ("credentials", "revoked_at", "TEXT"),
+)
+# How deep StatementRef chains are followed when a referring statement inherits its target's terms.
+REF_DEPTH = 10
 
 # SQLite's IN lists are bounded; batches are looked up in slices of this size.
 LOOKUP_SLICE = 500
@@ -78,6 +126,20 @@ class Prepared:
     object_id: str | None
     registration: str | None
     voids: str | None
+    terms: frozenset[str]
+
+
+@dataclass(frozen=True)
+class StatementQuery:
+    """A statement query as the store runs it: every term must match; times compare with `stored`."""
+
+    terms: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    ascending: bool = False
+    limit: int = 100
+    cursor: int | None = None  # the seq the previous page ended at
+    through_seq: int | None = None  # statements after this seq (stored after the first page) are left out
 
 
 def utc_now() -> datetime:
@@ -103,6 +165,10 @@ class LrsStore:
         db = self.connect()
         try:
             db.executescript(DDL)
+            for table, column, definition in ADDED_COLUMNS:
+                known = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                if column not in known:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
             outbox.create(db)
         except sqlite3.Error as err:
             raise StoreUnavailable(f"LRS store {self.path} cannot be created: {err}") from err
@@ -177,17 +243,21 @@ class LrsStore:
     # -- statements -----------------------------------------------------------------
 
     def save(self, statements: Sequence[dict], authority: dict, *, credential: str | None = None,
-             default_version: str = "1.0.0") -> list[str]:
+             default_version: str = "1.0.0", attachments: Mapping[str, tuple[str, bytes]] | None = None,
+             on_commit: Callable[[sqlite3.Connection], None] | None = None) -> list[str]:
         """Store validated statements and their outbox entries in one transaction; return their ids in order.
 
         A statement whose id is stored already with matching content is left alone; with
         different content the whole call fails with StatementConflict and nothing is written.
+        `attachments` maps sha2 to (content type, raw data) sent beside the statements;
+        `on_commit` runs inside the same transaction (canonical activity definitions).
         """
         with self._writing() as stored:
-            return self._save(statements, authority, stored, credential, default_version)
+            return self._save(statements, authority, stored, credential, default_version, attachments or {}, on_commit)
 
     def _save(self, statements: Sequence[dict], authority: dict, stored: str, credential: str | None,
-              default_version: str) -> list[str]:
+              default_version: str, attachments: Mapping[str, tuple[str, bytes]],
+              on_commit: Callable[[sqlite3.Connection], None] | None) -> list[str]:
         prepared = [prepare(statement, authority, stored, default_version) for statement in statements]
         ids = [item.statement_id for item in prepared]
         if len(set(ids)) != len(ids):
@@ -202,20 +272,60 @@ class LrsStore:
                 elif not _matches(item, known):
                     raise StatementConflict(item.statement_id)
             _check_voiding_targets(db, fresh)
+            if fresh:
+                self._insert(db, fresh, credential)
             db.executemany(
-                "INSERT INTO statements (id, payload, content_hash, timestamp_instant, stored, actor_key, verb_id, "
-                "object_type, object_id, registration, voids, credential) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (p.statement_id, p.payload, p.content_hash, p.timestamp_instant, p.stored, p.actor_key, p.verb_id,
-                     p.object_type, p.object_id, p.registration, p.voids, credential)
-                    for p in fresh
-                ],
+                "INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?, ?, ?)",
+                [(sha2, content_type, content) for sha2, (content_type, content) in attachments.items()],
             )
-            outbox.append(db, [(p.statement_id, p.actor_key.encode(), p.payload) for p in fresh])
+            if on_commit is not None:
+                on_commit(db)
         if len(fresh) < len(prepared):
             log.info("%d of %d statements were stored already with the same content", len(prepared) - len(fresh),
                      len(prepared))
         return ids
+
+    def _insert(self, db: sqlite3.Connection, fresh: list[Prepared], credential: str | None) -> None:
+        db.executemany(
+            "INSERT INTO statements (id, payload, content_hash, timestamp_instant, stored, actor_key, verb_id, "
+            "object_type, object_id, registration, voids, credential) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (p.statement_id, p.payload, p.content_hash, p.timestamp_instant, p.stored, p.actor_key, p.verb_id,
+                 p.object_type, p.object_id, p.registration, p.voids, credential)
+                for p in fresh
+            ],
+        )
+        first_seq = db.execute("SELECT last_insert_rowid()").fetchone()[0] - len(fresh) + 1
+        seqs = {p.statement_id: first_seq + offset for offset, p in enumerate(fresh)}
+        by_id = {p.statement_id: p for p in fresh}
+        rows = []
+        for p in fresh:
+            terms = set(p.terms)
+            if credential is not None:
+                terms.add(credential_term(credential))
+            if p.object_type == "StatementRef":
+                terms |= _target_terms(db, p.object_id, by_id)
+            rows.extend((term, seqs[p.statement_id]) for term in terms)
+        db.executemany("INSERT OR IGNORE INTO statement_terms (term, seq) VALUES (?, ?)", rows)
+        for p in fresh:
+            # Statements stored earlier that refer to this one now match its terms too.
+            _spread_terms_to_referrers(db, p.statement_id, _inheritable(p.terms))
+        targets = [p.voids for p in fresh if p.voids]
+        for start in range(0, len(targets), LOOKUP_SLICE):
+            chunk = targets[start:start + LOOKUP_SLICE]
+            db.execute(
+                f"UPDATE statements SET voided = 1 WHERE voids IS NULL AND id IN ({','.join('?' * len(chunk))})", chunk
+            )
+        late = [p.statement_id for p in fresh if not p.voids]
+        for start in range(0, len(late), LOOKUP_SLICE):
+            # A voiding statement may arrive before its target; the target is voided when it lands.
+            chunk = late[start:start + LOOKUP_SLICE]
+            marks = ",".join("?" * len(chunk))
+            db.execute(
+                f"UPDATE statements SET voided = 1 WHERE id IN ({marks}) AND id IN "
+                f"(SELECT voids FROM statements WHERE voids IN ({marks}))", chunk + chunk,
+            )
+        outbox.append(db, [(p.statement_id, p.actor_key.encode(), p.payload) for p in fresh])
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[str]:
@@ -248,21 +358,33 @@ class LrsStore:
 
     def is_voided(self, statement_id: str) -> bool:
         """Voided: a voiding statement targets it and it is not itself a voiding statement."""
-        row = self._read_one(
-            "SELECT 1 FROM statements target JOIN statements voiding ON voiding.voids = target.id "
-            "WHERE target.id = ? AND target.voids IS NULL LIMIT 1",
-            (statement_id.lower(),),
-        )
-        return row is not None
+        row = self._read_one("SELECT voided FROM statements WHERE id = ?", (statement_id.lower(),))
+        return bool(row and row[0])
+
+    def stored_of(self, statement_id: str) -> str | None:
+        row = self._read_one("SELECT stored FROM statements WHERE id = ?", (statement_id.lower(),))
+        return row[0] if row else None
 
     def recent(self, limit: int, *, before_seq: int | None = None) -> list[tuple[int, bytes]]:
         """Newest statements first that are not voided, as (seq, payload); `before_seq` pages on."""
-        rows = self._read_all(
-            "SELECT s.seq, s.payload FROM statements s WHERE s.seq < ? AND NOT EXISTS ("
-            "SELECT 1 FROM statements v WHERE v.voids = s.id AND s.voids IS NULL) ORDER BY s.seq DESC LIMIT ?",
-            (before_seq if before_seq is not None else 2**62, limit),
-        )
-        return [(seq, payload) for seq, payload in rows]
+        return self.query(StatementQuery(limit=limit, cursor=before_seq))
+
+    def query(self, query: StatementQuery) -> list[tuple[int, bytes]]:
+        """Statements matching every term of `query`, not voided, as (seq, payload) in the asked order.
+
+        The first term drives the scan through its index rows in seq order, so a page
+        costs about `limit` lookups however many statements match overall.
+        """
+        sql, params = _query_sql(query)
+        return [(seq, payload) for seq, payload in self._read_all(sql, params)]
+
+    def attachment(self, sha2: str) -> tuple[str, bytes] | None:
+        row = self._read_one("SELECT content_type, content FROM attachments WHERE sha2 = ?", (sha2,))
+        return (row[0], row[1]) if row else None
+
+    def last_seq(self) -> int:
+        row = self._read_one("SELECT max(seq) FROM statements", ())
+        return row[0] or 0 if row else 0
 
     def counts(self) -> dict[str, int]:
         db = self.reader()
@@ -314,10 +436,93 @@ def prepare(statement: dict, authority: dict, stored: str, default_version: str)
         actor_key=actor_key(result["actor"]),
         verb_id=verb_id,
         object_type=object_type,
-        object_id=target.get("id") if object_type in ("Activity", "StatementRef") else None,
+        object_id=_object_id(target, object_type),
         registration=context.get("registration"),
         voids=target["id"].lower() if verb_id == VOIDED_VERB else None,
+        terms=frozenset(statement_terms(result)),
     )
+
+
+def _object_id(target: dict, object_type: str) -> str | None:
+    if object_type == "StatementRef":
+        return target["id"].lower()
+    return target.get("id") if object_type == "Activity" else None
+
+
+def _inheritable(terms: frozenset[str] | set[str]) -> set[str]:
+    # Who stored a statement is not a property of statements referring to it.
+    return {term for term in terms if not term.startswith("credential ")}
+
+
+def _target_terms(db: sqlite3.Connection, target_id: str | None, batch: Mapping[str, Prepared]) -> set[str]:
+    """The terms a StatementRef to `target_id` answers to: those of its target, followed down a chain."""
+    terms: set[str] = set()
+    seen: set[str] = set()
+    for _ in range(REF_DEPTH):
+        if target_id is None or target_id in seen:
+            break
+        seen.add(target_id)
+        if target_id in batch:
+            item = batch[target_id]
+            terms |= _inheritable(item.terms)
+            target_id = item.object_id if item.object_type == "StatementRef" else None
+            continue
+        row = db.execute("SELECT seq, object_type, object_id FROM statements WHERE id = ?", (target_id,)).fetchone()
+        if row is None:
+            break
+        seq, object_type, object_id = row
+        payload = db.execute("SELECT payload FROM statements WHERE seq = ?", (seq,)).fetchone()[0]
+        terms |= _inheritable(statement_terms(orjson.loads(payload)))
+        target_id = object_id if object_type == "StatementRef" else None
+    return terms
+
+
+def _spread_terms_to_referrers(db: sqlite3.Connection, statement_id: str, terms: set[str]) -> None:
+    """Give statements that refer (through StatementRef chains) to a newly stored one its terms."""
+    frontier = [statement_id]
+    for _ in range(REF_DEPTH):
+        referrers = []
+        for target in frontier:
+            referrers.extend(db.execute(
+                "SELECT seq, id FROM statements WHERE object_type = 'StatementRef' AND object_id = ? AND id <> ?",
+                (target, target),
+            ).fetchall())
+        if not referrers:
+            return
+        db.executemany("INSERT OR IGNORE INTO statement_terms (term, seq) VALUES (?, ?)",
+                       [(term, seq) for seq, _ in referrers for term in terms])
+        frontier = [referrer_id for _, referrer_id in referrers]
+
+
+def _query_sql(query: StatementQuery) -> tuple[str, list[Any]]:
+    order = "ASC" if query.ascending else "DESC"
+    params: list[Any] = []
+    if query.terms:
+        first, *rest = query.terms
+        sql = ("SELECT s.seq, s.payload FROM statement_terms t CROSS JOIN statements s ON s.seq = t.seq "
+               "WHERE t.term = ? AND s.voided = 0")
+        params.append(first)
+        seq_column = "t.seq"
+    else:
+        sql, rest, seq_column = "SELECT s.seq, s.payload FROM statements s WHERE s.voided = 0", [], "s.seq"
+    for term in rest:
+        sql += " AND EXISTS (SELECT 1 FROM statement_terms x WHERE x.term = ? AND x.seq = s.seq)"
+        params.append(term)
+    if query.cursor is not None:
+        sql += f" AND {seq_column} {'>' if query.ascending else '<'} ?"
+        params.append(query.cursor)
+    if query.through_seq is not None:
+        sql += f" AND {seq_column} <= ?"
+        params.append(query.through_seq)
+    if query.since is not None:
+        sql += " AND s.stored > ?"
+        params.append(query.since)
+    if query.until is not None:
+        sql += " AND s.stored <= ?"
+        params.append(query.until)
+    sql += f" ORDER BY {seq_column} {order} LIMIT ?"
+    params.append(query.limit)
+    return sql, params
 
 
 def _arrays_for_context_activities(statement: dict) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from typing import Any
+import re
 
 import orjson
 
 from ingest.xapi import formats
 
 LRS_ASSIGNED = ("id", "stored", "authority", "version", "timestamp")
+_SECONDS_FRACTION = re.compile(r"(\d+\.)(\d+)S$")
 
 
 def content_hash(statement: dict) -> str:
@@ -39,6 +40,9 @@ def _canonical_statement(statement: dict) -> dict:
     statement["actor"] = _canonical_actor(statement["actor"])
     statement["verb"] = {"id": statement["verb"]["id"]}
     statement["object"] = _canonical_object(statement["object"])
+    result = statement.get("result")
+    if isinstance(result, dict) and isinstance(result.get("duration"), str):
+        result["duration"] = _hundredths(result["duration"])
     context = statement.get("context")
     if isinstance(context, dict):
         for role in ("instructor", "team"):
@@ -53,6 +57,11 @@ def _canonical_statement(statement: dict) -> dict:
             for entry in context.get(key, []):
                 entry[role] = _canonical_actor(entry[role])
     return statement
+
+
+def _hundredths(duration: str) -> str:
+    # Durations compare to 0.01 s: digits past the hundredths are dropped, never rounded.
+    return _SECONDS_FRACTION.sub(lambda match: match[1] + match[2][:2] + "S", duration.replace(",", "."))
 
 
 def _canonical_object(target: dict) -> dict:

@@ -56,6 +56,11 @@ def validate_statement(statement: Any, *, allow_2_0: bool = False, path: str = "
     _Checker(allow_2_0 or declares_2_0).statement(statement, path)
 
 
+def validate_actor(actor: Any, path: str) -> None:
+    """Raise StatementInvalid if `actor` is not a valid Agent or Group (e.g. a query's agent parameter)."""
+    _Checker(True).actor(actor, path)
+
+
 def validate_batch(statements: Iterable[Any], *, allow_2_0: bool = False) -> None:
     """Validate each statement of one request and reject the request if two share an id."""
     seen: dict[str, int] = {}
@@ -269,6 +274,8 @@ class _Checker:
     def authority(self, authority: Any, path: str) -> None:
         self.actor(authority, path)
         if authority.get("objectType") == "Group":
+            if any(prop in authority for prop in IFI_PROPERTIES):
+                raise StatementInvalid(path, "an authority Group must be an anonymous Group of two Agents (OAuth)")
             members = authority.get("member")
             if not isinstance(members, list) or len(members) != 2:
                 raise StatementInvalid(_join(path, "member"), "an authority Group must hold exactly two Agents (OAuth)")
@@ -340,7 +347,7 @@ class _Checker:
                     _join(path, "interactionType"), "is required when correctResponsesPattern or component lists are given"
                 )
             return
-        if kind not in INTERACTION_COMPONENT_LISTS:
+        if not isinstance(kind, str) or kind not in INTERACTION_COMPONENT_LISTS:
             raise StatementInvalid(
                 _join(path, "interactionType"), "must be one of " + ", ".join(INTERACTION_COMPONENT_LISTS)
             )

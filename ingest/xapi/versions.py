@@ -13,7 +13,7 @@ LATEST = ABOUT_VERSIONS[0]
 
 _HEADER_1_0 = re.compile(r"^1\.0(?:\.\d+)?$")
 _HEADER_2_0 = re.compile(r"^2\.0(?:\.\d+)?$")
-_STATEMENT_VERSION = re.compile(r"^(?:1\.0|2\.0)\.\d+$")
+_STATEMENT_VERSION = re.compile(r"^(?:1\.0|2\.0)(?:\.\d+)?$")
 
 
 def negotiate(header: str | None) -> str:

@@ -1,0 +1,104 @@
+"""xAPI 1.0.3's alternate request syntax: a form POST with ?method=X carries headers, parameters and content.
+
+Browser content that cannot send custom headers or cross-origin PUTs uses it. This ASGI
+layer turns such a request back into the request it stands for, so the resources never
+see the difference.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ingest.xapi.versions import HEADER, LATEST
+
+FORM = "application/x-www-form-urlencoded"
+METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
+# Form fields that stand for request headers (matched without regard to case).
+HEADER_FIELDS = ("authorization", "x-experience-api-version", "content-type", "content-length", "if-match",
+                 "if-none-match")
+
+
+class AlternateSyntax:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or b"method=" not in scope.get("query_string", b""):
+            await self.app(scope, receive, send)
+            return
+        query = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        method = dict(query).get("method", "").upper()
+        problem = None
+        if len(query) != 1:
+            problem = ("method", "with the alternate request syntax, every other parameter goes in the form body")
+        elif method not in METHODS:
+            problem = ("method", f"must be one of {', '.join(METHODS)}")
+        headers = dict((name.lower(), value) for name, value in scope["headers"])
+        if problem is None and headers.get(b"content-type", b"").split(b";")[0].strip().lower() != FORM.encode():
+            problem = ("Content-Type", f"must be {FORM} with the alternate request syntax")
+        if problem is not None:
+            await _refuse(send, *problem)
+            return
+        form = await _read_all(receive)
+        rewritten, content = _rewritten(scope, method, form)
+        version = dict(rewritten["headers"]).get(HEADER.lower().encode(), b"").decode("latin-1")
+        if version.strip().startswith("2."):
+            await _refuse(send, "method", "the alternate request syntax was removed in xAPI 2.0.0; send a plain request")
+            return
+        await self.app(rewritten, _replay(content, receive), send)
+
+
+def _rewritten(scope: Scope, method: str, body: bytes) -> tuple[Scope, bytes]:
+    fields = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+    header_values: dict[str, str] = {}
+    params: list[tuple[str, str]] = []
+    content = ""
+    for name, value in fields:
+        if name.lower() in HEADER_FIELDS:
+            header_values[name.lower()] = value
+        elif name == "content":
+            content = value
+        else:
+            params.append((name, value))
+    kept = [(name, value) for name, value in scope["headers"]
+            if name.decode("latin-1").lower() not in HEADER_FIELDS]
+    encoded = content.encode("utf-8")
+    header_values["content-length"] = str(len(encoded))
+    header_values.setdefault("content-type", "application/json")
+    new_headers = kept + [(name.encode("latin-1"), value.encode("latin-1")) for name, value in header_values.items()]
+    return {**scope, "method": method, "query_string": urlencode(params).encode("latin-1"),
+            "headers": new_headers}, encoded
+
+
+def _replay(content: bytes, receive: Receive) -> Receive:
+    """A receive that yields the form's content as the body, then waits on the real connection."""
+    delivered = False
+
+    async def replay() -> Message:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": content, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _read_all(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _refuse(send: Send, field: str, rule: str) -> None:
+    body = orjson.dumps({"error": f"{field}: {rule}", "field": field, "rule": rule})
+    await send({"type": "http.response.start", "status": 400,
+                "headers": [(b"content-type", b"application/json"), (HEADER.encode(), LATEST.encode()),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

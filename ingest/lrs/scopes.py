@@ -1,0 +1,58 @@
+"""What each credential scope allows, as the xAPI 1.0.3 OAuth scope list defines them.
+
+`all` allows everything; `all/read` allows every read; `statements/read/mine` reads only
+the statements stored with the same credential; `state`, `profile` and `define` cover the
+State resource, the profile resources, and updating activity definitions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ingest.lrs.exceptions import Forbidden
+
+if TYPE_CHECKING:
+    from ingest.lrs.credentials import Credential
+    from ingest.lrs.endpoint import Call
+
+STATEMENTS_WRITE = "statements/write"
+STATEMENTS_READ = "statements/read"
+STATEMENTS_READ_MINE = "statements/read/mine"
+ALL_READ = "all/read"
+ALL = "all"
+STATE = "state"
+DEFINE = "define"
+PROFILE = "profile"
+KNOWN = (STATEMENTS_WRITE, STATEMENTS_READ_MINE, STATEMENTS_READ, ALL_READ, ALL, STATE, DEFINE, PROFILE)
+# Reading activities and agents (the Activities and Agents resources) comes with any of these.
+DESCRIBE = "activities and agents (define, profile or statements/read)"
+READ_METHODS = ("GET", "HEAD")
+
+
+def allows(credential: Credential, need: str, *, reading: bool = False) -> bool:
+    granted = set(credential.scopes)
+    if ALL in granted or (reading and ALL_READ in granted):
+        return True
+    if need == STATEMENTS_READ:
+        return bool({STATEMENTS_READ, STATEMENTS_READ_MINE} & granted)
+    if need == DESCRIBE:
+        return bool({DEFINE, PROFILE, STATEMENTS_READ, STATEMENTS_READ_MINE} & granted)
+    return need in granted
+
+
+def require(call: Call, need: str) -> None:
+    """Raise Forbidden (403) unless the call's credential may do this."""
+    if not allows(call.credential, need, reading=call.request.method in READ_METHODS):
+        raise Forbidden(need)
+
+
+def only_own_statements(credential: Credential) -> bool:
+    """True when the credential reads statements only through statements/read/mine."""
+    granted = set(credential.scopes)
+    return STATEMENTS_READ_MINE in granted and not {STATEMENTS_READ, ALL, ALL_READ} & granted
+
+
+def check_known(requested: list[str]) -> None:
+    for scope in requested:
+        if scope not in KNOWN:
+            raise ValueError(f"unknown scope {scope!r}; known scopes: {', '.join(KNOWN)}")
