@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -13,12 +14,13 @@ import duckdb
 import pytest
 
 from leerstroom import lake
+from leerstroom.settings import Settings
 from tests.transform.appender import BATCH
 from tests.transform.lake_rows import (
     CertifiedLake, append_raw, build_certified_lake, expected_daily_counts, last_certified, mart_counts,
 )
 from transform import runner
-from transform.dbt_invocation import REPO, run_dbt
+from transform.dbt_invocation import REPO, run_dbt, target_dir
 
 
 def warehouse_total(warehouse_db: Path) -> int:
@@ -141,3 +143,50 @@ def test_dbt_build_from_the_command_line_while_another_process_appends(
     corpus = sum(expected_daily_counts(certified.statements).values())
     assert corpus <= built <= corpus + appended["appended"]
     assert (built - corpus) % BATCH == 0
+
+
+def test_every_model_and_column_is_documented_and_every_model_tested(certified: CertifiedLake) -> None:
+    manifest = json.loads((target_dir(certified.settings) / "manifest.json").read_text())
+    models = {uid: node for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
+    tested = {dep for node in manifest["nodes"].values() if node["resource_type"] == "test"
+              for dep in node["depends_on"]["nodes"]}
+
+    undocumented = [uid for uid, node in models.items() if not node["description"].strip()]
+    undocumented += [f"{uid}.{name}" for uid, node in models.items()
+                     for name, column in node["columns"].items() if not column["description"].strip()]
+    with duckdb.connect(str(certified.settings.warehouse_db), read_only=True) as warehouse:
+        built = {f"model.leerstroom.{name}": set(columns) for name, columns in warehouse.execute(
+            "SELECT table_name, list(column_name) FROM information_schema.columns GROUP BY table_name"
+        ).fetchall()}
+    assert undocumented == []
+    assert set(models) - tested == set()
+    # The YAML describes exactly the columns each model builds: none missing, none left over.
+    assert {uid: set(node["columns"]) for uid, node in models.items()} == built
+
+
+def test_an_empty_lake_is_not_certified_and_says_why(settings: Settings) -> None:
+    result = runner.run_transform(settings, progress=lambda _: None)
+
+    assert result.status == "failed" and result.certified_snapshot_id is None
+    assert any("holds no rows" in reason for reason in result.details["reasons"])
+    assert last_certified(settings) is None
+
+
+@pytest.mark.slow
+def test_scheduled_transform_runs_until_sigterm(certified: CertifiedLake, tmp_path: Path) -> None:
+    settings = certified.copy_to(tmp_path / "data")
+    env = dict(os.environ, LEERSTROOM_DATA_DIR=str(settings.data_dir))
+    child = subprocess.Popen([str(Path(sys.executable).parent / "leerstroom"), "transform", "--every", "60"],
+                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while last_certified(settings)["run_id"] == certified.result.run_id:
+            assert time.monotonic() < deadline and child.poll() is None, "no scheduled run certified"
+            time.sleep(0.5)
+        child.send_signal(signal.SIGTERM)
+        output, _ = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0
+    assert "certified snapshot" in output
