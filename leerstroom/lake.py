@@ -9,6 +9,7 @@ import contextlib
 import fcntl
 import logging
 import random
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -64,6 +65,31 @@ CREATE TABLE IF NOT EXISTS lake.raw.dead_letters (
     error            VARCHAR NOT NULL,
     received_at      TIMESTAMPTZ NOT NULL
 );
+CREATE TABLE IF NOT EXISTS lake.raw.roster_imports (
+    import_id        VARCHAR NOT NULL,
+    imported_at      TIMESTAMPTZ NOT NULL,
+    source_file      VARCHAR NOT NULL,
+    employee_count   BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lake.raw.roster (
+    import_id        VARCHAR NOT NULL,
+    employee_id      VARCHAR NOT NULL,
+    display_name     VARCHAR,
+    department       VARCHAR,
+    team             VARCHAR,
+    manager_id       VARCHAR,
+    job_role         VARCHAR,
+    location         VARCHAR,
+    hire_date        DATE,
+    termination_date DATE,
+    exit_voluntary   BOOLEAN,
+    attributes       JSON
+);
+CREATE TABLE IF NOT EXISTS lake.raw.roster_identities (
+    import_id        VARCHAR NOT NULL,
+    employee_id      VARCHAR NOT NULL,
+    actor_key        VARCHAR NOT NULL
+);
 CREATE TABLE IF NOT EXISTS lake.meta.transform_runs (
     run_id           VARCHAR NOT NULL,
     started_at       TIMESTAMPTZ NOT NULL,
@@ -74,6 +100,8 @@ CREATE TABLE IF NOT EXISTS lake.meta.transform_runs (
     details          JSON
 );
 """
+
+SCHEMA_TABLES = set(re.findall(r"CREATE TABLE IF NOT EXISTS lake\.(\w+\.\w+)", SCHEMA_DDL))
 
 
 def _config() -> dict:
@@ -144,11 +172,13 @@ def connect(settings: Settings | None = None, *, read_only: bool = False, snapsh
 
 def ensure_schema(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
     settings = settings or get_settings()
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'lake' AND schema_name = 'meta' "
-        "AND table_name = 'transform_runs'"
-    ).fetchone()[0]
-    if exists:
+    present = {
+        f"{schema}.{table}"
+        for schema, table in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'lake'"
+        ).fetchall()
+    }
+    if SCHEMA_TABLES <= present:
         return
     with writer_lock(settings):
         con.execute(SCHEMA_DDL)
