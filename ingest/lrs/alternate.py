@@ -63,11 +63,12 @@ def _rewritten(scope: Scope, method: str, body: bytes) -> tuple[Scope, bytes]:
             content = value
         else:
             params.append((name, value))
-    kept = [(name, value) for name, value in scope["headers"]
-            if name.decode("latin-1").lower() not in HEADER_FIELDS]
     encoded = content.encode("utf-8")
     header_values["content-length"] = str(len(encoded))
     header_values.setdefault("content-type", "application/json")
+    # Real headers (Authorization, say) stay unless the form gives the same header.
+    kept = [(name, value) for name, value in scope["headers"]
+            if name.decode("latin-1").lower() not in header_values]
     new_headers = kept + [(name.encode("latin-1"), value.encode("latin-1")) for name, value in header_values.items()]
     return {**scope, "method": method, "query_string": urlencode(params).encode("latin-1"),
             "headers": new_headers}, encoded

@@ -48,6 +48,8 @@ class Preconditions:
     if_none_match: str | None
     # Whether a write without either header may overwrite an existing document.
     blind_overwrite: bool
+    # Whether a PUT must carry one of the headers even for a new document (1.0.3 profile resources).
+    always_required: bool = False
 
     @property
     def given(self) -> bool:
@@ -120,6 +122,8 @@ def _check(current: Document | None, conditions: Preconditions, *, overwriting: 
         unwanted = {tag.strip() for tag in conditions.if_none_match.split(",")}
         if "*" in unwanted or current.etag in unwanted:
             raise PreconditionFailed("If-None-Match: the document exists already")
+    if overwriting and current is None and not conditions.given and conditions.always_required:
+        raise BadRequest("If-None-Match", "a profile PUT needs If-Match or If-None-Match (If-None-Match: * to create)")
     if overwriting and current is not None and not conditions.given and not conditions.blind_overwrite:
         raise DocumentConflict(
             "the document exists already; send If-Match with its ETag to overwrite it, or If-None-Match: * to create"

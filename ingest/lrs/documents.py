@@ -114,8 +114,9 @@ def _prepare(call: Call, resource: Resource, extra: set[str]) -> Scope:
 def _preconditions(call: Call, resource: Resource) -> Preconditions:
     headers = call.request.headers
     # xAPI 1.0.3 lets the State resource overwrite without ETags; 2.0.0 asks for them on every document resource.
-    blind = resource is STATE and not versions.is_2_0(call.version)
-    return Preconditions(headers.get("if-match"), headers.get("if-none-match"), blind)
+    legacy = not versions.is_2_0(call.version)
+    return Preconditions(headers.get("if-match"), headers.get("if-none-match"), blind_overwrite=resource is STATE and legacy,
+                         always_required=resource is not STATE and legacy)
 
 
 def _since(params) -> str | None:

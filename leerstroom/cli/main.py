@@ -52,6 +52,12 @@ def _credentials(args: argparse.Namespace) -> int:
     return run(get_settings(), args)
 
 
+def _import(args: argparse.Namespace) -> int:
+    from leerstroom.cli.importer import run
+
+    return run(get_settings(), args)
+
+
 def _status(args: argparse.Namespace) -> int:
     from leerstroom.cli.status import run
 
@@ -109,7 +115,19 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--scope", action="append", default=None,
                      help="xAPI scope (repeatable); default: all")
     creds_sub.add_parser("list", help="list credentials (never their secrets)")
+    creds_sub.add_parser("rotate", help="issue a new secret for a credential; the old one stops working").add_argument("name")
+    creds_sub.add_parser("revoke", help="refuse a credential from now on").add_argument("name")
+    rejected = creds_sub.add_parser("rejected", help="a tool's recently rejected requests, with the reasons")
+    rejected.add_argument("name")
+    rejected.add_argument("--limit", type=int, default=20)
     creds.set_defaults(func=_credentials)
+
+    imports = sub.add_parser("import", help="load statement history from NDJSON/JSON files or another LRS")
+    imports.add_argument("files", nargs="*", help="NDJSON or JSON files of statements")
+    imports.add_argument("--from-lrs", default=None, metavar="URL", help="pull from this LRS's Statement API")
+    imports.add_argument("--key", default=None)
+    imports.add_argument("--secret", default=None)
+    imports.set_defaults(func=_import)
 
     sub.add_parser("status", help="where statements are: LRS store, outbox, Kafka lag, lake, last transform (JSON)").set_defaults(func=_status)
 
