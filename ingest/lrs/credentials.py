@@ -39,6 +39,14 @@ class Verdict(NamedTuple):
     reason: str
 
 
+def token(nbytes: int) -> str:
+    """A random URL-safe token that does not start with "-", so it never reads as a command-line option."""
+    while True:
+        value = secrets.token_urlsafe(nbytes)
+        if not value.startswith("-"):
+            return value
+
+
 def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -59,7 +67,7 @@ def add(store_or_settings: LrsStore | Settings, name: str, scopes: list[str] | N
         scope_rules.check_known(list(granted))
     except ValueError as err:
         raise BadRequest("scope", str(err)) from err
-    credential = Credential(name, secrets.token_urlsafe(18), secrets.token_urlsafe(32), granted)
+    credential = Credential(name, token(18), token(32), granted)
     with store.transaction() as db:
         if db.execute("SELECT 1 FROM credentials WHERE name = ?", (name,)).fetchone():
             raise CredentialExists(f"a credential named {name!r} exists already; pick another name")
@@ -86,7 +94,7 @@ def list_credentials(store_or_settings: LrsStore | Settings) -> list[Credential]
 def rotate(store_or_settings: LrsStore | Settings, name: str) -> Credential:
     """A new secret for the same key and scopes; the old secret stops working at once."""
     store = open_store(store_or_settings)
-    secret = secrets.token_urlsafe(32)
+    secret = token(32)
     with store.transaction() as db:
         row = db.execute("SELECT key, scopes FROM credentials WHERE name = ? AND revoked_at IS NULL", (name,)).fetchone()
         if row is None:

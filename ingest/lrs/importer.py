@@ -81,12 +81,12 @@ class Importer:
             self._save(batch)
         return self.report
 
-    def import_remote(self, endpoint: str, key: str, secret: str) -> Report:
+    def import_remote(self, endpoint: str, key: str, secret: str, page_size: int = BATCH) -> Report:
         """Pull every statement the remote LRS holds (oldest first), checkpointing after each page."""
         checkpoint = Checkpoint(self.settings.data_dir / "import" / (_digest(endpoint) + ".json"))
         base = endpoint.rstrip("/") + "/"
         url = checkpoint.more or base + "statements?" + urllib.parse.urlencode(
-            {"ascending": "true", "limit": str(BATCH), **({"since": checkpoint.since} if checkpoint.since else {})}
+            {"ascending": "true", "limit": str(page_size), **({"since": checkpoint.since} if checkpoint.since else {})}
         )
         auth = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
         while url:

@@ -133,6 +133,9 @@ def _match_attachments(statements: list[dict], parts: list[multipart.Part]) -> d
                 sha2 = attachment["sha2"].lower()
                 if sha2 in sent:
                     wanted.add(sha2)
+                elif "fileUrl" not in attachment and not sent:
+                    raise StatementInvalid(f"{field}.fileUrl",
+                                           "is required unless the attachment data is sent as multipart/mixed")
                 elif "fileUrl" not in attachment:
                     raise StatementInvalid(f"{field}.sha2", "names no multipart part and the attachment has no fileUrl")
         for position, attachment in enumerate(signature_attachments(statement)):
