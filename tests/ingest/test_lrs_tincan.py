@@ -43,4 +43,4 @@ def test_tincan_queries_with_more_and_keeps_state(lrs: LrsProcess) -> None:
     assert read.success and read.content.content == bytearray(b'{"video": 3}')
     assert remote.retrieve_state_ids(course, learner).content == ["bookmark"]
     assert remote.delete_state(read.content).success
-    assert not remote.retrieve_state(course, learner, "bookmark").success
+    assert remote.retrieve_state_ids(course, learner).content == []
