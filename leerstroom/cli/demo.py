@@ -21,6 +21,7 @@ from tqdm import tqdm
 from ingest import client
 from ingest.generator import build_organisation, generate_statements
 from ingest.generator.roster import write_roster
+from ingest.roster import import_roster
 from leerstroom import lake
 from leerstroom.cli.supervisor import Child, Supervisor
 from leerstroom.errors import ConfigurationError
@@ -146,6 +147,8 @@ def run(settings: Settings, employees: int = 60, months: int = 3, seed: int = 7)
         with tqdm(total=len(statements), desc="sent to the LRS", unit="stmt") as bar:
             ids = client.send(lrs, statements, batch_size=100, progress=bar.update)
         wait_for_lake(settings, ids)
+        imported = import_roster(settings, roster)
+        print(f"Roster imported into the lake ({imported.employees} employees, import {imported.import_id}).")
 
         print("Running the transform (dbt build, freshness, certification)…")
         env = {**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve())}

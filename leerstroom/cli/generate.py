@@ -13,6 +13,7 @@ from tqdm import tqdm
 from ingest import client
 from ingest.generator import build_organisation, generate_statements
 from ingest.generator.roster import write_roster
+from ingest.roster import import_roster
 from leerstroom.errors import ConfigurationError
 from leerstroom.settings import Settings
 
@@ -50,4 +51,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     with tqdm(desc=f"sent to {endpoint}", unit="stmt") as bar:
         ids = client.send(lrs, statements, batch_size=100, progress=bar.update)
     print(f"{len(ids)} statements acknowledged; roster of {len(people)} employees in {roster}")
+    if not args.no_roster_import:
+        summary = import_roster(settings, roster)
+        print(f"roster imported into the lake as import {summary.import_id}")
     return 0

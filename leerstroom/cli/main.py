@@ -82,6 +82,12 @@ def _generate(args: argparse.Namespace) -> int:
     return run(get_settings(), args)
 
 
+def _roster(args: argparse.Namespace) -> int:
+    from leerstroom.cli.roster import run
+
+    return run(get_settings(), args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leerstroom", description=__doc__)
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
@@ -144,7 +150,17 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--key", default=None)
     gen.add_argument("--secret", default=None)
     gen.add_argument("--out", default=None, help="write NDJSON to this file instead of sending")
+    gen.add_argument("--no-roster-import", action="store_true",
+                     help="only write the roster CSV; do not import it into the lake")
     gen.set_defaults(func=_generate)
+
+    roster = sub.add_parser("roster", help="the HR roster: import an HRIS export as a new version")
+    roster_sub = roster.add_subparsers(dest="action", required=True, metavar="ACTION")
+    roster_import = roster_sub.add_parser("import", help="validate a CSV export and store it as a new roster version")
+    roster_import.add_argument("file", help="the HRIS export (CSV)")
+    roster_import.add_argument("--mapping", default=None, metavar="MAP.yml",
+                               help="column mapping for exports with other headers or formats (docs/roster.md)")
+    roster.set_defaults(func=_roster)
     return parser
 
 
