@@ -307,9 +307,8 @@ class LrsStore:
                 terms |= _target_terms(db, p.object_id, by_id)
             rows.extend((term, seqs[p.statement_id]) for term in terms)
         db.executemany("INSERT OR IGNORE INTO statement_terms (term, seq) VALUES (?, ?)", rows)
-        for p in fresh:
-            # Statements stored earlier that refer to this one now match its terms too.
-            _spread_terms_to_referrers(db, p.statement_id, _inheritable(p.terms))
+        # Statements stored earlier that refer to one of these now match its terms too.
+        _spread_terms_to_referrers(db, {p.statement_id: _inheritable(p.terms) for p in fresh})
         targets = [p.voids for p in fresh if p.voids]
         for start in range(0, len(targets), LOOKUP_SLICE):
             chunk = targets[start:start + LOOKUP_SLICE]
@@ -477,21 +476,25 @@ def _target_terms(db: sqlite3.Connection, target_id: str | None, batch: Mapping[
     return terms
 
 
-def _spread_terms_to_referrers(db: sqlite3.Connection, statement_id: str, terms: set[str]) -> None:
-    """Give statements that refer (through StatementRef chains) to a newly stored one its terms."""
-    frontier = [statement_id]
+def _spread_terms_to_referrers(db: sqlite3.Connection, new_terms: Mapping[str, set[str]]) -> None:
+    """Give statements that refer (through StatementRef chains) to newly stored ones the terms of those."""
+    frontier = dict(new_terms)
     for _ in range(REF_DEPTH):
-        referrers = []
-        for target in frontier:
-            referrers.extend(db.execute(
-                "SELECT seq, id FROM statements WHERE object_type = 'StatementRef' AND object_id = ? AND id <> ?",
-                (target, target),
-            ).fetchall())
-        if not referrers:
+        referrers: dict[str, set[str]] = {}
+        rows: list[tuple[str, int]] = []
+        targets = list(frontier)
+        for start in range(0, len(targets), LOOKUP_SLICE):
+            chunk = targets[start:start + LOOKUP_SLICE]
+            for seq, referrer_id, target in db.execute(
+                "SELECT seq, id, object_id FROM statements WHERE object_type = 'StatementRef' AND object_id IN "
+                f"({','.join('?' * len(chunk))}) AND id <> object_id", chunk,
+            ):
+                rows.extend((term, seq) for term in frontier[target])
+                referrers.setdefault(referrer_id, set()).update(frontier[target])
+        if not rows:
             return
-        db.executemany("INSERT OR IGNORE INTO statement_terms (term, seq) VALUES (?, ?)",
-                       [(term, seq) for seq, _ in referrers for term in terms])
-        frontier = [referrer_id for _, referrer_id in referrers]
+        db.executemany("INSERT OR IGNORE INTO statement_terms (term, seq) VALUES (?, ?)", rows)
+        frontier = referrers
 
 
 def _query_sql(query: StatementQuery) -> tuple[str, list[Any]]:

@@ -9,7 +9,6 @@ The timestamp is compared separately (as an instant) because the LRS may assign 
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 
@@ -24,7 +23,8 @@ _SECONDS_FRACTION = re.compile(r"(\d+\.)(\d+)S$")
 def content_hash(statement: dict) -> str:
     """A digest equal for two statements exactly when the specification says they match."""
     canonical = {key: value for key, value in statement.items() if key not in LRS_ASSIGNED}
-    canonical = _canonical_statement(copy.deepcopy(canonical))
+    # A JSON round trip copies a statement several times faster than copy.deepcopy.
+    canonical = _canonical_statement(orjson.loads(orjson.dumps(canonical)))
     return hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
