@@ -18,8 +18,6 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
 from ingest.lrs import multipart
-from leerstroom.settings import Settings
-from tests.fixtures.data import free_port
 from tests.fixtures.lrs import LrsProcess
 
 VERSION = {"X-Experience-API-Version": "2.0.0"}
@@ -73,17 +71,9 @@ def signer():
     return sign
 
 
-@pytest.fixture(scope="module")
-def shared_lrs(tmp_path_factory: pytest.TempPathFactory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("lrs-attachments"), lrs_port=free_port())
-    process = LrsProcess(settings).start()
-    yield process
-    process.stop()
-
-
 @pytest.fixture
-def client(shared_lrs: LrsProcess):
-    with httpx.Client(base_url=shared_lrs.endpoint, auth=shared_lrs.auth, headers=VERSION, timeout=10) as http:
+def client(module_lrs: LrsProcess):
+    with httpx.Client(base_url=module_lrs.endpoint, auth=module_lrs.auth, headers=VERSION, timeout=10) as http:
         yield http
 
 
@@ -133,16 +123,16 @@ def test_signed_statement_is_verified(client: httpx.Client, signer) -> None:
     assert response.status_code == 400 and "payload" in response.json()["rule"]
 
 
-def test_alternate_request_syntax_for_1_0_3(shared_lrs: LrsProcess) -> None:
-    auth = "Basic " + base64.b64encode(f"{shared_lrs.key}:{shared_lrs.secret}".encode()).decode()
+def test_alternate_request_syntax_for_1_0_3(module_lrs: LrsProcess) -> None:
+    auth = "Basic " + base64.b64encode(f"{module_lrs.key}:{module_lrs.secret}".encode()).decode()
     sent = statement()
     form = urllib.parse.urlencode({"statementId": sent["id"], "content": json.dumps(sent), "Authorization": auth,
                                    "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"})
-    url = f"{shared_lrs.endpoint}statements?method=PUT"
+    url = f"{module_lrs.endpoint}statements?method=PUT"
     form_type = {"Content-Type": "application/x-www-form-urlencoded"}
     assert httpx.post(url, content=form, headers=form_type).status_code == 204
     read = urllib.parse.urlencode({"statementId": sent["id"], "Authorization": auth, "X-Experience-API-Version": "1.0.3"})
-    got = httpx.post(f"{shared_lrs.endpoint}statements?method=GET", content=read, headers=form_type)
+    got = httpx.post(f"{module_lrs.endpoint}statements?method=GET", content=read, headers=form_type)
     assert got.json()["id"] == sent["id"]
     mixed = httpx.post(f"{url}&statementId={sent['id']}", content=form, headers=form_type)
     assert (mixed.status_code, mixed.json()["field"]) == (400, "method")
@@ -150,8 +140,8 @@ def test_alternate_request_syntax_for_1_0_3(shared_lrs: LrsProcess) -> None:
     assert httpx.post(url, content=modern, headers=form_type).status_code == 400
 
 
-def test_cors_preflight_needs_no_credentials(shared_lrs: LrsProcess) -> None:
-    response = httpx.options(f"{shared_lrs.endpoint}activities/state", headers={
+def test_cors_preflight_needs_no_credentials(module_lrs: LrsProcess) -> None:
+    response = httpx.options(f"{module_lrs.endpoint}activities/state", headers={
         "Origin": "http://content.example.org", "Access-Control-Request-Method": "PUT",
         "Access-Control-Request-Headers": "authorization,content-type,x-experience-api-version,if-match"})
     assert response.status_code == 200

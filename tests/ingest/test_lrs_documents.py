@@ -13,8 +13,6 @@ import pytest
 
 from ingest.lrs.store import LrsStore
 from ingest.xapi import formats
-from leerstroom.settings import Settings
-from tests.fixtures.data import free_port
 from tests.fixtures.lrs import LrsProcess
 
 V2 = {"X-Experience-API-Version": "2.0.0"}
@@ -22,17 +20,9 @@ V1 = {"X-Experience-API-Version": "1.0.3"}
 LEARNER = {"objectType": "Agent", "mbox": "mailto:kim@example.org"}
 
 
-@pytest.fixture(scope="module")
-def shared_lrs(tmp_path_factory: pytest.TempPathFactory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("lrs-documents"), lrs_port=free_port())
-    process = LrsProcess(settings).start()
-    yield process
-    process.stop()
-
-
 @pytest.fixture
-def client(shared_lrs: LrsProcess):
-    with httpx.Client(base_url=f"{shared_lrs.endpoint}", auth=shared_lrs.auth, headers=V2, timeout=10) as http:
+def client(module_lrs: LrsProcess):
+    with httpx.Client(base_url=f"{module_lrs.endpoint}", auth=module_lrs.auth, headers=V2, timeout=10) as http:
         yield http
 
 
@@ -124,11 +114,11 @@ def test_profiles_need_concurrency_headers_to_overwrite(client: httpx.Client) ->
     assert (legacy.status_code, legacy.json()["field"]) == (400, "If-None-Match")
 
 
-def test_document_changes_travel_through_the_outbox(client: httpx.Client, shared_lrs: LrsProcess) -> None:
+def test_document_changes_travel_through_the_outbox(client: httpx.Client, module_lrs: LrsProcess) -> None:
     params = state_params(stateId="suspend_data")
     client.put("activities/state", params=params, json={"slide": 7})
     client.delete("activities/state", params=params)
-    store = LrsStore(shared_lrs.settings.lrs_db)
+    store = LrsStore(module_lrs.settings.lrs_db)
     try:
         rows = store.reader().execute("SELECT message_key, payload FROM outbox").fetchall()
     finally:
@@ -158,6 +148,6 @@ def test_agents_resource_returns_a_person(client: httpx.Client) -> None:
     assert (group.status_code, group.json()["field"]) == (400, "agent")
 
 
-def test_about_lists_both_versions_without_credentials(shared_lrs: LrsProcess) -> None:
-    about = httpx.get(f"{shared_lrs.endpoint}about")
+def test_about_lists_both_versions_without_credentials(module_lrs: LrsProcess) -> None:
+    about = httpx.get(f"{module_lrs.endpoint}about")
     assert about.json()["version"] == ["2.0.0", "1.0.3"]

@@ -11,8 +11,6 @@ import httpx
 import pytest
 
 from ingest.xapi import formats
-from leerstroom.settings import Settings
-from tests.fixtures.data import free_port
 from tests.fixtures.lrs import LrsProcess
 
 VERSION = {"X-Experience-API-Version": "2.0.0"}
@@ -31,16 +29,8 @@ def statement(who: str, verb: str, activity: str, **extra) -> dict:
 
 
 @pytest.fixture(scope="module")
-def shared_lrs(tmp_path_factory: pytest.TempPathFactory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("lrs-queries"), lrs_port=free_port())
-    process = LrsProcess(settings).start()
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def client(shared_lrs: LrsProcess):
-    with httpx.Client(base_url=shared_lrs.base_url, auth=shared_lrs.auth, headers=VERSION, timeout=10) as http:
+def client(module_lrs: LrsProcess):
+    with httpx.Client(base_url=module_lrs.base_url, auth=module_lrs.auth, headers=VERSION, timeout=10) as http:
         yield http
 
 

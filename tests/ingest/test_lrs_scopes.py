@@ -9,11 +9,10 @@ import sys
 import uuid
 
 import httpx
-import pytest
 
 from ingest.lrs import credentials
 from leerstroom.settings import Settings
-from tests.fixtures.data import REPO, free_port
+from tests.fixtures.data import REPO
 from tests.fixtures.lrs import LrsProcess
 
 VERSION = {"X-Experience-API-Version": "1.0.3"}
@@ -24,28 +23,20 @@ def statement() -> dict:
             "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"}, "object": {"id": "http://example.org/v/1"}}
 
 
-@pytest.fixture(scope="module")
-def shared_lrs(tmp_path_factory: pytest.TempPathFactory):
-    settings = Settings(data_dir=tmp_path_factory.mktemp("lrs-scopes"), lrs_port=free_port())
-    process = LrsProcess(settings).start()
-    yield process
-    process.stop()
-
-
 def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir), "LEERSTROOM_LRS_PORT": str(settings.lrs_port)}
     return subprocess.run([sys.executable, "-m", "leerstroom.cli.main", "credentials", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=60)
 
 
-def tool(shared_lrs: LrsProcess, *scopes: str) -> httpx.Client:
-    credential = credentials.add(shared_lrs.settings, f"tool-{uuid.uuid4().hex[:6]}", list(scopes))
-    return httpx.Client(base_url=shared_lrs.endpoint, auth=(credential.key, credential.secret), headers=VERSION,
+def tool(module_lrs: LrsProcess, *scopes: str) -> httpx.Client:
+    credential = credentials.add(module_lrs.settings, f"tool-{uuid.uuid4().hex[:6]}", list(scopes))
+    return httpx.Client(base_url=module_lrs.endpoint, auth=(credential.key, credential.secret), headers=VERSION,
                         timeout=10)
 
 
-def test_write_only_tool_cannot_read_and_gets_403(shared_lrs: LrsProcess) -> None:
-    with tool(shared_lrs, "statements/write") as writer:
+def test_write_only_tool_cannot_read_and_gets_403(module_lrs: LrsProcess) -> None:
+    with tool(module_lrs, "statements/write") as writer:
         assert writer.post("statements", json=statement()).status_code == 200
         read = writer.get("statements")
         assert (read.status_code, read.json()["rule"]) == (403, "needs scope statements/read")
@@ -54,9 +45,9 @@ def test_write_only_tool_cannot_read_and_gets_403(shared_lrs: LrsProcess) -> Non
         assert state.status_code == 403
 
 
-def test_read_mine_sees_only_its_own_statements(shared_lrs: LrsProcess) -> None:
-    with tool(shared_lrs, "statements/write", "statements/read/mine") as mine, \
-            tool(shared_lrs, "statements/write") as other:
+def test_read_mine_sees_only_its_own_statements(module_lrs: LrsProcess) -> None:
+    with tool(module_lrs, "statements/write", "statements/read/mine") as mine, \
+            tool(module_lrs, "statements/write") as other:
         own = mine.post("statements", json=statement()).json()[0]
         foreign = other.post("statements", json=statement()).json()[0]
         listed = {s["id"] for s in mine.get("statements", params={"limit": "0"}).json()["statements"]}
@@ -64,16 +55,16 @@ def test_read_mine_sees_only_its_own_statements(shared_lrs: LrsProcess) -> None:
         assert mine.get("statements", params={"statementId": foreign}).status_code == 404
 
 
-def test_all_read_reads_everything_but_writes_nothing(shared_lrs: LrsProcess) -> None:
-    with tool(shared_lrs, "all/read") as reader:
+def test_all_read_reads_everything_but_writes_nothing(module_lrs: LrsProcess) -> None:
+    with tool(module_lrs, "all/read") as reader:
         assert reader.get("statements").status_code == 200
         assert reader.get("agents", params={"agent": json.dumps({"mbox": "mailto:a@example.org"})}).status_code == 200
         assert reader.post("statements", json=statement()).status_code == 403
 
 
-def test_state_scope_covers_the_state_resource_only(shared_lrs: LrsProcess) -> None:
+def test_state_scope_covers_the_state_resource_only(module_lrs: LrsProcess) -> None:
     params = {"activityId": "http://example.org/a", "stateId": "s", "agent": json.dumps({"mbox": "mailto:a@example.org"})}
-    with tool(shared_lrs, "state") as content:
+    with tool(module_lrs, "state") as content:
         assert content.put("activities/state", params=params, json={"x": 1}).status_code == 204
         assert content.get("activities/state", params=params).json() == {"x": 1}
         assert content.post("statements", json=statement()).status_code == 403
@@ -81,30 +72,30 @@ def test_state_scope_covers_the_state_resource_only(shared_lrs: LrsProcess) -> N
                            json={}, headers={"If-None-Match": "*"}).status_code == 403
 
 
-def test_authority_names_the_credential(shared_lrs: LrsProcess) -> None:
-    credential = credentials.add(shared_lrs.settings, "moodle-prod", ["all"])
-    with httpx.Client(base_url=shared_lrs.endpoint, auth=(credential.key, credential.secret), headers=VERSION) as moodle:
+def test_authority_names_the_credential(module_lrs: LrsProcess) -> None:
+    credential = credentials.add(module_lrs.settings, "moodle-prod", ["all"])
+    with httpx.Client(base_url=module_lrs.endpoint, auth=(credential.key, credential.secret), headers=VERSION) as moodle:
         statement_id = moodle.post("statements", json=statement()).json()[0]
         stored = moodle.get("statements", params={"statementId": statement_id}).json()
-    assert stored["authority"]["account"] == {"homePage": shared_lrs.endpoint, "name": "moodle-prod"}
+    assert stored["authority"]["account"] == {"homePage": module_lrs.endpoint, "name": "moodle-prod"}
 
 
-def test_rotate_revoke_and_rejected_from_the_command_line(shared_lrs: LrsProcess) -> None:
-    settings = shared_lrs.settings
+def test_rotate_revoke_and_rejected_from_the_command_line(module_lrs: LrsProcess) -> None:
+    settings = module_lrs.settings
     added = json.loads(cli(settings, "add", "h5p-site", "--scope", "statements/write").stdout)
     assert added["scopes"] == ["statements/write"]
     old = (added["key"], added["secret"])
-    assert httpx.post(f"{shared_lrs.endpoint}statements", json=statement(), auth=old, headers=VERSION).status_code == 200
+    assert httpx.post(f"{module_lrs.endpoint}statements", json=statement(), auth=old, headers=VERSION).status_code == 200
     rotated = json.loads(cli(settings, "rotate", "h5p-site").stdout)
     assert rotated["key"] == added["key"] and rotated["secret"] != added["secret"]
-    refused = httpx.post(f"{shared_lrs.endpoint}statements", json=statement(), auth=old, headers=VERSION)
+    refused = httpx.post(f"{module_lrs.endpoint}statements", json=statement(), auth=old, headers=VERSION)
     assert refused.status_code == 401
     new = (rotated["key"], rotated["secret"])
-    bad = httpx.post(f"{shared_lrs.endpoint}statements", json={"verb": {"id": "x"}}, auth=new, headers=VERSION)
+    bad = httpx.post(f"{module_lrs.endpoint}statements", json={"verb": {"id": "x"}}, auth=new, headers=VERSION)
     assert bad.status_code == 400
-    assert httpx.get(f"{shared_lrs.endpoint}statements", auth=new, headers=VERSION).status_code == 403
+    assert httpx.get(f"{module_lrs.endpoint}statements", auth=new, headers=VERSION).status_code == 403
     assert json.loads(cli(settings, "revoke", "h5p-site").stdout)["revoked_at"]
-    assert httpx.post(f"{shared_lrs.endpoint}statements", json=statement(), auth=new, headers=VERSION).status_code == 401
+    assert httpx.post(f"{module_lrs.endpoint}statements", json=statement(), auth=new, headers=VERSION).status_code == 401
     rejected = json.loads(cli(settings, "rejected", "h5p-site").stdout)
     assert [r["status"] for r in rejected] == [401, 403, 400, 401]
     assert "revoked" in rejected[0]["reason"] and "wrong secret" in rejected[3]["reason"]
