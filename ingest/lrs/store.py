@@ -165,10 +165,14 @@ class LrsStore:
         db = self.connect()
         try:
             db.executescript(DDL)
+            migrated = False
             for table, column, definition in ADDED_COLUMNS:
                 known = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
                 if column not in known:
                     db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+                    migrated = migrated or table == "statements"
+            if migrated:
+                _index_existing_statements(db)
             outbox.create(db)
         except sqlite3.Error as err:
             raise StoreUnavailable(f"LRS store {self.path} cannot be created: {err}") from err
@@ -495,6 +499,29 @@ def _spread_terms_to_referrers(db: sqlite3.Connection, new_terms: Mapping[str, s
             return
         db.executemany("INSERT OR IGNORE INTO statement_terms (term, seq) VALUES (?, ?)", rows)
         frontier = referrers
+
+
+def _index_existing_statements(db: sqlite3.Connection) -> None:
+    """Search terms and voided flags for statements stored before the store had them (a one-off upgrade)."""
+    log.info("indexing statements stored before queries were supported; this runs once")
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        rows = db.execute("SELECT seq, payload, credential FROM statements ORDER BY seq").fetchall()
+        for seq, payload, credential in rows:
+            statement = orjson.loads(payload)
+            terms = statement_terms(statement)
+            if credential is not None:
+                terms.add(credential_term(credential))
+            if statement["object"].get("objectType") == "StatementRef":
+                terms |= _target_terms(db, statement["object"]["id"].lower(), {})
+            db.executemany("INSERT OR IGNORE INTO statement_terms (term, seq) VALUES (?, ?)",
+                           [(term, seq) for term in terms])
+        db.execute("UPDATE statements SET voided = 1 WHERE voids IS NULL AND id IN "
+                   "(SELECT voids FROM statements WHERE voids IS NOT NULL)")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def _query_sql(query: StatementQuery) -> tuple[str, list[Any]]:

@@ -17,8 +17,9 @@ import uvicorn
 
 from ingest.lrs import credentials
 from ingest.lrs.app import create_app
-from ingest.lrs.store import LrsStore
+from ingest.lrs.store import LrsStore, StatementQuery
 from ingest.xapi.identity import actor_key
+from ingest.xapi.terms import agent_term
 from leerstroom.settings import Settings
 from tests.fixtures.lrs import LrsProcess
 
@@ -142,3 +143,21 @@ def test_a_store_that_cannot_commit_answers_503_and_keeps_nothing(settings: Sett
     retry = httpx.post(f"{endpoint}statements", json=statement(1), auth=auth, headers=VERSION, timeout=10)
     assert retry.status_code == 200
     assert LrsStore(settings.lrs_db).counts() == {"statements": 1, "outbox": 1, "outbox_unpublished": 1}
+
+
+def test_a_store_from_before_queries_is_indexed_on_open(settings: Settings) -> None:
+    """Stores written by the first LRS release had no search terms or voided flags; opening one adds them."""
+    store = LrsStore(settings.lrs_db)
+    kept, voided = store.save([statement(1), statement(2)], AUTHORITY)
+    store.save([{"actor": statement(3)["actor"], "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+                 "object": {"objectType": "StatementRef", "id": voided}}], AUTHORITY)
+    store.close()
+    with sqlite3.connect(settings.lrs_db) as db:
+        db.execute("DELETE FROM statement_terms")
+        db.execute("ALTER TABLE statements DROP COLUMN voided")
+    reopened = LrsStore(settings.lrs_db)
+    learner = statement(1)["actor"]
+    found = reopened.query(StatementQuery(terms=(agent_term(learner),)))
+    assert [orjson.loads(payload)["id"] for _, payload in found] == [kept]
+    assert reopened.is_voided(voided) and not reopened.is_voided(kept)
+    reopened.close()
