@@ -176,17 +176,22 @@ def test_an_empty_lake_is_not_certified_and_says_why(settings: Settings) -> None
 def test_scheduled_transform_runs_until_sigterm(certified: CertifiedLake, tmp_path: Path) -> None:
     settings = certified.copy_to(tmp_path / "data")
     env = dict(os.environ, LEERSTROOM_DATA_DIR=str(settings.data_dir))
-    child = subprocess.Popen([str(Path(sys.executable).parent / "leerstroom"), "transform", "--every", "60"],
-                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        while last_certified(settings)["run_id"] == certified.result.run_id:
-            assert time.monotonic() < deadline and child.poll() is None, "no scheduled run certified"
-            time.sleep(0.5)
-        child.send_signal(signal.SIGTERM)
-        output, _ = child.communicate(timeout=30)
-    finally:
-        if child.poll() is None:
-            child.kill()
-    assert child.returncode == 0
+    # Output goes to a file: dbt prints more than a pipe buffer holds, and an unread pipe would block the child.
+    log_path = tmp_path / "transform.log"
+    with log_path.open("w") as log_file:
+        child = subprocess.Popen([str(Path(sys.executable).parent / "leerstroom"), "transform", "--every", "60"],
+                                 cwd=tmp_path, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True)
+        try:
+            deadline = time.monotonic() + 300
+            while last_certified(settings)["run_id"] == certified.result.run_id:
+                assert time.monotonic() < deadline and child.poll() is None, (
+                    f"no scheduled run certified:\n{log_path.read_text()[-3000:]}")
+                time.sleep(0.5)
+            child.send_signal(signal.SIGTERM)
+            child.wait(timeout=60)
+        finally:
+            if child.poll() is None:
+                child.kill()
+    output = log_path.read_text()
+    assert child.returncode == 0, output[-3000:]
     assert "certified snapshot" in output
