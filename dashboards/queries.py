@@ -1,4 +1,9 @@
-"""Every query the dashboards run, cached per lake and certified snapshot (a snapshot never changes)."""
+"""Every query the dashboards run, cached per lake, certified snapshot and audience (a snapshot never changes).
+
+Functions that can touch small groups take `audience` ('suppressed' or 'unrestricted',
+see dashboards.privacy) and `k`: suppression is part of the SQL, and because both are
+arguments, cached results never cross from one role to another.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboards import privacy
 from dashboards.connection import certified_lake, latest_lake
 from leerstroom import lake
 from leerstroom.errors import ConfigurationError
@@ -17,6 +23,10 @@ from leerstroom.errors import ConfigurationError
 # only the question "which snapshot is the last certified one" must be asked again soon.
 SNAPSHOT_TTL = "1h"
 CERTIFICATION_TTL = 15
+DIMENSIONS = ("department", "team", "manager_id", "job_role", "location")
+ROW_LIMIT = 5000
+# Filters travel as a hashable tuple so st.cache_data can key on them: ((dimension, (values...)), ...).
+Filters = tuple
 
 
 @dataclass(frozen=True)
@@ -28,31 +38,57 @@ class Certification:
 
 
 @st.cache_data(ttl=CERTIFICATION_TTL, show_spinner=False)
-def certification(catalog: str) -> Certification | None:
-    """The last certified transform run, or None when nothing has been certified (or there is no lake yet)."""
+def certified_runs(catalog: str) -> list[Certification]:
+    """Every certified transform run, newest first; empty when nothing is certified or there is no lake."""
     try:
         cursor = latest_lake(catalog).cursor()
     except ConfigurationError:
-        return None
+        return []
     try:
-        found = lake.last_certified(cursor)
+        rows = cursor.execute(
+            "SELECT certified_snapshot_id, raw_snapshot_id, finished_at, run_id FROM lake.meta.transform_runs "
+            "WHERE status = 'certified' AND certified_snapshot_id IS NOT NULL ORDER BY certified_snapshot_id DESC"
+        ).fetchall()
     except duckdb.CatalogException:
-        return None
+        return []
     finally:
         cursor.close()
-    if found is None:
-        return None
-    return Certification(int(found["snapshot_id"]), int(found["raw_snapshot_id"]), found["certified_at"],
-                         str(found["run_id"]))
+    return [Certification(int(s), int(r), at, str(run)) for s, r, at, run in rows]
 
 
-def _frame(catalog: str, snapshot_id: int, sql: str) -> pd.DataFrame:
+def certification(catalog: str) -> Certification | None:
+    """The last certified transform run, or None when nothing has been certified (or there is no lake yet)."""
+    runs = certified_runs(catalog)
+    return runs[0] if runs else None
+
+
+def _frame(catalog: str, snapshot_id: int, sql: str, params: list | None = None) -> pd.DataFrame:
     cursor = certified_lake(catalog, snapshot_id).cursor()
     try:
-        return cursor.execute(sql).df()
+        return cursor.execute(sql, params or []).df()
     finally:
         cursor.close()
 
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def tables(catalog: str, snapshot_id: int) -> dict[str, tuple[str, ...]]:
+    """'schema.table' -> its columns, for every table in the lake at this snapshot."""
+    rows = _frame(catalog, snapshot_id, """
+        SELECT schema_name || '.' || table_name AS name, list(column_name ORDER BY column_index) AS columns
+        FROM duckdb_columns() WHERE database_name = 'lake' GROUP BY 1
+    """)
+    return {row.name: tuple(row.columns) for row in rows.itertuples()}
+
+
+def has_mart(catalog: str, snapshot_id: int, name: str) -> bool:
+    return f"marts.{name}" in tables(catalog, snapshot_id)
+
+
+def columns_of(catalog: str, snapshot_id: int, name: str) -> tuple[str, ...]:
+    return tables(catalog, snapshot_id).get(f"marts.{name}", ())
+
+
+# --- daily activity -------------------------------------------------------------------------------------------
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def activity_headline(catalog: str, snapshot_id: int) -> dict:
@@ -75,6 +111,13 @@ def activity_headline(catalog: str, snapshot_id: int) -> dict:
 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def newest_statement(catalog: str, snapshot_id: int) -> datetime | None:
+    if not has_mart(catalog, snapshot_id, "mart_daily_activity"):
+        return None
+    return activity_headline(catalog, snapshot_id)["newest_statement_at"]
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def statements_per_day(catalog: str, snapshot_id: int) -> pd.DataFrame:
     return _frame(catalog, snapshot_id, """
         SELECT activity_date, sum(statement_count) AS statements, count(DISTINCT actor_key) AS learners
@@ -93,3 +136,245 @@ def statements_per_verb(catalog: str, snapshot_id: int) -> pd.DataFrame:
         GROUP BY verb_id
         ORDER BY statements DESC, verb
     """)
+
+
+# --- unit-level marts (suppressed in SQL) ---------------------------------------------------------------------
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def unit_rows(catalog: str, snapshot_id: int, audience: str, k: int, mart: str, where: str = "TRUE",
+              order: str = "1") -> pd.DataFrame:
+    """Rows of a unit-level mart, without units over fewer than k people unless the audience is unrestricted.
+
+    `where` and `order` are written by the dashboards' own code, never taken from a reader.
+    """
+    columns = columns_of(catalog, snapshot_id, mart)
+    if not columns:
+        return pd.DataFrame()
+    if privacy.is_person_level(columns):
+        return person_rows(catalog, snapshot_id, audience, mart)
+    suppression = privacy.unit_filter(audience, k, columns)
+    return _frame(catalog, snapshot_id,
+                  f"SELECT * FROM lake.marts.{mart} WHERE ({where}) AND ({suppression}) ORDER BY {order} "
+                  f"LIMIT {ROW_LIMIT}")
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def person_rows(catalog: str, snapshot_id: int, audience: str, mart: str) -> pd.DataFrame:
+    """A person-level mart, for the unrestricted audience only; names from the roster; leaderboards opt-in only."""
+    if audience != "unrestricted":
+        return pd.DataFrame()
+    columns = columns_of(catalog, snapshot_id, mart)
+    if "employee_id" not in columns:
+        return _frame(catalog, snapshot_id, f"SELECT * FROM lake.marts.{mart} LIMIT {ROW_LIMIT}")
+    opt_in = ""
+    if "leaderboard" in mart:
+        # The mart already keeps only opted-in people; the roster is asked again so a mart bug cannot leak anyone.
+        opt_in = "WHERE coalesce(try_cast(json_extract_string(r.attributes, '$.leaderboard_opt_in') AS BOOLEAN), FALSE)"
+    return _frame(catalog, snapshot_id, f"""
+        WITH {_ROSTER_CTE}
+        SELECT r.display_name AS name, m.* FROM lake.marts.{mart} m
+        {'JOIN' if opt_in else 'LEFT JOIN'} roster r USING (employee_id)
+        {opt_in}
+        LIMIT {ROW_LIMIT}
+    """)
+
+
+_ROSTER_CTE = """
+    latest_import AS (
+        SELECT import_id FROM lake.raw.roster_imports ORDER BY imported_at DESC LIMIT 1
+    ),
+    roster AS (
+        SELECT employee_id, display_name, attributes FROM lake.raw.roster JOIN latest_import USING (import_id)
+    )
+"""
+
+
+# --- overview -------------------------------------------------------------------------------------------------
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def lci_org_month(catalog: str, snapshot_id: int, audience: str, k: int) -> pd.DataFrame:
+    return unit_rows(catalog, snapshot_id, audience, k, "mart_lci_org_month", order="month_start")
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def engagement_org_weekly(catalog: str, snapshot_id: int, audience: str, k: int) -> pd.DataFrame:
+    return unit_rows(catalog, snapshot_id, audience, k, "mart_engagement_unit_weekly",
+                     where="unit_level = 'organisation'", order="week_start")
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def risk_by_department(catalog: str, snapshot_id: int, audience: str, k: int) -> pd.DataFrame:
+    """Share of people in the high risk band per department, at the newest scoring date; groups under k dropped."""
+    if not (has_mart(catalog, snapshot_id, "retention_scores")
+            and has_mart(catalog, snapshot_id, "mart_retention_features")):
+        return pd.DataFrame()
+    floor = privacy.group_floor(audience, k)
+    employed = ("coalesce(f.is_employed_at_snapshot, TRUE)"
+                if "is_employed_at_snapshot" in columns_of(catalog, snapshot_id, "mart_retention_features") else "TRUE")
+    return _frame(catalog, snapshot_id, f"""
+        WITH newest AS (SELECT max(snapshot_date) AS snapshot_date FROM lake.marts.retention_scores),
+        scored AS (
+            SELECT coalesce(f.department, '?') AS department, s.risk_band, s.snapshot_date
+            FROM lake.marts.retention_scores s
+            JOIN newest USING (snapshot_date)
+            LEFT JOIN lake.marts.mart_retention_features f USING (employee_id, snapshot_date)
+            WHERE {employed}
+        )
+        SELECT department, count(*) AS people, avg(CASE WHEN risk_band = 'high' THEN 1.0 ELSE 0.0 END) AS share_high,
+               any_value(snapshot_date) AS snapshot_date
+        FROM scored GROUP BY department HAVING count(*) >= {floor}
+        ORDER BY share_high DESC, department
+    """)
+
+
+# --- explorer (mart_engagement_weekly is person-level: every aggregate over it has a HAVING floor) ---------------
+
+def _where(filters: Filters, week_from=None, week_to=None, alias: str = "w") -> tuple[str, list]:
+    clauses, params = ["TRUE"], []
+    for dimension, values in filters:
+        if dimension not in DIMENSIONS:
+            raise ValueError(f"unknown filter dimension {dimension!r}")
+        if values:
+            clauses.append(f"{alias}.{dimension} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+    if week_from is not None:
+        clauses.append(f"{alias}.week_start >= ?")
+        params.append(week_from)
+    if week_to is not None:
+        clauses.append(f"{alias}.week_start <= ?")
+        params.append(week_to)
+    return " AND ".join(clauses), params
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def explorer_options(catalog: str, snapshot_id: int) -> dict:
+    """The values each filter offers, the weeks covered, and managers' names (a manager is named as a unit)."""
+    options = {}
+    for dimension in DIMENSIONS:
+        options[dimension] = _frame(catalog, snapshot_id, f"""
+            SELECT DISTINCT {dimension} AS value FROM lake.marts.mart_engagement_weekly
+            WHERE {dimension} IS NOT NULL ORDER BY 1
+        """)["value"].tolist()
+    weeks = _frame(catalog, snapshot_id,
+                   "SELECT min(week_start) AS first, max(week_start) AS last FROM lake.marts.mart_engagement_weekly")
+    options["weeks"] = (weeks["first"].iloc[0], weeks["last"].iloc[0])
+    options["manager_names"] = manager_names(catalog, snapshot_id)
+    pairs = _frame(catalog, snapshot_id, """
+        SELECT DISTINCT department, team FROM lake.marts.mart_engagement_weekly
+        WHERE department IS NOT NULL AND team IS NOT NULL ORDER BY 1, 2
+    """)
+    options["teams_by_department"] = pairs.groupby("department")["team"].apply(list).to_dict()
+    return options
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def manager_names(catalog: str, snapshot_id: int) -> dict[str, str]:
+    if "raw.roster" not in tables(catalog, snapshot_id):
+        return {}
+    names = _frame(catalog, snapshot_id, f"""
+        WITH {_ROSTER_CTE}
+        SELECT employee_id, display_name FROM roster
+        WHERE employee_id IN (SELECT DISTINCT manager_id FROM lake.raw.roster WHERE manager_id IS NOT NULL)
+    """)
+    return {row.employee_id: row.display_name or row.employee_id for row in names.itertuples()}
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def unit_comparison(catalog: str, snapshot_id: int, audience: str, k: int, filters: Filters, week_from, week_to,
+                    by: str) -> pd.DataFrame:
+    """One row per unit (value of `by`) over the filtered people and weeks; units under k people dropped."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"cannot compare by {by!r}")
+    where, params = _where(filters, week_from, week_to)
+    floor = privacy.group_floor(audience, k)
+    return _frame(catalog, snapshot_id, f"""
+        SELECT w.{by} AS unit,
+               count(DISTINCT w.employee_id) AS headcount,
+               count(DISTINCT CASE WHEN w.active_days > 0 THEN w.employee_id END) AS active_learners,
+               round(avg(w.engagement_index), 1) AS avg_engagement_index,
+               round(sum(w.learning_minutes), 0) AS learning_minutes,
+               sum(w.completions) AS completions,
+               sum(w.social_actions) AS social_actions
+        FROM lake.marts.mart_engagement_weekly w
+        WHERE {where}
+        GROUP BY w.{by}
+        HAVING count(DISTINCT w.employee_id) >= {floor}
+        ORDER BY avg_engagement_index DESC NULLS LAST, unit
+    """, params)
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def engagement_trend(catalog: str, snapshot_id: int, audience: str, k: int, filters: Filters, week_from,
+                     week_to) -> pd.DataFrame:
+    where, params = _where(filters, week_from, week_to)
+    floor = privacy.group_floor(audience, k)
+    return _frame(catalog, snapshot_id, f"""
+        SELECT w.week_start, count(DISTINCT w.employee_id) AS headcount,
+               round(avg(w.engagement_index), 1) AS avg_engagement_index
+        FROM lake.marts.mart_engagement_weekly w
+        WHERE {where}
+        GROUP BY w.week_start HAVING count(DISTINCT w.employee_id) >= {floor}
+        ORDER BY w.week_start
+    """, params)
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def segments(catalog: str, snapshot_id: int, audience: str, k: int, filters: Filters, week_from,
+             week_to) -> pd.DataFrame:
+    """People per engagement segment in the last week of the period; a segment of fewer than k people is dropped."""
+    where, params = _where(filters, week_from, week_to)
+    floor = privacy.group_floor(audience, k)
+    return _frame(catalog, snapshot_id, f"""
+        WITH filtered AS (SELECT * FROM lake.marts.mart_engagement_weekly w WHERE {where}),
+        last_week AS (SELECT max(week_start) AS week_start FROM filtered)
+        SELECT engagement_segment AS segment, count(DISTINCT employee_id) AS people, any_value(week_start) AS week_start
+        FROM filtered JOIN last_week USING (week_start)
+        GROUP BY engagement_segment HAVING count(DISTINCT employee_id) >= {floor}
+        ORDER BY people DESC, segment
+    """, params)
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def people(catalog: str, snapshot_id: int, audience: str, filters: Filters, week_from, week_to) -> pd.DataFrame:
+    """One row per person over the period (unrestricted audience only): the drill-down's last level."""
+    if audience != "unrestricted":
+        return pd.DataFrame()
+    where, params = _where(filters, week_from, week_to)
+    return _frame(catalog, snapshot_id, f"""
+        WITH {_ROSTER_CTE},
+        filtered AS (SELECT * FROM lake.marts.mart_engagement_weekly w WHERE {where}),
+        latest AS (
+            SELECT employee_id, engagement_segment FROM filtered
+            QUALIFY row_number() OVER (PARTITION BY employee_id ORDER BY week_start DESC) = 1
+        )
+        SELECT f.employee_id, any_value(r.display_name) AS name, any_value(f.department) AS department,
+               any_value(f.team) AS team, any_value(f.job_role) AS job_role, any_value(f.location) AS location,
+               round(avg(f.engagement_index), 1) AS avg_engagement_index, sum(f.active_days) AS active_days,
+               round(sum(f.learning_minutes), 0) AS learning_minutes, any_value(l.engagement_segment) AS segment
+        FROM filtered f LEFT JOIN roster r USING (employee_id) LEFT JOIN latest l USING (employee_id)
+        GROUP BY f.employee_id ORDER BY avg_engagement_index, f.employee_id
+        LIMIT {ROW_LIMIT}
+    """, params)
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def risk_list(catalog: str, snapshot_id: int, audience: str, filters: Filters) -> pd.DataFrame:
+    """People by retention risk at the newest scoring date, with their top-3 reasons (unrestricted only)."""
+    if audience != "unrestricted" or not (has_mart(catalog, snapshot_id, "retention_scores")
+                                          and has_mart(catalog, snapshot_id, "mart_retention_features")):
+        return pd.DataFrame()
+    where, params = _where(filters, alias="f")
+    return _frame(catalog, snapshot_id, f"""
+        WITH {_ROSTER_CTE},
+        newest AS (SELECT max(snapshot_date) AS snapshot_date FROM lake.marts.retention_scores)
+        SELECT s.employee_id, r.display_name AS name, f.department, f.team, f.job_role, f.location,
+               round(s.risk_score, 3) AS risk_score, s.risk_band, s.reason_1, s.reason_2, s.reason_3,
+               s.snapshot_date
+        FROM lake.marts.retention_scores s
+        JOIN newest USING (snapshot_date)
+        JOIN lake.marts.mart_retention_features f USING (employee_id, snapshot_date)
+        LEFT JOIN roster r USING (employee_id)
+        WHERE {where}
+        ORDER BY s.risk_score DESC, s.employee_id
+        LIMIT {ROW_LIMIT}
+    """, params)

@@ -1,61 +1,37 @@
-"""Daily activity page: statements per day and per verb, from the last certified snapshot."""
+"""Daily activity page: statements per day and per verb, from the certified snapshot the reader chose."""
 
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
-from dashboards import queries
-from dashboards.connection import catalog_key
-from dashboards.formatting import age_text, utc_text
+from dashboards import charts, frame, i18n, queries
 
-NOTHING_CERTIFIED = "No certified data yet: run `leerstroom transform`"
-
-st.header("Daily activity")
-
-catalog = catalog_key()
-certified = queries.certification(catalog)
-if certified is None:
-    st.info(NOTHING_CERTIFIED)
+context = frame.start("activity", "activity.title")
+t, lang = context.t, context.viewer.language
+if not context.has("mart_daily_activity"):
+    frame.not_yet(context, "mart_daily_activity")
     st.stop()
 
-headline = queries.activity_headline(catalog, certified.snapshot_id)
-st.caption(
-    f"Certified snapshot {certified.snapshot_id} (raw data as of lake snapshot {certified.raw_snapshot_id}), "
-    f"certified {utc_text(certified.certified_at)} ({age_text(certified.certified_at)}). "
-    f"Newest statement: {utc_text(headline['newest_statement_at'])} ({age_text(headline['newest_statement_at'])}). "
-    "Voided statements and voiding statements are not counted."
-)
-
+headline = queries.activity_headline(context.catalog, context.snapshot_id)
+st.caption(t("activity.voided_note"))
 statements, learners, days = st.columns(3)
-statements.metric("Statements", f"{headline['statements']:,}")
-learners.metric("Active learners", f"{headline['learners']:,}")
-days.metric("Active days", f"{headline['active_days']:,}")
+statements.metric(t("activity.statements"), i18n.number(headline["statements"], lang))
+learners.metric(t("activity.learners"), i18n.number(headline["learners"], lang))
+days.metric(t("activity.active_days"), i18n.number(headline["active_days"], lang))
 
-per_day = queries.statements_per_day(catalog, certified.snapshot_id)
-st.subheader("Statements per day (UTC)")
+per_day = queries.statements_per_day(context.catalog, context.snapshot_id)
+st.subheader(t("activity.per_day"))
 if per_day.empty:
-    st.info("The certified snapshot holds no statements.")
+    st.info(t("activity.empty"))
 else:
-    st.altair_chart(
-        alt.Chart(per_day).mark_bar().encode(
-            x=alt.X("activity_date:T", title="Day"),
-            y=alt.Y("statements:Q", title="Statements"),
-            tooltip=["activity_date:T", "statements:Q", "learners:Q"],
-        ),
-        width="stretch",
-    )
+    charts.trend(per_day, "activity_date", "statements", x_title=t("axis.day"), y_title=t("activity.statements"),
+                 tooltip=["activity_date:T", "statements:Q", "learners:Q"])
 
-st.subheader("Per verb")
-st.dataframe(
-    queries.statements_per_verb(catalog, certified.snapshot_id),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "verb": "Verb",
-        "statements": "Statements",
-        "learners": "Learners",
-        "active_days": "Active days",
-        "last_statement_at": st.column_config.DatetimeColumn("Last statement (UTC)", format="YYYY-MM-DD HH:mm"),
-    },
-)
+st.subheader(t("activity.per_verb"))
+frame.table(context, queries.statements_per_verb(context.catalog, context.snapshot_id), "statements_per_verb",
+            column_config={
+                "verb": t("activity.verb"), "statements": t("activity.statements"),
+                "learners": t("activity.learners"), "active_days": t("activity.active_days"),
+                "last_statement_at": st.column_config.DatetimeColumn(t("activity.last_statement"),
+                                                                     format="YYYY-MM-DD HH:mm"),
+            })

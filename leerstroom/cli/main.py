@@ -58,6 +58,12 @@ def _import(args: argparse.Namespace) -> int:
     return run(get_settings(), args)
 
 
+def _users(args: argparse.Namespace) -> int:
+    from leerstroom.cli.users import run
+
+    return run(get_settings(), args)
+
+
 def _status(args: argparse.Namespace) -> int:
     from leerstroom.cli.status import run
 
@@ -134,6 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--key", default=None)
     imports.add_argument("--secret", default=None)
     imports.set_defaults(func=_import)
+
+    dash_users = sub.add_parser("users", help="manage who may sign in to the dashboards, and with which role")
+    users_sub = dash_users.add_subparsers(dest="action", required=True, metavar="ACTION")
+    user_add = users_sub.add_parser("add", help="add or replace a user; prompts for the password")
+    user_add.add_argument("name", help="user name (for --oidc: the e-mail the identity provider reports)")
+    user_add.add_argument("--role", required=True, choices=["executive", "hr_analyst", "admin"])
+    user_how = user_add.add_mutually_exclusive_group()
+    user_how.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    user_how.add_argument("--oidc", action="store_true", help="no password: signs in through the identity provider")
+    users_sub.add_parser("list", help="list users and roles (never their hashes)")
+    users_sub.add_parser("remove", help="remove a user").add_argument("name")
+    dash_users.set_defaults(func=_users)
 
     sub.add_parser("status", help="where statements are: LRS store, outbox, Kafka lag, lake, last transform (JSON)").set_defaults(func=_status)
 

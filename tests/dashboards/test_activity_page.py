@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from dashboards.formatting import utc_text
-from dashboards.server import APP
+from dashboards import i18n
 from leerstroom import lake
-from leerstroom.settings import Settings, get_settings
+from leerstroom.settings import Settings
+from tests.dashboards.app_session import create_users, open_page, sign_in
 from tests.transform.lake_rows import CertifiedLake, append_raw, build_certified_lake, stored_corpus
+
+NOTHING_CERTIFIED = "No certified data yet: run `leerstroom transform`"
 
 
 @pytest.fixture(scope="module")
 def certified(tmp_path_factory: pytest.TempPathFactory) -> CertifiedLake:
-    return build_certified_lake(tmp_path_factory.mktemp("dashboard") / "data")
-
-
-def render(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("LEERSTROOM_DATA_DIR", str(data_dir))
-    get_settings.cache_clear()
-    return AppTest.from_file(str(APP), default_timeout=60).run()
+    built = build_certified_lake(tmp_path_factory.mktemp("dashboard") / "data")
+    create_users(built.settings)
+    return built
 
 
 def mart_figures(settings: Settings, snapshot_id: int) -> tuple[int, int, datetime, dict[str, int]]:
@@ -46,34 +42,35 @@ def test_page_shows_the_certified_marts_and_says_which_snapshot(
     snapshot = certified.result.certified_snapshot_id
     statements, learners, newest, per_verb = mart_figures(certified.settings, snapshot)
 
-    at = render(certified.settings.data_dir, monkeypatch)
+    at = open_page(sign_in(certified.settings, "executive"), "activity")
 
     assert not at.exception
     metrics = {metric.label: metric.value for metric in at.metric}
-    assert metrics["Statements"] == f"{statements:,}"
-    assert metrics["Active learners"] == f"{learners:,}"
+    assert metrics["Statements"] == i18n.number(statements, "en")
+    assert metrics["Active learners"] == i18n.number(learners, "en")
     table = at.dataframe[0].value
     assert dict(zip(table["verb"], table["statements"].astype(int))) == per_verb
     freshness = " ".join(caption.value for caption in at.caption)
     assert f"Certified snapshot {snapshot}" in freshness
     assert f"lake snapshot {certified.result.raw_snapshot_id}" in freshness
-    assert f"Newest statement: {utc_text(newest)}" in freshness
+    assert f"Newest statement: {i18n.moment_text(newest, 'en')}" in freshness
 
 
-def test_page_without_a_lake_says_nothing_is_certified(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = render(settings.data_dir, monkeypatch)
+def test_page_without_a_lake_says_nothing_is_certified(settings: Settings) -> None:
+    create_users(settings)
+    at = open_page(sign_in(settings, "executive"), "activity")
 
     assert not at.exception
-    assert [info.value for info in at.info] == ["No certified data yet: run `leerstroom transform`"]
+    assert [info.value for info in at.info] == [NOTHING_CERTIFIED]
     assert not at.metric
 
 
-def test_page_with_raw_data_but_no_transform_shows_no_uncertified_numbers(
-        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_with_raw_data_but_no_transform_shows_no_uncertified_numbers(settings: Settings) -> None:
+    create_users(settings)
     append_raw(settings, stored_corpus())
 
-    at = render(settings.data_dir, monkeypatch)
+    at = open_page(sign_in(settings, "executive"), "activity")
 
     assert not at.exception
-    assert [info.value for info in at.info] == ["No certified data yet: run `leerstroom transform`"]
+    assert [info.value for info in at.info] == [NOTHING_CERTIFIED]
     assert not at.metric and not at.dataframe

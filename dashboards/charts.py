@@ -1,0 +1,59 @@
+"""One visual language for every chart: the same palette, fonts, sizes and axis style on every page."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+PRIMARY = "#1F6F8B"
+ACCENT = "#E07A5F"
+MUTED = "#9AA5B1"
+# Segments always wear the same colours, so a reader learns them once.
+SEGMENT_COLOURS = {
+    "highly_engaged": "#1F6F8B", "active": "#7FB7BE", "struggling": "#F2CC8F", "disengaging": "#E07A5F",
+    "inactive": "#9AA5B1",
+}
+HEIGHT = 260
+
+
+def _style(chart: alt.Chart) -> alt.Chart:
+    return (chart.properties(height=HEIGHT)
+            .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#ECEFF1", domainColor=MUTED)
+            .configure_view(strokeWidth=0)
+            .configure_legend(orient="bottom", labelFontSize=12, titleFontSize=12))
+
+
+def show(chart: alt.Chart) -> None:
+    st.altair_chart(_style(chart), width="stretch", theme=None)
+
+
+def trend(frame: pd.DataFrame, x: str, y: str, *, x_title: str, y_title: str, zero_to_hundred: bool = False,
+          tooltip: list[str] | None = None) -> None:
+    scale = alt.Scale(domain=[0, 100]) if zero_to_hundred else alt.Scale(zero=True)
+    show(alt.Chart(frame).mark_line(point=True, color=PRIMARY, strokeWidth=2.5).encode(
+        x=alt.X(f"{x}:T", title=x_title),
+        y=alt.Y(f"{y}:Q", title=y_title, scale=scale),
+        tooltip=tooltip or [f"{x}:T", f"{y}:Q"],
+    ))
+
+
+def bars(frame: pd.DataFrame, category: str, value: str, *, category_title: str, value_title: str,
+         percent: bool = False, zero_to_hundred: bool = False) -> None:
+    axis = alt.Axis(format="%") if percent else alt.Axis()
+    scale = alt.Scale(domain=[0, 100]) if zero_to_hundred else alt.Scale(zero=True)
+    show(alt.Chart(frame).mark_bar(color=PRIMARY, cornerRadiusEnd=3).encode(
+        y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
+        x=alt.X(f"{value}:Q", title=value_title, axis=axis, scale=scale),
+        tooltip=[f"{category}:N", alt.Tooltip(f"{value}:Q", format=".0%" if percent else ",.1f")],
+    ))
+
+
+def segment_bars(frame: pd.DataFrame, *, segment_title: str, people_title: str) -> None:
+    show(alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(
+        y=alt.Y("segment_label:N", title=segment_title, sort="-x"),
+        x=alt.X("people:Q", title=people_title),
+        color=alt.Color("segment:N", legend=None, scale=alt.Scale(
+            domain=list(SEGMENT_COLOURS), range=list(SEGMENT_COLOURS.values()))),
+        tooltip=["segment_label:N", "people:Q"],
+    ))

@@ -1,0 +1,56 @@
+"""The page body every culture deep dive shares: the sub-score's meaning, trend, value per unit and evidence marts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import charts, frame, privacy, queries
+from dashboards.deep_dives import BY_KEY
+
+
+def render(key: str) -> None:
+    """One deep-dive page: the sub-score's meaning, its trend, its value per unit, and every evidence mart."""
+    dive = BY_KEY[key]
+    context = frame.start(f"dive-{key}", f"dive.{key}.title")
+    st.markdown(context.t(f"score.{dive.score}.explain"))
+
+    st.subheader(context.t("dive.trend"))
+    monthly = queries.lci_org_month(context.catalog, context.snapshot_id, context.viewer.audience, context.k)
+    if monthly.empty or dive.score not in monthly.columns:
+        frame.not_yet(context, "mart_lci_org_month")
+    else:
+        charts.trend(monthly, "month_start", dive.score, x_title=context.t("axis.month"),
+                     y_title=context.t(f"score.{dive.score}"), zero_to_hundred=True)
+
+    st.subheader(context.t("dive.by_unit"))
+    units = queries.unit_rows(context.catalog, context.snapshot_id, context.viewer.audience, context.k,
+                              "mart_lci_unit_quarter", where="unit_level <> 'organisation'",
+                              order="quarter_start DESC, unit_level, unit_name")
+    if units.empty or dive.score not in units.columns:
+        frame.not_yet(context, "mart_lci_unit_quarter")
+    else:
+        newest = units[units["quarter_start"] == units["quarter_start"].max()]
+        shown = newest[["unit_level", "unit_name", "headcount", dive.score]].dropna(subset=[dive.score])
+        charts.bars(shown[shown["unit_level"] == "department"] if (shown["unit_level"] == "department").any()
+                    else shown, "unit_name", dive.score, category_title=context.t("axis.unit"),
+                    value_title=context.t(f"score.{dive.score}"), zero_to_hundred=True)
+        frame.table(context, shown, f"{key}_by_unit")
+
+    st.subheader(context.t("dive.evidence"))
+    marts = sorted(name.split(".", 1)[1] for name in queries.tables(context.catalog, context.snapshot_id)
+                   if name.startswith("marts.") and name.split(".", 1)[1].startswith(dive.evidence))
+    if not marts:
+        frame.not_yet(context, context.t("dive.evidence_marts", prefixes=", ".join(dive.evidence)))
+    for mart in marts:
+        st.markdown(f"**{context.t('dive.mart', mart=mart)}**")
+        columns = queries.columns_of(context.catalog, context.snapshot_id, mart)
+        individual = privacy.is_person_level(columns)
+        rows = queries.unit_rows(context.catalog, context.snapshot_id, context.viewer.audience, context.k, mart)
+        if individual and context.viewer.role != "hr_analyst":
+            st.info(context.t("privacy.individuals_hidden"))
+            continue
+        if rows.empty:
+            st.info(context.t("table.empty_after_suppression", k=context.k))
+            continue
+        frame.table(context, rows, mart, individual=individual)
+

@@ -1,0 +1,5 @@
+"""Deep dive: the gamification sub-score of the Learning Culture Index and its evidence."""
+
+from dashboards.deep_dive_page import render
+
+render("gamification")
