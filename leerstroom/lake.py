@@ -28,7 +28,7 @@ LAKE = "lake"
 T = TypeVar("T")
 
 # Raw event store and bookkeeping. DuckLake enforces NOT NULL only: uniqueness of
-# statement_id is kept by the sink's anti-join and checked by a dbt test.
+# statement_id (and of a document event's event_id) is kept by the sink's anti-join and checked by a dbt test.
 SCHEMA_DDL = """
 CREATE SCHEMA IF NOT EXISTS lake.raw;
 CREATE SCHEMA IF NOT EXISTS lake.meta;
@@ -65,6 +65,21 @@ CREATE TABLE IF NOT EXISTS lake.raw.dead_letters (
     error            VARCHAR NOT NULL,
     received_at      TIMESTAMPTZ NOT NULL
 );
+CREATE TABLE IF NOT EXISTS lake.raw.document_events (
+    event_id         VARCHAR NOT NULL,
+    resource         VARCHAR NOT NULL,
+    action           VARCHAR NOT NULL,
+    activity_id      VARCHAR,
+    agent_key        VARCHAR,
+    registration     VARCHAR,
+    document_id      VARCHAR,
+    occurred_at      TIMESTAMPTZ NOT NULL,
+    payload          JSON NOT NULL,
+    topic_id         VARCHAR NOT NULL,
+    kafka_partition  INTEGER NOT NULL,
+    kafka_offset     BIGINT NOT NULL,
+    loaded_at        TIMESTAMPTZ NOT NULL
+);
 CREATE TABLE IF NOT EXISTS lake.raw.roster_imports (
     import_id        VARCHAR NOT NULL,
     imported_at      TIMESTAMPTZ NOT NULL,
@@ -89,6 +104,14 @@ CREATE TABLE IF NOT EXISTS lake.raw.roster_identities (
     import_id        VARCHAR NOT NULL,
     employee_id      VARCHAR NOT NULL,
     actor_key        VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lake.meta.quality_results (
+    run_id           VARCHAR NOT NULL,
+    checked_at       TIMESTAMPTZ NOT NULL,
+    suite            VARCHAR NOT NULL,
+    expectation      VARCHAR NOT NULL,
+    success          BOOLEAN NOT NULL,
+    observed         JSON
 );
 CREATE TABLE IF NOT EXISTS lake.meta.transform_runs (
     run_id           VARCHAR NOT NULL,

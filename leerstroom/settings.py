@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     lrs_host: str = "127.0.0.1"
     lrs_port: int = 8000
     lrs_max_body_bytes: int = Field(20 * 1024 * 1024, description="Larger request bodies get 413.")
+    lrs_signin_failures: int = Field(
+        20, ge=0, description="Failed sign-ins allowed per credential key and per client address within "
+        "lrs_signin_window_seconds before further requests get 429; 0 turns the limit off.")
+    lrs_signin_window_seconds: int = Field(60, ge=1)
 
     # Relay (LRS store outbox -> Kafka).
     relay_batch: int = Field(5000, ge=1)
@@ -49,8 +53,20 @@ class Settings(BaseSettings):
     freshness_warn_hours: int = 24
     freshness_error_hours: int = 72
 
+    # Retention model and quality gate.
+    retention_scoring: bool = Field(True, description="Compute individual retention-risk scores (may need the works "
+                                    "council's consent); false: none is computed or stored.")
+    quality_future_tolerance_minutes: int = Field(
+        5, ge=0, description="Statements timestamped further in the future than this fail the quality gate.")
+
     # Privacy.
     privacy_k: int = Field(5, ge=1, description="Aggregates over fewer people are suppressed outside the HR-analyst role.")
+    pseudonymisation_key: str = Field("", description="When set, the sink replaces actor identities in the lake "
+                                      "by HMAC-SHA256 digests under this key (keep it out of the repository).")
+    raw_retention_days: int = Field(0, ge=0, description="`leerstroom maintain` deletes raw statements stored "
+                                    "longer ago than this; 0 keeps them forever.")
+    heartbeat_stale_seconds: float = Field(60, gt=0, description="`leerstroom health` calls a part unhealthy when "
+                                           "its heartbeat file is older than this.")
 
     @property
     def external_kafka(self) -> bool:

@@ -14,6 +14,7 @@ import duckdb
 
 from leerstroom import lake
 from leerstroom.settings import Settings
+from transform.quality import insert_quality_results
 
 log = logging.getLogger(__name__)
 
@@ -56,30 +57,42 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckD
         raise
 
 
-def _copy_marts(con: duckdb.DuckDBPyConnection, marts: list[str]) -> None:
+def _copy_marts(con: duckdb.DuckDBPyConnection, marts: list[str], retired: list[str]) -> None:
     for name in marts:
         con.execute(f'CREATE OR REPLACE TABLE lake.marts."{name}" AS SELECT * FROM {WAREHOUSE}.marts."{name}"')
+    # A table this run no longer makes (e.g. risk scores after scoring was switched off) must not linger.
+    for name in retired:
+        con.execute(f'DROP TABLE IF EXISTS lake.marts."{name}"')
 
 
 def publish_and_certify(con: duckdb.DuckDBPyConnection, settings: Settings, marts: list[str], run: RunRecord,
-                        finished_at: datetime, details: dict) -> int:
+                        finished_at: datetime, details: dict, *, retired: list[str] = (),
+                        quality_rows: list[dict] = ()) -> int:
     """Copy the marts into lake.marts in one transaction and certify the snapshot that commit made.
 
     Both commits happen under one writer lock, so no other writer's snapshot can come
     between the publish and the snapshot id read right after it. (write_transaction
     would take the same lock again and wait for itself, so the transactions are plain.)
+    The quality gate's results are written in the certifying transaction.
     """
     with _attached_warehouse(con, settings.warehouse_db), lake.writer_lock(settings):
-        _in_transaction(con, lambda c: _copy_marts(c, marts))
+        _in_transaction(con, lambda c: _copy_marts(c, marts, list(retired)))
         certified = lake.current_snapshot(con)
         details = {**details, "published": marts}
-        _in_transaction(con, lambda c: _insert_run(c, run, finished_at, "certified", certified, details))
+
+        def certify(c: duckdb.DuckDBPyConnection) -> None:
+            _insert_run(c, run, finished_at, "certified", certified, details)
+            insert_quality_results(c, list(quality_rows))
+
+        _in_transaction(con, certify)
     log.info("published %s at lake snapshot %d", ", ".join(marts), certified)
     return certified
 
 
 def record_failed_run(con: duckdb.DuckDBPyConnection, settings: Settings, run: RunRecord, finished_at: datetime,
-                      details: dict) -> None:
-    lake.write_transaction(
-        con, lambda c: _insert_run(c, run, finished_at, "failed", None, details), settings=settings
-    )
+                      details: dict, *, quality_rows: list[dict] = ()) -> None:
+    def record(c: duckdb.DuckDBPyConnection) -> None:
+        _insert_run(c, run, finished_at, "failed", None, details)
+        insert_quality_results(c, list(quality_rows))
+
+    lake.write_transaction(con, record, settings=settings)

@@ -3,9 +3,12 @@
 Steps of one run:
 1. pin S, the lake's current snapshot; every model reads raw data as of S;
 2. `dbt build` (models, data tests, unit tests) into the warehouse file, then `dbt source freshness`;
-3. both green: publish every mart into lake.marts in one transaction and record the run as
+3. both green: the retention model trains and scores into the warehouse (unless switched off), and
+   the quality gate (Great Expectations) checks the raw rows new since the last certification and
+   the key marts;
+4. all green: publish every mart into lake.marts in one transaction and record the run as
    'certified' with the snapshot holding those marts; otherwise record 'failed' with the reasons
-   and leave the previous certified snapshot in place.
+   and leave the previous certified snapshot in place. The gate's results are stored either way.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
 from transform.dbt_invocation import DbtOutcome, mart_tables, run_dbt
 from transform.publish import RunRecord, publish_and_certify, record_failed_run
+from transform.quality import run_quality_gate
+from transform.risk import RISK_TABLES, run_risk_step
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +95,7 @@ def run_transform(settings: Settings, full_refresh: bool = False, *, progress: P
                 settings, ["source", "freshness"], raw_snapshot=run.raw_snapshot_id, progress=progress))
             details = {"build": build.as_details(), "freshness": freshness.as_details(),
                        "reasons": build.failures + freshness.failures}
-            result = _conclude(con, settings, run, build, freshness, details, durations)
+            result = conclude_run(con, settings, run, build, freshness, details, durations, progress)
         finally:
             con.close()
     durations["total"] = round(time.monotonic() - began, 3)
@@ -99,21 +104,36 @@ def run_transform(settings: Settings, full_refresh: bool = False, *, progress: P
     return result
 
 
-def _conclude(con: duckdb.DuckDBPyConnection, settings: Settings, run: RunRecord, build: DbtOutcome,
-              freshness: DbtOutcome, details: dict, durations: dict[str, float]) -> TransformResult:
+def conclude_run(con: duckdb.DuckDBPyConnection, settings: Settings, run: RunRecord, build: DbtOutcome,
+              freshness: DbtOutcome, details: dict, durations: dict[str, float], progress: Progress) -> TransformResult:
+    """After dbt: score, gate, and publish-and-certify only when everything is green; record the run either way."""
+    quality_rows: list[dict] = []
     if build.ok and freshness.ok:
         began = time.monotonic()
         try:
-            marts = mart_tables(settings)
-            certified = publish_and_certify(con, settings, marts, run, datetime.now(timezone.utc), details)
-        except (duckdb.Error, OSError, LeerstroomError) as err:
-            log.error("publishing the marts failed: %s", err)
-            details["reasons"].append(f"publish: {err}")
-        else:
-            durations["publish"] = round(time.monotonic() - began, 3)
-            return TransformResult(run.run_id, "certified", run.raw_snapshot_id, certified,
-                                   {**details, "published": marts})
-    record_failed_run(con, settings, run, datetime.now(timezone.utc), details)
+            risk = run_risk_step(settings, progress)
+            durations["risk"] = round(time.monotonic() - began, 3)
+            began = time.monotonic()
+            quality = run_quality_gate(con, settings, run.run_id, run.raw_snapshot_id, datetime.now(timezone.utc))
+            durations["quality"] = round(time.monotonic() - began, 3)
+            quality_rows = quality.rows
+            details["quality"] = {"expectations": len(quality.rows), "failed": len(quality.failures)}
+            details["reasons"] += quality.failures
+            progress(f"quality gate: {len(quality.rows) - len(quality.failures)} of {len(quality.rows)} "
+                     "expectations met")
+            if quality.ok:
+                began = time.monotonic()
+                marts = mart_tables(settings) + risk.tables
+                retired = [name for name in RISK_TABLES if name not in risk.tables]
+                certified = publish_and_certify(con, settings, marts, run, datetime.now(timezone.utc), details,
+                                                retired=retired, quality_rows=quality_rows)
+                durations["publish"] = round(time.monotonic() - began, 3)
+                return TransformResult(run.run_id, "certified", run.raw_snapshot_id, certified,
+                                       {**details, "published": marts})
+        except (duckdb.Error, OSError, ValueError, LeerstroomError) as err:
+            log.error("the risk, quality or publish step failed: %s", err)
+            details["reasons"].append(f"after dbt: {err}")
+    record_failed_run(con, settings, run, datetime.now(timezone.utc), details, quality_rows=quality_rows)
     return TransformResult(run.run_id, "failed", run.raw_snapshot_id, None, details)
 
 
