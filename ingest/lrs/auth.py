@@ -1,9 +1,14 @@
-"""HTTP Basic authentication against the stored credentials, and the authority it gives each statement."""
+"""HTTP Basic authentication against the stored credentials, the authority it gives each statement, and a limit on failed sign-ins."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
 
 from ingest.lrs import credentials
 from ingest.lrs.credentials import Credential, Verdict
@@ -40,3 +45,59 @@ def authenticate(store: LrsStore, header: str | None) -> Verdict:
 def authority_for(credential: Credential, base_url: str) -> dict:
     """The Agent asserting statements sent with this credential: an account on this LRS."""
     return {"objectType": "Agent", "account": {"homePage": base_url, "name": credential.name}}
+
+
+class SignInThrottle:
+    """Counts failed sign-ins per credential key and per client address, and blocks either past its limit.
+
+    A sliding window of `window` seconds: once `limit` failures of one key or one address
+    fall inside it, requests from that key or address get 429 until the oldest failure
+    leaves the window. Held in memory, per LRS process: a restart forgets it, which only
+    gives an attacker one more window.
+    """
+
+    MAX_SUBJECTS = 100_000  # bounds memory under a flood of made-up keys
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def subjects(key: str | None, address: str | None) -> list[str]:
+        return [f"key:{key}" if key is not None else "", f"address:{address}" if address else ""]
+
+    def retry_after(self, key: str | None, address: str | None) -> int | None:
+        """Seconds to wait when the key or address is blocked, else None."""
+        if self.limit <= 0:
+            return None
+        now = self.clock()
+        waits = []
+        with self._lock:
+            for subject in filter(None, self.subjects(key, address)):
+                recent = self._recent(subject, now)
+                if recent is not None and len(recent) >= self.limit:
+                    waits.append(recent[0] + self.window - now)
+        return max(1, math.ceil(max(waits))) if waits else None
+
+    def failed(self, key: str | None, address: str | None) -> None:
+        if self.limit <= 0:
+            return
+        now = self.clock()
+        with self._lock:
+            if len(self._failures) >= self.MAX_SUBJECTS:
+                for subject in list(self._failures):
+                    self._recent(subject, now)
+            for subject in filter(None, self.subjects(key, address)):
+                self._failures.setdefault(subject, deque(maxlen=self.limit)).append(now)
+
+    def _recent(self, subject: str, now: float) -> deque[float] | None:
+        recent = self._failures.get(subject)
+        if recent is None:
+            return None
+        while recent and recent[0] <= now - self.window:
+            recent.popleft()
+        if not recent:
+            del self._failures[subject]
+            return None
+        return recent

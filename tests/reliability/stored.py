@@ -1,0 +1,17 @@
+"""What the LRS store holds, counted table by table, so a test can prove a refused request stored nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+
+from leerstroom.settings import Settings
+
+# Rejections are recorded on purpose (the tool's admin reads them); credentials are set up by the test.
+KEPT_ON_REFUSAL = {"rejections", "credentials", "sqlite_sequence"}
+
+
+def stored_rows(settings: Settings) -> dict[str, int]:
+    with contextlib.closing(sqlite3.connect(f"file:{settings.lrs_db}?mode=ro", uri=True, timeout=30)) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables if t not in KEPT_ON_REFUSAL}
