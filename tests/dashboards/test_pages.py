@@ -12,18 +12,16 @@ from leerstroom import lake
 from tests.dashboards.app_session import (
     ADMIN_ONLY, PAGE_FILES, PERSON_COLUMNS, create_users, frames, open_page, point_at, sign_in,
 )
-from tests.dashboards.org_lake import OrgLake, build_org_lake
+from tests.dashboards.org_lake import OrgLake
 
 ROLES = ("executive", "hr_analyst", "admin")
 
 
 @pytest.fixture(scope="module")
-def org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OrgLake]:
-    built = build_org_lake(tmp_path_factory.mktemp("org") / "data")
-    create_users(built.settings)
+def org(org_lake: OrgLake) -> Iterator[OrgLake]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LEERSTROOM_DATA_DIR", str(built.settings.data_dir))
-        yield built
+        patch.setenv("LEERSTROOM_DATA_DIR", str(org_lake.settings.data_dir))
+        yield org_lake
 
 
 def mart(org: OrgLake, sql: str, snapshot: int | None = None) -> pd.DataFrame:

@@ -1,0 +1,83 @@
+"""Benchmark (not a test): time to first full render of every dashboard page in headless chromium, cold and warm.
+
+Builds a generated organisation in a fresh lake (roster import, raw statements, the real
+transform, stand-ins for contract marts the transform does not build yet), serves
+`leerstroom dashboard`, signs in as an HR analyst (the role that sees the most), and
+opens each page from the sidebar:
+- cold: the first visit of each page after the server started (its queries not cached);
+- warm: later visits (p50 and p95 over --rounds rounds).
+"Rendered" means the page's heading is up and Streamlit's script run has finished.
+
+    .venv/bin/python -m bench.dashboard_render --employees 400 --months 6 --rounds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from tests.dashboards.app_session import create_users
+from tests.dashboards.browser_session import (
+    CHROMIUM, CHROMIUM_ARGS, COMMON_PAGES, open_from_sidebar, served_dashboard, sign_in,
+)
+from tests.dashboards.org_lake import build_org_lake
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed_visit(page, title: str) -> float:
+    started = time.perf_counter()
+    open_from_sidebar(page, title)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--employees", type=int, default=400)
+    parser.add_argument("--months", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="leerstroom-bench-") as folder:
+        started = time.perf_counter()
+        org = build_org_lake(Path(folder) / "data", employees=args.employees, months=args.months)
+        create_users(org.settings)
+        print(f"lake: {org.statements:,} statements, {len(org.people)} employees, {args.months} months; "
+              f"built in {time.perf_counter() - started:.0f} s (stand-in marts: {', '.join(org.stand_ins) or 'none'})")
+        cold: dict[str, float] = {}
+        warm: dict[str, list[float]] = {title: [] for title in COMMON_PAGES}
+        with served_dashboard(org.settings, Path(folder)) as (url, _exit), sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1440, "height": 1000})
+                started = time.perf_counter()
+                sign_in(page, url, "hr_analyst")
+                cold["Executive overview (sign-in)"] = time.perf_counter() - started
+                for title in COMMON_PAGES[1:]:
+                    cold[title] = timed_visit(page, title)
+                for _ in range(args.rounds):
+                    for title in COMMON_PAGES:
+                        warm[title].append(timed_visit(page, title))
+            finally:
+                browser.close()
+
+    print(f"{'page':<32} {'cold s':>8} {'warm p50 s':>11} {'warm p95 s':>11}")
+    for title in COMMON_PAGES:
+        first = cold.get(title, cold.get(f"{title} (sign-in)"))
+        print(f"{title:<32} {first:>8.2f} {statistics.median(warm[title]):>11.2f} "
+              f"{percentile(warm[title], 0.95):>11.2f}")
+    every_warm = [value for values in warm.values() for value in values]
+    print(f"all pages, warm: p50 {statistics.median(every_warm):.2f} s, p95 {percentile(every_warm, 0.95):.2f} s; "
+          f"cold: max {max(cold.values()):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
