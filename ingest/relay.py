@@ -25,6 +25,9 @@ from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# Each message carries its outbox entry's event id: the sink deduplicates document events by it.
+EVENT_ID_HEADER = "leerstroom-event-id"
+
 
 def open_store(settings: Settings) -> sqlite3.Connection:
     """The relay's own connection to the LRS store; creates the outbox if the LRS has not yet."""
@@ -104,7 +107,8 @@ class Relay:
             return 0
         try:
             futures = [
-                self._producer.send(self.settings.kafka_topic, key=e.message_key, value=e.payload)
+                self._producer.send(self.settings.kafka_topic, key=e.message_key, value=e.payload,
+                                    headers=[(EVENT_ID_HEADER, e.event_id.encode())])
                 for e in entries
             ]
             self._producer.flush(timeout=self.settings.kafka_timeout_ms * 2 / 1000)

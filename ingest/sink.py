@@ -5,7 +5,9 @@ moved by a compare-and-set in the same transaction as the statements. So a crash
 anywhere replays at most an uncommitted batch, a second sink on the same lake
 fails its compare-and-set and re-seeks, and a broker that restarted empty is read
 from its beginning. Statements are also deduplicated by id, so reading a log
-again can never double one.
+again can never double one. Document events (the LRS's State and profile changes)
+land beside them in lake.raw.document_events, deduplicated by event id, in the
+same transaction.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ import contextlib
 import logging
 import threading
 import time
+from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 from kafka import TopicPartition
 from kafka.errors import KafkaError
 
 from ingest import kafka
+from ingest.privacy.sink_filter import SinkPrivacy
 from ingest.sink_batch import Batch, build
 from ingest.sink_status import lag  # noqa: F401  (`leerstroom status` asks the sink module)
 from leerstroom import lake
@@ -31,6 +36,10 @@ log = logging.getLogger(__name__)
 STATEMENT_COLUMNS = (
     "statement_id, actor_key, verb_id, object_id, object_type, registration, voided_statement_id, "
     "statement_timestamp, stored_at, loaded_at, topic_id, kafka_partition, kafka_offset, payload"
+)
+DOCUMENT_EVENT_COLUMNS = (
+    "event_id, resource, action, activity_id, agent_key, registration, document_id, occurred_at, payload, "
+    "topic_id, kafka_partition, kafka_offset, loaded_at"
 )
 
 
@@ -50,6 +59,28 @@ def stored_offsets(con: duckdb.DuckDBPyConnection, topic: str, topic_id: str) ->
     return dict(rows)
 
 
+def _insert_new(con: duckdb.DuckDBPyConnection, rows: pa.Table, table: str, columns: str, id_column: str,
+                time_column: str, span: tuple[datetime, datetime]) -> int:
+    """Insert the rows whose id `table` lacks; return how many were inserted.
+
+    A copy of an event always carries the same time, so looking for its id only within the
+    batch's time span is exact, and lets DuckLake skip files by their statistics instead of
+    reading all history.
+    """
+    con.register("batch_rows", rows)
+    try:
+        return con.execute(
+            f"""
+            INSERT INTO {table} ({columns})
+            SELECT {columns} FROM batch_rows
+            WHERE {id_column} NOT IN (SELECT {id_column} FROM {table} WHERE {time_column} BETWEEN ? AND ?)
+            """,
+            list(span),
+        ).fetchone()[0]
+    finally:
+        con.unregister("batch_rows")
+
+
 class Sink:
     """One consumer of every partition of the statements topic, writing to the lake."""
 
@@ -61,10 +92,12 @@ class Sink:
         # Per partition: the next offset as stored in the lake, or None when the lake has no row yet.
         self.expected: dict[int, int | None] = {}
         self.written = 0
+        self.documents_written = 0
         self.duplicates = 0
         self.dead_letters = 0
         self.conflicts = 0
         self.log_changes = 0
+        self.privacy = SinkPrivacy(settings)
         self._admin = None
         self._consumer = None
         self._topic_checked = 0.0
@@ -137,29 +170,21 @@ class Sink:
 
     # Lake side ------------------------------------------------------------------------------
 
-    def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch) -> int:
-        inserted = 0
+    def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch) -> tuple[int, int]:
+        """Insert what the lake lacks of the batch and move the offsets; return (statements, document events) added."""
+        statements = documents = 0
         if batch.statements.num_rows:
-            low, high = batch.stored_range()
-            con.register("batch_statements", batch.statements)
-            # The stored_at range lets DuckLake skip files by their statistics instead of reading all history.
-            inserted = con.execute(
-                f"""
-                INSERT INTO lake.raw.statements ({STATEMENT_COLUMNS})
-                SELECT {STATEMENT_COLUMNS} FROM batch_statements
-                WHERE statement_id NOT IN (
-                      SELECT statement_id FROM lake.raw.statements WHERE stored_at BETWEEN ? AND ?
-                  )
-                """,
-                [low, high],
-            ).fetchone()[0]
-            con.unregister("batch_statements")
+            statements = _insert_new(con, batch.statements, "lake.raw.statements", STATEMENT_COLUMNS,
+                                     "statement_id", "stored_at", batch.stored_range())
+        if batch.documents.num_rows:
+            documents = _insert_new(con, batch.documents, "lake.raw.document_events", DOCUMENT_EVENT_COLUMNS,
+                                    "event_id", "occurred_at", batch.occurred_range())
         if batch.dead_letters.num_rows:
             con.register("batch_dead_letters", batch.dead_letters)
             con.execute("INSERT INTO lake.raw.dead_letters SELECT * FROM batch_dead_letters")
             con.unregister("batch_dead_letters")
         self._advance(con, batch)
-        return inserted
+        return statements, documents
 
     def _advance(self, con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
         """Compare-and-set every partition's offset; any mismatch means another sink got there first."""
@@ -196,7 +221,7 @@ class Sink:
     # Loop -----------------------------------------------------------------------------------
 
     def run_once(self) -> int:
-        """Read one micro-batch and commit it; return the statements newly written to the lake."""
+        """Read one micro-batch and commit it; return the statements and document events newly written."""
         self._connect()
         if time.monotonic() - self._topic_checked >= self.topic_check_seconds:
             current = self._current_log()
@@ -211,14 +236,16 @@ class Sink:
         if not records:
             return 0
         started = time.monotonic()
-        batch = build(records, self.topic.topic_id)
+        # Forgotten people are dropped and identities pseudonymised before anything reaches the lake.
+        batch = self.privacy.apply(build(records, self.topic.topic_id))
         # Ids never come back: if the log still has the id it had before the fetch, the records came from it.
         current = self._current_log()
         if current.topic_id != batch.topic_id:
             self._follow(current)
             return 0
         try:
-            inserted = lake.write_transaction(self.con, lambda con: self._write(con, batch), settings=self.settings)
+            inserted, documents = lake.write_transaction(self.con, lambda con: self._write(con, batch),
+                                                         settings=self.settings)
         except OffsetConflict as err:
             self.conflicts += 1
             log.warning("batch of %d messages dropped, %s; re-seeking to the lake's offsets", batch.messages, err)
@@ -226,15 +253,16 @@ class Sink:
             return 0
         for partition, new in batch.next_offsets.items():
             self.expected[partition] = new
-        duplicates = batch.messages - batch.dead_letters.num_rows - inserted
+        duplicates = batch.messages - batch.dead_letters.num_rows - inserted - documents
         self.written += inserted
+        self.documents_written += documents
         self.duplicates += duplicates
         self.dead_letters += batch.dead_letters.num_rows
         elapsed = time.monotonic() - started
-        log.info("batch of %d messages: %d statements written, %d duplicates skipped, %d dead letters "
-                 "(%.2fs, %.0f msg/s)", batch.messages, inserted, duplicates,
+        log.info("batch of %d messages: %d statements and %d document events written, %d duplicates skipped, "
+                 "%d dead letters (%.2fs, %.0f msg/s)", batch.messages, inserted, documents, duplicates,
                  batch.dead_letters.num_rows, elapsed, batch.messages / max(elapsed, 1e-6))
-        return inserted
+        return inserted + documents
 
     def run(self, stop: threading.Event) -> None:
         backoff = kafka.Backoff("sink", "will retry")

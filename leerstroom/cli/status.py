@@ -32,6 +32,7 @@ def lake_counts(settings: Settings) -> dict[str, Any]:
     try:
         statements, newest = con.execute("SELECT count(*), max(loaded_at) FROM lake.raw.statements").fetchone()
         dead = con.execute("SELECT count(*) FROM lake.raw.dead_letters").fetchone()[0]
+        documents = con.execute("SELECT count(*) FROM lake.raw.document_events").fetchone()[0]
         last = con.execute(
             "SELECT run_id, status, started_at, finished_at, raw_snapshot_id, certified_snapshot_id "
             "FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 1"
@@ -42,6 +43,7 @@ def lake_counts(settings: Settings) -> dict[str, Any]:
             "statements": statements,
             "newest_loaded_at": newest.isoformat() if newest else None,
             "dead_letters": dead,
+            "document_events": documents,
             "snapshot": lake.current_snapshot(con),
             "last_transform": None if last is None else dict(zip(
                 ["run_id", "status", "started_at", "finished_at", "raw_snapshot_id", "certified_snapshot_id"],
