@@ -1,0 +1,162 @@
+"""Benchmark (not a test): a from-scratch transform on a large lake, then an incremental one after 100,000 new statements.
+
+    python -m bench.transform_scale [--statements 10000000] [--incremental 100000] [--data-dir DIR]
+
+Filling the lake BYPASSES the LRS, Kafka and the sink: raw rows are written in bulk as Arrow
+tables through leerstroom.lake.write_transaction, in chunks, because pushing ten million statements
+through the embedded broker would measure the ingest path (see bench/pipeline_throughput.py), not
+the transform. The rows are copies of the demo organisation's year (1,000 people, 12 months): each
+copy gets its own people (e-mail domain and LMS home page) and its own statement ids, and the
+roster holds every copy's people, so the marts grow with the data as they would in a larger
+organisation. Peak memory is the largest resident set of this process and of its children (dbt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import resource
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ingest.generator import build_organisation, generate_statements
+from ingest.generator.organisation import DOMAIN
+from ingest.generator.roster import write_roster
+from ingest.roster import import_roster
+from ingest.xapi.columns import statement_columns
+from leerstroom import lake
+from leerstroom.settings import Settings
+from transform.runner import run_transform
+
+log = logging.getLogger(__name__)
+
+RAW_COLUMNS = ["statement_id", "actor_key", "verb_id", "object_id", "object_type", "registration",
+               "voided_statement_id", "statement_timestamp", "stored_at", "loaded_at", "topic_id", "kafka_partition",
+               "kafka_offset", "payload"]
+UUID_HEAD = r'"[0-9a-f]{8}-([0-9a-f]{4}-4)'
+
+
+def template(seed: int) -> tuple[pa.Table, list]:
+    """The demo organisation's year as raw rows (stored a few seconds after each timestamp), and its people."""
+    end = datetime.now(timezone.utc).date()
+    people = build_organisation(1000, 12, seed, end)
+    rows = []
+    for offset, statement in enumerate(generate_statements(people, 12, seed, end)):
+        stamp = datetime.fromisoformat(statement["timestamp"].replace("Z", "+00:00"))
+        statement["stored"] = (stamp + timedelta(seconds=3)).isoformat()
+        row = statement_columns(statement)
+        row.update(loaded_at=stamp + timedelta(seconds=5), topic_id="bench", kafka_partition=offset % 4,
+                   kafka_offset=offset, payload=orjson.dumps(statement).decode())
+        rows.append(row)
+    return pa.Table.from_pylist(rows).select(RAW_COLUMNS), people
+
+
+def copy_of(rows: pa.Table, number: int, offset: int) -> pa.Table:
+    """Copy `number`: other people (domain and LMS renamed) and other statement ids (first 8 hex digits)."""
+    prefix = f"{number:08x}"
+    domain = f"c{number}.{DOMAIN}"
+    actor = pc.replace_substring(rows["actor_key"], DOMAIN, domain)
+    payload = pc.replace_substring(rows["payload"], DOMAIN, domain)
+    payload = pc.replace_substring_regex(payload, UUID_HEAD, f'"{prefix}-\\1')
+    ids = pc.utf8_replace_slice(rows["statement_id"], 0, 8, prefix)
+    offsets = pa.array(range(offset, offset + rows.num_rows), pa.int64())
+    return (rows.set_column(0, "statement_id", ids).set_column(1, "actor_key", actor)
+            .set_column(RAW_COLUMNS.index("kafka_offset"), "kafka_offset", offsets)
+            .set_column(RAW_COLUMNS.index("payload"), "payload", payload))
+
+
+def append(settings: Settings, table: pa.Table) -> None:
+    def insert(con) -> None:
+        con.register("chunk", table)
+        con.execute(f"INSERT INTO lake.raw.statements SELECT {', '.join(RAW_COLUMNS)} FROM chunk")
+        con.unregister("chunk")
+
+    con = lake.connect(settings)
+    try:
+        lake.write_transaction(con, insert, settings=settings)
+    finally:
+        con.close()
+
+
+def roster_of_copies(people: list, copies: int, folder: Path) -> Path:
+    base = write_roster(people, folder / "template-roster.csv")
+    with base.open() as fh:
+        rows = list(csv.DictReader(fh))
+    path = folder / "roster.csv"
+    with path.open("w", newline="") as fh:
+        out = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        out.writeheader()
+        for number in range(copies):
+            for row in rows:
+                out.writerow({**row, "employee_id": f"C{number}-{row['employee_id']}",
+                              "manager_id": f"C{number}-{row['manager_id']}" if row["manager_id"] else "",
+                              "identities": row["identities"].replace(DOMAIN, f"c{number}.{DOMAIN}")})
+    return path
+
+
+def peak_mb() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def timed_transform(settings: Settings, label: str, full_refresh: bool) -> float:
+    began = time.monotonic()
+    result = run_transform(settings, full_refresh, progress=lambda line: log.debug("%s", line))
+    seconds = time.monotonic() - began
+    own, children = peak_mb()
+    print(f"{label}: {result.status} in {seconds:.1f} s (dbt build {result.durations.get('build', 0):.1f} s, "
+          f"risk {result.durations.get('risk', 0):.1f} s, quality {result.durations.get('quality', 0):.1f} s, "
+          f"publish {result.durations.get('publish', 0):.1f} s); peak RSS so far: this process {own:.0f} MB, "
+          f"largest child {children:.0f} MB")
+    if not result.certified:
+        print("  reasons: " + "; ".join(result.details.get("reasons", []))[:2000])
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=10_000_000)
+    parser.add_argument("--incremental", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--data-dir", default=None, help="default: a new temporary folder")
+    args = parser.parse_args()
+    folder = Path(args.data_dir or tempfile.mkdtemp(prefix="leerstroom-bench-"))
+    settings = Settings(data_dir=folder)
+
+    began = time.monotonic()
+    rows, people = template(args.seed)
+    copies = max(1, -(-args.statements // rows.num_rows))
+    print(f"template: {rows.num_rows} statements of 1,000 people in {time.monotonic() - began:.1f} s; "
+          f"{copies} copies fill {args.statements} statements into {folder}")
+    began, written = time.monotonic(), 0
+    for number in range(copies):
+        chunk = copy_of(rows, number, written).slice(0, args.statements - written)
+        append(settings, chunk)
+        written += chunk.num_rows
+    import_roster(settings, roster_of_copies(people, copies, folder))
+    print(f"filled {written} statements ({written / (time.monotonic() - began):,.0f} rows/s) and a roster of "
+          f"{copies * len(people)} people")
+
+    full = timed_transform(settings, f"from scratch on {written:,} statements", full_refresh=True)
+    late = copy_of(rows, copies + 1, written).slice(0, args.incremental)
+    now = datetime.now(timezone.utc)
+    # New arrivals: stored now, so the incremental models pick them up.
+    late = late.set_column(RAW_COLUMNS.index("stored_at"), "stored_at", pa.array([now] * late.num_rows,
+                                                                                 pa.timestamp("us", tz="UTC")))
+    late = late.set_column(RAW_COLUMNS.index("loaded_at"), "loaded_at", pa.array([now] * late.num_rows,
+                                                                                 pa.timestamp("us", tz="UTC")))
+    append(settings, late)
+    incremental = timed_transform(settings, f"incremental after {late.num_rows:,} new statements", full_refresh=False)
+    print(f"incremental / from scratch: {incremental / full:.2f}")
+
+
+if __name__ == "__main__":
+    main()
