@@ -94,6 +94,12 @@ def _roster(args: argparse.Namespace) -> int:
     return run(get_settings(), args)
 
 
+def _forget(args: argparse.Namespace) -> int:
+    from leerstroom.cli.forget import run
+
+    return run(get_settings(), args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leerstroom", description=__doc__)
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
@@ -179,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     roster_import.add_argument("--mapping", default=None, metavar="MAP.yml",
                                help="column mapping for exports with other headers or formats (docs/roster.md)")
     roster.set_defaults(func=_roster)
+    forget = sub.add_parser("forget", help="erase one person from the LRS, the outbox, the lake and the warehouse; "
+                                           "drop their late statements")
+    forget.add_argument("actor", help="ada@example.org, mailto:…, account:HOMEPAGE::NAME, openid:URL or Agent JSON")
+    forget.add_argument("--no-transform", action="store_true", help="do not re-certify the cleaned lake afterwards")
+    forget.set_defaults(func=_forget)
     return parser
 
 

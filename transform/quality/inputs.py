@@ -25,6 +25,11 @@ def changed_statements(con: duckdb.DuckDBPyConnection, raw_snapshot: int, checke
                "epoch(statement_timestamp) - epoch(?::TIMESTAMPTZ) AS seconds_ahead_of_check")
     if since >= raw_snapshot:
         return con.execute(f"SELECT {columns} FROM lake.raw.statements LIMIT 0", [checked_at]).df()
+    oldest = con.execute("SELECT min(snapshot_id) FROM lake.snapshots()").fetchone()[0]
+    if since + 1 < oldest:
+        # Older snapshots were expired (maintenance, `leerstroom forget`): no change feed that far back, check all.
+        return con.execute(f"SELECT {columns} FROM lake.raw.statements AT (VERSION => {int(raw_snapshot)})",
+                           [checked_at]).df()
     return con.execute(
         f"SELECT {columns} FROM ducklake_table_insertions('{lake.LAKE}', 'raw', 'statements', ?, ?)",
         [checked_at, since + 1, raw_snapshot],

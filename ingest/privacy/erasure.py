@@ -1,0 +1,267 @@
+"""The right to erasure: remove one person from the LRS store, the outbox, the lake, the warehouse and the quality results.
+
+Order matters: the person goes on the forget list first, so a statement in flight is
+dropped by the sink instead of landing after the lake was cleaned. Deleted bytes must
+not survive in files either: SQLite stores are rewritten (secure_delete, VACUUM, WAL
+truncated), DuckLake data files with deletions are rewritten, older snapshots expired
+and their files removed, and the warehouse (a build cache) is deleted for dbt to rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import sqlite3
+import urllib.parse
+from dataclasses import dataclass, field
+
+import duckdb
+import orjson
+
+from ingest.privacy.forgotten import ForgetList
+from ingest.privacy.pseudonyms import PSEUDONYM_HOME, agent_keys, digest, pseudonymous_key
+from ingest.xapi.identity import actor_key
+from leerstroom import lake
+from leerstroom.errors import ConfigurationError
+from leerstroom.settings import Settings
+
+log = logging.getLogger(__name__)
+
+STRING_TYPES = ("VARCHAR", "JSON")
+
+
+class UnknownActorFormat(ConfigurationError):
+    """The ACTOR argument is neither an Agent as JSON, an e-mail/mailto:, nor an actor key."""
+
+
+@dataclass
+class Person:
+    """Everything that identifies one person in stored bytes: actor keys, and the text they appear as."""
+
+    keys: set[str]
+    json_needles: set[str]  # as the value appears in compact JSON
+    text_needles: set[str]  # as it appears anywhere, URL-encoded included
+
+    @classmethod
+    def from_argument(cls, text: str, pseudonymisation_key: str = "") -> Person:
+        agent = parse_actor(text)
+        plain = actor_key(agent)
+        keys = {plain}
+        if "mbox" in agent:
+            keys.add(f"mbox_sha1sum:{hashlib.sha1(agent['mbox'].encode()).hexdigest()}")
+        values = [v for k, v in agent.items() if k in ("mbox", "mbox_sha1sum", "openid")]
+        json_needles = {orjson.dumps(v).decode() for v in values}
+        if "account" in agent:
+            name = agent["account"]["name"]
+            values.append(name)
+            json_needles.add(f'"name":{orjson.dumps(name).decode()}')
+        for sha1_key in [k for k in keys if k.startswith("mbox_sha1sum:")]:
+            values.append(sha1_key.split(":", 1)[1])
+            json_needles.add(orjson.dumps(sha1_key.split(":", 1)[1]).decode())
+        if pseudonymisation_key:
+            for key in list(keys):
+                keys.add(pseudonymous_key(key, pseudonymisation_key))
+                hashed = digest(key, pseudonymisation_key)
+                values.append(hashed)
+                json_needles.add(f'"{hashed}"')
+        text_needles = set(values) | {urllib.parse.quote(v, safe="") for v in values} | {
+            urllib.parse.quote_plus(v) for v in values}
+        return cls(keys, json_needles, text_needles)
+
+    def named_in(self, payload: bytes | str) -> bool:
+        """True when the JSON payload holds one of the person's identities in any agent."""
+        try:
+            return bool(agent_keys(orjson.loads(payload)) & self.keys)
+        except orjson.JSONDecodeError:
+            text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+            return any(n in text for n in self.text_needles)
+
+
+def parse_actor(text: str) -> dict:
+    """An Agent from `{"mbox": ...}` JSON, `ada@example.org`, `mailto:ada@…`, or an actor key (`account:HOME::NAME`)."""
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            agent = orjson.loads(text)
+        except orjson.JSONDecodeError as err:
+            raise UnknownActorFormat(f"ACTOR looks like JSON but is not: {err}") from err
+        actor_key(agent)  # raises when it identifies no one
+        return agent
+    if text.startswith("account:") and "::" in text:
+        home, name = text[len("account:"):].split("::", 1)
+        return {"account": {"homePage": home, "name": name}}
+    for prefix in ("mbox_sha1sum:", "openid:"):
+        if text.startswith(prefix):
+            return {prefix[:-1]: text[len(prefix):]}
+    address = text.removeprefix("mbox:").removeprefix("mailto:")
+    if "@" in address and " " not in address:
+        return {"mbox": f"mailto:{address}"}
+    raise UnknownActorFormat("ACTOR must be an e-mail address, mailto:…, account:HOMEPAGE::NAME, "
+                             "openid:URL, mbox_sha1sum:HEX or an Agent as JSON")
+
+
+@dataclass
+class ErasureReport:
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def add(self, place: str, count: int) -> None:
+        if count:
+            self.removed[place] = self.removed.get(place, 0) + count
+
+
+def _like_any(column: str, needles: set[str]) -> tuple[str, list[str]]:
+    escaped = [n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for n in sorted(needles)]
+    return " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in escaped), [f"%{n}%" for n in escaped]
+
+
+def erase_from_store(settings: Settings, person: Person, report: ErasureReport) -> None:
+    """Statements, their search terms, outbox entries, documents and rejection notes naming the person."""
+    if not settings.lrs_db.exists():
+        return
+    db = sqlite3.connect(settings.lrs_db, timeout=60, isolation_level=None)
+    try:
+        db.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable in the file
+        db.execute("BEGIN IMMEDIATE")
+        keys = sorted(person.keys)
+        marks = ",".join("?" * len(keys))
+        where, params = _like_any("CAST(payload AS TEXT)", person.json_needles | person.text_needles)
+        rows = db.execute(f"SELECT seq, id, payload FROM statements WHERE actor_key IN ({marks}) OR {where}",
+                          [*keys, *params]).fetchall()
+        doomed = [(seq, statement_id) for seq, statement_id, payload in rows if person.named_in(payload)]
+        for seq, statement_id in doomed:
+            db.execute("DELETE FROM statement_terms WHERE seq = ?", (seq,))
+            db.execute("DELETE FROM statements WHERE seq = ?", (seq,))
+            report.add("lrs statements", 1)
+            report.add("outbox", db.execute("DELETE FROM outbox WHERE event_id = ?", (statement_id,)).rowcount)
+        rows = db.execute(f"SELECT seq, payload FROM outbox WHERE CAST(message_key AS TEXT) IN ({marks}) OR {where}",
+                          [*keys, *params]).fetchall()
+        for seq, payload in rows:
+            if person.named_in(payload):
+                report.add("outbox", db.execute("DELETE FROM outbox WHERE seq = ?", (seq,)).rowcount)
+        text_where, text_params = _like_any("{column}", person.text_needles | person.json_needles)
+        for table, columns in (("documents", ("scope", "document_id", "CAST(content AS TEXT)")),
+                               ("statement_terms", ("term",)), ("rejections", ("request", "reason"))):
+            clause = " OR ".join(text_where.format(column=c) for c in columns)
+            count = db.execute(f"DELETE FROM {table} WHERE {clause}", text_params * len(columns)).rowcount
+            report.add(f"lrs {table}", count)
+        db.execute("COMMIT")
+        db.execute("VACUUM")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+
+
+def _string_columns(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:
+    rows = con.execute(
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_catalog = 'lake' ORDER BY table_schema, table_name, ordinal_position").fetchall()
+    tables: dict[tuple[str, str], list[str]] = {}
+    for schema, table, column, kind in rows:
+        if kind.upper() in STRING_TYPES:
+            tables.setdefault((schema, table), []).append(column)
+    return tables
+
+
+def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -> None:
+    """Delete every lake row naming the person, then make sure no file keeps the deleted bytes."""
+    if not settings.lake_catalog.exists():
+        return
+    con = lake.connect(settings)
+    try:
+        tables = _string_columns(con)
+
+        def delete(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+            counts = {}
+            keys = sorted(person.keys)
+            for (schema, table), columns in tables.items():
+                matches = []
+                params: list[str] = []
+                for column in columns:
+                    text = f'CAST("{column}" AS VARCHAR)'
+                    matches.append(f"{text} IN ({','.join('?' * len(keys))})")
+                    params.extend(keys)
+                    # Marts compose keys into other values ("unknown:" + key), so keys match inside text too.
+                    like, like_params = _like_any(text, person.json_needles | person.keys)
+                    matches.append(like)
+                    params.extend(like_params)
+                count = con.execute(f'DELETE FROM lake."{schema}"."{table}" WHERE {" OR ".join(matches)}',
+                                    params).fetchone()[0]
+                if count:
+                    counts[f"lake {schema}.{table}"] = count
+            return counts
+
+        def delete_and_uncertify(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+            counts = delete(con)
+            # The snapshots these runs certified are about to be expired with her data in them.
+            con.execute("UPDATE lake.meta.transform_runs SET status = 'expired' WHERE status = 'certified'")
+            return counts
+
+        for place, count in lake.write_transaction(con, delete_and_uncertify, settings=settings).items():
+            report.add(place, count)
+        with lake.writer_lock(settings):
+            # Deletes are recorded beside the old files; rewriting drops the rows, expiring drops the old versions.
+            con.execute("CALL ducklake_rewrite_data_files('lake', delete_threshold => 0.0)")
+            con.execute("CALL ducklake_merge_adjacent_files('lake')")
+            con.execute("CALL ducklake_expire_snapshots('lake', older_than => now())")
+            con.execute("CALL ducklake_cleanup_old_files('lake', cleanup_all => true)")
+        with lake.writer_lock(settings):
+            _recompute_table_stats(settings, person)
+    finally:
+        con.close()
+    _scrub_sqlite(settings.lake_catalog)
+
+
+def _recompute_table_stats(settings: Settings, person: Person) -> None:
+    """Table-level min/max in the catalog outlive deleted rows; recompute those naming the person from live files.
+
+    Only text columns can hold an identity, and for text the catalog's string order is the column's order.
+    """
+    where, params = _like_any("{column}", person.text_needles | person.json_needles | person.keys)
+    clause = " OR ".join(where.format(column=c) for c in ("min_value", "max_value"))
+    with contextlib.closing(sqlite3.connect(settings.lake_catalog, timeout=60, isolation_level=None)) as db:
+        db.execute("BEGIN IMMEDIATE")
+        stale = db.execute(f"SELECT table_id, column_id FROM ducklake_table_column_stats WHERE {clause}",
+                           params * 2).fetchall()
+        for table_id, column_id in stale:
+            low, high = db.execute(
+                "SELECT min(s.min_value), max(s.max_value) FROM ducklake_file_column_stats s "
+                "JOIN ducklake_data_file f ON f.data_file_id = s.data_file_id "
+                "WHERE s.table_id = ? AND s.column_id = ? AND f.end_snapshot IS NULL", (table_id, column_id)).fetchone()
+            db.execute("UPDATE ducklake_table_column_stats SET min_value = ?, max_value = ? "
+                       "WHERE table_id = ? AND column_id = ?", (low, high, table_id, column_id))
+        db.execute("COMMIT")
+
+
+def _scrub_sqlite(path) -> None:
+    """Rewrite a SQLite file so pages that held deleted rows are gone, and empty its WAL."""
+    with contextlib.closing(sqlite3.connect(path, timeout=60, isolation_level=None)) as db:
+        db.execute("PRAGMA secure_delete = ON")
+        db.execute("VACUUM")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def erase_warehouse(settings: Settings, report: ErasureReport) -> None:
+    """The warehouse is a build cache of the lake: deleting it makes the next transform rebuild without the person."""
+    folder = settings.warehouse_db.parent
+    if not folder.exists():
+        return
+    for path in folder.glob(f"{settings.warehouse_db.name}*"):
+        path.unlink()
+        report.add("warehouse files", 1)
+
+
+def forget(settings: Settings, actor: str) -> ErasureReport:
+    """Erase one person everywhere under the data folder; later statements about them are dropped by the sink."""
+    person = Person.from_argument(actor, settings.pseudonymisation_key)
+    forget_list = ForgetList(settings)
+    for key in sorted(person.keys):
+        if not key.startswith(f"account:{PSEUDONYM_HOME}::"):
+            forget_list.add(key)
+    report = ErasureReport()
+    erase_from_store(settings, person, report)
+    erase_from_lake(settings, person, report)
+    with lake.writer_lock(settings):
+        erase_warehouse(settings, report)
+    log.info("forgot one person: %s", report.removed)
+    return report

@@ -1,0 +1,24 @@
+"""`leerstroom forget ACTOR`: erase one person from every store under the data folder (the right to erasure)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from leerstroom.settings import Settings
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.privacy.erasure import forget
+
+    report = forget(settings, args.actor)
+    print(json.dumps({"removed": report.removed}, indent=2))
+    if args.no_transform:
+        print("dashboards show no certified snapshot until the next `leerstroom transform`")
+        return 0
+    from transform.runner import run_transform, summary
+
+    # Older snapshots are gone, certified ones included: certify the cleaned lake so dashboards have data again.
+    result = run_transform(settings)
+    print(summary(result))
+    return 0 if result.certified else 1

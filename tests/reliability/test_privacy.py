@@ -1,0 +1,136 @@
+"""Privacy: pseudonyms in the lake under a key, and `leerstroom forget` leaving no trace of a person in any file."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+
+from ingest.privacy.pseudonyms import PSEUDONYM_HOME, roster_actor_key
+from leerstroom import lake
+from leerstroom.errors import ConfigurationError
+from tests.fixtures.broker import part_environment
+
+pytestmark = [pytest.mark.broker, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+ADA = "ada.lovelace@example.org"
+VERSION = {"X-Experience-API-Version": "1.0.3"}
+KEY = "test-only-pseudonymisation-key-3c1f"
+
+
+def statement(mbox: str, **extra) -> dict:
+    return {"id": str(uuid.uuid4()), "actor": {"mbox": f"mailto:{mbox}", "name": "Someone"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en-US": "experienced"}},
+            "object": {"id": "https://lms.example.org/course/privacy"}, **extra}
+
+
+def wait_for(pipeline, ids: list[str]) -> None:
+    """Wait for the sink's first connection to create the lake (a half-made catalog cannot be read), then for ids."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            lake_rows(pipeline.settings, "SELECT 1")
+            break
+        except (duckdb.Error, ConfigurationError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    pipeline.wait_for_lake(ids)
+
+
+def lake_rows(settings, sql: str) -> list[tuple]:
+    con = lake.connect(settings, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def pseudonymised(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The key the pipeline's processes read from their environment, as in production (never from the repo)."""
+    monkeypatch.setenv("LEERSTROOM_PSEUDONYMISATION_KEY", KEY)
+    return KEY
+
+
+def test_the_lake_holds_pseudonyms_while_the_lrs_returns_statements_as_sent(pseudonymised, pipeline) -> None:
+    sent = [statement(ADA), statement("grace@example.org", context={"instructor": {"mbox": f"mailto:{ADA}"}})]
+    auth = (pipeline.key, pipeline.secret)
+    with httpx.Client(base_url=pipeline.endpoint, auth=auth, headers=VERSION, timeout=10) as http:
+        assert http.post("statements", json=sent).status_code == 200
+        back = http.get("statements", params={"statementId": sent[0]["id"]}).json()
+    assert back["actor"]["mbox"] == f"mailto:{ADA}", "the LRS keeps the statement as the tool sent it"
+    wait_for(pipeline, [s["id"] for s in sent])
+
+    rows = lake_rows(pipeline.settings, "SELECT statement_id, actor_key, payload FROM lake.raw.statements")
+    assert all(key.startswith(f"account:{PSEUDONYM_HOME}::") for _, key, _ in rows)
+    assert not any(ADA in payload or "grace@" in payload or "Someone" in payload for _, _, payload in rows)
+    ada_key = {sid: key for sid, key, _ in rows}[sent[0]["id"]]
+    roster_settings = pipeline.settings.model_copy(update={"pseudonymisation_key": KEY})
+    assert roster_actor_key(f"mbox:mailto:{ADA}", roster_settings) == ada_key, "roster identities join the lake"
+    assert ada_key.rsplit("::", 1)[1] in {sid: payload for sid, _, payload in rows}[sent[1]["id"]], "the instructor gets the same pseudonym"
+
+
+def identity_traces(person: str) -> list[bytes]:
+    """Every form a person's identity takes in stored bytes: address, actor key, SHA-1 IFI, URL-encoded."""
+    mailto = f"mailto:{person}"
+    return [person.encode(), f"mbox:{mailto}".encode(), hashlib.sha1(mailto.encode()).hexdigest().encode(),
+            urllib.parse.quote(person, safe="").encode(), urllib.parse.quote(mailto, safe="").encode()]
+
+
+def files_naming(folder: Path, traces: list[bytes]) -> list[str]:
+    found = []
+    for path in folder.rglob("*"):
+        if path.is_file():
+            content = path.read_bytes()
+            found += [f"{path.relative_to(folder)}: {t.decode()}" for t in traces if t in content]
+    return found
+
+
+def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_statements(pipeline) -> None:
+    from transform.runner import run_transform
+
+    settings = pipeline.settings
+    others = [statement(f"learner{n}@example.org") for n in range(30)]
+    ada = [statement(ADA) for _ in range(20)] + [statement("grace@example.org", context={
+        "instructor": {"mbox": f"mailto:{ADA}"}})]
+    auth = (pipeline.key, pipeline.secret)
+    agent = f'{{"mbox": "mailto:{ADA}"}}'
+    with httpx.Client(base_url=pipeline.endpoint, auth=auth, headers=VERSION, timeout=10) as http:
+        assert http.post("statements", json=others + ada).status_code == 200
+        assert http.put("activities/state", params={"activityId": "https://lms.example.org/course/privacy",
+                        "agent": agent, "stateId": "bookmark"}, json={"page": 7}).status_code == 204
+        # A refused request about her leaves a rejection note naming her: it must go too.
+        assert http.get("statements", params={"agent": agent, "bogus": "1"}).status_code == 400
+    wait_for(pipeline, [s["id"] for s in others + ada])
+    assert run_transform(settings).certified
+    traces = identity_traces(ADA)
+    assert files_naming(settings.data_dir, traces), "before forgetting, her identity is stored (the test can see it)"
+
+    forgotten = subprocess.run([sys.executable, "-m", "leerstroom.cli.main", "forget", ADA, "--no-transform"],
+                               cwd=REPO,
+                               env=part_environment(settings), capture_output=True, text=True, timeout=300)
+    assert forgotten.returncode == 0, forgotten.stdout + forgotten.stderr
+    assert '"lrs statements": 21' in forgotten.stdout, forgotten.stdout
+
+    assert files_naming(settings.data_dir, traces) == [], "no file under the data folder may name her"
+    ids = {row[0] for row in lake_rows(settings, "SELECT statement_id FROM lake.raw.statements")}
+    assert ids == {s["id"] for s in others}, "everyone else's statements stay, hers (and those naming her) go"
+    assert lake_rows(settings, "SELECT count(*) FROM lake.meta.transform_runs WHERE status = 'certified'") == [(0,)], \
+        "the certified snapshot held her data and is gone; the next transform certifies the cleaned lake"
+
+    late, bystander = statement(ADA), statement("learner1@example.org")
+    with httpx.Client(base_url=pipeline.endpoint, auth=auth, headers=VERSION, timeout=10) as http:
+        assert http.post("statements", json=[late, bystander]).status_code == 200
+    wait_for(pipeline, [bystander["id"]])
+    ids = {row[0] for row in lake_rows(settings, "SELECT statement_id FROM lake.raw.statements")}
+    assert late["id"] not in ids, "the sink drops a late statement about a forgotten person"
