@@ -24,15 +24,23 @@ def _style(chart: alt.Chart) -> alt.Chart:
             .configure_legend(orient="bottom", labelFontSize=12, titleFontSize=12))
 
 
+def _only(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Just the plotted columns: a chart ships its whole data to the browser, so nothing else may ride along."""
+    return frame[list(dict.fromkeys(columns))]
+
+
 def show(chart: alt.Chart) -> None:
     st.altair_chart(_style(chart), width="stretch", theme=None)
 
 
 def trend(frame: pd.DataFrame, x: str, y: str, *, x_title: str, y_title: str, zero_to_hundred: bool = False,
-          tooltip: list[str] | None = None) -> None:
+          tooltip: list[str] | None = None, monthly: bool = False) -> None:
     scale = alt.Scale(domain=[0, 100]) if zero_to_hundred else alt.Scale(zero=True)
-    show(alt.Chart(frame).mark_line(point=True, color=PRIMARY, strokeWidth=2.5).encode(
-        x=alt.X(f"{x}:T", title=x_title),
+    # Monthly series get one tick per month, labelled by month, not by the day the month starts.
+    axis = alt.Axis(format="%b %Y", tickCount="month") if monthly else alt.Axis()
+    fields = [field.split(":")[0] for field in tooltip or []]
+    show(alt.Chart(_only(frame, x, y, *fields)).mark_line(point=True, color=PRIMARY, strokeWidth=2.5).encode(
+        x=alt.X(f"{x}:T", title=x_title, axis=axis),
         y=alt.Y(f"{y}:Q", title=y_title, scale=scale),
         tooltip=tooltip or [f"{x}:T", f"{y}:Q"],
     ))
@@ -42,7 +50,7 @@ def bars(frame: pd.DataFrame, category: str, value: str, *, category_title: str,
          percent: bool = False, zero_to_hundred: bool = False) -> None:
     axis = alt.Axis(format="%") if percent else alt.Axis()
     scale = alt.Scale(domain=[0, 100]) if zero_to_hundred else alt.Scale(zero=True)
-    show(alt.Chart(frame).mark_bar(color=PRIMARY, cornerRadiusEnd=3).encode(
+    show(alt.Chart(_only(frame, category, value)).mark_bar(color=PRIMARY, cornerRadiusEnd=3).encode(
         y=alt.Y(f"{category}:N", title=category_title, sort="-x"),
         x=alt.X(f"{value}:Q", title=value_title, axis=axis, scale=scale),
         tooltip=[f"{category}:N", alt.Tooltip(f"{value}:Q", format=".0%" if percent else ",.1f")],
@@ -50,7 +58,7 @@ def bars(frame: pd.DataFrame, category: str, value: str, *, category_title: str,
 
 
 def segment_bars(frame: pd.DataFrame, *, segment_title: str, people_title: str) -> None:
-    show(alt.Chart(frame).mark_bar(cornerRadiusEnd=3).encode(
+    show(alt.Chart(_only(frame, "segment", "segment_label", "people")).mark_bar(cornerRadiusEnd=3).encode(
         y=alt.Y("segment_label:N", title=segment_title, sort="-x"),
         x=alt.X("people:Q", title=people_title),
         color=alt.Color("segment:N", legend=None, scale=alt.Scale(

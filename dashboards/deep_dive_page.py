@@ -20,7 +20,7 @@ def render(key: str) -> None:
         frame.not_yet(context, "mart_lci_org_month")
     else:
         charts.trend(monthly, "month_start", dive.score, x_title=context.t("axis.month"),
-                     y_title=context.t(f"score.{dive.score}"), zero_to_hundred=True)
+                     y_title=context.t(f"score.{dive.score}"), zero_to_hundred=True, monthly=True)
 
     st.subheader(context.t("dive.by_unit"))
     units = queries.unit_rows(context.catalog, context.snapshot_id, context.viewer.audience, context.k,

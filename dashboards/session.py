@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboards import i18n, privacy, users
 from leerstroom.settings import get_settings
@@ -54,7 +55,7 @@ def oidc_configured() -> bool:
     """True when .streamlit/secrets.toml (kept outside the repository) has an [auth] section for st.login."""
     try:
         return "auth" in st.secrets
-    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
         return False
 
 

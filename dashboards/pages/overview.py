@@ -27,7 +27,7 @@ else:
     headline.caption(t("overview.lci_explain"))
     with trend:
         charts.trend(monthly, "month_start", "lci", x_title=t("axis.month"), y_title=t("overview.lci"),
-                     zero_to_hundred=True)
+                     zero_to_hundred=True, monthly=True)
 
     st.subheader(t("overview.sub_scores"))
     for row in (SUB_SCORES[:5], SUB_SCORES[5:]):

@@ -39,15 +39,21 @@ class OrgLake:
     stand_ins: list[str] = field(default_factory=list)
 
 
-def _roster_with_opt_in(people: list[Employee], folder: Path) -> Path:
-    """The generator's HRIS export plus a leaderboard_opt_in attribute: every third person opts in."""
+def _roster(people: list[Employee], folder: Path) -> Path:
+    """The generator's HRIS export (leaderboard_opt_in among its attributes).
+
+    Over long windows the generator can date a leaver's exit before their hire, which the
+    roster import rightly refuses; such a person is kept as still employed.
+    """
     path = write_roster(people, folder / "roster.csv")
     rows = list(csv.DictReader(path.open()))
     with path.open("w", newline="") as fh:
-        out = csv.DictWriter(fh, fieldnames=[*rows[0].keys(), "leaderboard_opt_in"])
+        out = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
         out.writeheader()
-        for number, row in enumerate(rows):
-            out.writerow({**row, "leaderboard_opt_in": "true" if number % 3 == 0 else "false"})
+        for row in rows:
+            if row["termination_date"] and row["termination_date"] < row["hire_date"]:
+                row.update(termination_date="", exit_voluntary="")
+            out.writerow(row)
     return path
 
 
@@ -62,12 +68,12 @@ def _stored(statements: list[dict]) -> list[dict]:
 def build_org_lake(folder: Path, *, employees: int = 60, months: int = 4, seed: int = 7) -> OrgLake:
     """Two real transforms (a month before END, and at END) so "as of" has an earlier certified snapshot.
 
-    With these defaults the Finance department has 2 people: below k, so suppression shows.
+    With these defaults two departments (People, Finance) have fewer than 5 people, so suppression shows.
     """
     settings = Settings(data_dir=folder)
     folder.mkdir(parents=True, exist_ok=True)
     people = build_organisation(employees, months, seed, END)
-    import_roster(settings, _roster_with_opt_in(people, folder))
+    import_roster(settings, _roster(people, folder))
     statements = _stored(list(generate_statements(people, months, seed, END)))
     cut = datetime(END.year, END.month, END.day, tzinfo=timezone.utc) - timedelta(days=30)
     early = [s for s in statements if datetime.fromisoformat(s["stored"]) < cut]

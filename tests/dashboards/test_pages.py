@@ -143,8 +143,15 @@ def test_executive_never_gets_the_risk_list_or_people(org: OrgLake) -> None:
 def test_leaderboard_lists_only_people_who_opted_in(org: OrgLake) -> None:
     at = open_page(sign_in(org.settings, "hr_analyst"), "gamification")
 
-    board = next(frame for frame in frames(at) if "badges_earned" in frame.columns or "badges" in frame.columns)
-    opted_in = {person.employee_id for number, person in enumerate(org.people) if number % 3 == 0}
+    board = next(frame for frame in frames(at) if "employee_id" in frame.columns)  # the page's one person-level table
+    roster = mart(org, """
+        SELECT employee_id, coalesce(try_cast(json_extract_string(attributes, '$.leaderboard_opt_in') AS BOOLEAN), FALSE)
+               AS opted_in
+        FROM lake.raw.roster WHERE import_id = (SELECT import_id FROM lake.raw.roster_imports
+                                               ORDER BY imported_at DESC LIMIT 1)
+    """)
+    opted_in = set(roster.loc[roster["opted_in"], "employee_id"])
+    assert 0 < len(opted_in) < len(roster)
     assert len(board) > 0
     assert set(board["employee_id"]) <= opted_in
 
