@@ -27,7 +27,7 @@ from ingest import kafka
 from ingest.privacy.sink_filter import SinkPrivacy
 from ingest.sink_batch import Batch, build
 from ingest.sink_status import lag  # noqa: F401  (`leerstroom status` asks the sink module)
-from leerstroom import lake
+from leerstroom import heartbeat, lake
 from leerstroom.errors import ConfigurationError, TransientError
 from leerstroom.settings import Settings
 
@@ -274,6 +274,7 @@ class Sink:
                 backoff.failed(err, stop)
                 continue
             backoff.succeeded()
+            heartbeat.beat(self.settings, "sink")  # `leerstroom health sink` reads it
 
     def close(self) -> None:
         self._disconnect()

@@ -62,3 +62,10 @@ def test_the_image_is_built_from_the_repository_dockerfile():
     assert 'ENTRYPOINT ["leerstroom"]' in dockerfile
     for folder in ("leerstroom", "ingest", "transform", "dashboards"):
         assert f"COPY {folder} ./{folder}" in dockerfile
+
+
+@pytest.mark.parametrize("name", LEERSTROOM_SERVICES)
+def test_every_service_has_a_health_check_through_leerstroom_health(name):
+    check = SERVICES[name]["healthcheck"]["test"]
+    assert check[:3] == ["CMD", "leerstroom", "health"], check
+    assert build_parser().parse_args(check[2:]).part == name, "each service checks itself"

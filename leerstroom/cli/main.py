@@ -100,6 +100,30 @@ def _forget(args: argparse.Namespace) -> int:
     return run(get_settings(), args)
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from leerstroom.cli.backup import backup
+
+    return backup(get_settings(), args.destination)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from leerstroom.cli.backup import restore
+
+    return restore(get_settings(), args.source)
+
+
+def _health(args: argparse.Namespace) -> int:
+    from leerstroom.cli.health import run
+
+    return run(get_settings(), args.part)
+
+
+def _maintain(args: argparse.Namespace) -> int:
+    from leerstroom.cli.maintain import maintain
+
+    return maintain(get_settings())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leerstroom", description=__doc__)
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
@@ -190,6 +214,16 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("actor", help="ada@example.org, mailto:…, account:HOMEPAGE::NAME, openid:URL or Agent JSON")
     forget.add_argument("--no-transform", action="store_true", help="do not re-certify the cleaned lake afterwards")
     forget.set_defaults(func=_forget)
+    backup = sub.add_parser("backup", help="copy the data folder consistently while the services run")
+    backup.add_argument("destination", help="a new or empty folder")
+    backup.set_defaults(func=_backup)
+    restore = sub.add_parser("restore", help="put a backup in place as the data folder (services stopped)")
+    restore.add_argument("source", help="a folder written by `leerstroom backup`")
+    restore.set_defaults(func=_restore)
+    health = sub.add_parser("health", help="exit 0 when a part is healthy (for docker-compose health checks)")
+    health.add_argument("part", choices=["lrs", "sink", "transform", "dashboard", "broker"])
+    health.set_defaults(func=_health)
+    sub.add_parser("maintain", help="apply raw-data retention and compact the lake's files").set_defaults(func=_maintain)
     return parser
 
 

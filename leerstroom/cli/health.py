@@ -1,0 +1,89 @@
+"""`leerstroom health PART`: exit 0 when the part is healthy, 1 with the reason otherwise (docker-compose health checks).
+
+lrs and dashboard answer over HTTP; the sink proves it is looping through its heartbeat
+file; the broker by accepting connections; the transform by a recent run in the lake.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta, timezone
+
+from leerstroom import heartbeat
+from leerstroom.settings import Settings
+
+HTTP_TIMEOUT = 3
+
+
+def _http(url: str) -> tuple[bool, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT) as response:
+            return response.status == 200, f"{url} answered {response.status}"
+    except (urllib.error.URLError, OSError) as err:
+        return False, f"{url} did not answer: {err}"
+
+
+def _heartbeat(settings: Settings, part: str) -> tuple[bool, str]:
+    age = heartbeat.age(settings, part)
+    if age is None:
+        return False, f"{part} has not completed a loop yet ({heartbeat.path(settings, part)} missing)"
+    healthy = age <= settings.heartbeat_stale_seconds
+    return healthy, f"{part} last completed a loop {age:.0f} s ago (limit {settings.heartbeat_stale_seconds:g} s)"
+
+
+def _broker(settings: Settings) -> tuple[bool, str]:
+    if settings.external_kafka:
+        target = settings.kafka_bootstrap.split(",")[0].strip()
+    elif settings.broker_file.exists():
+        target = json.loads(settings.broker_file.read_text())["bootstrap"]
+    else:
+        return False, f"no embedded broker announced in {settings.broker_file}"
+    host, _, port = target.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=HTTP_TIMEOUT):
+            return True, f"broker {target} accepts connections"
+    except OSError as err:
+        return False, f"broker {target} refuses connections: {err}"
+
+
+def _transform(settings: Settings) -> tuple[bool, str]:
+    from leerstroom import lake
+
+    con = lake.connect(settings, read_only=True)
+    try:
+        row = con.execute("SELECT max(started_at) FROM lake.meta.transform_runs").fetchone()
+    finally:
+        con.close()
+    if row[0] is None:
+        return False, "no transform has run yet"
+    # A scheduled transform starts one run per interval; two missed intervals mean the schedule stopped.
+    limit = timedelta(seconds=2 * settings.transform_interval_seconds + 600)
+    age = datetime.now(timezone.utc) - row[0]
+    return age <= limit, f"last transform started {age.total_seconds():.0f} s ago (limit {limit.total_seconds():.0f} s)"
+
+
+def _local(host: str) -> str:
+    # A server bound to every interface (in a container) is probed on loopback.
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
+def check(settings: Settings, part: str) -> tuple[bool, str]:
+    if part == "lrs":
+        return _http(f"http://{_local(settings.lrs_host)}:{settings.lrs_port}/health")
+    if part == "dashboard":
+        return _http(f"http://{_local(settings.dashboard_host)}:{settings.dashboard_port}/_stcore/health")
+    if part == "broker":
+        return _broker(settings)
+    if part == "transform":
+        return _transform(settings)
+    return _heartbeat(settings, part)
+
+
+def run(settings: Settings, part: str) -> int:
+    healthy, reason = check(settings, part)
+    print(f"{part}: {'healthy' if healthy else 'UNHEALTHY'}: {reason}", file=sys.stdout if healthy else sys.stderr)
+    return 0 if healthy else 1
