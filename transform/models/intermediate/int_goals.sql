@@ -1,0 +1,29 @@
+with
+
+statements as (
+
+    select * from {{ ref('int_statements_classified') }}
+
+),
+
+-- One row per person and goal activity: defining it again keeps the first definition.
+final as (
+
+    select
+        person_id,
+        object_id as goal_id,
+        min(statement_at) filter (where is_goal_defined) as defined_at,
+        min(stored_at) filter (where is_goal_defined) as defined_stored_at,
+        min(statement_at) filter (where is_goal_completed) as completed_at,
+        min(stored_at) filter (where is_goal_completed) as completed_stored_at,
+        -- The review cycle the goal is linked to (a grouping activity of type review), if any.
+        max(review_cycle_id) as review_cycle_id
+
+    from statements
+    where (is_goal_defined or is_goal_completed) and object_id is not null
+    group by 1, 2
+    having min(statement_at) filter (where is_goal_defined) is not null
+
+)
+
+select * from final

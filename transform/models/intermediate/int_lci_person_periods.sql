@@ -1,0 +1,235 @@
+{{ config(materialized='table') }}
+
+{#- What each person did in each period that the Learning Culture Index counts. **Grain:** person x period
+    (period_kind 'quarter' or 'month'). Trailing windows ("up to the period's end") look back 365 days. -#}
+
+with
+
+people as (
+
+    select * from {{ ref('int_people') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('int_periods') }}
+
+),
+
+statements as (
+
+    select * from {{ ref('int_statements_classified') }}
+
+),
+
+person_weeks as (
+
+    select * from {{ ref('int_person_weeks') }}
+
+),
+
+members as (
+
+    select people.person_id, people.is_manager, people.manager_id is not null as is_direct_report,
+           periods.period_kind, periods.period_start, periods.period_end
+    from people
+    inner join periods
+        on people.member_from <= periods.period_end
+        and (people.member_until is null or people.member_until >= periods.period_start)
+
+),
+
+in_period as (
+
+    select
+        members.person_id, members.period_kind, members.period_start,
+        count(*) filter (where statements.is_learning) as learning_statements,
+        count(*) filter (where statements.is_post) as posts,
+        count(*) filter (where statements.is_reply) as replies,
+        count(*) filter (where statements.is_peer_review) as peer_reviews,
+        count(*) filter (where statements.is_badge) as badges,
+        count(distinct statements.object_id) filter (
+            where statements.is_media and statements.media_length_seconds <= 300
+        ) as micro_items
+
+    from members
+    inner join statements
+        on members.person_id = statements.person_id
+        and statements.activity_date between members.period_start and members.period_end
+    group by 1, 2, 3
+
+),
+
+-- T1: active weeks among the 13 ISO weeks that end with the period.
+weeks_active as (
+
+    select members.person_id, members.period_kind, members.period_start,
+           count(*) filter (where person_weeks.active_days > 0) as weeks_active_last_13
+    from members
+    inner join person_weeks
+        on members.person_id = person_weeks.person_id
+        and person_weeks.week_start > members.period_end - 91
+        and person_weeks.week_start <= members.period_end
+    group by 1, 2, 3
+
+),
+
+type_counts as (
+
+    select members.person_id, members.period_kind, members.period_start,
+           coalesce(statements.activity_type, 'untyped') as activity_type, count(*) as type_count
+    from members
+    inner join statements
+        on members.person_id = statements.person_id
+        and statements.activity_date between members.period_start and members.period_end
+        and statements.is_learning
+    group by 1, 2, 3, 4
+
+),
+
+types_in_period as (
+
+    select period_kind, period_start, count(distinct activity_type) as organisation_types
+    from type_counts
+    group by 1, 2
+
+),
+
+-- T5: Shannon evenness of the person's activity types, normalised by ln(types used in the whole
+-- organisation that period), so using more of what is on offer scores higher.
+evenness as (
+
+    select
+        type_counts.person_id, type_counts.period_kind, type_counts.period_start,
+        case when any_value(types_in_period.organisation_types) >= 2 then
+            -sum((type_count / total) * ln(type_count / total)) / ln(any_value(types_in_period.organisation_types))
+        end as type_evenness
+
+    from (select *, sum(type_count) over (partition by person_id, period_kind, period_start) as total from type_counts) as type_counts
+    inner join types_in_period
+        on type_counts.period_kind = types_in_period.period_kind and type_counts.period_start = types_in_period.period_start
+    group by 1, 2, 3
+
+),
+
+failures as (
+
+    select members.person_id, members.period_kind, members.period_start,
+           count(*) as failed_attempts,
+           count(*) filter (where failed.first_retry_at <= failed.failed_at + interval 14 day) as retried_within_14_days,
+           count(*) filter (where failed.first_pass_after_at is not null) as passed_after_fail
+    from members
+    inner join {{ ref('int_failed_attempts') }} as failed
+        on members.person_id = failed.person_id
+        and failed.failed_date between members.period_start and members.period_end
+    group by 1, 2, 3
+
+),
+
+goals as (
+
+    select members.person_id, members.period_kind, members.period_start,
+           count(*) as goals_defined_365,
+           count(*) filter (where cast(timezone('UTC', goals.completed_at) as date) <= members.period_end) as goals_completed_365,
+           count(*) filter (where goals.review_cycle_id is not null) as review_goals_365
+    from members
+    inner join {{ ref('int_goals') }} as goals
+        on members.person_id = goals.person_id
+        and cast(timezone('UTC', goals.defined_at) as date) between members.period_end - 364 and members.period_end
+    group by 1, 2, 3
+
+),
+
+paths as (
+
+    select members.person_id, members.period_kind, members.period_start, count(*) as paths_enrolled_365
+    from members
+    inner join {{ ref('int_path_enrolments') }} as paths
+        on members.person_id = paths.person_id
+        and cast(timezone('UTC', paths.enrolled_at) as date) between members.period_end - 364 and members.period_end
+    group by 1, 2, 3
+
+),
+
+assignments as (
+
+    select members.person_id, members.period_kind, members.period_start,
+           count(*) filter (where assignments.assignment_kind = 'assignment') as assignments,
+           count(*) filter (where assignments.assignment_kind = 'recommendation') as recommendations,
+           count(*) filter (where assignments.assignment_kind = 'recommendation' and assignments.is_taken_up_within_7_days)
+               as recommendations_taken_up
+    from members
+    inner join {{ ref('int_assignments') }} as assignments
+        on members.person_id = assignments.person_id
+        and assignments.assigned_date between members.period_start and members.period_end
+    group by 1, 2, 3
+
+),
+
+touchpoints as (
+
+    select members.person_id, members.period_kind, members.period_start, count(*) as manager_touchpoints
+    from members
+    inner join {{ ref('int_manager_touchpoints') }} as touchpoints
+        on members.person_id = touchpoints.person_id
+        and touchpoints.touched_date between members.period_start and members.period_end
+    group by 1, 2, 3
+
+),
+
+sessions as (
+
+    select members.person_id, members.period_kind, members.period_start,
+           count(*) as learning_sessions,
+           count(*) filter (where sessions.session_seconds <= 600) as micro_sessions
+    from members
+    inner join {{ ref('int_learning_sessions') }} as sessions
+        on members.person_id = sessions.person_id
+        and sessions.session_date between members.period_start and members.period_end
+    group by 1, 2, 3
+
+),
+
+final as (
+
+    select
+        members.person_id,
+        members.period_kind,
+        members.period_start,
+        members.period_end,
+        members.is_manager,
+        members.is_direct_report,
+        coalesce(in_period.learning_statements, 0) > 0 as is_active_learner,
+        coalesce(weeks_active.weeks_active_last_13, 0) as weeks_active_last_13,
+        coalesce(in_period.posts, 0) as posts,
+        coalesce(in_period.replies, 0) as replies,
+        coalesce(in_period.peer_reviews, 0) as peer_reviews,
+        coalesce(in_period.badges, 0) as badges,
+        coalesce(in_period.micro_items, 0) as micro_items,
+        evenness.type_evenness,
+        coalesce(failures.failed_attempts, 0) as failed_attempts,
+        coalesce(failures.retried_within_14_days, 0) as retried_within_14_days,
+        coalesce(failures.passed_after_fail, 0) as passed_after_fail,
+        coalesce(goals.goals_defined_365, 0) as goals_defined_365,
+        coalesce(goals.goals_completed_365, 0) as goals_completed_365,
+        coalesce(goals.review_goals_365, 0) as review_goals_365,
+        coalesce(paths.paths_enrolled_365, 0) as paths_enrolled_365,
+        coalesce(assignments.assignments, 0) as assignments,
+        coalesce(assignments.recommendations, 0) as recommendations,
+        coalesce(assignments.recommendations_taken_up, 0) as recommendations_taken_up,
+        coalesce(touchpoints.manager_touchpoints, 0) as manager_touchpoints,
+        coalesce(sessions.learning_sessions, 0) as learning_sessions,
+        coalesce(sessions.micro_sessions, 0) as micro_sessions
+
+    from members
+    {% for cte in ['in_period', 'weeks_active', 'evenness', 'failures', 'goals', 'paths', 'assignments', 'touchpoints', 'sessions'] %}
+    left join {{ cte }}
+        on members.person_id = {{ cte }}.person_id
+        and members.period_kind = {{ cte }}.period_kind
+        and members.period_start = {{ cte }}.period_start
+    {% endfor %}
+
+)
+
+select * from final

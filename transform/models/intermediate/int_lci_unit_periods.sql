@@ -1,0 +1,188 @@
+{{ config(materialized='table') }}
+
+{#- The Learning Culture Index's measures, sub-scores and index per unit and period, before suppression.
+    **Grain:** unit_level x unit_name x period_kind x period_start. -#}
+
+with
+
+person_periods as (
+
+    select * from {{ ref('int_lci_person_periods') }}
+
+),
+
+units as (
+
+    select * from {{ ref('int_person_units') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('int_periods') }}
+
+),
+
+statements as (
+
+    select * from {{ ref('int_statements_classified') }}
+
+),
+
+counted as (
+
+    select
+        units.unit_level,
+        units.unit_name,
+        person_periods.period_kind,
+        person_periods.period_start,
+        any_value(person_periods.period_end) as period_end,
+        count(*) as headcount,
+        count(*) filter (where person_periods.is_active_learner) as active_learners,
+        count(*) filter (where person_periods.weeks_active_last_13 >= 9) as continuous_learners,
+        count(*) filter (where person_periods.paths_enrolled_365 > 0 or person_periods.goals_defined_365 > 0)
+            as people_with_path_or_goal,
+        sum(person_periods.failed_attempts) as failed_attempts,
+        sum(person_periods.retried_within_14_days) as retried_within_14_days,
+        sum(person_periods.passed_after_fail) as passed_after_fail,
+        count(*) filter (where person_periods.is_manager) as managers,
+        count(*) filter (where person_periods.is_manager and person_periods.is_active_learner) as managers_learning,
+        count(*) filter (where person_periods.is_direct_report) as direct_reports,
+        sum(person_periods.manager_touchpoints) filter (where person_periods.is_direct_report) as manager_touchpoints,
+        avg(coalesce(person_periods.type_evenness, 0)) filter (where person_periods.is_active_learner) as mean_type_evenness,
+        sum(person_periods.learning_sessions) as learning_sessions,
+        sum(person_periods.micro_sessions) as micro_sessions,
+        sum(person_periods.micro_items) as micro_items,
+        count(*) filter (where person_periods.badges > 0) as badge_earners,
+        sum(person_periods.badges) as badges,
+        count(*) filter (where person_periods.paths_enrolled_365 > 0) as path_enrolled_people,
+        sum(person_periods.assignments) as assignments,
+        sum(person_periods.recommendations) as recommendations,
+        sum(person_periods.recommendations_taken_up) as recommendations_taken_up,
+        count(*) filter (where person_periods.posts > 0 or person_periods.replies > 0) as posters_or_repliers,
+        sum(person_periods.posts) as posts,
+        sum(person_periods.replies) as replies,
+        sum(person_periods.peer_reviews) as peer_reviews,
+        count(*) filter (where person_periods.review_goals_365 > 0) as people_with_review_goal,
+        sum(person_periods.goals_defined_365) as goals_defined,
+        sum(person_periods.goals_completed_365) as goals_completed
+
+    from person_periods
+    inner join units on person_periods.person_id = units.person_id
+    group by 1, 2, 3, 4
+
+),
+
+days_to_launch as (
+
+    select units.unit_level, units.unit_name, periods.period_kind, periods.period_start,
+           median(assignments.days_to_launch) as median_days_to_launch
+    from {{ ref('int_assignments') }} as assignments
+    inner join periods on assignments.assigned_date between periods.period_start and periods.period_end
+    inner join units on assignments.person_id = units.person_id
+    where assignments.assignment_kind = 'assignment' and assignments.first_launch_at is not null
+    group by 1, 2, 3, 4
+
+),
+
+-- Progress of each path enrolment of the last 365 days as of the period's end: 1 once completed,
+-- otherwise the latest cmi5 progress reported on it (0 when none).
+path_progress as (
+
+    select
+        paths.person_id, periods.period_kind, periods.period_start, paths.path_id,
+        case when cast(timezone('UTC', paths.completed_at) as date) <= periods.period_end then 1.0
+             else coalesce(arg_max(statements.progress_share, statements.statement_at), 0.0) end as progress_share
+    from {{ ref('int_path_enrolments') }} as paths
+    inner join periods
+        on cast(timezone('UTC', paths.enrolled_at) as date) between periods.period_end - 364 and periods.period_end
+    left join statements
+        on paths.person_id = statements.person_id
+        and paths.path_id = statements.object_id
+        and statements.progress_share is not null
+        and statements.activity_date <= periods.period_end
+    group by paths.person_id, periods.period_kind, periods.period_start, periods.period_end, paths.path_id, paths.completed_at
+
+),
+
+median_progress as (
+
+    select units.unit_level, units.unit_name, path_progress.period_kind, path_progress.period_start,
+           median(path_progress.progress_share) as median_path_progress
+    from path_progress
+    inner join units on path_progress.person_id = units.person_id
+    group by 1, 2, 3, 4
+
+),
+
+measured as (
+
+    select
+        counted.*,
+        days_to_launch.median_days_to_launch,
+        median_progress.median_path_progress,
+        manager_touchpoints / nullif(direct_reports, 0) as touchpoints_per_report,
+        micro_items / nullif(active_learners, 0) as micro_items_per_learner,
+        badges / nullif(active_learners, 0) as badges_per_learner,
+        replies / nullif(posts, 0) as replies_per_post,
+        peer_reviews / nullif(active_learners, 0) as peer_reviews_per_learner
+
+    from counted
+    left join days_to_launch using (unit_level, unit_name, period_kind, period_start)
+    left join median_progress using (unit_level, unit_name, period_kind, period_start)
+
+),
+
+scored_raw as (
+
+    select
+        measured.*,
+        {{ share_score('continuous_learners', 'headcount') }} as t1_continuous_learning,
+        {{ mean_of_present([share_score('people_with_path_or_goal', 'headcount'),
+                            anchored('median_days_to_launch', 't2_days_assignment_to_launch')]) }} as t2_development_facilitated,
+        {{ mean_of_present([share_score('retried_within_14_days', 'failed_attempts'),
+                            share_score('passed_after_fail', 'failed_attempts')]) }} as t3_mistakes_as_learning,
+        {{ mean_of_present([share_score('managers_learning', 'managers'),
+                            anchored('touchpoints_per_report', 't4_touchpoints_per_report')]) }} as t4_leadership_active,
+        100.0 * mean_type_evenness as t5_diverse_resources,
+        {{ mean_of_present([share_score('micro_sessions', 'learning_sessions'),
+                            anchored('micro_items_per_learner', 'l1_micro_items_per_learner')]) }} as l1_microlearning,
+        {{ mean_of_present([share_score('badge_earners', 'headcount'),
+                            anchored('badges_per_learner', 'l2_badges_per_learner')]) }} as l2_gamification,
+        {{ mean_of_present([share_score('path_enrolled_people', 'headcount'),
+                            '100.0 * median_path_progress',
+                            share_score('recommendations_taken_up', 'recommendations')]) }} as l3_personalised_paths,
+        {{ mean_of_present([share_score('posters_or_repliers', 'headcount'),
+                            anchored('replies_per_post', 'l4_replies_per_post'),
+                            anchored('peer_reviews_per_learner', 'l4_peer_reviews_per_learner')]) }} as l4_social_learning,
+        {{ mean_of_present([share_score('people_with_review_goal', 'headcount'),
+                            share_score('goals_completed', 'goals_defined')]) }} as l5_tied_to_performance
+
+    from measured
+
+),
+
+-- Sub-scores are kept to 3 decimals, and the LCI is made of exactly those numbers.
+scored as (
+
+    select * replace (
+        {%- for s in lci_sub_scores() %}
+        round({{ s }}, 3) as {{ s }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    )
+    from scored_raw
+
+),
+
+final as (
+
+    select
+        scored.*,
+        round({{ lci_weighted_mean() }}, 3) as lci,
+        {{ is_below_privacy_k('headcount') }} as is_suppressed
+
+    from scored
+
+)
+
+select * from final

@@ -1,0 +1,27 @@
+with
+
+statements as (
+
+    select * from {{ ref('int_statements_classified') }}
+
+),
+
+-- One row per person and learning path (activity type learning-plan) they enrolled in or were assigned.
+final as (
+
+    select
+        person_id,
+        object_id as path_id,
+        min(statement_at) filter (where is_path_enrolment) as enrolled_at,
+        min(stored_at) filter (where is_path_enrolment) as enrolled_stored_at,
+        min(statement_at) filter (where is_completion) as completed_at,
+        min(stored_at) filter (where is_completion) as completed_stored_at
+
+    from statements
+    where is_path_statement and object_id is not null
+    group by 1, 2
+    having min(statement_at) filter (where is_path_enrolment) is not null
+
+)
+
+select * from final

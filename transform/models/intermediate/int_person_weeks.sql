@@ -1,0 +1,98 @@
+{{ config(materialized='table') }}
+
+with
+
+people as (
+
+    select * from {{ ref('int_people') }}
+
+),
+
+identities as (
+
+    select * from {{ ref('stg_hris__identities') }}
+
+),
+
+actor_weeks as (
+
+    select * from {{ ref('int_actor_weeks') }}
+
+),
+
+data_window as (
+
+    select * from {{ ref('int_data_window') }}
+
+),
+
+weeks as (
+
+    {{ date_spine('(select first_activity_date from data_window)', '(select last_stored_date from data_window)', 'week') }}
+
+),
+
+-- Every person gets a row for every week they belonged to the organisation, active or not.
+grid as (
+
+    select people.person_id, cast(weeks.period_start as date) as week_start
+    from people
+    inner join weeks
+        on people.member_from <= cast(weeks.period_start as date) + 6
+        and (people.member_until is null or people.member_until >= cast(weeks.period_start as date))
+
+),
+
+person_actor_weeks as (
+
+    select
+        coalesce(identities.employee_id, 'unknown:' || actor_weeks.actor_key) as person_id,
+        actor_weeks.*
+    from actor_weeks
+    left join identities on actor_weeks.actor_key = identities.actor_key
+    where actor_weeks.statement_count > 0
+
+),
+
+components as (
+
+    select
+        person_id,
+        week_start,
+        len(list_distinct(flatten(list(active_dates)))) as active_days,
+        list_max(flatten(list(active_dates))) as last_active_date_in_week,
+        sum(learning_seconds) / 60.0 as learning_minutes,
+        sum(completions) as completions,
+        len(list_distinct(flatten(list(activity_types)))) as breadth,
+        sum(social_actions) as social_actions,
+        sum(concluded_attempts) as concluded_attempts,
+        sum(passes) as passes
+
+    from person_actor_weeks
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+        grid.person_id,
+        grid.week_start,
+        cast(coalesce(components.active_days, 0) as integer) as active_days,
+        round(coalesce(components.learning_minutes, 0), 2)::double as learning_minutes,
+        cast(coalesce(components.completions, 0) as integer) as completions,
+        cast(coalesce(components.breadth, 0) as integer) as breadth,
+        cast(coalesce(components.social_actions, 0) as integer) as social_actions,
+        cast(coalesce(components.concluded_attempts, 0) as integer) as concluded_attempts,
+        cast(coalesce(components.passes, 0) as integer) as passes,
+        -- The newest active day up to this week's Sunday, carried forward through inactive weeks.
+        max(components.last_active_date_in_week) over (
+            partition by grid.person_id order by grid.week_start rows between unbounded preceding and current row
+        ) as last_active_date
+
+    from grid
+    left join components on grid.person_id = components.person_id and grid.week_start = components.week_start
+
+)
+
+select * from final

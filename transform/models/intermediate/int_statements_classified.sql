@@ -1,0 +1,83 @@
+{{ config(materialized='table') }}
+
+with
+
+parsed as (
+
+    select * from {{ ref('int_statements_parsed') }}
+
+),
+
+verb_categories as (
+
+    select * from {{ ref('int_verb_categories') }}
+
+),
+
+identities as (
+
+    select * from {{ ref('stg_hris__identities') }}
+
+),
+
+voided as (
+
+    select distinct voided_statement_id
+    from parsed
+    where is_voiding and voided_statement_id is not null
+
+),
+
+-- METRICS.md: voided statements, and the voiding statements themselves, count in no metric.
+effective as (
+
+    select parsed.*
+    from parsed
+    anti join voided on parsed.statement_id = voided.voided_statement_id
+    where not parsed.is_voiding
+
+),
+
+final as (
+
+    select
+        effective.*,
+        coalesce(verb_categories.category, 'other') as verb_category,
+        identities.employee_id,
+        -- Actors missing from the roster are people too: they count in organisation totals as 'unknown unit'.
+        coalesce(identities.employee_id, 'unknown:' || effective.actor_key) as person_id,
+        coalesce(verb_categories.category, 'other') not in ('other', 'manager')
+            and effective.verb_id not in (
+                'https://w3id.org/xapi/acrossx/verbs/was-assigned',
+                'https://w3id.org/xapi/dod-isd/verbs/recommended'
+            ) as is_learning,
+        effective.verb_id in ('http://adlnet.gov/expapi/verbs/completed', 'http://adlnet.gov/expapi/verbs/passed') as is_completion,
+        effective.verb_id = 'http://adlnet.gov/expapi/verbs/passed' as is_pass,
+        effective.verb_id = 'http://adlnet.gov/expapi/verbs/failed' as is_failure,
+        coalesce(verb_categories.category, 'other') = 'social' as is_social,
+        effective.verb_id = 'https://w3id.org/xapi/acrossx/verbs/posted' as is_post,
+        effective.verb_id = 'http://id.tincanapi.com/verb/replied' as is_reply,
+        effective.verb_id in (
+            'http://id.tincanapi.com/verb/reviewed', 'http://id.tincanapi.com/verb/rated', 'http://id.tincanapi.com/verb/voted-up'
+        ) as is_peer_review,
+        coalesce(verb_categories.category, 'other') = 'achieve' as is_badge,
+        effective.verb_id = 'http://id.tincanapi.com/verb/defined'
+            and effective.activity_type = 'http://id.tincanapi.com/activitytype/goal' as is_goal_defined,
+        effective.verb_id = 'http://adlnet.gov/expapi/verbs/completed'
+            and effective.activity_type = 'http://id.tincanapi.com/activitytype/goal' as is_goal_completed,
+        effective.verb_id in ('http://adlnet.gov/expapi/verbs/registered', 'https://w3id.org/xapi/acrossx/verbs/was-assigned')
+            and effective.activity_type = 'https://w3id.org/xapi/acrossx/activities/learning-plan' as is_path_enrolment,
+        effective.activity_type = 'https://w3id.org/xapi/acrossx/activities/learning-plan' as is_path_statement,
+        effective.verb_id = 'https://w3id.org/xapi/acrossx/verbs/was-assigned' as is_assignment,
+        effective.verb_id = 'https://w3id.org/xapi/dod-isd/verbs/recommended' as is_recommendation,
+        effective.activity_type in (
+            'https://w3id.org/xapi/video/activity-type/video', 'https://w3id.org/xapi/audio/activity-type/audio'
+        ) as is_media
+
+    from effective
+    left join verb_categories on effective.verb_id = verb_categories.verb_id
+    left join identities on effective.actor_key = identities.actor_key
+
+)
+
+select * from final

@@ -1,0 +1,71 @@
+with
+
+weekly as (
+
+    select * from {{ ref('mart_engagement_weekly') }}
+
+),
+
+units as (
+
+    select * from {{ ref('int_person_units') }}
+
+),
+
+rolled_up as (
+
+    select
+        units.unit_level,
+        units.unit_name,
+        weekly.week_start,
+        count(*) as headcount,
+        count(*) filter (where weekly.active_days > 0) as active_learners,
+        sum(weekly.learning_minutes) as total_learning_minutes,
+        sum(weekly.completions) as total_completions,
+        sum(weekly.social_actions) as total_social_actions,
+        sum(weekly.engagement_index) as sum_engagement_index,
+        avg(weekly.engagement_index) as avg_engagement_index,
+        count(*) filter (where weekly.engagement_segment = 'highly_engaged') as highly_engaged_count,
+        count(*) filter (where weekly.engagement_segment = 'struggling') as struggling_count,
+        count(*) filter (where weekly.engagement_segment = 'disengaging') as disengaging_count,
+        count(*) filter (where weekly.engagement_segment = 'inactive') as inactive_count,
+        count(*) filter (where weekly.engagement_segment = 'active') as active_count
+
+    from weekly
+    inner join units on weekly.employee_id = units.person_id
+    group by 1, 2, 3
+
+),
+
+flagged as (
+
+    select *, {{ is_below_privacy_k('headcount') }} as is_suppressed
+    from rolled_up
+
+),
+
+final as (
+
+    select
+        unit_level,
+        unit_name,
+        week_start,
+        cast(headcount as integer) as headcount,
+        is_suppressed,
+        {{ unless_suppressed('active_learners', 'integer') }},
+        {{ unless_suppressed('total_learning_minutes', 'double') }},
+        {{ unless_suppressed('total_completions', 'integer') }},
+        {{ unless_suppressed('total_social_actions', 'integer') }},
+        {{ unless_suppressed('sum_engagement_index', 'double') }},
+        case when is_suppressed then null else round(avg_engagement_index, 2) end::double as avg_engagement_index,
+        {{ unless_suppressed('highly_engaged_count', 'integer') }},
+        {{ unless_suppressed('struggling_count', 'integer') }},
+        {{ unless_suppressed('disengaging_count', 'integer') }},
+        {{ unless_suppressed('inactive_count', 'integer') }},
+        {{ unless_suppressed('active_count', 'integer') }}
+
+    from flagged
+
+)
+
+select * from final

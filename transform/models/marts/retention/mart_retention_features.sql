@@ -1,0 +1,177 @@
+{#- Features for the retention model. **Grain:** employee x month-end snapshot. Every feature uses only
+    statements STORED (stored_at) up to the end of the snapshot day, so a late statement never changes a past
+    snapshot: no leakage. Roster attributes are the current roster's (HRIS exports carry no attribute history). -#}
+
+with
+
+people as (
+
+    select * from {{ ref('int_people') }}
+    where is_on_roster
+
+),
+
+statements as (
+
+    select * from {{ ref('int_statements_classified') }}
+    where employee_id is not null
+
+),
+
+data_window as (
+
+    select * from {{ ref('int_data_window') }}
+
+),
+
+month_ends as (
+
+    select cast(period_start + interval 1 month - interval 1 day as date) as snapshot_date
+    from ({{ date_spine('(select first_activity_date from data_window)', '(select last_stored_date from data_window)', 'month') }})
+    -- Only month-ends the data has reached: a snapshot must not be taken in the future.
+    where cast(period_start + interval 1 month - interval 1 day as date) <= (select last_stored_date from data_window)
+
+),
+
+snapshots as (
+
+    select
+        people.employee_id,
+        month_ends.snapshot_date,
+        cast(month_ends.snapshot_date + interval 1 day as timestamptz) as known_before
+    from people
+    inner join month_ends on coalesce(people.hire_date, date '1900-01-01') <= month_ends.snapshot_date
+
+),
+
+known as (
+
+    select
+        snapshots.employee_id,
+        snapshots.snapshot_date,
+        max(statements.activity_date) filter (where statements.is_learning) as last_learning_date,
+        count(distinct statements.activity_date) filter (
+            where statements.activity_date between snapshots.snapshot_date - 27 and snapshots.snapshot_date) as active_days_last_4_weeks,
+        count(distinct statements.activity_date) filter (
+            where statements.activity_date between snapshots.snapshot_date - 83 and snapshots.snapshot_date - 28) as active_days_8_weeks_before,
+        count(*) filter (where statements.is_social and statements.activity_date > snapshots.snapshot_date - 90) as social_actions_90d,
+        count(*) filter (where statements.is_badge and statements.activity_date > snapshots.snapshot_date - 90) as badges_90d
+
+    from snapshots
+    inner join statements
+        on snapshots.employee_id = statements.employee_id
+        and statements.stored_at < snapshots.known_before
+    group by 1, 2
+
+),
+
+failures as (
+
+    select snapshots.employee_id, snapshots.snapshot_date, count(*) as failed_not_retried
+    from snapshots
+    inner join {{ ref('int_failed_attempts') }} as failed
+        on snapshots.employee_id = failed.person_id
+        and failed.stored_at < snapshots.known_before
+        and (failed.first_retry_stored_at is null or failed.first_retry_stored_at >= snapshots.known_before)
+    group by 1, 2
+
+),
+
+goals as (
+
+    select snapshots.employee_id, snapshots.snapshot_date, count(*) as goals_open
+    from snapshots
+    inner join {{ ref('int_goals') }} as goals
+        on snapshots.employee_id = goals.person_id
+        and goals.defined_stored_at < snapshots.known_before
+        and (goals.completed_stored_at is null or goals.completed_stored_at >= snapshots.known_before)
+    group by 1, 2
+
+),
+
+-- A path is stalled when it is enrolled, not completed, and its newest statement is over 30 days old.
+path_activity as (
+
+    select snapshots.employee_id, snapshots.snapshot_date, statements.object_id,
+           bool_or(statements.is_path_enrolment) as is_enrolled,
+           bool_or(statements.is_completion) as is_completed,
+           max(statements.activity_date) as last_path_date
+    from snapshots
+    inner join statements
+        on snapshots.employee_id = statements.employee_id
+        and statements.is_path_statement
+        and statements.stored_at < snapshots.known_before
+    group by 1, 2, 3
+
+),
+
+paths as (
+
+    select employee_id, snapshot_date,
+           bool_or(is_enrolled and not is_completed and last_path_date < snapshot_date - 30) as path_stalled
+    from path_activity
+    group by 1, 2
+
+),
+
+touchpoints as (
+
+    select snapshots.employee_id, snapshots.snapshot_date, count(*) as manager_touchpoints
+    from snapshots
+    inner join {{ ref('int_manager_touchpoints') }} as touchpoints
+        on snapshots.employee_id = touchpoints.person_id
+        and touchpoints.stored_at < snapshots.known_before
+        and touchpoints.touched_date > snapshots.snapshot_date - 90
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+        snapshots.employee_id,
+        snapshots.snapshot_date,
+        people.department,
+        people.team,
+        people.manager_id,
+        people.job_role,
+        people.location,
+        (people.termination_date is null or people.termination_date > snapshots.snapshot_date) as is_employed_at_snapshot,
+        -- A statement dated after the snapshot (a tool's clock ahead) counts as today, never as negative days.
+        case when known.last_learning_date is not null
+             then cast(snapshots.snapshot_date - least(known.last_learning_date, snapshots.snapshot_date) as integer)
+        end as days_since_last_statement,
+        cast(coalesce(known.active_days_last_4_weeks, 0) / 4.0 - coalesce(known.active_days_8_weeks_before, 0) / 8.0 as double)
+            as engagement_slope,
+        cast(coalesce(failures.failed_not_retried, 0) as integer) as failed_not_retried,
+        cast(coalesce(goals.goals_open, 0) as integer) as goals_open,
+        coalesce(paths.path_stalled, false) as path_stalled,
+        coalesce(known.social_actions_90d, 0) = 0 as zero_social,
+        cast(coalesce(touchpoints.manager_touchpoints, 0) as integer) as manager_touchpoints,
+        cast(coalesce(known.badges_90d, 0) as integer) as badges_90d,
+        cast(snapshots.snapshot_date - people.hire_date as integer) as tenure_days,
+        cast(snapshots.snapshot_date - case when people.last_promotion_date <= snapshots.snapshot_date
+                                            then people.last_promotion_date end as integer) as days_since_promotion,
+        people.overtime_hours,
+        people.satisfaction,
+        -- The label needs the whole 180 days after the snapshot to be known to HR (the roster's latest export).
+        case
+            when snapshots.snapshot_date + 180 > data_window.roster_as_of_date then null
+            else coalesce(people.is_exit_voluntary
+                          and people.termination_date > snapshots.snapshot_date
+                          and people.termination_date <= snapshots.snapshot_date + 180, false)
+        end as label_voluntary_exit_180d,
+        snapshots.snapshot_date + 180 <= data_window.roster_as_of_date as label_observed
+
+    from snapshots
+    inner join people on snapshots.employee_id = people.employee_id
+    cross join data_window
+    left join known on snapshots.employee_id = known.employee_id and snapshots.snapshot_date = known.snapshot_date
+    left join failures on snapshots.employee_id = failures.employee_id and snapshots.snapshot_date = failures.snapshot_date
+    left join goals on snapshots.employee_id = goals.employee_id and snapshots.snapshot_date = goals.snapshot_date
+    left join paths on snapshots.employee_id = paths.employee_id and snapshots.snapshot_date = paths.snapshot_date
+    left join touchpoints on snapshots.employee_id = touchpoints.employee_id and snapshots.snapshot_date = touchpoints.snapshot_date
+
+)
+
+select * from final
