@@ -61,7 +61,8 @@ def _poisson(rng: random.Random, lam: float) -> int:
 def _manager_week(w: Writer, week: date, end: date, reports: list[Employee]) -> list[dict]:
     """A manager's touchpoints this week: mentoring a report, or assigning them a path (their tool's statements)."""
     rng = w.rng
-    present = [r for r in reports if r.termination_date is None or r.termination_date > week + timedelta(days=7)]
+    present = [r for r in reports if r.hire_date <= week
+               and (r.termination_date is None or r.termination_date > week + timedelta(days=7))]
     if not present or rng.random() >= 0.45:
         return []
     report = rng.choice(present)
@@ -94,7 +95,8 @@ def generate_statements(people: list[Employee], months: int, seed: int, end: dat
     for person in order:
         w = Writer(rng, person)
         limit = _limit(person, end)
-        week = start
+        # Nobody learns here before their first day.
+        week = max(start, person.hire_date)
         while week < end:
             if person.termination_date is not None and week >= person.termination_date:
                 break

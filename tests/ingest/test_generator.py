@@ -139,8 +139,10 @@ def test_goals_belong_to_a_review_cycle(small) -> None:
                          for s in goals)
 
 
-def test_no_statement_after_the_end_or_after_its_actor_left(small) -> None:
+def test_no_statement_before_hire_after_the_end_or_after_its_actor_left(small) -> None:
     people, statements = small
+    hired = {actor_key({"mbox": p.mbox}): p.hire_date for p in people}
+    assert all(when(s).date() >= hired[actor_key(s["actor"])] for s in statements if "mbox" in s["actor"])
     left = {actor_key({"mbox": p.mbox}): p.termination_date for p in people if p.termination_date}
     left |= {actor_key({"account": {"homePage": "https://lms.leerstroom-demo.example", "name": p.lms_account}}):
              p.termination_date for p in people if p.termination_date}
