@@ -3,7 +3,7 @@
 Prints Leerstroom's figures beside the same load against any other LRS given with
 --peer, measured in the same run:
 
-    .venv/bin/python bench/lrs_load.py --seconds 20 --store-size 1000000 \\
+    .venv/bin/python bench/lrs_load.py --seconds 20 --store-size 1000000 [--relay-process] \\
         [--peer http://other-lrs/xapi/ --peer-key K --peer-secret S]
 
 The 1M-statement store for the query latencies is filled once (bench/lrs_store_fill.py)
@@ -13,6 +13,7 @@ and kept under --work, so later runs reuse it.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -29,14 +30,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import orjson
 
-from bench.lrs_store_fill import LEARNERS, VERBS, fill, generated
-from leerstroom import lake
-from leerstroom.settings import Settings
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.lrs_store_fill import LEARNERS, VERBS, fill, generated  # noqa: E402
+from leerstroom import lake  # noqa: E402
+from leerstroom.settings import Settings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 VERSION = {"X-Experience-API-Version": "1.0.3"}
+JSON = {"Content-Type": "application/json"}
 
 
 @dataclass
@@ -84,6 +89,19 @@ def wait_healthy(port: int, seconds: float = 60) -> None:
     raise RuntimeError(f"LRS on port {port} did not become healthy")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time used so far by a process and its children, e.g. Tansu under `leerstroom broker`."""
+    proc = Path(f"/proc/{pid}")
+    try:
+        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        children = [int(child) for task in (proc / "task").iterdir()
+                    for child in (task / "children").read_text().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0  # gone meanwhile
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(child) for child in children)
+
+
 def stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
@@ -100,11 +118,12 @@ def post_load(target: Target, seconds: float, batch: int, threads: int) -> tuple
     deadline = time.monotonic() + seconds
 
     def worker(index: int) -> None:
-        rng = random.Random(index)
+        bodies = _bodies(random.Random(index), batch)
         with target.client() as client:
-            while time.monotonic() < deadline:
-                body = generated(rng, batch)
-                response = client.post("statements", json=body if batch > 1 else body[0])
+            for body in itertools.cycle(bodies):
+                if time.monotonic() >= deadline:
+                    break
+                response = client.post("statements", content=body, headers=JSON)
                 if response.status_code == 200:
                     acknowledged[index] += batch
                 else:
@@ -117,6 +136,20 @@ def post_load(target: Target, seconds: float, batch: int, threads: int) -> tuple
     for thread in workers:
         thread.join()
     return sum(acknowledged) / (time.monotonic() - started), sum(failures)
+
+
+def _bodies(rng: random.Random, batch: int, count: int = 50) -> list[bytes]:
+    """Request bodies encoded before the clock starts: the clients share the machine with the LRS.
+
+    The statements carry no id, so every POST stores new ones (the LRS assigns the ids).
+    """
+    bodies = []
+    for _ in range(count):
+        statements = generated(rng, batch)
+        for statement in statements:
+            del statement["id"]
+        bodies.append(orjson.dumps(statements if batch > 1 else statements[0]))
+    return bodies
 
 
 def latencies(target: Target, params: list[dict], rounds: int) -> tuple[float, float]:
@@ -160,10 +193,15 @@ def leerstroom_ingest(work: Path, args: argparse.Namespace, results: dict) -> No
     broker = start("broker", data_dir, port)
     time.sleep(3)
     sink = start("sink", data_dir, port)
-    lrs = start("lrs", data_dir, port)
+    # Inside the LRS process the relay shares its interpreter lock; as a process of its own it gets a core's share.
+    relay = start("relay", data_dir, port) if args.relay_process else None
+    lrs = start("lrs", data_dir, port, *(["--no-relay"] if args.relay_process else []))
     try:
         wait_healthy(port)
         target = Target("leerstroom", f"http://127.0.0.1:{port}/xapi/", key, secret)
+        parts = {"LRS": lrs, "relay": relay} if relay else {"LRS with relay": lrs}
+        parts.update(sink=sink, broker=broker)
+        cpu_before = {name: cpu_seconds(p.pid) for name, p in parts.items()}
         rate, failed = post_load(target, args.seconds, 100, args.threads)
         sent_through = time.monotonic()
         acknowledged = int(rate * args.seconds)
@@ -176,11 +214,18 @@ def leerstroom_ingest(work: Path, args: argparse.Namespace, results: dict) -> No
             in_lake = lake_count(settings)
         results["statements in the lake after the load"] = {"leerstroom": in_lake}
         results["seconds from last ack to lake"] = {"leerstroom": time.monotonic() - sent_through}
+        # CPU per statement does not depend on what else the machine runs, unlike the rates above.
+        spent = {name: cpu_seconds(p.pid) - cpu_before[name] for name, p in parts.items()}
+        for name, seconds in spent.items():
+            results[f"CPU µs per statement, {name}"] = {"leerstroom": seconds / max(in_lake, 1) * 1e6}
+        total = sum(spent.values()) / max(in_lake, 1)
+        results["statements/s two idle cores could carry (CPU bound)"] = {"leerstroom": 2 / total if total else 0.0}
         single, _ = post_load(target, args.seconds / 2, 1, args.threads)
         results["single-statement POSTs/s"] = {"leerstroom": single}
     finally:
-        for process in (lrs, sink, broker):
-            stop(process)
+        for process in (lrs, relay, sink, broker):
+            if process is not None:
+                stop(process)
 
 
 def leerstroom_queries(work: Path, args: argparse.Namespace, results: dict) -> None:
@@ -239,6 +284,8 @@ def main() -> int:
     parser.add_argument("--query-rounds", type=int, default=4, help="passes over 50 verb and 50 agent queries")
     parser.add_argument("--drain-seconds", type=float, default=120, help="how long to wait for the lake to catch up")
     parser.add_argument("--work", type=Path, default=REPO / "data" / "bench", help="folder for stores and logs")
+    parser.add_argument("--relay-process", action="store_true",
+                        help="run the outbox relay as its own process (`leerstroom relay`) instead of inside the LRS")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-queries", action="store_true")
     parser.add_argument("--peer", default=None, help="another LRS's xAPI endpoint, measured the same way")

@@ -50,8 +50,10 @@ class Relay:
     """Moves outbox entries to Kafka in batches; one instance per process is enough."""
 
     def __init__(self, settings: Settings, *, topic_check_seconds: float = 1.0,
-                 confirm_seconds: float = 1.0) -> None:
+                 confirm_seconds: float = 1.0, store_lock: threading.Lock | None = None) -> None:
         self.settings = settings
+        # The LRS's write lock when the relay runs inside the LRS process (see LrsStore.write_lock).
+        self._store_lock = store_lock or contextlib.nullcontext()
         self.topic_check_seconds = topic_check_seconds
         self.confirm_seconds = confirm_seconds
         self.db = open_store(settings)
@@ -128,7 +130,8 @@ class Relay:
         if self.refresh_topic() != log_id:
             log.warning("log changed during a send; %d entries stay pending", len(placements))
             return 0
-        outbox.mark_published(self.db, placements)
+        with self._store_lock:
+            outbox.mark_published(self.db, placements)
         self.published += len(placements)
         if failure is not None:
             raise BrokerUnavailable(
@@ -151,7 +154,8 @@ class Relay:
             log.warning("reading the lake's offsets failed, will retry: %s", err)
             self._close_lake()
             return 0
-        deleted = outbox.confirm(self.db, offsets)
+        with self._store_lock:
+            deleted = outbox.confirm(self.db, offsets)
         self.confirmed += deleted
         if deleted:
             log.debug("confirmed %d outbox entries held by the lake", deleted)

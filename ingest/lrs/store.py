@@ -129,6 +129,19 @@ class Prepared:
     terms: frozenset[str]
 
 
+@dataclass
+class _Write:
+    """One caller's statements waiting for a group commit, and what became of them."""
+
+    prepared: list[Prepared]
+    credential: str | None
+    attachments: Mapping[str, tuple[str, bytes]]
+    on_commit: Callable[[sqlite3.Connection], None] | None
+    done: bool = False
+    fresh: int = 0
+    error: BaseException | None = None
+
+
 @dataclass(frozen=True)
 class StatementQuery:
     """A statement query as the store runs it: every term must match; times compare with `stored`."""
@@ -158,6 +171,8 @@ class LrsStore:
         self._readers = threading.local()
         self._in_flight: collections.Counter[str] = collections.Counter()
         self._in_flight_lock = threading.Lock()
+        self._queue: list[_Write] = []
+        self._queue_lock = threading.Lock()
         self._create_schema()
 
     def _create_schema(self) -> None:
@@ -193,14 +208,7 @@ class LrsStore:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """The single writer connection inside BEGIN IMMEDIATE ... COMMIT; SQLite errors become StoreUnavailable."""
         with self._write_lock:
-            try:
-                if self._writer is None:
-                    self._writer = self.connect()
-                db = self._writer
-                db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as err:
-                self._drop_writer()
-                raise StoreUnavailable(f"LRS store {self.path} cannot start a write: {err}") from err
+            db = self._begin()
             try:
                 yield db
                 db.execute("COMMIT")
@@ -210,6 +218,24 @@ class LrsStore:
             except BaseException:
                 self._rollback(db)
                 raise
+
+    @property
+    def write_lock(self) -> threading.Lock:
+        """Held while this store writes. A writer in the same process with its own connection (the relay)
+        takes it too, so the two wait on each other here instead of in SQLite's sleeping busy handler."""
+        return self._write_lock
+
+    def _begin(self) -> sqlite3.Connection:
+        """BEGIN IMMEDIATE on the writer connection; the caller holds the write lock."""
+        try:
+            if self._writer is None:
+                self._writer = self.connect()
+            db = self._writer
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as err:
+            self._drop_writer()
+            raise StoreUnavailable(f"LRS store {self.path} cannot start a write: {err}") from err
+        return db
 
     def _rollback(self, db: sqlite3.Connection) -> None:
         try:
@@ -255,39 +281,97 @@ class LrsStore:
         different content the whole call fails with StatementConflict and nothing is written.
         `attachments` maps sha2 to (content type, raw data) sent beside the statements;
         `on_commit` runs inside the same transaction (canonical activity definitions).
+        Returns only once the transaction holding these statements has committed.
         """
         with self._writing() as stored:
-            return self._save(statements, authority, stored, credential, default_version, attachments or {}, on_commit)
-
-    def _save(self, statements: Sequence[dict], authority: dict, stored: str, credential: str | None,
-              default_version: str, attachments: Mapping[str, tuple[str, bytes]],
-              on_commit: Callable[[sqlite3.Connection], None] | None) -> list[str]:
-        prepared = [prepare(statement, authority, stored, default_version) for statement in statements]
-        ids = [item.statement_id for item in prepared]
-        if len(set(ids)) != len(ids):
-            raise StatementInvalid("id", "must be unique within one request")
-        with self.transaction() as db:
-            existing = _existing(db, ids)
-            fresh = []
-            for item in prepared:
-                known = existing.get(item.statement_id)
-                if known is None:
-                    fresh.append(item)
-                elif not _matches(item, known):
-                    raise StatementConflict(item.statement_id)
-            _check_voiding_targets(db, fresh)
-            if fresh:
-                self._insert(db, fresh, credential)
-            db.executemany(
-                "INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?, ?, ?)",
-                [(sha2, content_type, content) for sha2, (content_type, content) in attachments.items()],
-            )
-            if on_commit is not None:
-                on_commit(db)
-        if len(fresh) < len(prepared):
-            log.info("%d of %d statements were stored already with the same content", len(prepared) - len(fresh),
+            prepared = [prepare(statement, authority, stored, default_version) for statement in statements]
+            ids = [item.statement_id for item in prepared]
+            if len(set(ids)) != len(ids):
+                raise StatementInvalid("id", "must be unique within one request")
+            write = _Write(prepared, credential, attachments or {}, on_commit)
+            self._commit_with_others(write)
+        if write.error is not None:
+            raise write.error
+        if write.fresh < len(prepared):
+            log.info("%d of %d statements were stored already with the same content", len(prepared) - write.fresh,
                      len(prepared))
         return ids
+
+    def _commit_with_others(self, write: _Write) -> None:
+        """Group commit: whoever gets the write lock commits every write queued by then in one transaction.
+
+        Concurrent requests then share one fsync instead of queueing for one each. A write
+        is only marked done after the COMMIT that holds it, and its caller waits for that.
+        """
+        with self._queue_lock:
+            self._queue.append(write)
+        with self._write_lock:
+            if write.done:
+                return
+            with self._queue_lock:
+                group, self._queue = self._queue, []
+            try:
+                self._commit_group(group)
+            finally:
+                for each in group:
+                    each.done = True
+
+    def _commit_group(self, group: list[_Write]) -> None:
+        try:
+            db = self._begin()
+        except StoreUnavailable as err:
+            for write in group:
+                write.error = err
+            return
+        try:
+            for write in group:
+                # A savepoint per caller: one request's 409 must not undo another's statements.
+                db.execute("SAVEPOINT request")
+                try:
+                    write.fresh = self._apply(db, write)
+                except sqlite3.Error:
+                    raise  # the store itself failed: the whole group is retried by its callers
+                except Exception as err:
+                    db.execute("ROLLBACK TO request")
+                    write.error = err
+                db.execute("RELEASE request")
+            db.execute("COMMIT")
+        except sqlite3.Error as err:
+            self._rollback(db)
+            self._fail(group, f"failed to commit: {err}", err)
+        except BaseException as err:  # e.g. KeyboardInterrupt in the committing thread: nobody else waits forever
+            self._rollback(db)
+            self._fail(group, "write was interrupted", err)
+            raise
+
+    def _fail(self, group: list[_Write], reason: str, cause: BaseException) -> None:
+        for write in group:
+            if write.error is None:
+                # Each caller raises its own error object: they are raised in different threads.
+                write.error = StoreUnavailable(f"LRS store {self.path} {reason}")
+                write.error.__cause__ = cause
+
+    def _apply(self, db: sqlite3.Connection, write: _Write) -> int:
+        """One caller's statements inside the open transaction; return how many were new."""
+        existing = _existing(db, [item.statement_id for item in write.prepared])
+        fresh = []
+        for item in write.prepared:
+            known = existing.get(item.statement_id)
+            if known is None:
+                fresh.append(item)
+            elif not _matches(item, known):
+                raise StatementConflict(item.statement_id)
+        _check_voiding_targets(db, fresh)
+        if fresh:
+            self._insert(db, fresh, write.credential)
+        if write.attachments:
+            db.executemany(
+                "INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?, ?, ?)",
+                [(sha2, content_type, content) for sha2, (content_type, content) in write.attachments.items()],
+            )
+        if write.on_commit is not None:
+            write.on_commit(db)
+        return len(fresh)
 
     def _insert(self, db: sqlite3.Connection, fresh: list[Prepared], credential: str | None) -> None:
         db.executemany(
@@ -310,6 +394,8 @@ class LrsStore:
             if p.object_type == "StatementRef":
                 terms |= _target_terms(db, p.object_id, by_id)
             rows.extend((term, seqs[p.statement_id]) for term in terms)
+        # In key order the B-tree is walked once from left to right instead of jumping between pages.
+        rows.sort()
         db.executemany("INSERT OR IGNORE INTO statement_terms (term, seq) VALUES (?, ?)", rows)
         # Statements stored earlier that refer to one of these now match its terms too.
         _spread_terms_to_referrers(db, {p.statement_id: _inheritable(p.terms) for p in fresh})

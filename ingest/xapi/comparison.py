@@ -22,9 +22,7 @@ _SECONDS_FRACTION = re.compile(r"(\d+\.)(\d+)S$")
 
 def content_hash(statement: dict) -> str:
     """A digest equal for two statements exactly when the specification says they match."""
-    canonical = {key: value for key, value in statement.items() if key not in LRS_ASSIGNED}
-    # A JSON round trip copies a statement several times faster than copy.deepcopy.
-    canonical = _canonical_statement(orjson.loads(orjson.dumps(canonical)))
+    canonical = _canonical_statement({key: value for key, value in statement.items() if key not in LRS_ASSIGNED})
     return hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
@@ -35,6 +33,12 @@ def timestamp_instant(statement: dict) -> str | None:
 
 
 def _canonical_statement(statement: dict) -> dict:
+    """`statement` (a shallow copy the caller owns) with what may differ between matching statements normalised.
+
+    Nested objects are copied before they are changed, never changed in place: the
+    statement being stored shares them, and copying only what changes is much cheaper
+    than copying everything.
+    """
     if "timestamp" in statement:
         statement["timestamp"] = timestamp_instant(statement)
     statement["actor"] = _canonical_actor(statement["actor"])
@@ -42,21 +46,28 @@ def _canonical_statement(statement: dict) -> dict:
     statement["object"] = _canonical_object(statement["object"])
     result = statement.get("result")
     if isinstance(result, dict) and isinstance(result.get("duration"), str):
-        result["duration"] = _hundredths(result["duration"])
+        statement["result"] = {**result, "duration": _hundredths(result["duration"])}
     context = statement.get("context")
     if isinstance(context, dict):
-        for role in ("instructor", "team"):
-            if role in context:
-                context[role] = _canonical_actor(context[role])
-        activities = context.get("contextActivities")
-        if isinstance(activities, dict):
-            for kind, value in activities.items():
-                items = value if isinstance(value, list) else [value]
-                activities[kind] = [{"id": item["id"], "objectType": "Activity"} for item in items]
-        for key, role in (("contextAgents", "agent"), ("contextGroups", "group")):
-            for entry in context.get(key, []):
-                entry[role] = _canonical_actor(entry[role])
+        statement["context"] = _canonical_context(context)
     return statement
+
+
+def _canonical_context(original: dict) -> dict:
+    context = dict(original)
+    for role in ("instructor", "team"):
+        if role in context:
+            context[role] = _canonical_actor(context[role])
+    activities = context.get("contextActivities")
+    if isinstance(activities, dict):
+        context["contextActivities"] = {
+            kind: [{"id": item["id"], "objectType": "Activity"} for item in (value if isinstance(value, list) else [value])]
+            for kind, value in activities.items()
+        }
+    for key, role in (("contextAgents", "agent"), ("contextGroups", "group")):
+        if key in context:
+            context[key] = [{**entry, role: _canonical_actor(entry[role])} for entry in context[key]]
+    return context
 
 
 def _hundredths(duration: str) -> str:
@@ -71,7 +82,7 @@ def _canonical_object(target: dict) -> dict:
     if object_type in ("Agent", "Group"):
         return _canonical_actor(target)
     if object_type == "SubStatement":
-        return _canonical_statement(target)
+        return _canonical_statement(dict(target))
     return {"id": target["id"].lower(), "objectType": object_type}
 
 

@@ -45,15 +45,15 @@ def statement_terms(statement: dict) -> set[str]:
     terms = {verb_term(statement["verb"]["id"])}
     target = statement["object"]
     object_type = target.get("objectType", "Activity")
-    for actor in _actors([statement["actor"], target if object_type in ACTOR_TYPES else None]):
-        terms.add(agent_term(actor))
-        terms.add(agent_term(actor, related=True))
+    # Each agent's value is worked out once: it is the costly part of every agent term.
+    for value in _agent_values([statement["actor"], target if object_type in ACTOR_TYPES else None]):
+        terms.add(f"agent {value}")
     if object_type == "Activity":
         terms.add(activity_term(target["id"]))
     terms.update(_related(statement))
     authority = statement.get("authority")
     if isinstance(authority, dict):
-        terms.update(agent_term(actor, related=True) for actor in _actors([authority, *authority.get("member", [])]))
+        terms.update(f"ragent {value}" for value in _agent_values([authority, *authority.get("member", [])]))
     registration = (statement.get("context") or {}).get("registration")
     if isinstance(registration, str):
         terms.add(registration_term(registration))
@@ -71,7 +71,7 @@ def _related(statement: dict) -> set[str]:
         actors.append(target)
     actors.extend(entry.get("agent") for entry in context.get("contextAgents", []) if isinstance(entry, dict))
     actors.extend(entry.get("group") for entry in context.get("contextGroups", []) if isinstance(entry, dict))
-    terms.update(agent_term(actor, related=True) for actor in _actors(actors))
+    terms.update(f"ragent {value}" for value in _agent_values(actors))
     if object_type == "Activity":
         terms.add(activity_term(target["id"], related=True))
     for activities in (context.get("contextActivities") or {}).values():
@@ -82,14 +82,14 @@ def _related(statement: dict) -> set[str]:
     return terms
 
 
-def _actors(candidates: Iterable[Any]) -> list[dict]:
-    found = []
+def _agent_values(candidates: Iterable[Any]) -> list[str]:
+    """The match values of the candidates that are identified Agents or Groups; others are left out."""
+    values = []
     for actor in candidates:
         if not isinstance(actor, dict):
             continue
         try:
-            agent_value(actor)
+            values.append(agent_value(actor))
         except ValueError:
             continue
-        found.append(actor)
-    return found
+    return values

@@ -17,6 +17,7 @@ import uvicorn
 
 from ingest.lrs import credentials
 from ingest.lrs.app import create_app
+from ingest.lrs.exceptions import StatementConflict
 from ingest.lrs.store import LrsStore, StatementQuery
 from ingest.xapi.identity import actor_key
 from ingest.xapi.terms import agent_term
@@ -82,7 +83,11 @@ def test_acknowledged_statements_survive_sigkill(lrs: LrsProcess) -> None:
     with ThreadPoolExecutor(4) as pool:
         for worker in range(4):
             pool.submit(sender, worker)
-        time.sleep(0.6)
+        # Killed while requests are in flight, once some have been acknowledged (however loaded the machine is).
+        deadline = time.monotonic() + 30
+        while len(acknowledged) <= 100 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.1)
         lrs.kill()
         stop.set()
 
@@ -103,6 +108,39 @@ def test_acknowledged_statements_survive_sigkill(lrs: LrsProcess) -> None:
         for start in range(0, len(items), 500):
             assert client.post("statements", json=items[start:start + 500]).status_code == 200
     assert lrs.counts() == {"statements": len(attempted), "outbox": len(attempted), "outbox_unpublished": len(attempted)}
+
+
+def test_requests_committed_together_keep_their_own_outcomes(settings: Settings) -> None:
+    """Concurrent requests share one transaction (group commit), yet a 409 in one leaves the others stored."""
+    store = LrsStore(settings.lrs_db)
+    (taken,) = store.save([statement(0)], AUTHORITY)
+    batches = [[statement(100 * n + i, str(uuid.uuid4())) for i in range(10)] for n in range(1, 9)]
+    batches[3][4] = statement(999, taken)  # same id as a stored statement, other content: 409 for this request
+    outcomes: dict[int, object] = {}
+
+    def send(n: int) -> None:
+        try:
+            outcomes[n] = store.save(batches[n], AUTHORITY)
+        except StatementConflict as err:
+            outcomes[n] = err
+
+    with store.write_lock:  # everyone queues behind a commit in progress, as under load
+        threads = [threading.Thread(target=send, args=(n,)) for n in range(len(batches))]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.3)
+    for thread in threads:
+        thread.join(30)
+
+    assert isinstance(outcomes[3], StatementConflict)
+    for n, batch in enumerate(batches):
+        if n != 3:
+            assert outcomes[n] == [item["id"] for item in batch]
+            assert all(store.get_payload(item["id"]) for item in batch)
+    assert not any(store.get_payload(item["id"]) for item in batches[3] if item["id"] != taken)
+    assert orjson.loads(store.get_payload(taken))["object"] == statement(0)["object"]
+    assert store.counts() == {"statements": 71, "outbox": 71, "outbox_unpublished": 71}
+    store.close()
 
 
 @pytest.fixture
