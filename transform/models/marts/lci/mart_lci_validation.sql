@@ -26,23 +26,34 @@ paired as (
 
 ),
 
+-- DuckDB's corr() is NaN, not null, when one side does not vary.
+correlated as (
+
+    select
+        unit_level,
+        quarter_start,
+        count(next_quarter_retention) as units,
+        case when isnan(corr(lci, next_quarter_retention)) then null else corr(lci, next_quarter_retention) end as correlation
+    from paired
+    group by 1, 2
+
+),
+
 final as (
 
     select
         unit_level,
         quarter_start,
-        cast(count(next_quarter_retention) as integer) as units,
+        cast(units as integer) as units,
         -- Pearson's r; undefined below 3 units or when either side does not vary.
-        case when count(next_quarter_retention) >= 3 then round(corr(lci, next_quarter_retention), 3) end::double
-            as correlation_lci_next_quarter_retention,
+        case when units >= 3 then round(correlation, 3) end::double as correlation_lci_next_quarter_retention,
         case
-            when count(next_quarter_retention) < 3 then 'fewer than 3 units with both an LCI and an observed next-quarter retention: no correlation'
-            when corr(lci, next_quarter_retention) is null then 'LCI or retention does not vary across the units: no correlation'
+            when units < 3 then 'fewer than 3 units with both an LCI and an observed next-quarter retention: no correlation'
+            when correlation is null then 'LCI or retention does not vary across the units: no correlation'
             else 'Pearson correlation across units; a correlation is not a cause. On generated demo data it only shows what the generator built in.'
         end as note
 
-    from paired
-    group by 1, 2
+    from correlated
 
 )
 
