@@ -110,6 +110,7 @@ class Tool(threading.Thread):
         self.endpoint, self.auth = endpoint, (key, secret)
         self.rng, self.batch, self.pause = random.Random(seed), batch, pause
         self.acknowledged: list[str] = []
+        self.acknowledged_at: list[tuple[float, str]] = []  # (wall-clock time, first id) per batch, for freshness
         self.retries = 0
         self.refusals: Counter = Counter()
         self.halt = threading.Event()
@@ -126,7 +127,9 @@ class Tool(threading.Thread):
                     except httpx.HTTPError:
                         response = None
                     if response is not None and response.status_code == 200:
-                        self.acknowledged.extend(response.json())
+                        ids = response.json()
+                        self.acknowledged.extend(ids)
+                        self.acknowledged_at.append((time.time(), ids[0]))
                         break
                     if response is not None and response.status_code < 500:
                         self.refusals[response.status_code] += 1
