@@ -9,6 +9,8 @@ import sqlite3
 import sys
 from typing import Any
 
+import duckdb
+
 from ingest import outbox
 from leerstroom import lake
 from leerstroom.errors import LeerstroomError
@@ -32,7 +34,7 @@ def lake_counts(settings: Settings) -> dict[str, Any]:
     try:
         statements, newest = con.execute("SELECT count(*), max(loaded_at) FROM lake.raw.statements").fetchone()
         dead = con.execute("SELECT count(*) FROM lake.raw.dead_letters").fetchone()[0]
-        documents = con.execute("SELECT count(*) FROM lake.raw.document_events").fetchone()[0]
+        documents = _count_if_present(con, "raw", "document_events")
         last = con.execute(
             "SELECT run_id, status, started_at, finished_at, raw_snapshot_id, certified_snapshot_id "
             "FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 1"
@@ -52,6 +54,15 @@ def lake_counts(settings: Settings) -> dict[str, Any]:
         }
     finally:
         con.close()
+
+
+def _count_if_present(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int | None:
+    """Rows of a table added in a later release; None on a lake no sink of that release has opened yet."""
+    present = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'lake' AND schema_name = ? AND table_name = ?",
+        [schema, table],
+    ).fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM lake.{schema}.{table}").fetchone()[0] if present else None
 
 
 def kafka_lag(settings: Settings) -> dict[str, Any]:
