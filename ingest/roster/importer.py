@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ingest.privacy.pseudonyms import roster_actor_key
 from ingest.roster.mapping import Mapping
 from ingest.roster.validation import RosterRow, read_roster
 from leerstroom import lake
@@ -46,8 +47,9 @@ def _roster_table(import_id: str, rows: list[RosterRow]) -> pa.Table:
     })
 
 
-def _identity_table(import_id: str, rows: list[RosterRow]) -> pa.Table:
-    pairs = [(r.employee_id, key) for r in rows for key in dict.fromkeys(r.actor_keys)]
+def _identity_table(import_id: str, rows: list[RosterRow], settings: Settings) -> pa.Table:
+    # With pseudonymisation on, the lake holds only keyed pseudonyms; the roster must join them.
+    pairs = [(r.employee_id, roster_actor_key(key, settings)) for r in rows for key in dict.fromkeys(r.actor_keys)]
     return pa.table({
         "import_id": pa.array([import_id] * len(pairs), pa.string()),
         "employee_id": pa.array([p[0] for p in pairs], pa.string()),
@@ -60,7 +62,7 @@ def store_roster(con: duckdb.DuckDBPyConnection, settings: Settings, rows: list[
     """Append one import (its header row, employees and identities) in a single lake transaction."""
     import_id = str(uuid.uuid4())
     imported_at = imported_at or datetime.now(timezone.utc)
-    roster, identities = _roster_table(import_id, rows), _identity_table(import_id, rows)
+    roster, identities = _roster_table(import_id, rows), _identity_table(import_id, rows, settings)
 
     def work(c: duckdb.DuckDBPyConnection) -> None:
         c.register("new_roster", roster)

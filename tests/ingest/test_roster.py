@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.privacy.pseudonyms import pseudonymous_key
 from ingest.roster import RosterInvalid, import_roster, load_mapping
 from ingest.xapi.identity import actor_key
 from leerstroom import lake
@@ -66,6 +67,18 @@ def test_import_stores_employees_identities_as_actor_keys_and_attributes(setting
         ("E3", actor_key({"mbox_sha1sum": "a" * 40})),
         ("E3", actor_key({"openid": "https://id.x.example/cas"})),
     ])
+
+
+def test_identities_are_stored_as_the_pseudonyms_the_sink_writes_when_pseudonymisation_is_on(
+        settings: Settings, tmp_path: Path) -> None:
+    keyed = settings.model_copy(update={"pseudonymisation_key": "k3y-for-this-test"})
+    import_roster(keyed, write_csv(tmp_path, GOOD[:1]))
+
+    keys = {r[0] for r in lake_rows(settings, "SELECT actor_key FROM lake.raw.roster_identities")}
+    assert keys == {pseudonymous_key(actor_key({"mbox": "mailto:anna@x.example"}), "k3y-for-this-test"),
+                    pseudonymous_key(actor_key({"account": {"homePage": "https://lms.x.example", "name": "u1"}}),
+                                     "k3y-for-this-test")}
+    assert not any("anna@" in key for key in keys)
 
 
 def test_reimport_is_a_new_version_and_history_is_kept(settings: Settings, tmp_path: Path) -> None:
