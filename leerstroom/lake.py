@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import os
 import random
 import re
 import sqlite3
@@ -141,21 +142,42 @@ def duckdb_config() -> dict:
     return _config()
 
 
-def _prepare_catalog(settings: Settings) -> None:
+def _create_lake(settings: Settings) -> None:
+    """Create the catalog with every raw table under a temporary name, then move it into place.
+
+    Readers therefore see either no lake or a complete one, never a catalog without its tables.
+    """
     settings.lake_data.mkdir(parents=True, exist_ok=True)
-    if not settings.lake_catalog.exists():
+    with writer_lock(settings):
+        if settings.lake_catalog.exists():
+            return
+        staging = settings.lake_catalog.with_name(settings.lake_catalog.name + ".creating")
+        for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
+            leftover.unlink(missing_ok=True)
         # WAL lets readers (dbt, dashboards) run while the sink commits.
-        with contextlib.closing(sqlite3.connect(settings.lake_catalog)) as db:
+        with contextlib.closing(sqlite3.connect(staging)) as db:
             db.execute("PRAGMA journal_mode=WAL")
+        con = duckdb.connect(config=_config())
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            con.execute(attach_sql(settings, catalog=staging))
+            con.execute(SCHEMA_DDL)
+            con.execute(f"DETACH {LAKE}")
+        finally:
+            con.close()
+        with contextlib.closing(sqlite3.connect(staging)) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        os.replace(staging, settings.lake_catalog)
 
 
-def attach_sql(settings: Settings, *, alias: str = LAKE, read_only: bool = False, snapshot: int | None = None) -> str:
+def attach_sql(settings: Settings, *, alias: str = LAKE, read_only: bool = False, snapshot: int | None = None,
+               catalog: Path | None = None) -> str:
     options = [f"DATA_PATH '{settings.lake_data.resolve()}/'", "OVERRIDE_DATA_PATH TRUE"]
     if read_only or snapshot is not None:
         options.append("READ_ONLY")
     if snapshot is not None:
         options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
-    catalog = settings.lake_catalog.resolve()
+    catalog = (catalog or settings.lake_catalog).resolve()
     return f"ATTACH 'ducklake:sqlite:{catalog}' AS {alias} ({', '.join(options)})"
 
 
@@ -170,11 +192,9 @@ def attach(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, *, 
             )
         con.execute(attach_sql(settings, alias=alias, read_only=read_only, snapshot=snapshot))
         return
-    _prepare_catalog(settings)
-    # The first read-write ATTACH creates DuckLake's catalog tables; two processes doing it at once
-    # fail with "database is locked", so it is serialised like every other write.
-    with writer_lock(settings):
-        con.execute(attach_sql(settings, alias=alias, read_only=read_only, snapshot=snapshot))
+    if not settings.lake_catalog.exists():
+        _create_lake(settings)
+    con.execute(attach_sql(settings, alias=alias, read_only=read_only, snapshot=snapshot))
 
 
 def connect(settings: Settings | None = None, *, read_only: bool = False, snapshot: int | None = None,
