@@ -63,6 +63,8 @@ def dbt_environment(settings: Settings, raw_snapshot: int | None) -> dict[str, s
         "LEERSTROOM_RAW_SNAPSHOT": "" if raw_snapshot is None else str(raw_snapshot),
         "LEERSTROOM_FRESHNESS_WARN_HOURS": str(settings.freshness_warn_hours),
         "LEERSTROOM_FRESHNESS_ERROR_HOURS": str(settings.freshness_error_hours),
+        # The models read k from the environment; pass the setting so a .env file counts too.
+        "LEERSTROOM_PRIVACY_K": str(settings.privacy_k),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     })
     return env
