@@ -23,7 +23,12 @@ from playwright.sync_api import sync_playwright
 
 from tests.dashboards.app_session import create_users
 from tests.dashboards.browser_session import (
-    CHROMIUM, CHROMIUM_ARGS, COMMON_PAGES, open_from_sidebar, served_dashboard, sign_in,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    COMMON_PAGES,
+    open_from_sidebar,
+    served_dashboard,
+    sign_in,
 )
 from tests.dashboards.org_lake import build_org_lake
 

@@ -8,6 +8,7 @@ entry another role could hit: every cached query takes the audience as an argume
 from __future__ import annotations
 
 EXECUTIVE, HR_ANALYST, ADMIN = "executive", "hr_analyst", "admin"
+UNRESTRICTED = "unrestricted"
 
 # Columns that make a row about one person rather than a group.
 PERSON_COLUMNS = frozenset({"employee_id", "actor_key", "display_name", "person", "learner"})
@@ -19,8 +20,9 @@ def sees_individuals(role: str) -> bool:
 
 
 def audience(role: str) -> str:
-    """The cache partition a role reads from: analysts see everything, every other role the suppressed view."""
-    return "unrestricted" if role == HR_ANALYST else "suppressed"
+    """What a role may read, and the cache partition it reads from: analysts see everything, every other role the
+    suppressed view, each role in a partition of its own so cached results never cross roles."""
+    return UNRESTRICTED if role == HR_ANALYST else f"suppressed:{role}"
 
 
 def is_person_level(columns: list[str] | tuple[str, ...] | set[str]) -> bool:
@@ -28,13 +30,13 @@ def is_person_level(columns: list[str] | tuple[str, ...] | set[str]) -> bool:
 
 
 def group_floor(audience_name: str, k: int) -> int:
-    """Smallest group a query may report: k for the suppressed view, 1 (any group) for analysts."""
-    return 1 if audience_name == "unrestricted" else int(k)
+    """Smallest group a query may report: k for the suppressed views, 1 (any group) for analysts."""
+    return 1 if audience_name == UNRESTRICTED else int(k)
 
 
 def unit_filter(audience_name: str, k: int, columns: list[str] | tuple[str, ...] | set[str]) -> str:
     """A WHERE condition dropping unit rows over fewer than k people, for marts with headcount / is_suppressed."""
-    if audience_name == "unrestricted":
+    if audience_name == UNRESTRICTED:
         return "TRUE"
     conditions = []
     if "headcount" in columns:

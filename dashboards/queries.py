@@ -1,6 +1,6 @@
 """Every query the dashboards run, cached per lake, certified snapshot and audience (a snapshot never changes).
 
-Functions that can touch small groups take `audience` ('suppressed' or 'unrestricted',
+Functions that can touch small groups take `audience` ('unrestricted' or 'suppressed:<role>',
 see dashboards.privacy) and `k`: suppression is part of the SQL, and because both are
 arguments, cached results never cross from one role to another.
 """
@@ -16,7 +16,6 @@ import streamlit as st
 
 from dashboards import privacy
 from dashboards.connection import certified_lake, latest_lake
-from leerstroom import lake
 from leerstroom.errors import ConfigurationError
 
 # A certified snapshot's rows never change, so results keyed by it may live long;
@@ -161,7 +160,7 @@ def unit_rows(catalog: str, snapshot_id: int, audience: str, k: int, mart: str, 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def person_rows(catalog: str, snapshot_id: int, audience: str, mart: str) -> pd.DataFrame:
     """A person-level mart, for the unrestricted audience only; names from the roster; leaderboards opt-in only."""
-    if audience != "unrestricted":
+    if audience != privacy.UNRESTRICTED:
         return pd.DataFrame()
     columns = columns_of(catalog, snapshot_id, mart)
     if "employee_id" not in columns:
@@ -337,7 +336,7 @@ def segments(catalog: str, snapshot_id: int, audience: str, k: int, filters: Fil
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def people(catalog: str, snapshot_id: int, audience: str, filters: Filters, week_from, week_to) -> pd.DataFrame:
     """One row per person over the period (unrestricted audience only): the drill-down's last level."""
-    if audience != "unrestricted":
+    if audience != privacy.UNRESTRICTED:
         return pd.DataFrame()
     where, params = _where(filters, week_from, week_to)
     return _frame(catalog, snapshot_id, f"""
@@ -360,7 +359,7 @@ def people(catalog: str, snapshot_id: int, audience: str, filters: Filters, week
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def risk_list(catalog: str, snapshot_id: int, audience: str, filters: Filters) -> pd.DataFrame:
     """People by retention risk at the newest scoring date, with their top-3 reasons (unrestricted only)."""
-    if audience != "unrestricted" or not (has_mart(catalog, snapshot_id, "retention_scores")
+    if audience != privacy.UNRESTRICTED or not (has_mart(catalog, snapshot_id, "retention_scores")
                                           and has_mart(catalog, snapshot_id, "mart_retention_features")):
         return pd.DataFrame()
     where, params = _where(filters, alias="f")

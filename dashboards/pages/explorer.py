@@ -27,7 +27,7 @@ if context.viewer.role != "hr_analyst":
     st.caption(t("privacy.suppressed_note", k=context.k))
 
 selected = {}
-filter_columns = st.columns(len(DIMENSIONS) + 1)
+filter_columns = st.columns([1] * len(DIMENSIONS) + [2])  # a date range needs room for two dates
 for column, dimension in zip(filter_columns, DIMENSIONS):
     selected[dimension] = column.multiselect(t(f"dim.{dimension}"), options[dimension], key=f"filter-{dimension}",
                                              format_func=lambda value, d=dimension: dimension_label(d, value))

@@ -64,9 +64,12 @@ def served_dashboard(settings: Settings, cwd: Path) -> Iterator[tuple[str, list[
 def wait_rendered(page: Page, title: str) -> None:
     """The page's heading is up and Streamlit has finished running its script."""
     page.locator('[data-testid="stHeading"]', has_text=title).first.wait_for(timeout=60_000)
-    page.wait_for_function(
-        f"() => !{BUSY}.includes(document.querySelector('[data-testid=\"stApp\"]')"
-        ".getAttribute('data-test-script-state'))", timeout=60_000)
+    idle = (f"() => !{BUSY}.includes(document.querySelector('[data-testid=\"stApp\"]')"
+            ".getAttribute('data-test-script-state'))")
+    page.wait_for_function(idle, timeout=60_000)
+    # A run can be requested just after the previous one ended (st.rerun after sign-in): settle, then ask again.
+    page.wait_for_timeout(150)
+    page.wait_for_function(idle, timeout=60_000)
 
 
 def sign_in(page: Page, url: str, role: str) -> None:
@@ -78,5 +81,9 @@ def sign_in(page: Page, url: str, role: str) -> None:
 
 
 def open_from_sidebar(page: Page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
+    heading = page.locator('[data-testid="stHeading"]', has_text=title)
+    # Clicking the page already shown starts a rerun while its old elements still stand, which would
+    # race the wait below; a page whose heading is up after a finished run is already rendered.
+    if heading.count() == 0:
+        page.locator('[data-testid="stSidebarNavLink"]', has_text=title).first.click()
     wait_rendered(page, title)

@@ -1,25 +1,17 @@
-"""The daily activity page, rendered by Streamlit's AppTest against a real certified lake (and none)."""
+"""The daily activity page, rendered by Streamlit's AppTest against the generated organisation's lake (and none)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
-
 from dashboards import i18n
 from leerstroom import lake
 from leerstroom.settings import Settings
 from tests.dashboards.app_session import create_users, open_page, sign_in
-from tests.transform.lake_rows import CertifiedLake, append_raw, build_certified_lake, stored_corpus
+from tests.dashboards.org_lake import OrgLake
+from tests.transform.lake_rows import append_raw, stored_corpus
 
 NOTHING_CERTIFIED = "No certified data yet: run `leerstroom transform`"
-
-
-@pytest.fixture(scope="module")
-def certified(tmp_path_factory: pytest.TempPathFactory) -> CertifiedLake:
-    built = build_certified_lake(tmp_path_factory.mktemp("dashboard") / "data")
-    create_users(built.settings)
-    return built
 
 
 def mart_figures(settings: Settings, snapshot_id: int) -> tuple[int, int, datetime, dict[str, int]]:
@@ -37,12 +29,11 @@ def mart_figures(settings: Settings, snapshot_id: int) -> tuple[int, int, dateti
     return int(statements), int(learners), newest, {verb: int(count) for verb, count in per_verb.items()}
 
 
-def test_page_shows_the_certified_marts_and_says_which_snapshot(
-        certified: CertifiedLake, monkeypatch: pytest.MonkeyPatch) -> None:
-    snapshot = certified.result.certified_snapshot_id
-    statements, learners, newest, per_verb = mart_figures(certified.settings, snapshot)
+def test_page_shows_the_certified_marts_and_says_which_snapshot(org_lake: OrgLake) -> None:
+    snapshot = org_lake.certified
+    statements, learners, newest, per_verb = mart_figures(org_lake.settings, snapshot)
 
-    at = open_page(sign_in(certified.settings, "executive"), "activity")
+    at = open_page(sign_in(org_lake.settings, "executive"), "activity")
 
     assert not at.exception
     metrics = {metric.label: metric.value for metric in at.metric}
@@ -52,7 +43,7 @@ def test_page_shows_the_certified_marts_and_says_which_snapshot(
     assert dict(zip(table["verb"], table["statements"].astype(int))) == per_verb
     freshness = " ".join(caption.value for caption in at.caption)
     assert f"Certified snapshot {snapshot}" in freshness
-    assert f"lake snapshot {certified.result.raw_snapshot_id}" in freshness
+    assert f"lake snapshot {org_lake.transform.raw_snapshot_id}" in freshness
     assert f"Newest statement: {i18n.moment_text(newest, 'en')}" in freshness
 
 

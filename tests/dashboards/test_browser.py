@@ -16,7 +16,13 @@ from playwright.sync_api import Page, sync_playwright
 from dashboards import i18n
 from leerstroom import lake
 from tests.dashboards.browser_session import (
-    ADMIN_PAGES, CHROMIUM, CHROMIUM_ARGS, COMMON_PAGES, open_from_sidebar, served_dashboard, sign_in,
+    ADMIN_PAGES,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    COMMON_PAGES,
+    open_from_sidebar,
+    served_dashboard,
+    sign_in,
 )
 from tests.dashboards.org_lake import OrgLake
 from tests.fixtures.data import REPO
