@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from leerstroom import logs  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
-from tests.reliability.contention import run_contention  # noqa: E402
+from leerstroom import logs
+from leerstroom.settings import Settings
+from tests.reliability.contention import run_contention
 
 
 def free_port() -> int:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from leerstroom import logs  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
-from tests.reliability.chaos import Chaos  # noqa: E402
+from leerstroom import logs
+from leerstroom.settings import Settings
+from tests.reliability.chaos import Chaos
 
 
 def free_port() -> int:

@@ -22,12 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.broker import EmbeddedBroker  # noqa: E402
-from ingest.lrs import credentials  # noqa: E402
-from leerstroom import lake, logs  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
-from tests.fixtures.broker import lake_ids, outbox_size  # noqa: E402
-from tests.reliability.chaos import Part, Tool, http_ok  # noqa: E402
+from ingest.broker import EmbeddedBroker
+from ingest.lrs import credentials
+from leerstroom import lake, logs
+from leerstroom.settings import Settings
+from tests.fixtures.broker import lake_ids, outbox_size
+from tests.reliability.chaos import Part, Tool, http_ok
 
 
 def free_port() -> int:

@@ -20,7 +20,12 @@ import duckdb
 import orjson
 
 from ingest.privacy.forgotten import ForgetList
-from ingest.privacy.pseudonyms import PSEUDONYM_HOME, agent_keys, digest, pseudonymous_key
+from ingest.privacy.pseudonyms import (
+    PSEUDONYM_HOME,
+    agent_keys,
+    digest,
+    pseudonymous_key,
+)
 from ingest.xapi.identity import actor_key
 from leerstroom import lake
 from leerstroom.errors import ConfigurationError
@@ -60,7 +65,7 @@ class Person:
             values.append(sha1_key.split(":", 1)[1])
             json_needles.add(orjson.dumps(sha1_key.split(":", 1)[1]).decode())
         if pseudonymisation_key:
-            for key in list(keys):
+            for key in sorted(keys):  # a copy: the loop adds to keys
                 keys.add(pseudonymous_key(key, pseudonymisation_key))
                 hashed = digest(key, pseudonymisation_key)
                 values.append(hashed)

@@ -19,7 +19,14 @@ from ingest.broker import EmbeddedBroker
 from leerstroom import lake
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
-from tests.fixtures.broker import RelayProcess, SinkProcess, append_to_outbox, lake_ids, outbox_size, stored_statements
+from tests.fixtures.broker import (
+    RelayProcess,
+    SinkProcess,
+    append_to_outbox,
+    lake_ids,
+    outbox_size,
+    stored_statements,
+)
 from tests.reliability.chaos import Part
 
 log = logging.getLogger(__name__)
