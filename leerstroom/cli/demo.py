@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -84,10 +85,38 @@ def demo_credential(settings: Settings) -> dict:
             return {**saved, "endpoint": endpoint}
     credential = add(settings, "demo-generator")
     saved = {"endpoint": endpoint, "key": credential.key, "secret": credential.secret}
+    _write_private_json(path, saved)
+    return saved
+
+
+def _write_private_json(path, data) -> None:
+    """Secrets go to a file only its owner can read (mode 0600)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
-        json.dump(saved, fh, indent=2)
+        json.dump(data, fh, indent=2)
     os.chmod(path, 0o600)
+
+
+DEMO_ROLES = ("executive", "hr_analyst", "admin")
+
+
+def demo_dashboard_users(settings: Settings) -> dict[str, str]:
+    """One dashboard user per role with a random password, kept in data/demo-dashboard-users.json (0600)."""
+    from dashboards import users
+
+    path = settings.data_dir / "demo-dashboard-users.json"
+    known = users.load(settings)
+    if path.exists():
+        saved = json.loads(path.read_text())
+        if all(name in known for name in saved):
+            return saved
+    saved = {}
+    for role in DEMO_ROLES:
+        name = f"demo-{role.replace('_', '-')}"
+        password = secrets.token_urlsafe(12)
+        users.add(settings, name, role, password)
+        saved[name] = password
+    _write_private_json(path, saved)
     return saved
 
 
@@ -101,20 +130,26 @@ def demo_end_date(settings: Settings) -> date:
     return end
 
 
+def _count_in_lake(settings: Settings, ids: list[str]) -> int:
+    if not settings.lake_catalog.exists():
+        return 0  # the sink creates the lake with its first connection
+    con = lake.connect(settings, read_only=True)
+    try:
+        return con.execute(
+            "SELECT count(DISTINCT statement_id) FROM lake.raw.statements "
+            "WHERE statement_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
 def wait_for_lake(settings: Settings, ids: list[str], timeout: float = 600.0) -> None:
     """Block until every acknowledged id is in the lake, with a progress bar."""
     wanted = sorted(set(ids))
     deadline = time.monotonic() + timeout
     with tqdm(total=len(wanted), desc="in the lake", unit="stmt") as bar:
         while True:
-            con = lake.connect(settings, read_only=True)
-            try:
-                have = con.execute(
-                    "SELECT count(DISTINCT statement_id) FROM lake.raw.statements "
-                    "WHERE statement_id IN (SELECT unnest(?::VARCHAR[]))", [wanted]
-                ).fetchone()[0]
-            finally:
-                con.close()
+            have = _count_in_lake(settings, wanted)
             bar.update(have - bar.n)
             if have >= len(wanted):
                 return
@@ -137,6 +172,10 @@ def run(settings: Settings, employees: int = 60, months: int = 3, seed: int = 7)
         credential = demo_credential(settings)
         print("Tool credential (also in data/demo-credentials.json):")
         print(json.dumps(credential, indent=2))
+        logins = demo_dashboard_users(settings)
+        print("Dashboard sign-in, one user per role (also in data/demo-dashboard-users.json):")
+        for name, password in logins.items():
+            print(f"  {name:<18} {password}")
 
         end = demo_end_date(settings)
         people = build_organisation(employees, months, seed, end)
