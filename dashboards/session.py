@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from dashboards import i18n, privacy, users
+from ingest.lrs.auth import SignInThrottle
 from leerstroom.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,12 @@ def _oidc_logged_in() -> bool:
     return bool(getattr(st.user, "is_logged_in", False))
 
 
+@st.cache_resource
+def _sign_in_throttle(limit: int, window: int) -> SignInThrottle:
+    """One counter of failed sign-ins per dashboard process, shared by every browser session."""
+    return SignInThrottle(limit, window)
+
+
 def sign_in_page() -> None:
     """The only page a reader who is not signed in can reach."""
     lang = language()
@@ -73,8 +80,16 @@ def sign_in_page() -> None:
         password = st.text_input(i18n.text(lang, "signin.password"), type="password")
         submitted = st.form_submit_button(i18n.text(lang, "signin.submit"))
     if submitted:
-        user = users.authenticate(get_settings(), name, password)
-        if user is None or user.password_hash is None:
+        settings = get_settings()
+        throttle = _sign_in_throttle(settings.lrs_signin_failures, settings.lrs_signin_window_seconds)
+        address = getattr(st.context, "ip_address", None)
+        wait = throttle.retry_after(name.strip(), address)
+        user = None if wait else users.authenticate(settings, name, password)
+        if wait:
+            log.warning("dashboard sign-in for %r refused: too many failures", name)
+            st.error(i18n.text(lang, "signin.throttled", seconds=wait))
+        elif user is None or user.password_hash is None:
+            throttle.failed(name.strip(), address)
             log.warning("failed dashboard sign-in for %r", name)
             st.error(i18n.text(lang, "signin.failed"))
         else:

@@ -50,6 +50,7 @@ MESSAGES = {
     "signin.title": "Sign in", "signin.name": "User name", "signin.password": "Password", "signin.submit": "Sign in",
     "signin.intro": "Leerstroom's dashboards show learning data of your organisation; sign in with the account "
                     "your administrator created for you.",
+    "signin.throttled": "Too many failed sign-ins: try again in {seconds} s.",
     "signin.failed": "Sign-in failed: unknown user name or wrong password.",
     "signin.oidc": "Sign in with your organisation's account",
     "signin.oidc_unknown": "{email} is signed in with the identity provider but has no dashboard role; "

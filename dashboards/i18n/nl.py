@@ -51,6 +51,7 @@ MESSAGES = {
     "signin.submit": "Inloggen",
     "signin.intro": "De dashboards van Leerstroom tonen leergegevens van je organisatie; log in met het account "
                     "dat je beheerder voor je aanmaakte.",
+    "signin.throttled": "Te veel mislukte inlogpogingen: probeer het over {seconds} s opnieuw.",
     "signin.failed": "Inloggen mislukt: onbekende gebruikersnaam of verkeerd wachtwoord.",
     "signin.oidc": "Inloggen met het account van je organisatie",
     "signin.oidc_unknown": "{email} is ingelogd bij de identiteitsprovider maar heeft geen dashboardrol; vraag "

@@ -81,3 +81,18 @@ def test_numbers_and_dates_follow_the_language() -> None:
     assert i18n.day(date(2026, 3, 5), "en") == "5 Mar 2026"
     assert i18n.day(date(2026, 3, 5), "nl") == "5 mrt 2026"
     assert i18n.month(date(2026, 10, 1), "nl") == "okt 2026"
+
+
+def test_repeated_failed_sign_ins_are_refused_for_a_while(settings: Settings, monkeypatch) -> None:
+    from tests.dashboards.app_session import create_users, sign_in
+
+    monkeypatch.setenv("LEERSTROOM_LRS_SIGNIN_FAILURES", "3")
+    monkeypatch.setenv("LEERSTROOM_LRS_SIGNIN_WINDOW_SECONDS", "600")
+    create_users(settings)
+    for _ in range(3):
+        at = sign_in(settings, "admin", password="wrong-password-1")
+        assert "Sign-in failed" in at.error[0].value
+    # The right password no longer helps until the window has passed: guessing is slowed down.
+    at = sign_in(settings, "admin")
+    assert "Too many failed sign-ins" in at.error[0].value
+    assert not at.sidebar.button, "nothing behind the sign-in form is shown"
