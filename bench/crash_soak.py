@@ -11,7 +11,6 @@ import argparse
 import json
 import logging
 import random
-import socket
 import sys
 import tempfile
 import time
@@ -20,14 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from leerstroom import logs
+from leerstroom.net import free_port
 from leerstroom.settings import Settings
 from tests.reliability.chaos import Chaos
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main() -> int:

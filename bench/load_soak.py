@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import sys
 import tempfile
@@ -25,15 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ingest.broker import EmbeddedBroker
 from ingest.lrs import credentials
 from leerstroom import lake, logs
+from leerstroom.net import free_port
 from leerstroom.settings import Settings
 from tests.fixtures.broker import lake_ids, outbox_size
 from tests.reliability.chaos import Part, Tool, http_ok
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def memory_kib(pid: int) -> dict[str, int]:

@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.lrs_store_fill import LEARNERS, VERBS, fill, generated  # noqa: E402
 from leerstroom import lake  # noqa: E402
+from leerstroom.net import free_port  # noqa: E402
 from leerstroom.settings import Settings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,14 +55,6 @@ class Target:
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.endpoint, auth=(self.key, self.secret), headers=VERSION, timeout=30)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(command: str, data_dir: Path, port: int, *extra: str) -> subprocess.Popen:

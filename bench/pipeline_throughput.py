@@ -31,17 +31,10 @@ from ingest.broker import EmbeddedBroker  # noqa: E402
 from ingest.lrs.credentials import add  # noqa: E402
 from leerstroom import logs  # noqa: E402
 from leerstroom.cli.supervisor import Child  # noqa: E402
+from leerstroom.net import free_port  # noqa: E402
 from leerstroom.settings import Settings  # noqa: E402
 
 BATCH = 100
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def http_ingest(settings: Settings, count: int, clients: int) -> float:
@@ -96,7 +89,7 @@ def main() -> int:
     logs.configure("WARNING")
     count = args.statements
     with tempfile.TemporaryDirectory(prefix="leerstroom-bench-") as folder:
-        settings = Settings(data_dir=Path(folder), lrs_port=_free_port(), sink_batch_max=10_000)
+        settings = Settings(data_dir=Path(folder), lrs_port=free_port(), sink_batch_max=10_000)
         env = {"LEERSTROOM_DATA_DIR": folder, "LEERSTROOM_LRS_PORT": str(settings.lrs_port),
                "LEERSTROOM_LOG_LEVEL": "WARNING"}
         with EmbeddedBroker(settings) as broker:

