@@ -20,10 +20,11 @@ rolled_up as (
         weekly.week_start,
         count(*) as headcount,
         count(*) filter (where weekly.active_days > 0) as active_learners,
-        sum(weekly.learning_minutes) as total_learning_minutes,
+        -- Rounded: a float sum depends on the order rows are added in, and builds must be repeatable.
+        round(sum(weekly.learning_minutes), 2) as total_learning_minutes,
         sum(weekly.completions) as total_completions,
         sum(weekly.social_actions) as total_social_actions,
-        sum(weekly.engagement_index) as sum_engagement_index,
+        round(sum(weekly.engagement_index), 2) as sum_engagement_index,
         avg(weekly.engagement_index) as avg_engagement_index,
         count(*) filter (where weekly.engagement_segment = 'highly_engaged') as highly_engaged_count,
         count(*) filter (where weekly.engagement_segment = 'struggling') as struggling_count,
