@@ -73,16 +73,7 @@ def copy_of(rows: pa.Table, number: int, offset: int) -> pa.Table:
 
 
 def append(settings: Settings, table: pa.Table) -> None:
-    def insert(con) -> None:
-        con.register("chunk", table)
-        con.execute(f"INSERT INTO lake.raw.statements SELECT {', '.join(RAW_COLUMNS)} FROM chunk")
-        con.unregister("chunk")
-
-    con = lake.connect(settings)
-    try:
-        lake.write_transaction(con, insert, settings=settings)
-    finally:
-        con.close()
+    lake.append(settings, table.select(RAW_COLUMNS), "lake.raw.statements")
 
 
 def roster_of_copies(people: list, copies: int, folder: Path) -> Path:

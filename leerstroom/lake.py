@@ -280,6 +280,28 @@ def write_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.Duc
     raise AssertionError("unreachable")
 
 
+def append(settings: Settings, table, target: str) -> int:
+    """Insert an Arrow table into a lake table in one write transaction; returns the new snapshot id.
+
+    Columns are matched by name, so the table may hold them in any order.
+    """
+    columns = ", ".join(f'"{name}"' for name in table.column_names)
+
+    def insert(con: duckdb.DuckDBPyConnection) -> None:
+        con.register("appended_rows", table)
+        try:
+            con.execute(f"INSERT INTO {target} ({columns}) SELECT {columns} FROM appended_rows")
+        finally:
+            con.unregister("appended_rows")
+
+    con = connect(settings)
+    try:
+        write_transaction(con, insert, settings=settings)
+        return current_snapshot(con)
+    finally:
+        con.close()
+
+
 def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT max(snapshot_id) FROM lake.snapshots()").fetchone()[0])
 

@@ -65,19 +65,7 @@ def raw_rows(statements: list[dict], *, first_offset: int = 0, loaded_at: dateti
 
 def append_raw(settings: Settings, statements: list[dict], *, first_offset: int = 0) -> int:
     """Append statements to lake.raw.statements in one lake write transaction; returns the new snapshot id."""
-    batch = raw_rows(statements, first_offset=first_offset)
-
-    def insert(con):
-        con.register("batch", batch)
-        con.execute(f"INSERT INTO lake.raw.statements SELECT {', '.join(RAW_COLUMNS)} FROM batch")
-        con.unregister("batch")
-
-    con = lake.connect(settings)
-    try:
-        lake.write_transaction(con, insert, settings=settings)
-        return lake.current_snapshot(con)
-    finally:
-        con.close()
+    return lake.append(settings, raw_rows(statements, first_offset=first_offset), "lake.raw.statements")
 
 
 def expected_daily_counts(statements: list[dict]) -> Counter:

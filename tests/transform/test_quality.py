@@ -39,16 +39,7 @@ def statement(**changes) -> dict:
 
 
 def append_table(settings: Settings, table: pa.Table, target: str = "lake.raw.statements") -> None:
-    def insert(con: duckdb.DuckDBPyConnection) -> None:
-        con.register("broken", table)
-        con.execute(f"INSERT INTO {target} SELECT * FROM broken")
-        con.unregister("broken")
-
-    con = lake.connect(settings)
-    try:
-        lake.write_transaction(con, insert, settings=settings)
-    finally:
-        con.close()
+    lake.append(settings, table, target)
 
 
 def raw_with(settings: Settings, column: str, value: str) -> None:
