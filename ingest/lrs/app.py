@@ -20,6 +20,7 @@ from ingest.lrs.auth import REALM, SignInThrottle, authenticate, basic_credentia
 from ingest.lrs.endpoint import CONSISTENT_THROUGH, xapi_resource
 from ingest.lrs.responses import error_response, json_response
 from ingest.lrs.store import LrsStore
+from ingest.privacy.forgotten import ForgetList
 from ingest.xapi import versions
 from leerstroom.settings import Settings
 
@@ -79,7 +80,7 @@ class SignInLimit:
 
 
 def create_app(settings: Settings, store: LrsStore | None = None) -> Starlette:
-    store = store or LrsStore(settings.lrs_db)
+    store = store or LrsStore(settings.lrs_db, forgotten=ForgetList(settings))
     statement_resource = xapi_resource(store, settings, consistent_through=True)
     resource = xapi_resource(store, settings)
 

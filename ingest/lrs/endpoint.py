@@ -23,6 +23,7 @@ from ingest.lrs.exceptions import (
     DocumentConflict,
     Forbidden,
     PayloadTooLarge,
+    PersonForgotten,
     PreconditionFailed,
     StatementConflict,
     StoreUnavailable,
@@ -113,6 +114,10 @@ async def _handle(handler: Handler, call: Call, header: str | None) -> Response:
         return error_response(400, str(err), version, field=err.field, rule=err.rule)
     except Forbidden as err:
         return error_response(403, str(err), version, field="Authorization", rule=f"needs scope {err.scope}")
+    except PersonForgotten as err:
+        # Who it was stays out of the log: the message names the statement's position only.
+        log.info("refused %s: %s", _request_line(call.request), err)
+        return error_response(403, str(err), version, field=err.field, rule=err.rule)
     except StatementConflict as err:
         return error_response(409, str(err), version, field="id", rule="a stored statement id cannot take new content")
     except DocumentConflict as err:

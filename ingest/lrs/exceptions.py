@@ -18,6 +18,21 @@ class StatementConflict(TerminalError):
         self.statement_id = statement_id
 
 
+class PersonForgotten(TerminalError):
+    """A statement is about a person erased at their request (403); nothing of its request is stored.
+
+    The message names the statement by its position in the request, never the person.
+    """
+
+    rule = "right to erasure: statements about a person erased at their request are not accepted"
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"statement [{index}] is about a person who was erased at their request (right to erasure); "
+                         "statements about them are not accepted, so nothing of this request was stored")
+        self.index = index
+        self.field = f"[{index}]"
+
+
 class CredentialExists(TerminalError):
     """A credential with this name exists already; names identify the tool in each statement's authority."""
 

@@ -21,8 +21,9 @@ from typing import Any
 import orjson
 
 from ingest.lrs import activities
-from ingest.lrs.exceptions import StatementConflict
+from ingest.lrs.exceptions import PersonForgotten, StatementConflict
 from ingest.lrs.store import LrsStore
+from ingest.privacy.forgotten import ForgetList
 from ingest.xapi.exceptions import StatementInvalid
 from ingest.xapi.validation import validate_statement
 from leerstroom.errors import TerminalError, TransientError
@@ -66,7 +67,7 @@ class Report:
 class Importer:
     def __init__(self, settings: Settings, store: LrsStore | None = None) -> None:
         self.settings = settings
-        self.store = store or LrsStore(settings.lrs_db)
+        self.store = store or LrsStore(settings.lrs_db, forgotten=ForgetList(settings))
         self.authority = {"objectType": "Agent", "account": {"homePage": settings.lrs_base_url, "name": IMPORT_NAME}}
         self.report = Report()
 
@@ -122,13 +123,17 @@ class Importer:
         try:
             self.store.save(statements, self.authority, credential=IMPORT_NAME,
                             on_commit=lambda db: activities.merge_definitions(db, statements))
-        except (StatementConflict, StatementInvalid):
+        except (StatementConflict, StatementInvalid, PersonForgotten) as err:
             if len(chunk) > 1:
                 # One bad statement must not cost its batch: store the others one by one.
                 for item in chunk:
                     self._store([item])
                 return
             where, statement = chunk[0]
+            if isinstance(err, PersonForgotten):
+                self.report.rejected += 1
+                self.report.note(where, "is about a person erased at their request (right to erasure); not imported")
+                return
             self.report.conflicts += 1
             self.report.note(where, f"statement {statement.get('id')} is stored here already with other content")
             return

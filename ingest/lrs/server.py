@@ -11,6 +11,7 @@ import uvicorn
 
 from ingest.lrs.app import create_app
 from ingest.lrs.store import LrsStore
+from ingest.privacy.forgotten import ForgetList
 from leerstroom import logs
 from leerstroom.settings import Settings, get_settings
 
@@ -21,7 +22,7 @@ RELAY_STOP_SECONDS = 15
 
 def serve(settings: Settings, relay: bool = True) -> int:
     """Serve until SIGTERM or SIGINT (uvicorn handles both and drains requests), then stop the relay."""
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings.lrs_db, forgotten=ForgetList(settings))
     config = uvicorn.Config(
         create_app(settings, store),
         host=settings.lrs_host,

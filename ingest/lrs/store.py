@@ -24,7 +24,8 @@ from typing import Any
 import orjson
 
 from ingest import outbox
-from ingest.lrs.exceptions import StatementConflict, StoreUnavailable
+from ingest.lrs.exceptions import PersonForgotten, StatementConflict, StoreUnavailable
+from ingest.privacy.forgotten import ForgetList
 from ingest.xapi import formats
 from ingest.xapi.comparison import content_hash, timestamp_instant
 from ingest.xapi.exceptions import StatementInvalid
@@ -160,11 +161,15 @@ def utc_now() -> datetime:
 
 
 class LrsStore:
-    """Statements, credentials and the outbox, in the SQLite file at `path`."""
+    """Statements, credentials and the outbox, in the SQLite file at `path`.
 
-    def __init__(self, path: Path | str, *, busy_timeout: float = 10.0) -> None:
+    With a forget list, statements about a forgotten person are refused (PersonForgotten).
+    """
+
+    def __init__(self, path: Path | str, *, busy_timeout: float = 10.0, forgotten: ForgetList | None = None) -> None:
         self.path = Path(path)
         self.busy_timeout = busy_timeout
+        self.forgotten = forgotten
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._write_lock = threading.Lock()
         self._writer: sqlite3.Connection | None = None
@@ -353,6 +358,7 @@ class LrsStore:
 
     def _apply(self, db: sqlite3.Connection, write: _Write) -> int:
         """One caller's statements inside the open transaction; return how many were new."""
+        self._refuse_forgotten(write.prepared)
         existing = _existing(db, [item.statement_id for item in write.prepared])
         fresh = []
         for item in write.prepared:
@@ -372,6 +378,21 @@ class LrsStore:
         if write.on_commit is not None:
             write.on_commit(db)
         return len(fresh)
+
+    def _refuse_forgotten(self, prepared: list[Prepared]) -> None:
+        """Refuse the call if a statement, as it would be stored and streamed, is about a forgotten person.
+
+        Checked inside the write transaction: `forget` writes its list before it cleans this
+        store, so a statement either meets the new list here or commits before the clean-up.
+        """
+        if self.forgotten is None:
+            return
+        self.forgotten.refresh()
+        if not len(self.forgotten):
+            return
+        for index, item in enumerate(prepared):
+            if self.forgotten.about(orjson.loads(item.payload), item.actor_key):
+                raise PersonForgotten(index)
 
     def _insert(self, db: sqlite3.Connection, fresh: list[Prepared], credential: str | None) -> None:
         db.executemany(

@@ -1,7 +1,9 @@
 """What the sink does for privacy before a batch reaches the lake: drop forgotten people, pseudonymise the rest.
 
 The LRS keeps statements as sent (tools read back what they wrote); only the lake's
-copy is pseudonymised, in its key column and in every agent inside the payload.
+copy is pseudonymised: the payload's every agent, and every column unpacked from it
+that can name a person. The LRS already refuses statements about forgotten people;
+dropping them here as well covers what was in flight when `forget` ran.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import pyarrow as pa
 
 from ingest.privacy.forgotten import ForgetList
 from ingest.privacy.pseudonyms import pseudonymise, pseudonymous_key
-from ingest.xapi.identity import actor_key
+from ingest.xapi.columns import statement_columns
 from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Statement columns that hold an actor key (an Agent or Group as object has its key in object_id).
+IDENTITY_COLUMNS = ("actor_key", "object_id")
 
 
 class SinkPrivacy:
@@ -43,29 +48,25 @@ class SinkPrivacy:
     def _table(self, table: pa.Table, key_column: str, *, statement: bool) -> pa.Table:
         if table.num_rows == 0:
             return table
-        keep: list[int] = []
-        payloads: list[str] = []
-        keys: list[str | None] = []
-        for row, (payload, key) in enumerate(zip(table.column("payload").to_pylist(),
-                                                 table.column(key_column).to_pylist())):
-            document = orjson.loads(payload)
-            if (key and self.forgotten.is_forgotten(key)) or self.forgotten.concerns(document):
-                self.dropped += 1
-                continue
-            keep.append(row)
-            if self.key:
-                document = pseudonymise(document, self.key)
-                payload = orjson.dumps(document).decode()
-                if statement:
-                    key = actor_key(document["actor"])
-                elif key:
-                    key = pseudonymous_key(key, self.key)
-            payloads.append(payload)
-            keys.append(key)
+        documents = [orjson.loads(payload) for payload in table.column("payload").to_pylist()]
+        keys = table.column(key_column).to_pylist()
+        keep = [row for row, (document, key) in enumerate(zip(documents, keys))
+                if not self.forgotten.about(document, key)]
         if len(keep) < table.num_rows:
+            self.dropped += table.num_rows - len(keep)
             log.info("dropped %d rows about forgotten people", table.num_rows - len(keep))
         table = table.take(pa.array(keep, pa.int64()))
-        for name, values in (("payload", payloads), (key_column, keys)):
+        if not self.key:
+            return table
+        hidden = [pseudonymise(documents[row], self.key) for row in keep]
+        columns = {"payload": [orjson.dumps(document).decode() for document in hidden]}
+        if statement:
+            # Unpacked again from the pseudonymised payload, by the code that unpacked them, so they match its JSON.
+            unpacked = [statement_columns(document) for document in hidden]
+            columns.update((name, [row[name] for row in unpacked]) for name in IDENTITY_COLUMNS)
+        else:
+            columns[key_column] = [pseudonymous_key(keys[row], self.key) if keys[row] else None for row in keep]
+        for name, values in columns.items():
             index = table.schema.get_field_index(name)
             table = table.set_column(index, table.schema.field(index), pa.array(values, pa.string()))
         return table

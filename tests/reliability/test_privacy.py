@@ -12,8 +12,10 @@ from pathlib import Path
 
 import duckdb
 import httpx
+import orjson
 import pytest
 
+from ingest import kafka
 from ingest.privacy.pseudonyms import PSEUDONYM_HOME, roster_actor_key
 from leerstroom import lake
 from leerstroom.errors import ConfigurationError
@@ -80,6 +82,44 @@ def test_the_lake_holds_pseudonyms_while_the_lrs_returns_statements_as_sent(pseu
     assert ada_key.rsplit("::", 1)[1] in {sid: payload for sid, _, payload in rows}[sent[1]["id"]], "the instructor gets the same pseudonym"
 
 
+def test_manager_touchpoints_join_the_roster_with_pseudonymisation_on(pseudonymised, pipeline, tmp_path) -> None:
+    """Both kinds of touchpoint reach int_manager_touchpoints when the lake holds only pseudonyms.
+
+    Mara manages Rik: she mentors him (Rik is the statement's object), and she is the
+    instructor of his own learning. Ivo, not his manager, mentors him too: no touchpoint.
+    """
+    from ingest.roster import import_roster
+    from tests.ingest.test_roster import HEADER, write_csv
+    from tests.transform.test_metrics_lake import Warehouse, dbt_build
+
+    settings = pipeline.settings.model_copy(update={"pseudonymisation_key": pseudonymised})
+    mara, rik, ivo = (f"{name}@example.org" for name in ("mara", "rik", "ivo"))
+    import_roster(settings, write_csv(tmp_path, [
+        f"E1,Mara,mailto:{mara},Sales,North,,Manager,Utrecht,2019-03-01,,,,,,",
+        f"E2,Rik,mailto:{rik},Sales,North,E1,Account executive,Utrecht,2021-06-15,,,,,,",
+        f"E3,Ivo,mailto:{ivo},Sales,North,E1,Account executive,Utrecht,2021-06-15,,,,,,",
+    ], header=HEADER))
+    mentored = {"id": str(uuid.uuid4()), "actor": {"mbox": f"mailto:{mara}"},
+                "verb": {"id": "http://id.tincanapi.com/verb/mentored", "display": {"en-US": "mentored"}},
+                "object": {"objectType": "Agent", "mbox": f"mailto:{rik}"}}
+    by_a_peer = {**mentored, "id": str(uuid.uuid4()), "actor": {"mbox": f"mailto:{ivo}"}}
+    instructed = statement(rik, context={"instructor": {"mbox": f"mailto:{mara}"}})
+    auth = (pipeline.key, pipeline.secret)
+    with httpx.Client(base_url=pipeline.endpoint, auth=auth, headers=VERSION, timeout=10) as http:
+        assert http.post("statements", json=[mentored, by_a_peer, instructed]).status_code == 200
+    wait_for(pipeline, [mentored["id"], by_a_peer["id"], instructed["id"]])
+    rows = lake_rows(settings, "SELECT * FROM lake.raw.statements")
+    assert not any("@example.org" in str(value) for row in rows for value in row), "no column names a person"
+
+    dbt_build(settings, "--select", "+int_manager_touchpoints", with_tests=False)
+    warehouse = Warehouse(settings)
+    try:
+        touchpoints = warehouse.query("SELECT statement_id, person_id, manager_id FROM intermediate.int_manager_touchpoints")
+    finally:
+        warehouse.close()
+    assert sorted(touchpoints) == sorted([(mentored["id"], "E2", "E1"), (instructed["id"], "E2", "E1")])
+
+
 def identity_traces(person: str) -> list[bytes]:
     """Every form a person's identity takes in stored bytes: address, actor key, SHA-1 IFI, URL-encoded."""
     mailto = f"mailto:{person}"
@@ -130,7 +170,22 @@ def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_stateme
 
     late, bystander = statement(ADA), statement("learner1@example.org")
     with httpx.Client(base_url=pipeline.endpoint, auth=auth, headers=VERSION, timeout=10) as http:
-        assert http.post("statements", json=[late, bystander]).status_code == 200
+        assert http.post("statements", json=late).status_code == 403, "the LRS refuses a late statement about her"
+        assert http.post("statements", json=bystander).status_code == 200
+    # Second line of defence: a statement about her already on its way (here put straight on the topic) is dropped.
+    in_flight = {**statement(ADA), "stored": "2025-01-06T09:00:00Z", "timestamp": "2025-01-06T09:00:00Z"}
+    producer = kafka.producer(settings, pipeline.broker.bootstrap)
+    try:
+        sent = producer.send(settings.kafka_topic, key=f"mbox:mailto:{ADA}".encode(),
+                             value=orjson.dumps(in_flight)).get(timeout=10)
+    finally:
+        producer.close()
     wait_for(pipeline, [bystander["id"]])
+    deadline = time.monotonic() + 60
+    while lake_rows(settings, "SELECT coalesce(max(next_offset), 0) FROM lake.raw.consumer_offsets "
+                              f"WHERE kafka_partition = {sent.partition}")[0][0] <= sent.offset:
+        assert time.monotonic() < deadline, "the sink never read past the statement put on the topic"
+        time.sleep(0.2)
     ids = {row[0] for row in lake_rows(settings, "SELECT statement_id FROM lake.raw.statements")}
-    assert late["id"] not in ids, "the sink drops a late statement about a forgotten person"
+    assert in_flight["id"] not in ids, "the sink drops a statement about a forgotten person"
+    assert files_naming(settings.data_dir, traces) == [], "the refused and the dropped statement left no trace"
