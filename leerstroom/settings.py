@@ -61,6 +61,9 @@ class Settings(BaseSettings):
 
     # Privacy.
     privacy_k: int = Field(5, ge=1, description="Aggregates over fewer people are suppressed outside the HR-analyst role.")
+    history_backfill_days: int = Field(7, ge=0, description="Statements stored within this many days of the oldest "
+                                       "stored one are the tools' go-live backfill: retention features treat them as "
+                                       "known from their own timestamp (0: always from when they were stored).")
     pseudonymisation_key: str = Field("", description="When set, the sink replaces actor identities in the lake "
                                       "by HMAC-SHA256 digests under this key (keep it out of the repository).")
     raw_retention_days: int = Field(0, ge=0, description="`leerstroom maintain` deletes raw statements stored "

@@ -65,6 +65,7 @@ def dbt_environment(settings: Settings, raw_snapshot: int | None) -> dict[str, s
         "LEERSTROOM_FRESHNESS_ERROR_HOURS": str(settings.freshness_error_hours),
         # The models read k from the environment; pass the setting so a .env file counts too.
         "LEERSTROOM_PRIVACY_K": str(settings.privacy_k),
+        "LEERSTROOM_HISTORY_BACKFILL_DAYS": str(settings.history_backfill_days),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     })
     return env

@@ -161,7 +161,7 @@ def wait_for_lake(settings: Settings, ids: list[str], timeout: float = 600.0) ->
             time.sleep(0.5)
 
 
-def run(settings: Settings, employees: int = 60, months: int = 3, seed: int = 7) -> int:
+def run(settings: Settings, employees: int = 1000, months: int = 12, seed: int = 7) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -130,8 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="run the whole pipeline on embedded defaults with a generated organisation")
-    demo.add_argument("--employees", type=int, default=60, help="size of the generated organisation (default 60)")
-    demo.add_argument("--months", type=int, default=3, help="months of learning history (default 3)")
+    # The default demo organisation (as `generate`): enough people and history for exits, a trained
+    # retention model and a year of Learning Culture Index trend. Smaller runs start faster.
+    demo.add_argument("--employees", type=int, default=1000, help="size of the generated organisation (default 1000)")
+    demo.add_argument("--months", type=int, default=12, help="months of learning history (default 12)")
     demo.add_argument("--seed", type=int, default=7)
     demo.set_defaults(func=_demo)
 

@@ -8,7 +8,7 @@ statements as (
 
 failures as (
 
-    select statement_id, person_id, object_id, statement_at, stored_at
+    select statement_id, person_id, object_id, statement_at, known_at
     from statements
     where is_failure and object_id is not null
 
@@ -18,7 +18,7 @@ failures as (
 -- a launch, an answer); a pass after the fail is a later `passed` on it.
 later_attempts as (
 
-    select person_id, object_id, statement_at, stored_at, is_pass
+    select person_id, object_id, statement_at, known_at, is_pass
     from statements
     where is_learning and object_id is not null
 
@@ -32,9 +32,9 @@ final as (
         failures.object_id,
         failures.statement_at as failed_at,
         cast(timezone('UTC', failures.statement_at) as date) as failed_date,
-        failures.stored_at,
+        failures.known_at,
         min(later_attempts.statement_at) as first_retry_at,
-        min(later_attempts.stored_at) as first_retry_stored_at,
+        min(later_attempts.known_at) as first_retry_known_at,
         min(later_attempts.statement_at) filter (where later_attempts.is_pass) as first_pass_after_at
 
     from failures

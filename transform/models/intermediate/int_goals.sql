@@ -13,9 +13,9 @@ final as (
         person_id,
         object_id as goal_id,
         min(statement_at) filter (where is_goal_defined) as defined_at,
-        min(stored_at) filter (where is_goal_defined) as defined_stored_at,
+        min(known_at) filter (where is_goal_defined) as defined_known_at,
         min(statement_at) filter (where is_goal_completed) as completed_at,
-        min(stored_at) filter (where is_goal_completed) as completed_stored_at,
+        min(known_at) filter (where is_goal_completed) as completed_known_at,
         -- The review cycle the goal is linked to (a grouping activity of type review), if any.
         max(review_cycle_id) as review_cycle_id
 

@@ -26,7 +26,7 @@ mentoring as (
         touched.employee_id as person_id,
         statements.employee_id as toucher_employee_id,
         statements.statement_at,
-        statements.stored_at
+        statements.known_at
     from statements
     inner join identities as touched on statements.object_id = touched.actor_key
     where statements.object_type = 'Agent'
@@ -44,7 +44,7 @@ instructing as (
         statements.person_id,
         instructor.employee_id as toucher_employee_id,
         statements.statement_at,
-        statements.stored_at
+        statements.known_at
     from statements
     inner join identities as instructor on statements.instructor_key = instructor.actor_key
 
@@ -59,7 +59,7 @@ final as (
         people.manager_id,
         touchpoints.statement_at,
         cast(timezone('UTC', touchpoints.statement_at) as date) as touched_date,
-        touchpoints.stored_at
+        touchpoints.known_at
 
     from (select * from mentoring union all select * from instructing) as touchpoints
     inner join people on touchpoints.person_id = people.person_id

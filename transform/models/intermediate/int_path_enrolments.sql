@@ -13,9 +13,9 @@ final as (
         person_id,
         object_id as path_id,
         min(statement_at) filter (where is_path_enrolment) as enrolled_at,
-        min(stored_at) filter (where is_path_enrolment) as enrolled_stored_at,
+        min(known_at) filter (where is_path_enrolment) as enrolled_known_at,
         min(statement_at) filter (where is_completion) as completed_at,
-        min(stored_at) filter (where is_completion) as completed_stored_at
+        min(known_at) filter (where is_completion) as completed_known_at
 
     from statements
     where is_path_statement and object_id is not null

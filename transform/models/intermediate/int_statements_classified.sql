@@ -28,6 +28,19 @@ voided as (
 
 ),
 
+-- When Leerstroom first hears of a tool's history, the tool sends it all at once: on go-live, statements of
+-- the past year are all stored within days. Statements stored in that backfill window (the first
+-- history_backfill_days after the oldest stored statement) count as known from their own timestamp
+-- (never later than stored); every later statement counts from when it was stored. Features that must not
+-- see the future (retention risk) filter on known_at, so past snapshots see the backfilled history
+-- while a statement that arrives late after go-live still never changes a past snapshot.
+history as (
+
+    select min(stored_at) + to_days({{ var('history_backfill_days') | int }}) as backfill_until
+    from parsed
+
+),
+
 -- METRICS.md: voided statements, and the voiding statements themselves, count in no metric.
 effective as (
 
@@ -42,6 +55,10 @@ final as (
 
     select
         effective.*,
+        case when effective.stored_at < history.backfill_until
+             then least(effective.statement_at, effective.stored_at)
+             else effective.stored_at
+        end as known_at,
         coalesce(verb_categories.category, 'other') as verb_category,
         identities.employee_id,
         -- Actors missing from the roster are people too: they count in organisation totals as 'unknown unit'.
@@ -77,6 +94,7 @@ final as (
     from effective
     left join verb_categories on effective.verb_id = verb_categories.verb_id
     left join identities on effective.actor_key = identities.actor_key
+    cross join history
 
 )
 

@@ -1,6 +1,6 @@
 {#- Features for the retention model. **Grain:** employee x month-end snapshot. Every feature uses only
-    statements STORED (stored_at) up to the end of the snapshot day, so a late statement never changes a past
-    snapshot: no leakage. Roster attributes are the current roster's (HRIS exports carry no attribute history). -#}
+    statements KNOWN (known_at: stored, or for the tools' go-live backfill their own timestamp) by the end of the
+    snapshot day, so a late statement never changes a past snapshot: no leakage. Roster attributes are the current roster's (HRIS exports carry no attribute history). -#}
 
 with
 
@@ -60,7 +60,7 @@ known as (
     from snapshots
     inner join statements
         on snapshots.employee_id = statements.employee_id
-        and statements.stored_at < snapshots.known_before
+        and statements.known_at < snapshots.known_before
     group by 1, 2
 
 ),
@@ -71,8 +71,8 @@ failures as (
     from snapshots
     inner join {{ ref('int_failed_attempts') }} as failed
         on snapshots.employee_id = failed.person_id
-        and failed.stored_at < snapshots.known_before
-        and (failed.first_retry_stored_at is null or failed.first_retry_stored_at >= snapshots.known_before)
+        and failed.known_at < snapshots.known_before
+        and (failed.first_retry_known_at is null or failed.first_retry_known_at >= snapshots.known_before)
     group by 1, 2
 
 ),
@@ -83,8 +83,8 @@ goals as (
     from snapshots
     inner join {{ ref('int_goals') }} as goals
         on snapshots.employee_id = goals.person_id
-        and goals.defined_stored_at < snapshots.known_before
-        and (goals.completed_stored_at is null or goals.completed_stored_at >= snapshots.known_before)
+        and goals.defined_known_at < snapshots.known_before
+        and (goals.completed_known_at is null or goals.completed_known_at >= snapshots.known_before)
     group by 1, 2
 
 ),
@@ -100,7 +100,7 @@ path_activity as (
     inner join statements
         on snapshots.employee_id = statements.employee_id
         and statements.is_path_statement
-        and statements.stored_at < snapshots.known_before
+        and statements.known_at < snapshots.known_before
     group by 1, 2, 3
 
 ),
@@ -120,7 +120,7 @@ touchpoints as (
     from snapshots
     inner join {{ ref('int_manager_touchpoints') }} as touchpoints
         on snapshots.employee_id = touchpoints.person_id
-        and touchpoints.stored_at < snapshots.known_before
+        and touchpoints.known_at < snapshots.known_before
         and touchpoints.touched_date > snapshots.snapshot_date - 90
     group by 1, 2
 
