@@ -99,6 +99,9 @@ def sign_in_page() -> None:
     if oidc_configured():
         if _oidc_logged_in():
             st.warning(i18n.text(lang, "signin.oidc_unknown", email=st.user.get("email") or "?"))
+            # Otherwise whoever picked the wrong account at the provider keeps it until the auth cookie expires.
+            if st.button(i18n.text(lang, "sidebar.sign_out")):
+                st.logout()
         elif st.button(i18n.text(lang, "signin.oidc")):
             st.login()
 
