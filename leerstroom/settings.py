@@ -52,18 +52,20 @@ class Settings(BaseSettings):
     transform_interval_seconds: int = Field(900, ge=10, description="Schedule of `leerstroom transform --every`.")
     freshness_warn_hours: int = 24
     freshness_error_hours: int = 72
+    transform_memory_limit: str = Field("", description="DuckDB memory_limit for the dbt build, e.g. '4GB' (it spills "
+                                        "to disk beyond it); empty: DuckDB's default, 80 % of RAM.")
 
     # Retention model and quality gate.
     retention_scoring: bool = Field(True, description="Compute individual retention-risk scores (may need the works "
                                     "council's consent); false: none is computed or stored.")
+    history_backfill_days: int = Field(7, ge=0, description="Statements stored within this many days of the oldest "
+                                       "stored one are the tools' go-live backfill: retention features treat them as "
+                                       "known from their own timestamp (0: always from when they were stored).")
     quality_future_tolerance_minutes: int = Field(
         5, ge=0, description="Statements timestamped further in the future than this fail the quality gate.")
 
     # Privacy.
     privacy_k: int = Field(5, ge=1, description="Aggregates over fewer people are suppressed outside the HR-analyst role.")
-    history_backfill_days: int = Field(7, ge=0, description="Statements stored within this many days of the oldest "
-                                       "stored one are the tools' go-live backfill: retention features treat them as "
-                                       "known from their own timestamp (0: always from when they were stored).")
     pseudonymisation_key: str = Field("", description="When set, the sink replaces actor identities in the lake "
                                       "by HMAC-SHA256 digests under this key (keep it out of the repository).")
     raw_retention_days: int = Field(0, ge=0, description="`leerstroom maintain` deletes raw statements stored "

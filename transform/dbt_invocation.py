@@ -66,6 +66,7 @@ def dbt_environment(settings: Settings, raw_snapshot: int | None) -> dict[str, s
         # The models read k from the environment; pass the setting so a .env file counts too.
         "LEERSTROOM_PRIVACY_K": str(settings.privacy_k),
         "LEERSTROOM_HISTORY_BACKFILL_DAYS": str(settings.history_backfill_days),
+        "LEERSTROOM_TRANSFORM_MEMORY_LIMIT": settings.transform_memory_limit,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     })
     return env

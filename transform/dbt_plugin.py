@@ -55,3 +55,6 @@ class Plugin(BasePlugin):
             conn.execute(f"DETACH {lake.LAKE}")
         lake.attach(conn, self.settings, read_only=True, snapshot=snapshot)
         log.info("lake attached read-only at snapshot %d", snapshot)
+        if self.settings.transform_memory_limit:
+            # DuckDB takes up to 80 % of RAM by default and spills to disk beyond the limit.
+            conn.execute("SET memory_limit = ?", [self.settings.transform_memory_limit])

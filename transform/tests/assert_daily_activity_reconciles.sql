@@ -1,9 +1,9 @@
--- Every effective statement is counted in mart_daily_activity exactly once: totals must agree.
+-- Every statement the metrics count (voided and voiding ones removed) is counted in mart_daily_activity exactly once: totals must agree.
 with
 
 effective as (
 
-    select count(*) as statement_count from {{ ref('int_statements_effective') }}
+    select count(*) as statement_count from {{ ref('int_statements_classified') }}
 
 ),
 

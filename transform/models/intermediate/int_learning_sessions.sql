@@ -7,24 +7,27 @@ statements as (
 
 ),
 
+-- One ordering for both windows, so the statements are sorted once.
 gaps as (
 
     select
         person_id,
+        statement_id,
         statement_at,
         learning_seconds,
-        case when lag(statement_at) over (partition by person_id order by statement_at, statement_id) is null
-                  or statement_at - lag(statement_at) over (partition by person_id order by statement_at, statement_id)
-                     > interval {{ var('session_gap_minutes') | int }} minute
-             then 1 else 0 end as starts_session
+        statement_at - lag(statement_at) over by_time as gap
 
     from statements
+    window by_time as (partition by person_id order by statement_at, statement_id)
 
 ),
 
 numbered as (
 
-    select *, sum(starts_session) over (partition by person_id order by statement_at rows unbounded preceding) as session_number
+    select
+        *,
+        sum(case when gap is null or gap > interval {{ var('session_gap_minutes') | int }} minute then 1 else 0 end)
+            over (partition by person_id order by statement_at, statement_id rows unbounded preceding) as session_number
     from gaps
 
 ),

@@ -24,6 +24,46 @@ statements as (
 
 ),
 
+-- Safety net: the sink writes each id once; should a replay ever load one twice, keep its first load.
+-- Deduplicating here, after the incremental filter, costs only the new rows; an id loaded again in a later
+-- batch replaces the built row (delete+insert on statement_id) with the same statement.
+deduplicated as (
+
+    select *
+    from statements
+    qualify row_number() over (
+        partition by statement_id
+        order by loaded_at, kafka_partition, kafka_offset
+    ) = 1
+
+),
+
+-- Each JSON function call parses the payload again, so every path is read in one of two calls:
+-- the scalars as text, and the three nested parts as JSON (small documents, parsed again cheaply below).
+extracted as (
+
+    select
+        *,
+        json_extract_string(payload, [
+            '$.object.definition.type',
+            '$.result.duration',
+            '$.result.extensions."https://w3id.org/xapi/video/extensions/played-segments"',
+            '$.context.extensions."https://w3id.org/xapi/video/extensions/length"',
+            '$.object.definition.extensions."https://w3id.org/xapi/video/extensions/length"',
+            '$.result.success',
+            '$.result.score.scaled',
+            '$.result.extensions."https://w3id.org/xapi/cmi5/result/extensions/progress"'
+        ]) as scalars,
+        json_extract(payload, [
+            '$.context.contextActivities.grouping',
+            '$.context.contextActivities.parent',
+            '$.context.instructor'
+        ]) as parts
+
+    from deduplicated
+
+),
+
 unpacked as (
 
     select
@@ -32,30 +72,29 @@ unpacked as (
         verb_id,
         object_id,
         object_type,
-        payload ->> '$.object.definition.type' as activity_type,
+        scalars[1] as activity_type,
         registration,
         voided_statement_id,
         is_voiding,
         statement_at,
         stored_at,
         loaded_at,
-        payload ->> '$.result.duration' as result_duration,
-        payload ->> '$.result.extensions."https://w3id.org/xapi/video/extensions/played-segments"' as played_segments,
-        coalesce(
-            try_cast(payload ->> '$.context.extensions."https://w3id.org/xapi/video/extensions/length"' as double),
-            try_cast(payload ->> '$.object.definition.extensions."https://w3id.org/xapi/video/extensions/length"' as double)
-        ) as media_length_seconds,
-        try_cast(payload ->> '$.result.success' as boolean) as result_success,
-        try_cast(payload ->> '$.result.score.scaled' as double) as score_scaled,
-        try_cast(payload ->> '$.result.extensions."https://w3id.org/xapi/cmi5/result/extensions/progress"' as double) as progress_percent,
+        scalars[2] as result_duration,
+        scalars[3] as played_segments,
+        coalesce(try_cast(scalars[4] as double), try_cast(scalars[5] as double)) as media_length_seconds,
+        try_cast(scalars[6] as boolean) as result_success,
+        try_cast(scalars[7] as double) as score_scaled,
+        try_cast(scalars[8] as double) as progress_percent,
+        -- contextActivities are arrays; xAPI 1.0 tools may send a single activity object instead.
         list_filter(
-            json_extract(payload, '$.context.contextActivities.grouping[*]'),
+            case when json_type(parts[1]) = 'OBJECT' then [parts[1]] else json_extract(parts[1], '$[*]') end,
             lambda activity: (activity ->> '$.definition.type') = 'http://activitystrea.ms/review'
         )[1] ->> '$.id' as review_cycle_id,
-        json_extract(payload, '$.context.contextActivities.parent[*]')[1] ->> '$.id' as parent_activity_id,
-        payload -> '$.context.instructor' as instructor
+        case when json_type(parts[2]) = 'OBJECT' then parts[2] ->> '$.id' else parts[2] ->> '$[0].id' end
+            as parent_activity_id,
+        parts[3] as instructor
 
-    from statements
+    from extracted
 
 ),
 

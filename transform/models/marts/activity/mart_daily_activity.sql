@@ -2,7 +2,7 @@ with
 
 statements as (
 
-    select * from {{ ref('int_statements_effective') }}
+    select * from {{ ref('int_statements_classified') }}
 
 ),
 

@@ -28,18 +28,6 @@ renamed as (
 
 ),
 
--- Safety net: the sink already writes each id once; if a replay ever doubled one, keep the first load.
-deduplicated as (
-
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by statement_id
-        order by loaded_at, kafka_partition, kafka_offset
-    ) = 1
-
-),
-
 final as (
 
     select
@@ -54,9 +42,11 @@ final as (
         statement_at,
         stored_at,
         loaded_at,
+        kafka_partition,
+        kafka_offset,
         payload
 
-    from deduplicated
+    from renamed
 
 )
 
