@@ -19,7 +19,7 @@ import duckdb
 from kafka.errors import KafkaError
 
 from ingest import kafka, outbox
-from leerstroom import lake
+from leerstroom import heartbeat, lake
 from leerstroom.errors import BrokerUnavailable, ConfigurationError, TransientError
 from leerstroom.settings import Settings
 
@@ -186,6 +186,7 @@ class Relay:
                 backoff.failed(err, stop)
                 continue
             backoff.succeeded()
+            heartbeat.beat(self.settings, "relay")  # `leerstroom health relay` reads it
             rate_count += count
             elapsed = time.monotonic() - rate_started
             if elapsed >= 10 and rate_count:

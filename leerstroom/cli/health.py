@@ -1,7 +1,7 @@
 """`leerstroom health PART`: exit 0 when the part is healthy, 1 with the reason otherwise (docker-compose health checks).
 
-lrs and dashboard answer over HTTP; the sink proves it is looping through its heartbeat
-file; the broker by accepting connections; the transform by a recent run in the lake.
+lrs and dashboard answer over HTTP; the relay and the sink prove they are looping through their
+heartbeat files; the broker by accepting connections; the transform by a recent run in the lake.
 """
 
 from __future__ import annotations
@@ -83,7 +83,11 @@ def check(settings: Settings, part: str) -> tuple[bool, str]:
     return _heartbeat(settings, part)
 
 
-def run(settings: Settings, part: str) -> int:
-    healthy, reason = check(settings, part)
-    print(f"{part}: {'healthy' if healthy else 'UNHEALTHY'}: {reason}", file=sys.stdout if healthy else sys.stderr)
-    return 0 if healthy else 1
+def run(settings: Settings, parts: list[str]) -> int:
+    """Check every part named; exit 1 when any is unhealthy (each prints its reason)."""
+    every_healthy = True
+    for part in parts:
+        healthy, reason = check(settings, part)
+        print(f"{part}: {'healthy' if healthy else 'UNHEALTHY'}: {reason}", file=sys.stdout if healthy else sys.stderr)
+        every_healthy = every_healthy and healthy
+    return 0 if every_healthy else 1

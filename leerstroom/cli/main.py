@@ -115,7 +115,7 @@ def _restore(args: argparse.Namespace) -> int:
 def _health(args: argparse.Namespace) -> int:
     from leerstroom.cli.health import run
 
-    return run(get_settings(), args.part)
+    return run(get_settings(), args.parts)
 
 
 def _maintain(args: argparse.Namespace) -> int:
@@ -223,7 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("source", help="a folder written by `leerstroom backup`")
     restore.set_defaults(func=_restore)
     health = sub.add_parser("health", help="exit 0 when a part is healthy (for docker-compose health checks)")
-    health.add_argument("part", choices=["lrs", "sink", "transform", "dashboard", "broker"])
+    health.add_argument("parts", nargs="+", metavar="part", choices=["lrs", "relay", "sink", "transform", "dashboard", "broker"],
+                        help="one or more parts; healthy only when every one is")
     health.set_defaults(func=_health)
     sub.add_parser("maintain", help="apply raw-data retention and compact the lake's files").set_defaults(func=_maintain)
     return parser

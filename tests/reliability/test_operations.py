@@ -46,10 +46,11 @@ def test_health_commands_tell_running_parts_from_dead_ones(pipeline) -> None:
     pipeline.send([{"actor": {"mbox": "mailto:h@example.org"}, "verb": {"id": "http://x.org/v"},
                     "object": {"id": "http://x.org/o"}}])
     wait_until(lambda: leerstroom(settings, "health", "sink").returncode == 0, 30, "the sink's first heartbeat")
-    for part in ("lrs", "broker"):
+    for part in ("lrs", "relay", "broker"):
         result = leerstroom(settings, "health", part)
         assert result.returncode == 0, result.stderr
         assert "healthy" in result.stdout
+    assert leerstroom(settings, "health", "lrs", "relay", "sink").returncode == 0
     never_ran = leerstroom(settings, "health", "transform")
     assert never_ran.returncode == 1 and "no transform has run yet" in never_ran.stderr
     assert leerstroom(settings, "health", "dashboard").returncode == 1, "no dashboard runs in this test"
@@ -60,6 +61,10 @@ def test_health_commands_tell_running_parts_from_dead_ones(pipeline) -> None:
     assert stale.returncode == 1 and "UNHEALTHY" in stale.stderr
     pipeline.lrs.kill()
     assert leerstroom(settings, "health", "lrs").returncode == 1
+    time.sleep(4)
+    # The relay ran inside the LRS process: its heartbeat is stale now, and a combined check fails on it.
+    relay = leerstroom(settings, "health", "broker", "relay")
+    assert relay.returncode == 1 and "relay: UNHEALTHY" in relay.stderr and "broker: healthy" in relay.stdout
 
 
 def test_a_backup_taken_while_statements_flow_restores_to_a_consistent_pipeline(pipeline, tmp_path: Path) -> None:
