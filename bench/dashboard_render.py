@@ -9,11 +9,13 @@ opens each page from the sidebar:
 "Rendered" means the page's heading is up and Streamlit's script run has finished.
 
     .venv/bin/python -m bench.dashboard_render --employees 400 --months 6 --rounds 5
+    .venv/bin/python -m bench.dashboard_render --data-dir /tmp/bench10m   # a lake bench.transform_scale certified
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import tempfile
 import time
@@ -21,6 +23,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from leerstroom import lake
+from leerstroom.settings import Settings
 from tests.dashboards.app_session import create_users
 from tests.dashboards.browser_session import (
     CHROMIUM,
@@ -44,22 +48,45 @@ def timed_visit(page, title: str) -> float:
     return time.perf_counter() - started
 
 
+def describe_lake(settings: Settings) -> None:
+    con = lake.connect(settings, read_only=True)
+    try:
+        statements, = con.execute("SELECT count(*) FROM lake.raw.statements").fetchone()
+        people, = con.execute("SELECT count(DISTINCT employee_id) FROM lake.raw.roster").fetchone()
+        certified = lake.last_certified(con)
+    finally:
+        con.close()
+    if certified is None:
+        raise SystemExit(f"{settings.data_dir} holds no certified snapshot: run `leerstroom transform` on it first")
+    print(f"lake: {statements:,} statements, {people:,} people on the roster; certified snapshot "
+          f"{certified['snapshot_id']} of {certified['certified_at']:%Y-%m-%d %H:%M}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=400)
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="render an existing certified data folder (e.g. one bench.transform_scale filled) "
+                             "instead of generating one; its dashboard users are replaced by the benchmark's")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="leerstroom-bench-") as folder:
-        started = time.perf_counter()
-        org = build_org_lake(Path(folder) / "data", employees=args.employees, months=args.months)
-        create_users(org.settings)
-        print(f"lake: {org.statements:,} statements, {len(org.people)} employees, {args.months} months; "
-              f"built in {time.perf_counter() - started:.0f} s (stand-in marts: {', '.join(org.stand_ins) or 'none'})")
+    with contextlib.ExitStack() as stack:
+        if args.data_dir:
+            settings, folder = Settings(data_dir=args.data_dir), args.data_dir
+            describe_lake(settings)
+        else:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="leerstroom-bench-")))
+            started = time.perf_counter()
+            org = build_org_lake(folder / "data", employees=args.employees, months=args.months)
+            settings = org.settings
+            print(f"lake: {org.statements:,} statements, {len(org.people)} employees, {args.months} months; "
+                  f"built in {time.perf_counter() - started:.0f} s (stand-in marts: {', '.join(org.stand_ins) or 'none'})")
+        create_users(settings)
         cold: dict[str, float] = {}
         warm: dict[str, list[float]] = {title: [] for title in COMMON_PAGES}
-        with served_dashboard(org.settings, Path(folder)) as (url, _exit), sync_playwright() as playwright:
+        with served_dashboard(settings, folder) as (url, _exit), sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page(viewport={"width": 1440, "height": 1000})
