@@ -44,7 +44,9 @@ def language() -> str:
 def current_viewer() -> Viewer | None:
     signed_in = st.session_state.get(USER_KEY)
     if signed_in is None and oidc_configured() and _oidc_logged_in():
-        user = users.role_of_identity(get_settings(), st.user.get("email"))
+        # A provider that says the address is unverified proves nothing about who this is.
+        verified = st.user.get("email_verified") is not False
+        user = users.role_of_identity(get_settings(), st.user.get("email")) if verified else None
         if user is not None:
             signed_in = st.session_state[USER_KEY] = {"name": user.name, "role": user.role, "oidc": True}
     if signed_in is None:

@@ -128,4 +128,6 @@ def role_of_identity(settings: Settings, email: str | None) -> User | None:
     """The listed user an identity provider's verified e-mail belongs to, if any."""
     if not email:
         return None
-    return load(settings).get(email.strip().lower()) or load(settings).get(email.strip())
+    # E-mail addresses are compared without regard to case: providers and operators write them differently.
+    wanted = email.strip().lower()
+    return next((user for name, user in load(settings).items() if name.lower() == wanted), None)

@@ -47,9 +47,9 @@ def wait_healthy(url: str, child: subprocess.Popen, timeout: float = 60) -> None
 
 
 @contextlib.contextmanager
-def served_dashboard(settings: Settings, cwd: Path) -> Iterator[tuple[str, list[int]]]:
-    """`leerstroom dashboard` on a free port; yields its URL and, after the block, its exit code in the list."""
-    port = free_port()
+def served_dashboard(settings: Settings, cwd: Path, port: int | None = None) -> Iterator[tuple[str, list[int]]]:
+    """`leerstroom dashboard` on `port` (default: a free one); yields its URL and, after the block, its exit code."""
+    port = port or free_port()
     env = dict(os.environ, LEERSTROOM_DATA_DIR=str(settings.data_dir), LEERSTROOM_DASHBOARD_PORT=str(port))
     child = subprocess.Popen([str(Path(sys.executable).parent / "leerstroom"), "dashboard"], env=env, cwd=cwd)
     exit_code: list[int] = []

@@ -26,7 +26,6 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from dashboards import i18n, users
 from leerstroom.net import free_port
-from tests.dashboards import browser_session
 from tests.dashboards.browser_session import (
     ADMIN_PAGES,
     CHROMIUM,
@@ -91,9 +90,8 @@ def served(org_lake: OrgLake, tmp_path_factory: pytest.TempPathFactory) -> Itera
         # Authlib's provider side refuses plain http unless told this is a test; a real provider speaks https.
         patch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
         # The redirect URI names the dashboard's port, and Streamlit reads secrets.toml once at start.
-        patch.setattr(browser_session, "free_port", lambda: port)
         write_auth_secrets(folder, provider=provider, redirect_uri=f"http://127.0.0.1:{port}/oauth2callback")
-        with served_dashboard(org_lake.settings, folder) as (url, exit_code):
+        with served_dashboard(org_lake.settings, folder, port) as (url, exit_code):
             yield Served(url, provider)
     assert exit_code[0] in (0, -signal.SIGTERM, 128 + signal.SIGTERM)
 
