@@ -1,6 +1,7 @@
 """Benchmark (not a test): a from-scratch transform on a large lake, then an incremental one after 100,000 new statements.
 
     python -m bench.transform_scale [--statements 10000000] [--incremental 100000] [--data-dir DIR]
+                                    [--arrivals recent|spread] [--reuse]
 
 Filling the lake BYPASSES the LRS, Kafka and the sink: raw rows are written in bulk as Arrow
 tables through leerstroom.lake.write_transaction, in chunks, because pushing ten million statements
@@ -58,9 +59,10 @@ def template(seed: int) -> tuple[pa.Table, list]:
     return pa.Table.from_pylist(rows).select(RAW_COLUMNS), people
 
 
-def copy_of(rows: pa.Table, number: int, offset: int) -> pa.Table:
-    """Copy `number`: other people (domain and LMS renamed) and other statement ids (first 8 hex digits)."""
-    prefix = f"{number:08x}"
+def copy_of(rows: pa.Table, number: int, offset: int, ids_of: int | None = None) -> pa.Table:
+    """Copy `number`: other people (domain and LMS renamed) and other statement ids (first 8 hex digits, from
+    `ids_of` when given: the same people with new statements)."""
+    prefix = f"{number if ids_of is None else ids_of:08x}"
     domain = f"c{number}.{DOMAIN}"
     actor = pc.replace_substring(rows["actor_key"], DOMAIN, domain)
     payload = pc.replace_substring(rows["payload"], DOMAIN, domain)
@@ -112,12 +114,40 @@ def timed_transform(settings: Settings, label: str, full_refresh: bool) -> float
     return seconds
 
 
+def arrivals(rows: pa.Table, copies: int, offset: int, count: int, kind: str) -> pa.Table:
+    """`count` new statements, stored and loaded now.
+
+    recent: a day of learning by people already in the lake (copy 0's people, new ids), timestamps spread over the
+    last 24 hours: what an incremental run meets every day. spread: a new team's whole year arriving at once
+    (copy `copies`'s people, timestamps across the year), the worst case: every week and month changes.
+    (Only the timestamp column moves for 'recent'; the models read it, not the payload's copy.)"""
+    now = datetime.now(timezone.utc)
+    stamp = pa.timestamp("us", tz="UTC")
+    fresh_ids = int(now.timestamp()) & 0x7FFFFFFF  # a new id prefix each run, so --reuse never repeats an id
+    if kind == "recent":
+        batch = copy_of(rows, 0, offset, ids_of=fresh_ids).slice(0, count)
+        seconds = [timedelta(seconds=(n * 86_399) // max(count - 1, 1)) for n in range(batch.num_rows)]
+        batch = batch.set_column(RAW_COLUMNS.index("statement_timestamp"), "statement_timestamp",
+                                 pa.array([now - delta for delta in seconds], stamp))
+    else:
+        batch = copy_of(rows, copies, offset, ids_of=fresh_ids).slice(0, count)
+    for column in ("stored_at", "loaded_at"):
+        batch = batch.set_column(RAW_COLUMNS.index(column), column, pa.array([now] * batch.num_rows, stamp))
+    return batch
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=10_000_000)
     parser.add_argument("--incremental", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data-dir", default=None, help="default: a new temporary folder")
+    parser.add_argument("--arrivals", choices=["recent", "spread"], default="recent",
+                        help="what the new statements are: a day of the organisation's learning (default), or a "
+                             "new team's whole year arriving late (every period changes)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="--data-dir already holds a lake this script filled and transformed: only append the "
+                             "new statements and run the incremental transform")
     args = parser.parse_args()
     folder = Path(args.data_dir or tempfile.mkdtemp(prefix="leerstroom-bench-"))
     settings = Settings(data_dir=folder)
@@ -125,28 +155,33 @@ def main() -> None:
     began = time.monotonic()
     rows, people = template(args.seed)
     copies = max(1, -(-args.statements // rows.num_rows))
-    print(f"template: {rows.num_rows} statements of 1,000 people in {time.monotonic() - began:.1f} s; "
-          f"{copies} copies fill {args.statements} statements into {folder}")
-    began, written = time.monotonic(), 0
-    for number in range(copies):
-        chunk = copy_of(rows, number, written).slice(0, args.statements - written)
-        append(settings, chunk)
-        written += chunk.num_rows
-    import_roster(settings, roster_of_copies(people, copies, folder))
-    print(f"filled {written} statements ({written / (time.monotonic() - began):,.0f} rows/s) and a roster of "
-          f"{copies * len(people)} people")
+    full = None
+    if args.reuse:
+        con = lake.connect(settings, read_only=True)
+        try:
+            written, = con.execute("SELECT max(kafka_offset) + 1 FROM lake.raw.statements").fetchone()
+        finally:
+            con.close()
+        print(f"reusing {folder}: {written:,} statements")
+    else:
+        print(f"template: {rows.num_rows} statements of 1,000 people in {time.monotonic() - began:.1f} s; "
+              f"{copies} copies fill {args.statements} statements into {folder}")
+        began, written = time.monotonic(), 0
+        for number in range(copies):
+            chunk = copy_of(rows, number, written).slice(0, args.statements - written)
+            append(settings, chunk)
+            written += chunk.num_rows
+        import_roster(settings, roster_of_copies(people, copies, folder))
+        print(f"filled {written} statements ({written / (time.monotonic() - began):,.0f} rows/s) and a roster of "
+              f"{copies * len(people)} people")
+        full = timed_transform(settings, f"from scratch on {written:,} statements", full_refresh=True)
 
-    full = timed_transform(settings, f"from scratch on {written:,} statements", full_refresh=True)
-    late = copy_of(rows, copies + 1, written).slice(0, args.incremental)
-    now = datetime.now(timezone.utc)
-    # New arrivals: stored now, so the incremental models pick them up.
-    late = late.set_column(RAW_COLUMNS.index("stored_at"), "stored_at", pa.array([now] * late.num_rows,
-                                                                                 pa.timestamp("us", tz="UTC")))
-    late = late.set_column(RAW_COLUMNS.index("loaded_at"), "loaded_at", pa.array([now] * late.num_rows,
-                                                                                 pa.timestamp("us", tz="UTC")))
+    late = arrivals(rows, copies, written, args.incremental, args.arrivals)
     append(settings, late)
-    incremental = timed_transform(settings, f"incremental after {late.num_rows:,} new statements", full_refresh=False)
-    print(f"incremental / from scratch: {incremental / full:.2f}")
+    incremental = timed_transform(settings, f"incremental after {late.num_rows:,} new statements ({args.arrivals})",
+                                  full_refresh=False)
+    if full:
+        print(f"incremental / from scratch: {incremental / full:.2f}")
 
 
 if __name__ == "__main__":

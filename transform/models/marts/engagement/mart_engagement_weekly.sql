@@ -20,12 +20,22 @@ data_window as (
 
 ),
 
-baseline as (
+in_baseline_period as (
 
     select person_weeks.*
     from person_weeks
     cross join data_window
     where person_weeks.week_start between cast(date_trunc('week', data_window.baseline_start) as date) and data_window.baseline_end
+
+),
+
+-- When the baseline period holds no person-week (a gap in the data, or no roster yet, so nobody has inactive
+-- weeks there), every person-week is the baseline: a rank against nothing would leave the index undefined.
+baseline as (
+
+    select * from in_baseline_period
+    union all
+    select * from person_weeks where not exists (select 1 from in_baseline_period)
 
 ),
 
