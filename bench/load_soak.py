@@ -11,6 +11,7 @@ p50/p95 over one sampled statement per batch.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -90,14 +91,34 @@ def freshness(settings: Settings, acknowledged_at: list[tuple[float, str]]) -> d
             "p50_seconds": round(statistics.median(delays), 1), "p95_seconds": round(cuts[18], 1)}
 
 
+def transform_runs(settings: Settings) -> dict:
+    """How the scheduled transforms ended, with their durations and the first failure's reasons."""
+    con = lake.connect(settings, read_only=True)
+    try:
+        rows = con.execute("SELECT status, epoch(finished_at) - epoch(started_at), details FROM lake.meta.transform_runs "
+                           "ORDER BY started_at").fetchall()
+    finally:
+        con.close()
+    summary = {"by_status": {}, "seconds": [round(seconds, 1) for _, seconds, _ in rows]}
+    for status, _, details in rows:
+        summary["by_status"][status] = summary["by_status"].get(status, 0) + 1
+        if status != "certified" and "first_failure" not in summary:
+            summary["first_failure"] = (json.loads(details) if isinstance(details, str) else details or {}).get("reasons")
+    return summary
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--keep", action="store_true", help="keep the data folder (and every part's log) afterwards")
     args = parser.parse_args()
     logs.configure("WARNING")
-    with tempfile.TemporaryDirectory(prefix="leerstroom-soak-") as folder:
+    kept = tempfile.mkdtemp(prefix="leerstroom-soak-") if args.keep else None
+    if kept:
+        print(f"data folder (kept): {kept}", file=sys.stderr)
+    with contextlib.nullcontext(kept) if kept else tempfile.TemporaryDirectory(prefix="leerstroom-soak-") as folder:
         settings = Settings(data_dir=Path(folder), lrs_port=free_port(), sink_batch_seconds=2.0)
         broker = EmbeddedBroker(settings).start()
         key = credentials.add(settings, "soak")
@@ -140,6 +161,7 @@ def main() -> int:
         watch.stop.set()
         broker_rss_kib = memory_kib(broker.process.pid)["VmRSS"]
         fresh = freshness(settings, [pair for t in tools for pair in t.acknowledged_at])
+        fresh["transform_runs"] = transform_runs(settings)
         for part in parts.values():
             part.stop()
         broker.stop()
