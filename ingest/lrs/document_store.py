@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from ingest import outbox
-from ingest.lrs.exceptions import BadRequest, DocumentConflict, PreconditionFailed, StoreUnavailable
+from ingest.lrs.exceptions import BadRequest, DocumentConflict, PersonForgotten, PreconditionFailed, StoreUnavailable
 from ingest.lrs.store import LrsStore, utc_now
 from ingest.xapi import formats
 
@@ -78,6 +78,7 @@ def ids(store: LrsStore, scope: Scope, since: str | None) -> list[str]:
 def put(store: LrsStore, scope: Scope, document_id: str, content: bytes, content_type: str,
         conditions: Preconditions) -> Document:
     with store.transaction() as db:
+        _refuse_forgotten(store, scope)
         current = _current(db, scope, document_id)
         _check(current, conditions, overwriting=True)
         return _write(db, scope, document_id, content, content_type, "put")
@@ -87,6 +88,7 @@ def post(store: LrsStore, scope: Scope, document_id: str, content: bytes, conten
          conditions: Preconditions) -> Document:
     """Merge a JSON object into the stored one (top-level keys of the new one win), or store it when there is none."""
     with store.transaction() as db:
+        _refuse_forgotten(store, scope)
         current = _current(db, scope, document_id)
         _check(current, conditions, overwriting=False)
         if current is None:
@@ -111,6 +113,16 @@ def delete(store: LrsStore, scope: Scope, document_id: str | None, conditions: P
         if cursor.rowcount:
             _event(db, scope, document_id, "delete", None)
         return cursor.rowcount
+
+
+def _refuse_forgotten(store: LrsStore, scope: Scope) -> None:
+    """Inside the write transaction, as for statements: `forget` writes its list before it cleans the store."""
+    agent = scope.fields.get("agent")
+    if agent is None or store.forgotten is None:
+        return
+    store.forgotten.refresh()
+    if store.forgotten.about(agent):
+        raise PersonForgotten.document()
 
 
 def _check(current: Document | None, conditions: Preconditions, *, overwriting: bool) -> None:

@@ -98,8 +98,9 @@ async def _answer(handler: Handler, request: Request, store: LrsStore, settings:
                               headers={"WWW-Authenticate": REALM})
     response = await _handle(handler, Call(request, version, verdict.credential, store, settings), header)
     if 400 <= response.status_code < 500 and response.status_code != 404:
-        await run_in_threadpool(rejections.record, store, verdict.credential.name, _request_line(request),
-                                response.status_code, _reason(response))
+        line = _request_line(request, with_query=not getattr(response, "names_a_forgotten_person", False))
+        await run_in_threadpool(rejections.record, store, verdict.credential.name, line, response.status_code,
+                                _reason(response))
     return response
 
 
@@ -115,9 +116,11 @@ async def _handle(handler: Handler, call: Call, header: str | None) -> Response:
     except Forbidden as err:
         return error_response(403, str(err), version, field="Authorization", rule=f"needs scope {err.scope}")
     except PersonForgotten as err:
-        # Who it was stays out of the log: the message names the statement's position only.
-        log.info("refused %s: %s", _request_line(call.request), err)
-        return error_response(403, str(err), version, field=err.field, rule=err.rule)
+        # Who it was stays out of the log and the rejection note: no query string (a document's agent is in it).
+        log.info("refused %s %s: %s", call.request.method, call.request.url.path, err)
+        response = error_response(403, str(err), version, field=err.field, rule=err.rule)
+        response.names_a_forgotten_person = True
+        return response
     except StatementConflict as err:
         return error_response(409, str(err), version, field="id", rule="a stored statement id cannot take new content")
     except DocumentConflict as err:
@@ -135,8 +138,8 @@ async def _handle(handler: Handler, call: Call, header: str | None) -> Response:
         return error_response(500, "internal error; the request was not stored", version)
 
 
-def _request_line(request: Request) -> str:
-    query = f"?{request.url.query}" if request.url.query else ""
+def _request_line(request: Request, with_query: bool = True) -> str:
+    query = f"?{request.url.query}" if request.url.query and with_query else ""
     return f"{request.method} {request.url.path}{query}"
 
 

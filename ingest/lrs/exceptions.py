@@ -19,18 +19,26 @@ class StatementConflict(TerminalError):
 
 
 class PersonForgotten(TerminalError):
-    """A statement is about a person erased at their request (403); nothing of its request is stored.
+    """A statement or document is about a person erased at their request (403); nothing of its request is stored.
 
-    The message names the statement by its position in the request, never the person.
+    The message names the statement by its position in the request (or the document by its agent parameter),
+    never the person.
     """
 
-    rule = "right to erasure: statements about a person erased at their request are not accepted"
+    rule = "right to erasure: statements and documents about a person erased at their request are not accepted"
 
-    def __init__(self, index: int) -> None:
-        super().__init__(f"statement [{index}] is about a person who was erased at their request (right to erasure); "
-                         "statements about them are not accepted, so nothing of this request was stored")
-        self.index = index
-        self.field = f"[{index}]"
+    def __init__(self, field: str, what: str) -> None:
+        super().__init__(f"{what} is about a person who was erased at their request (right to erasure); "
+                         "nothing about them is accepted, so nothing of this request was stored")
+        self.field = field
+
+    @classmethod
+    def statement(cls, index: int) -> PersonForgotten:
+        return cls(f"[{index}]", f"statement [{index}]")
+
+    @classmethod
+    def document(cls) -> PersonForgotten:
+        return cls("agent", "this document's agent")
 
 
 class CredentialExists(TerminalError):

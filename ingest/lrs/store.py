@@ -392,7 +392,7 @@ class LrsStore:
             return
         for index, item in enumerate(prepared):
             if self.forgotten.about(orjson.loads(item.payload), item.actor_key):
-                raise PersonForgotten(index)
+                raise PersonForgotten.statement(index)
 
     def _insert(self, db: sqlite3.Connection, fresh: list[Prepared], credential: str | None) -> None:
         db.executemany(

@@ -86,6 +86,36 @@ def test_a_running_lrs_refuses_statements_about_a_person_forgotten_meanwhile(lrs
     assert files_naming(settings.data_dir, identity_traces(ADA)) == []
 
 
+def test_a_running_lrs_refuses_documents_about_a_forgotten_person_and_notes_the_refusal_without_her(
+        lrs: LrsProcess, settings: Settings) -> None:
+    her = json.dumps({"mbox": f"mailto:{ADA}"})
+    state = {"activityId": "http://example.org/course/1", "agent": her, "stateId": "bookmark"}
+    profile = {"agent": her, "profileId": "preferences"}
+    with client(lrs) as http:
+        assert http.put("activities/state", params=state, json={"page": 3}).status_code == 204, "before forget"
+
+        forget(settings, ADA)  # no restart of the LRS follows
+
+        for resource, params, method in (("activities/state", state, "put"), ("activities/state", state, "post"),
+                                         ("agents/profile", profile, "post")):
+            refused = getattr(http, method)(resource, params=params, json={"page": 4})
+            assert refused.status_code == 403, (resource, method, refused.text)
+            assert refused.json()["field"] == "agent" and "erased at their request" in refused.json()["error"]
+            assert ADA not in refused.text
+        assert http.get("activities/state", params=state).status_code == 404, "forget removed it, nothing came back"
+        other = {**state, "agent": json.dumps({"mbox": f"mailto:{GRACE}"})}
+        assert http.put("activities/state", params=other, json={"page": 1}).status_code == 204, "others still can"
+
+    # The refusals are noted for the operator (`leerstroom credentials rejected`), by path only.
+    store = LrsStore(settings.lrs_db)
+    try:
+        notes = store.reader().execute("SELECT request, status FROM rejections").fetchall()
+    finally:
+        store.close()
+    assert [status for _, status in notes].count(403) == 3 and all("?" not in request for request, _ in notes)
+    assert files_naming(settings.data_dir, identity_traces(ADA)) == []
+
+
 def test_forgetting_her_while_a_tool_keeps_sending_about_her_leaves_nothing_of_her_in_the_store(
         lrs: LrsProcess, settings: Settings) -> None:
     stop = threading.Event()
