@@ -78,8 +78,8 @@ def freshness(settings: Settings, acknowledged_at: list[tuple[float, str]]) -> d
             con.execute("CREATE OR REPLACE TEMP TABLE wanted AS SELECT unnest(?::VARCHAR[]) AS statement_id",
                         [[i for i in wanted if i not in seen]])
             for (statement_id,) in con.execute(
-                    f"SELECT w.statement_id FROM wanted w JOIN lake.raw.statements AT (VERSION => {int(snapshot)}) s "
-                    "USING (statement_id)").fetchall():
+                    "SELECT w.statement_id FROM wanted w JOIN (SELECT statement_id FROM lake.raw.statements "
+                    f"AT (VERSION => {int(snapshot)})) s USING (statement_id)").fetchall():
                 seen[statement_id] = finished - wanted[statement_id]
     finally:
         con.close()
@@ -89,6 +89,16 @@ def freshness(settings: Settings, acknowledged_at: list[tuple[float, str]]) -> d
     cuts = statistics.quantiles(delays, n=20)
     return {"certified_runs": len(runs), "sampled": len(wanted), "certified_samples": len(delays),
             "p50_seconds": round(statistics.median(delays), 1), "p95_seconds": round(cuts[18], 1)}
+
+
+def certified_since(settings: Settings, moment: float) -> bool:
+    """Whether a transform that started after `moment` (epoch seconds) has certified."""
+    con = lake.connect(settings, read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM lake.meta.transform_runs WHERE status = 'certified' "
+                           "AND epoch(started_at) > ?", [moment]).fetchone()[0] > 0
+    finally:
+        con.close()
 
 
 def transform_runs(settings: Settings) -> dict:
@@ -105,6 +115,45 @@ def transform_runs(settings: Settings) -> dict:
         if status != "certified" and "first_failure" not in summary:
             summary["first_failure"] = (json.loads(details) if isinstance(details, str) else details or {}).get("reasons")
     return summary
+
+
+def soak(settings: Settings, key, parts: dict, broker: EmbeddedBroker, args: argparse.Namespace) -> tuple:
+    """Drive the tools for --minutes, let everything catch up, and measure."""
+    pids = {name: (lambda p=part: p.process.pid if p.running else None) for name, part in parts.items()}
+    pids["broker"] = lambda: broker.process.pid
+    watch = MemoryWatch(pids)
+    watch.start()
+    tools = [Tool(settings.lrs_base_url, key.key, key.secret, seed=n, batch=args.batch, pause=0)
+             for n in range(args.clients)]
+    started = time.monotonic()
+    for tool in tools:
+        tool.start()
+    per_minute = []
+    while time.monotonic() - started < args.minutes * 60:
+        before = sum(len(t.acknowledged) for t in tools)
+        time.sleep(min(60, args.minutes * 60 - (time.monotonic() - started)))
+        per_minute.append(round((sum(len(t.acknowledged) for t in tools) - before) / 60))
+    for tool in tools:
+        tool.halt.set()
+    for tool in tools:
+        tool.join(60)
+    elapsed = time.monotonic() - started
+    acknowledged = sum(len(t.acknowledged) for t in tools)
+    lag_at_end = acknowledged - len(set(lake_ids(settings)))
+    backlog = outbox_size(settings)
+    # Let the lake catch up and one more transform certify after that, so the last statements get a freshness too.
+    drain_started = time.monotonic()
+    while len(set(lake_ids(settings))) < acknowledged and time.monotonic() - drain_started < 600:
+        time.sleep(1)
+    drain_seconds = round(time.monotonic() - drain_started, 1)
+    all_in_lake = time.time()
+    while not certified_since(settings, all_in_lake) and time.monotonic() - drain_started < 1200:
+        time.sleep(2)
+    watch.stop.set()
+    broker_rss_kib = memory_kib(broker.process.pid)["VmRSS"]
+    fresh = freshness(settings, [pair for t in tools for pair in t.acknowledged_at])
+    fresh["transform_runs"] = transform_runs(settings)
+    return acknowledged, elapsed, per_minute, lag_at_end, backlog, drain_seconds, watch, broker_rss_kib, fresh
 
 
 def main() -> int:
@@ -131,41 +180,14 @@ def main() -> int:
         }
         for part in parts.values():
             part.start()
-        pids = {name: (lambda p=part: p.process.pid if p.running else None) for name, part in parts.items()}
-        pids["broker"] = lambda: broker.process.pid
-        watch = MemoryWatch(pids)
-        watch.start()
-        tools = [Tool(settings.lrs_base_url, key.key, key.secret, seed=n, batch=args.batch, pause=0)
-                 for n in range(args.clients)]
-        started = time.monotonic()
-        for tool in tools:
-            tool.start()
-        per_minute = []
-        while time.monotonic() - started < args.minutes * 60:
-            before = sum(len(t.acknowledged) for t in tools)
-            time.sleep(min(60, args.minutes * 60 - (time.monotonic() - started)))
-            per_minute.append(round((sum(len(t.acknowledged) for t in tools) - before) / 60))
-        for tool in tools:
-            tool.halt.set()
-        for tool in tools:
-            tool.join(60)
-        elapsed = time.monotonic() - started
-        acknowledged = sum(len(t.acknowledged) for t in tools)
-        lag_at_end = acknowledged - len(set(lake_ids(settings)))
-        backlog = outbox_size(settings)
-        # Let the lake catch up and one more transform certify, so the last statements get a freshness too.
-        drain_started = time.monotonic()
-        while outbox_size(settings) and time.monotonic() - drain_started < 600:
-            time.sleep(1)
-        drain_seconds = round(time.monotonic() - drain_started, 1)
-        watch.stop.set()
-        broker_rss_kib = memory_kib(broker.process.pid)["VmRSS"]
-        fresh = freshness(settings, [pair for t in tools for pair in t.acknowledged_at])
-        fresh["transform_runs"] = transform_runs(settings)
-        for part in parts.values():
-            part.stop()
-        broker.stop()
-        broker.forget()
+        try:
+            measured = soak(settings, key, parts, broker, args)
+        finally:
+            for part in parts.values():
+                part.stop()
+            broker.stop()
+            broker.forget()
+    acknowledged, elapsed, per_minute, lag_at_end, backlog, drain_seconds, watch, broker_rss_kib, fresh = measured
     report = {
         "minutes": args.minutes, "clients": args.clients, "batch": args.batch,
         "acknowledged": acknowledged, "per_second": round(acknowledged / elapsed),
