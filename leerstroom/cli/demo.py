@@ -165,6 +165,9 @@ def run(settings: Settings, employees: int = 1000, months: int = 12, seed: int =
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Ctrl-C stops the demo even when it was started from a shell that ignores SIGINT for background jobs
+    # (Python keeps an inherited "ignore" instead of raising KeyboardInterrupt).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     supervisor = Supervisor(_children(settings))
     print(f"Leerstroom demo — data folder {settings.data_dir.resolve()}")
     try:

@@ -1,4 +1,4 @@
-"""`leerstroom health PART`: exit 0 when the part is healthy, 1 with the reason otherwise (docker-compose health checks).
+"""`leerstroom health PART [PART ...]`: exit 0 when every part named is healthy, 1 with the reasons otherwise (docker-compose).
 
 lrs and dashboard answer over HTTP; the relay and the sink prove they are looping through their
 heartbeat files; the broker by accepting connections; the transform by a recent run in the lake.
