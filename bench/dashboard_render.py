@@ -27,14 +27,13 @@ from leerstroom import lake
 from leerstroom.settings import Settings
 from tests.dashboards.app_session import create_users
 from tests.dashboards.browser_session import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     COMMON_PAGES,
     open_from_sidebar,
     served_dashboard,
     sign_in,
 )
 from tests.dashboards.org_lake import build_org_lake
+from tests.fixtures import chromium
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -87,7 +86,7 @@ def main() -> None:
         cold: dict[str, float] = {}
         warm: dict[str, list[float]] = {title: [] for title in COMMON_PAGES}
         with served_dashboard(settings, folder) as (url, _exit), sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = chromium.launch(playwright)
             try:
                 page = browser.new_page(viewport={"width": 1440, "height": 1000})
                 started = time.perf_counter()

@@ -21,11 +21,10 @@ import httpx
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.fixtures import chromium
 from tests.fixtures.data import REPO, free_port
 from tests.fixtures.lrs import LrsProcess
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 NPM_PACKAGE = "tincanjs@0.50.0"
 NPM_PREFIX = REPO / "test-artifacts" / "npm"
 BUNDLE = NPM_PREFIX / "node_modules" / "tincanjs" / "build" / "tincan.js"
@@ -99,7 +98,7 @@ def test_course_page_posts_statements_and_keeps_state(lrs: LrsProcess, content_s
     learner = f"mailto:noor-{uuid.uuid4().hex[:6]}@example.org"
     course = f"http://example.org/courses/{uuid.uuid4()}"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         try:
             page = browser.new_page()
             errors: list[str] = []

@@ -22,9 +22,6 @@ from leerstroom.settings import Settings
 from tests.dashboards.app_session import PASSWORDS
 from tests.fixtures.data import free_port
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 COMMON_PAGES = ["Executive overview", "HR explorer", "Daily activity",
                 *[i18n.text("en", f"dive.{dive.key}.title") for dive in DEEP_DIVES]]
 ADMIN_PAGES = ["Data and pipeline health", "Audit log"]

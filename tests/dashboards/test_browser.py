@@ -17,14 +17,13 @@ from dashboards import i18n
 from leerstroom import lake
 from tests.dashboards.browser_session import (
     ADMIN_PAGES,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     COMMON_PAGES,
     open_from_sidebar,
     served_dashboard,
     sign_in,
 )
 from tests.dashboards.org_lake import OrgLake
+from tests.fixtures import chromium
 from tests.fixtures.data import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -72,7 +71,7 @@ def test_every_page_in_a_real_browser_as_each_role(served: Served, role: str) ->
     reports = {}
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             sign_in(page, served.url, role)

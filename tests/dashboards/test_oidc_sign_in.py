@@ -28,14 +28,13 @@ from dashboards import i18n, users
 from leerstroom.net import free_port
 from tests.dashboards.browser_session import (
     ADMIN_PAGES,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     COMMON_PAGES,
     open_from_sidebar,
     served_dashboard,
     wait_rendered,
 )
 from tests.dashboards.org_lake import OrgLake
+from tests.fixtures import chromium
 from tests.fixtures.data import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -99,7 +98,7 @@ def served(org_lake: OrgLake, tmp_path_factory: pytest.TempPathFactory) -> Itera
 @pytest.fixture
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = chromium.launch(playwright)
         try:
             yield launched
         finally:
