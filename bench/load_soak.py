@@ -117,8 +117,8 @@ def transform_runs(settings: Settings) -> dict:
     return summary
 
 
-def soak(settings: Settings, key, parts: dict, broker: EmbeddedBroker, args: argparse.Namespace) -> tuple:
-    """Drive the tools for --minutes, let everything catch up, and measure."""
+def soak(settings: Settings, key, parts: dict, broker: EmbeddedBroker, args: argparse.Namespace) -> dict:
+    """Drive the tools for --minutes, let everything catch up, and measure: the report."""
     pids = {name: (lambda p=part: p.process.pid if p.running else None) for name, part in parts.items()}
     pids["broker"] = lambda: broker.process.pid
     watch = MemoryWatch(pids)
@@ -153,7 +153,15 @@ def soak(settings: Settings, key, parts: dict, broker: EmbeddedBroker, args: arg
     broker_rss_kib = memory_kib(broker.process.pid)["VmRSS"]
     fresh = freshness(settings, [pair for t in tools for pair in t.acknowledged_at])
     fresh["transform_runs"] = transform_runs(settings)
-    return acknowledged, elapsed, per_minute, lag_at_end, backlog, drain_seconds, watch, broker_rss_kib, fresh
+    return {
+        "minutes": args.minutes, "clients": args.clients, "batch": args.batch,
+        "acknowledged": acknowledged, "per_second": round(acknowledged / elapsed),
+        "per_second_each_minute": [round(n) for n in per_minute],
+        "lake_lag_at_end": lag_at_end, "outbox_backlog_at_end": backlog, "drain_seconds": drain_seconds,
+        "peak_rss_mib": {name: round(kib / 1024) for name, kib in watch.peak.items()},
+        "broker_rss_mib_per_million": round(broker_rss_kib / 1024 / max(acknowledged, 1) * 1_000_000),
+        "freshness": fresh,
+    }
 
 
 def main() -> int:
@@ -181,22 +189,12 @@ def main() -> int:
         for part in parts.values():
             part.start()
         try:
-            measured = soak(settings, key, parts, broker, args)
+            report = soak(settings, key, parts, broker, args)
         finally:
             for part in parts.values():
                 part.stop()
             broker.stop()
             broker.forget()
-    acknowledged, elapsed, per_minute, lag_at_end, backlog, drain_seconds, watch, broker_rss_kib, fresh = measured
-    report = {
-        "minutes": args.minutes, "clients": args.clients, "batch": args.batch,
-        "acknowledged": acknowledged, "per_second": round(acknowledged / elapsed),
-        "per_second_each_minute": [round(n) for n in per_minute],
-        "lake_lag_at_end": lag_at_end, "outbox_backlog_at_end": backlog, "drain_seconds": drain_seconds,
-        "peak_rss_mib": {name: round(kib / 1024) for name, kib in watch.peak.items()},
-        "broker_rss_mib_per_million": round(broker_rss_kib / 1024 / max(acknowledged, 1) * 1_000_000),
-        "freshness": fresh,
-    }
     print(json.dumps(report, indent=2))
     return 0
 
