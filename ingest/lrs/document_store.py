@@ -16,7 +16,13 @@ from typing import Any
 import orjson
 
 from ingest import outbox
-from ingest.lrs.exceptions import BadRequest, DocumentConflict, PersonForgotten, PreconditionFailed, StoreUnavailable
+from ingest.lrs.exceptions import (
+    BadRequest,
+    DocumentConflict,
+    PersonForgotten,
+    PreconditionFailed,
+    StoreUnavailable,
+)
 from ingest.lrs.store import LrsStore, utc_now
 from ingest.xapi import formats
 
@@ -116,12 +122,10 @@ def delete(store: LrsStore, scope: Scope, document_id: str | None, conditions: P
 
 
 def _refuse_forgotten(store: LrsStore, scope: Scope) -> None:
-    """Inside the write transaction, as for statements: `forget` writes its list before it cleans the store."""
+    """Inside the write transaction, as for statements."""
     agent = scope.fields.get("agent")
-    if agent is None or store.forgotten is None:
-        return
-    store.forgotten.refresh()
-    if store.forgotten.about(agent):
+    about = store.names_forgotten_person() if agent is not None else None
+    if about is not None and about(agent, None):
         raise PersonForgotten.document()
 
 

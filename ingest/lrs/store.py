@@ -379,19 +379,24 @@ class LrsStore:
             write.on_commit(db)
         return len(fresh)
 
-    def _refuse_forgotten(self, prepared: list[Prepared]) -> None:
-        """Refuse the call if a statement, as it would be stored and streamed, is about a forgotten person.
+    def names_forgotten_person(self) -> Callable[[Any, str | None], bool] | None:
+        """The forget list's `about` test, freshly read; None while nobody is forgotten (nothing to check).
 
-        Checked inside the write transaction: `forget` writes its list before it cleans this
-        store, so a statement either meets the new list here or commits before the clean-up.
+        Writers call it inside their write transaction: `forget` writes its list before it cleans
+        this store, so a write either meets the new list or commits before the clean-up.
         """
         if self.forgotten is None:
-            return
+            return None
         self.forgotten.refresh()
-        if not len(self.forgotten):
+        return self.forgotten.about if len(self.forgotten) else None
+
+    def _refuse_forgotten(self, prepared: list[Prepared]) -> None:
+        """Refuse the call if a statement, as it would be stored and streamed, is about a forgotten person."""
+        about = self.names_forgotten_person()
+        if about is None:
             return
         for index, item in enumerate(prepared):
-            if self.forgotten.about(orjson.loads(item.payload), item.actor_key):
+            if about(orjson.loads(item.payload), item.actor_key):
                 raise PersonForgotten.statement(index)
 
     def _insert(self, db: sqlite3.Connection, fresh: list[Prepared], credential: str | None) -> None:
