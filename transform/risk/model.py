@@ -129,20 +129,22 @@ def risk_bands(scores: np.ndarray) -> list[str]:
 
 
 def explain(fitted: FittedModel, frame: pd.DataFrame) -> tuple[list[dict], list[list[str | None]]]:
-    """Each row's contributions (coefficient × z) and its three largest risk-raising ones in words."""
-    z = fitted.z(frame)
-    contributions = z * fitted.coefficients
-    raw = frame[fitted.columns].astype(float)
-    all_contributions, all_reasons = [], []
-    for index in frame.index:
-        row = contributions.loc[index]
-        all_contributions.append({c: round(float(v), 4) for c, v in row.items()})
-        reasons: list[str | None] = []
-        for column, value in row.sort_values(ascending=False).items():
-            if value <= 0 or len(reasons) == 3:
-                break
-            if pd.isna(raw.at[index, column]):
-                continue
-            reasons.append(BY_COLUMN[column].reason(raw.at[index, column], z.at[index, column] > 0))
+    """Each row's contributions (coefficient × z) and its three largest risk-raising ones in words.
+
+    A reason needs a positive contribution and a known value; computed on whole arrays, since a per-row loop over
+    tens of thousands of people took seconds."""
+    z = fitted.z(frame).to_numpy(dtype=float)
+    contributions = z * fitted.coefficients.to_numpy(dtype=float)
+    raw = frame[fitted.columns].astype(float).to_numpy()
+    columns = list(fitted.columns)
+    eligible = np.where((contributions > 0) & ~np.isnan(raw), contributions, -np.inf)
+    top = np.argsort(-eligible, axis=1, kind="stable")[:, :3]
+    all_reasons: list[list[str | None]] = []
+    for row, picks in enumerate(top):
+        reasons: list[str | None] = [
+            BY_COLUMN[columns[c]].reason(raw[row, c], z[row, c] > 0) for c in picks if eligible[row, c] > -np.inf
+        ]
         all_reasons.append(reasons + [None] * (3 - len(reasons)))
+    rounded = np.round(contributions, 4).tolist()
+    all_contributions = [dict(zip(columns, values)) for values in rounded]
     return all_contributions, all_reasons
