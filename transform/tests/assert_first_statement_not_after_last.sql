@@ -1,6 +1,7 @@
--- Within a day's group the first statement cannot come after the last one, and both fall on activity_date.
+-- Within a day's group the first statement cannot come after the last one, and both fall on activity_date
+-- (UTC): the first at or after the day's start, the last before the next day's (no per-row time-zone conversion).
 select *
 from {{ ref('mart_daily_activity') }}
 where first_statement_at > last_statement_at
-   or cast(timezone('UTC', first_statement_at) as date) <> activity_date
-   or cast(timezone('UTC', last_statement_at) as date) <> activity_date
+   or first_statement_at < timezone('UTC', cast(activity_date as timestamp))
+   or last_statement_at >= timezone('UTC', cast(activity_date as timestamp) + interval 1 day)
