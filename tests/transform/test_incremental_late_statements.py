@@ -1,4 +1,5 @@
-"""Incremental builds equal a full rebuild after LATE statements (old timestamp, new stored) and new voidings arrive."""
+"""Incremental builds equal a full rebuild after LATE statements (old timestamp, new stored) and new voidings arrive,
+and rebuild only the people those statements touch."""
 
 from __future__ import annotations
 
@@ -17,7 +18,12 @@ from tests.transform.test_metrics_lake import (
 )
 
 ARTICLE = "http://id.tincanapi.com/activitytype/article"
-INCREMENTAL_MODELS = ("int_statements_parsed", "int_actor_weeks")
+INCREMENTAL_MODELS = (
+    "int_statements_parsed", "int_statements_classified", "int_actor_changes", "int_actor_weeks", "int_person_weeks",
+    "int_learning_sessions", "int_failed_attempts", "int_assignments", "int_goals", "int_path_enrolments",
+    "int_manager_touchpoints", "int_lci_person_periods",
+)
+MENTORED = TINCAN_VERBS + "mentored"
 
 
 def roster() -> list[Employee]:
@@ -33,13 +39,17 @@ def first_statements() -> list[dict]:
     return made
 
 
-def marts(warehouse_db: Path) -> dict[str, list[tuple]]:
-    """Every mart's rows, sorted, so two builds can be compared as data."""
+def marts(warehouse_db: Path, schema: str = "marts") -> dict[str, list[tuple]]:
+    """Every model's rows in `schema`, sorted, so two builds can be compared as data. The bookkeeping tables of the
+    incremental models (<model>__built) are left out, and so is int_actor_weeks, whose incremental build keeps a
+    zero row for a week whose statements were all voided."""
     with duckdb.connect(str(warehouse_db), read_only=True) as con:
         names = [name for (name,) in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' AND table_name LIKE 'mart_%'"
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ? "
+            "AND (table_name LIKE 'mart%' OR table_name LIKE 'int%') AND table_name NOT LIKE '%\\_\\_%' ESCAPE '\\' "
+            "AND table_name <> 'int_actor_weeks'", [schema]
         ).fetchall()]
-        return {name: sorted(con.execute(f"SELECT * FROM marts.{name}").fetchall(), key=repr) for name in names}
+        return {name: sorted(con.execute(f"SELECT * FROM {schema}.{name}").fetchall(), key=repr) for name in names}
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +106,86 @@ def test_the_old_week_changed_and_the_voided_view_is_gone(late_arrivals) -> None
     assert rows[("e3", "2025-01-06")] == (0, 0)
     assert rows[("unknown:mbox:mailto:visitor@org.example", "2025-01-06")] == (1, 0)
     assert set(INCREMENTAL_MODELS) <= materialised
+
+
+def second_wave(voided_id: str) -> list[dict]:
+    """Statements stored on the day the last build reached, about weeks already built: no new week or month."""
+    return [
+        statement("e4", VERBS + "failed", "2025-02-12 10:00", stored="2025-03-02 13:00", activity_type=ACTIVITIES + "assessment",
+                  object_id="https://org.example/activities/quiz-1"),
+        # The manager e0 mentors e5: e5's touchpoints change, though e5 sent nothing.
+        statement("e0", MENTORED, "2025-02-13 10:00", stored="2025-03-02 13:00", object_agent="e5"),
+        statement("visitor2", TINCAN_VERBS + "viewed", "2025-02-14 10:00", stored="2025-03-02 13:00", activity_type=ARTICLE),
+        # e6's February course completion is voided.
+        {"id": str(uuid.uuid4()), "actor": {"mbox": mbox("admin")}, "verb": {"id": VOIDED},
+         "object": {"objectType": "StatementRef", "id": voided_id}, "timestamp": "2025-03-02T13:00:00+00:00",
+         "stored": "2025-03-02T13:00:00+00:00"},
+    ]
+
+
+@pytest.fixture(scope="module")
+def touched_people_only(late_arrivals, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Settings]:
+    """After the first incremental build, a second wave; built incrementally, incrementally with a marked row of an
+    untouched person (e9) in every person-level table, and from scratch."""
+    incremental, _, _ = late_arrivals
+    copies = {"incremental": incremental.model_copy(
+        update={"data_dir": tmp_path_factory.mktemp("wave2-incremental") / "data"})}
+    shutil.copytree(incremental.data_dir, copies["incremental"].data_dir, dirs_exist_ok=True)
+    # One append, then copies: the three lakes hold the same rows, down to their loaded_at.
+    with duckdb.connect(str(incremental.warehouse_db), read_only=True) as con:
+        e6_completion, = con.execute(
+            "SELECT statement_id FROM intermediate.int_statements_classified WHERE person_id = 'e6' AND is_completion"
+        ).fetchone()
+    append_raw(copies["incremental"], second_wave(e6_completion), first_offset=2000)
+    for name in ("marked", "rebuilt"):
+        copies[name] = incremental.model_copy(update={"data_dir": tmp_path_factory.mktemp(f"wave2-{name}") / "data"})
+        shutil.copytree(copies["incremental"].data_dir, copies[name].data_dir, dirs_exist_ok=True)
+    with duckdb.connect(str(copies["marked"].warehouse_db)) as con:
+        for table, column in PERSON_TABLES.items():
+            con.execute(f"UPDATE {table} SET {column} = {column} + 1000 WHERE {PERSON_KEY.get(table, 'person_id')} = 'e9'")
+    dbt_build(copies["incremental"], with_tests=False)
+    # Every statement here was loaded seconds apart, so the models' re-read window (2 hours by default, for sinks
+    # committing slightly out of order) would hold everyone: without it, only the second wave is new.
+    dbt_build(copies["marked"], "--vars", "{incremental_lookback_hours: 0}", with_tests=False)
+    dbt_build(copies["rebuilt"], "--full-refresh", with_tests=False)
+    return copies
+
+
+# A column of each person-level table that the test marks for e9, who sends nothing in the second wave.
+PERSON_TABLES = {
+    "intermediate.int_person_weeks": "active_days",
+    "intermediate.int_learning_sessions": "statement_count",
+    "intermediate.int_lci_person_periods": "posts",
+    "marts.mart_retention_features": "manager_touchpoints",
+}
+PERSON_KEY = {"marts.mart_retention_features": "employee_id"}
+
+
+def test_a_second_incremental_build_equals_full_refresh_in_every_model(touched_people_only) -> None:
+    built, expected = touched_people_only["incremental"], touched_people_only["rebuilt"]
+    for schema in ("intermediate", "marts"):
+        ours, theirs = marts(built.warehouse_db, schema), marts(expected.warehouse_db, schema)
+        assert set(ours) == set(theirs)
+        assert {name: rows for name, rows in ours.items() if rows != theirs[name]} == {}, schema
+
+
+def test_only_the_people_new_statements_touch_are_rebuilt(touched_people_only) -> None:
+    marked, expected = touched_people_only["marked"], touched_people_only["rebuilt"]
+    with duckdb.connect(str(marked.warehouse_db), read_only=True) as ours, \
+            duckdb.connect(str(expected.warehouse_db), read_only=True) as theirs:
+        for table, column in PERSON_TABLES.items():
+            key = PERSON_KEY.get(table, "person_id")
+            query = f"SELECT {key}, {column} FROM {table} WHERE {key} IN ('e4', 'e5', 'e6', 'e9') ORDER BY ALL"
+            rebuilt = theirs.execute(query).fetchall()
+            kept = ours.execute(query).fetchall()
+            # e9 sent nothing: the build left e9's (marked) rows alone ...
+            assert [(k, v - 1000) for k, v in kept if k == "e9"] == [row for row in rebuilt if row[0] == "e9"], table
+            # ... and rebuilt the people the wave touched: e4 (a late fail), e5 (mentored) and e6 (voided).
+            assert [row for row in kept if row[0] != "e9"] == [row for row in rebuilt if row[0] != "e9"], table
+    with duckdb.connect(str(expected.warehouse_db), read_only=True) as con:
+        touchpoints = con.execute(
+            "SELECT count(*) FROM intermediate.int_manager_touchpoints WHERE person_id = 'e5'").fetchone()[0]
+        e6_completions = con.execute(
+            "SELECT sum(completions) FROM intermediate.int_person_weeks WHERE person_id = 'e6'").fetchone()[0]
+    assert touchpoints == 1
+    assert e6_completions == 0

@@ -3,7 +3,9 @@
         materialized='incremental',
         unique_key=['actor_key', 'week_start'],
         incremental_strategy='delete+insert',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        pre_hook="{{ reset_when_inputs_change() }}",
+        post_hook="{{ record_inputs_version() }}"
     )
 }}
 
@@ -11,7 +13,9 @@
     (actor, week) pairs touched by newly loaded statements - including the old week a LATE statement
     (old timestamp) lands in, and the week of a statement that a new voiding statement removes.
     Distinct days and activity types are kept as lists so that a person with several identities
-    can be counted once per day and type. -#}
+    can be counted once per day and type. Everything is rebuilt when int_build_inputs changes (the verb mapping). -#}
+
+-- depends_on: {{ ref('int_build_inputs') }}
 
 with
 

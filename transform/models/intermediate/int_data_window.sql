@@ -11,7 +11,7 @@ bounds as (
     select
         min(activity_date) as first_activity_date,
         -- Periods end where the data ends: the newest stored statement, not a tool's future timestamp.
-        max(cast(timezone('UTC', stored_at) as date)) as last_stored_date,
+        cast(timezone('UTC', max(stored_at)) as date) as last_stored_date,
         -- HR knows exits up to the day of its latest export: labels and retention are observed until then.
         (select max(cast(timezone('UTC', imported_at) as date)) from {{ ref('stg_hris__employees') }}) as roster_as_of_date
     from statements

@@ -1,7 +1,20 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ prepare_rebuild_scope('person_id', 'person', periods_grid()) }}",
+        post_hook="{{ finish_rebuild_scope(periods_grid()) }}"
+    )
+}}
 
 {#- What each person did in each period that the Learning Culture Index counts. **Grain:** person x period
-    (period_kind 'quarter' or 'month'). Trailing windows ("up to the period's end") look back 365 days. -#}
+    (period_kind 'quarter' or 'month'). Trailing windows ("up to the period's end") look back 365 days.
+    Incremental by person: each build rebuilds the rows of the people new statements touch, and everyone's when
+    the periods change (a new month); see macros/incremental_scope.sql. Nothing here depends on other people:
+    type evenness, which compares with the types the whole organisation used, is finished in int_lci_unit_periods. -#}
+
+-- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}, {{ ref('stg_hris__identities') }}
 
 with
 
@@ -17,9 +30,10 @@ periods as (
 
 ),
 
-statements as (
+statements as not materialized (
 
     select * from {{ ref('int_statements_classified') }}
+    where {{ in_rebuild_scope('person_id') }}
 
 ),
 
@@ -37,6 +51,7 @@ members as (
     inner join periods
         on people.member_from <= periods.period_end
         and (people.member_until is null or people.member_until >= periods.period_start)
+    where {{ in_rebuild_scope('people.person_id') }}
 
 ),
 
@@ -88,27 +103,16 @@ type_counts as (
 
 ),
 
-types_in_period as (
-
-    select period_kind, period_start, count(distinct activity_type) as organisation_types
-    from type_counts
-    group by 1, 2
-
-),
-
--- T5: Shannon evenness of the person's activity types, normalised by ln(types used in the whole
--- organisation that period), so using more of what is on offer scores higher.
-evenness as (
+-- T5: Shannon entropy of the person's activity types, and the types; int_lci_unit_periods divides it by
+-- ln(types used in the whole organisation that period) to give the evenness.
+diversity as (
 
     select
-        type_counts.person_id, type_counts.period_kind, type_counts.period_start,
-        case when any_value(types_in_period.organisation_types) >= 2 then
-            -sum((type_count / total) * ln(type_count / total)) / ln(any_value(types_in_period.organisation_types))
-        end as type_evenness
+        person_id, period_kind, period_start,
+        round(-sum((type_count / total) * ln(type_count / total)), 6) as type_entropy,
+        list(activity_type order by activity_type) as learning_types
 
     from (select *, sum(type_count) over (partition by person_id, period_kind, period_start) as total from type_counts) as type_counts
-    inner join types_in_period
-        on type_counts.period_kind = types_in_period.period_kind and type_counts.period_start = types_in_period.period_start
     group by 1, 2, 3
 
 ),
@@ -207,7 +211,8 @@ final as (
         coalesce(in_period.peer_reviews, 0) as peer_reviews,
         coalesce(in_period.badges, 0) as badges,
         coalesce(in_period.micro_items, 0) as micro_items,
-        evenness.type_evenness,
+        diversity.type_entropy,
+        coalesce(diversity.learning_types, []::varchar[]) as learning_types,
         coalesce(failures.failed_attempts, 0) as failed_attempts,
         coalesce(failures.retried_within_14_days, 0) as retried_within_14_days,
         coalesce(failures.passed_after_fail, 0) as passed_after_fail,
@@ -223,7 +228,7 @@ final as (
         coalesce(sessions.micro_sessions, 0) as micro_sessions
 
     from members
-    {% for cte in ['in_period', 'weeks_active', 'evenness', 'failures', 'goals', 'paths', 'assignments', 'touchpoints', 'sessions'] %}
+    {% for cte in ['in_period', 'weeks_active', 'diversity', 'failures', 'goals', 'paths', 'assignments', 'touchpoints', 'sessions'] %}
     left join {{ cte }}
         on members.person_id = {{ cte }}.person_id
         and members.period_kind = {{ cte }}.period_kind

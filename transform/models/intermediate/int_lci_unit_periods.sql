@@ -5,9 +5,31 @@
 
 with
 
-person_periods as (
+person_period_rows as (
 
     select * from {{ ref('int_lci_person_periods') }}
+
+),
+
+-- T5: the activity types the whole organisation used in each period ...
+organisation_types as (
+
+    select period_kind, period_start, len(list_distinct(flatten(list(learning_types)))) as organisation_types
+    from person_period_rows
+    group by 1, 2
+
+),
+
+-- ... make each person's Shannon evenness H / ln(types used in the organisation); null below 2 types.
+person_periods as (
+
+    select
+        person_period_rows.*,
+        case when organisation_types.organisation_types >= 2
+             then person_period_rows.type_entropy / ln(organisation_types.organisation_types)
+        end as type_evenness
+    from person_period_rows
+    inner join organisation_types using (period_kind, period_start)
 
 ),
 
@@ -23,7 +45,7 @@ periods as (
 
 ),
 
-statements as (
+statements as not materialized (
 
     select * from {{ ref('int_statements_classified') }}
 
@@ -86,22 +108,40 @@ days_to_launch as (
 ),
 
 -- Progress of each path enrolment of the last 365 days as of the period's end: 1 once completed,
--- otherwise the latest cmi5 progress reported on it (0 when none).
-path_progress as (
+-- otherwise the latest cmi5 progress reported on it up to the period's end (0 when none).
+enrolment_periods as (
 
     select
-        paths.person_id, periods.period_kind, periods.period_start, paths.path_id,
-        case when cast(timezone('UTC', paths.completed_at) as date) <= periods.period_end then 1.0
-             else coalesce(arg_max(statements.progress_share, statements.statement_at), 0.0) end as progress_share
+        paths.person_id, paths.path_id, paths.completed_at, periods.period_kind, periods.period_start, periods.period_end,
+        -- The period's end as an instant: statements before it fall on or before period_end (UTC days).
+        timezone('UTC', cast(periods.period_end + 1 as timestamp)) as period_end_exclusive
     from {{ ref('int_path_enrolments') }} as paths
     inner join periods
         on cast(timezone('UTC', paths.enrolled_at) as date) between periods.period_end - 364 and periods.period_end
-    left join statements
-        on paths.person_id = statements.person_id
-        and paths.path_id = statements.object_id
-        and statements.progress_share is not null
-        and statements.activity_date <= periods.period_end
-    group by paths.person_id, periods.period_kind, periods.period_start, periods.period_end, paths.path_id, paths.completed_at
+
+),
+
+-- Two reports at the same instant count as the higher one.
+progress_reports as (
+
+    select person_id, object_id, statement_at, max(progress_share) as progress_share
+    from statements
+    where progress_share is not null
+    group by 1, 2, 3
+
+),
+
+path_progress as (
+
+    select
+        enrolment_periods.person_id, enrolment_periods.period_kind, enrolment_periods.period_start, enrolment_periods.path_id,
+        case when cast(timezone('UTC', enrolment_periods.completed_at) as date) <= enrolment_periods.period_end then 1.0
+             else coalesce(progress_reports.progress_share, 0.0) end as progress_share
+    from enrolment_periods
+    asof left join progress_reports
+        on enrolment_periods.person_id = progress_reports.person_id
+        and enrolment_periods.path_id = progress_reports.object_id
+        and enrolment_periods.period_end_exclusive > progress_reports.statement_at
 
 ),
 

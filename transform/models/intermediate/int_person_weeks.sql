@@ -1,4 +1,17 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ prepare_rebuild_scope('person_id', 'person', weeks_grid()) }}",
+        post_hook="{{ finish_rebuild_scope(weeks_grid()) }}"
+    )
+}}
+
+{#- Engagement components per person and ISO week. Incremental by person: each build rebuilds the weeks of the
+    people new statements touch, and everyone's when a new week begins (macros/incremental_scope.sql). -#}
+
+-- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}
 
 with
 
@@ -20,15 +33,9 @@ actor_weeks as (
 
 ),
 
-data_window as (
-
-    select * from {{ ref('int_data_window') }}
-
-),
-
 weeks as (
 
-    {{ date_spine('(select first_activity_date from data_window)', '(select last_stored_date from data_window)', 'week') }}
+    {{ weeks_grid() }}
 
 ),
 
@@ -40,6 +47,7 @@ grid as (
     inner join weeks
         on people.member_from <= cast(weeks.period_start as date) + 6
         and (people.member_until is null or people.member_until >= cast(weeks.period_start as date))
+    where {{ in_rebuild_scope('people.person_id') }}
 
 ),
 
@@ -51,6 +59,7 @@ person_actor_weeks as (
     from actor_weeks
     left join identities on actor_weeks.actor_key = identities.actor_key
     where actor_weeks.statement_count > 0
+      and {{ in_rebuild_scope("coalesce(identities.employee_id, 'unknown:' || actor_weeks.actor_key)") }}
 
 ),
 

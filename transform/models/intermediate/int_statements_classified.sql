@@ -1,10 +1,39 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key='statement_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ reset_when_inputs_change() }}",
+        post_hook=[
+            "delete from {{ this }} where statement_id in (select voided_statement_id from {{ ref('int_statements_parsed') }} where is_voiding)",
+            "{{ record_inputs_version() }}"
+        ]
+    )
+}}
+
+{#- Incremental by loaded_at, like int_statements_parsed: each build classifies the statements loaded since its
+    newest row. A statement voided later is deleted by the post-hook; everything starts again when the roster, the
+    verb mapping or the backfill setting changes (int_build_inputs). -#}
+
+-- depends_on: {{ ref('int_build_inputs') }}
 
 with
 
-parsed as (
+all_parsed as (
 
     select * from {{ ref('int_statements_parsed') }}
+
+),
+
+parsed as (
+
+    select * from all_parsed
+    {% if is_incremental() %}
+    where loaded_at >= (
+        select coalesce(max(loaded_at), timestamptz '1970-01-01 00:00:00+00') from {{ this }}
+    ) - interval {{ var('incremental_lookback_hours') | int }} hour
+    {% endif %}
 
 ),
 
@@ -23,7 +52,7 @@ identities as (
 voided as (
 
     select distinct voided_statement_id
-    from parsed
+    from all_parsed
     where is_voiding and voided_statement_id is not null
 
 ),
@@ -37,7 +66,7 @@ voided as (
 history as (
 
     select min(stored_at) + to_days({{ var('history_backfill_days') | int }}) as backfill_until
-    from parsed
+    from all_parsed
 
 ),
 

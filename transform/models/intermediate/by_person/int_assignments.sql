@@ -1,8 +1,11 @@
+-- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}, {{ ref('int_people') }}, {{ ref('stg_hris__identities') }}
+
 with
 
-statements as (
+statements as not materialized (
 
     select * from {{ ref('int_statements_classified') }}
+    where {{ in_rebuild_scope('person_id') }}
 
 ),
 

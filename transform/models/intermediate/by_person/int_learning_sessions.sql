@@ -1,9 +1,11 @@
+-- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}, {{ ref('int_people') }}, {{ ref('stg_hris__identities') }}
+
 with
 
 statements as (
 
     select * from {{ ref('int_statements_classified') }}
-    where is_learning
+    where is_learning and {{ in_rebuild_scope('person_id') }}
 
 ),
 

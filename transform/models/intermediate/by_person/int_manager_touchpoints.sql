@@ -1,6 +1,8 @@
+-- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}, {{ ref('int_people') }}, {{ ref('stg_hris__identities') }}
+
 with
 
-statements as (
+statements as not materialized (
 
     select * from {{ ref('int_statements_classified') }}
 
@@ -64,6 +66,7 @@ final as (
     from (select * from mentoring union all select * from instructing) as touchpoints
     inner join people on touchpoints.person_id = people.person_id
     where touchpoints.toucher_employee_id = people.manager_id
+      and {{ in_rebuild_scope('touchpoints.person_id') }}
 
 )
 

@@ -1,4 +1,19 @@
-{%- set components = ['active_days', 'learning_minutes', 'completions', 'breadth', 'social_actions'] -%}
+{% set components = ['active_days', 'learning_minutes', 'completions', 'breadth', 'social_actions'] %}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ prepare_rebuild_scope('employee_id', 'person', engagement_grid()) }}",
+        post_hook="{{ finish_rebuild_scope(engagement_grid()) }}"
+    )
+}}
+
+{#- Incremental by person: each build ranks the weeks of the people new statements touch against the baseline, and
+    everyone's when a new week begins or the baseline's values change (macros/incremental_scope.sql). -#}
+
+-- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}, {{ ref('stg_hris__identities') }}
+
 
 with
 
@@ -20,27 +35,18 @@ data_window as (
 
 ),
 
-in_baseline_period as (
+{{ engagement_baseline_ctes() }},
 
-    select person_weeks.*
-    from person_weeks
-    cross join data_window
-    where person_weeks.week_start between cast(date_trunc('week', data_window.baseline_start) as date) and data_window.baseline_end
+-- The rows this build (re)computes: everyone's, or the people new statements touched.
+scoped_weeks as (
 
-),
-
--- When the baseline period holds no person-week (a gap in the data, or no roster yet, so nobody has inactive
--- weeks there), every person-week is the baseline: a rank against nothing would leave the index undefined.
-baseline as (
-
-    select * from in_baseline_period
-    union all
-    select * from person_weeks where not exists (select 1 from in_baseline_period)
+    select * from person_weeks
+    where {{ in_rebuild_scope('person_id') }}
 
 ),
 
 {% for column in components %}
-{{ percentile_rank_ctes('person_weeks', 'baseline', column) }},
+{{ percentile_rank_ctes('scoped_weeks', 'baseline', column) }},
 {% endfor %}
 
 -- Open edX Insights: "highly engaged" is the top 15 % of a component, and only with a value above zero
@@ -60,17 +66,16 @@ thresholds as (
 indexed as (
 
     select
-        person_weeks.*,
+        scoped_weeks.*,
         round((
-            {% for column in components %}{{ column }}_ranked.{{ column }}_rank{% if not loop.last %} + {% endif %}{% endfor %}
+            {% for column in components %}{{ column }}_ranks.percentile_rank{% if not loop.last %} + {% endif %}{% endfor %}
         ) / {{ components | length }}, 2) as engagement_index,
-        case when person_weeks.concluded_attempts > 0
-             then person_weeks.concluded_attempts / greatest(person_weeks.passes, 1) end as attempts_per_pass
+        case when scoped_weeks.concluded_attempts > 0
+             then scoped_weeks.concluded_attempts / greatest(scoped_weeks.passes, 1) end as attempts_per_pass
 
-    from person_weeks
+    from scoped_weeks
     {% for column in components %}
-    inner join {{ column }}_ranked
-        on person_weeks.person_id = {{ column }}_ranked.person_id and person_weeks.week_start = {{ column }}_ranked.week_start
+    {{ percentile_rank_join('scoped_weeks', column) }}
     {% endfor %}
 
 ),

@@ -1,20 +1,34 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ prepare_rebuild_scope('employee_id', 'person', month_ends_grid()) }}",
+        post_hook="{{ finish_rebuild_scope(month_ends_grid()) }}"
+    )
+}}
+
 {#- Features for the retention model. **Grain:** employee x month-end snapshot. Every feature uses only
     statements KNOWN (known_at: stored, or for the tools' go-live backfill their own timestamp) by the end of the
-    snapshot day, so a late statement never changes a past snapshot: no leakage. Roster attributes are the current roster's (HRIS exports carry no attribute history). -#}
+    snapshot day, so a late statement never changes a past snapshot: no leakage. Roster attributes are the current roster's (HRIS exports carry no attribute history).
+    Incremental by employee: each build rebuilds the snapshots of the people new statements touch, and everyone's
+    when a month ends (macros/incremental_scope.sql). -#}
+
+-- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}, {{ ref('stg_hris__identities') }}
 
 with
 
 people as (
 
     select * from {{ ref('int_people') }}
-    where is_on_roster
+    where is_on_roster and {{ in_rebuild_scope('employee_id') }}
 
 ),
 
-statements as (
+statements as not materialized (
 
     select * from {{ ref('int_statements_classified') }}
-    where employee_id is not null
+    where employee_id is not null and {{ in_rebuild_scope('employee_id') }}
 
 ),
 
@@ -26,10 +40,7 @@ data_window as (
 
 month_ends as (
 
-    select cast(period_start + interval 1 month - interval 1 day as date) as snapshot_date
-    from ({{ date_spine('(select first_activity_date from data_window)', '(select last_stored_date from data_window)', 'month') }})
-    -- Only month-ends the data has reached: a snapshot must not be taken in the future.
-    where cast(period_start + interval 1 month - interval 1 day as date) <= (select last_stored_date from data_window)
+    {{ month_ends_grid() }}
 
 ),
 

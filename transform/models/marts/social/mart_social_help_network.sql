@@ -1,6 +1,6 @@
 with
 
-statements as (
+statements as not materialized (
 
     select * from {{ ref('int_statements_classified') }}
 

@@ -1,0 +1,46 @@
+{#- One row: a fingerprint of everything besides the statements themselves that derived rows depend on: the
+    roster (its latest import and identities), the verb mapping, and the settings that change every row. When it
+    changes, every incremental model rebuilds from all statements (see macros/incremental_scope.sql). -#}
+
+with
+
+verb_categories as (
+
+    select * from {{ ref('int_verb_categories') }}
+
+),
+
+identities as (
+
+    select * from {{ ref('stg_hris__identities') }}
+
+),
+
+employees as (
+
+    select * from {{ ref('stg_hris__employees') }}
+
+),
+
+parsed as (
+
+    select * from {{ ref('int_statements_parsed') }}
+
+),
+
+final as (
+
+    select
+        md5(concat_ws('|',
+            (select coalesce(string_agg(verb_id || '=' || category, ',' order by verb_id), '') from verb_categories),
+            (select coalesce(string_agg(actor_key || '=' || employee_id, ',' order by actor_key, employee_id), '') from identities),
+            (select coalesce(cast(max(imported_at) as varchar), 'no roster') || ':' || count(*) from employees),
+            -- The go-live backfill window starts at the oldest stored statement (int_statements_classified.known_at).
+            (select coalesce(cast(min(stored_at) as varchar), '') from parsed),
+            '{{ var("history_backfill_days") }}',
+            '{{ var("session_gap_minutes") }}'
+        )) as inputs_version
+
+)
+
+select * from final
