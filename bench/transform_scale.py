@@ -1,7 +1,7 @@
 """Benchmark (not a test): a from-scratch transform on a large lake, then an incremental one after 100,000 new statements.
 
     python -m bench.transform_scale [--statements 10000000] [--incremental 100000] [--data-dir DIR]
-                                    [--arrivals recent|spread] [--reuse]
+                                    [--arrivals recent|spread] [--reuse] [--new-month]
 
 Filling the lake BYPASSES the LRS, Kafka and the sink: raw rows are written in bulk as Arrow
 tables through leerstroom.lake.write_transaction, in chunks, because pushing ten million statements
@@ -23,6 +23,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import duckdb
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -136,6 +137,21 @@ def arrivals(rows: pa.Table, copies: int, offset: int, count: int, kind: str) ->
     return batch
 
 
+def forget_newest_period(settings: Settings) -> None:
+    """Make the next build do what the first run after a month ends (on a Monday) does. Person-weeks and engagement
+    weeks rebuild every person in a new week: without a record of their last build they cannot tell what is new.
+    LCI person-periods and retention snapshots add every person's rows for the new month (and quarter): they are
+    made to forget that their newest month and quarter were ever built."""
+    with duckdb.connect(str(settings.warehouse_db)) as con:
+        for model in ("intermediate.int_person_weeks", "marts.mart_engagement_weekly"):
+            con.execute(f"DROP TABLE {model}__built")
+        con.execute("""DELETE FROM intermediate.int_lci_person_periods__grid AS grid
+                       WHERE period_start = (SELECT max(period_start) FROM intermediate.int_lci_person_periods__grid
+                                             WHERE period_kind = grid.period_kind)""")
+        con.execute("""DELETE FROM marts.mart_retention_features__grid
+                       WHERE snapshot_date = (SELECT max(snapshot_date) FROM marts.mart_retention_features__grid)""")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--statements", type=int, default=10_000_000)
@@ -148,6 +164,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="--data-dir already holds a lake this script filled and transformed: only append the "
                              "new statements and run the incremental transform")
+    parser.add_argument("--new-month", action="store_true",
+                        help="the incremental run is the first of a new month and week: the models spanning weeks and "
+                             "months rebuild every person")
     args = parser.parse_args()
     folder = Path(args.data_dir or tempfile.mkdtemp(prefix="leerstroom-bench-"))
     settings = Settings(data_dir=folder)
@@ -178,8 +197,10 @@ def main() -> None:
 
     late = arrivals(rows, copies, written, args.incremental, args.arrivals)
     append(settings, late)
-    incremental = timed_transform(settings, f"incremental after {late.num_rows:,} new statements ({args.arrivals})",
-                                  full_refresh=False)
+    if args.new_month:
+        forget_newest_period(settings)
+    label = f"incremental after {late.num_rows:,} new statements ({args.arrivals}{', new month' if args.new_month else ''})"
+    incremental = timed_transform(settings, label, full_refresh=False)
     if full:
         print(f"incremental / from scratch: {incremental / full:.2f}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -123,32 +124,38 @@ def second_wave(voided_id: str) -> list[dict]:
     ]
 
 
+def three_builds(base: Settings, wave: list[dict], first_offset: int, marked_tables: dict[str, str],
+                 folder: Callable[[str], Path]) -> dict[str, Settings]:
+    """`wave` appended once to a copy of `base` (so the three lakes hold the same rows, down to their loaded_at),
+    then built incrementally ('incremental'), incrementally after e9's rows in `marked_tables` got +1000 ('marked'),
+    and from scratch ('rebuilt')."""
+    copies = {"incremental": base.model_copy(update={"data_dir": folder("incremental") / "data"})}
+    shutil.copytree(base.data_dir, copies["incremental"].data_dir, dirs_exist_ok=True)
+    append_raw(copies["incremental"], wave, first_offset=first_offset)
+    for name in ("marked", "rebuilt"):
+        copies[name] = base.model_copy(update={"data_dir": folder(name) / "data"})
+        shutil.copytree(copies["incremental"].data_dir, copies[name].data_dir, dirs_exist_ok=True)
+    with duckdb.connect(str(copies["marked"].warehouse_db)) as con:
+        for table, column in marked_tables.items():
+            con.execute(f"UPDATE {table} SET {column} = {column} + 1000 WHERE {PERSON_KEY.get(table, 'person_id')} = 'e9'")
+    dbt_build(copies["incremental"], with_tests=False)
+    # Every statement here was loaded seconds apart, so the models' re-read window (2 hours by default, for sinks
+    # committing slightly out of order) would hold everyone: without it, only the new wave is new.
+    dbt_build(copies["marked"], "--vars", "{incremental_lookback_hours: 0}", with_tests=False)
+    dbt_build(copies["rebuilt"], "--full-refresh", with_tests=False)
+    return copies
+
+
 @pytest.fixture(scope="module")
 def touched_people_only(late_arrivals, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Settings]:
-    """After the first incremental build, a second wave; built incrementally, incrementally with a marked row of an
-    untouched person (e9) in every person-level table, and from scratch."""
+    """After the first incremental build, a second wave (see three_builds); e9 sends nothing in it."""
     incremental, _, _ = late_arrivals
-    copies = {"incremental": incremental.model_copy(
-        update={"data_dir": tmp_path_factory.mktemp("wave2-incremental") / "data"})}
-    shutil.copytree(incremental.data_dir, copies["incremental"].data_dir, dirs_exist_ok=True)
-    # One append, then copies: the three lakes hold the same rows, down to their loaded_at.
     with duckdb.connect(str(incremental.warehouse_db), read_only=True) as con:
         e6_completion, = con.execute(
             "SELECT statement_id FROM intermediate.int_statements_classified WHERE person_id = 'e6' AND is_completion"
         ).fetchone()
-    append_raw(copies["incremental"], second_wave(e6_completion), first_offset=2000)
-    for name in ("marked", "rebuilt"):
-        copies[name] = incremental.model_copy(update={"data_dir": tmp_path_factory.mktemp(f"wave2-{name}") / "data"})
-        shutil.copytree(copies["incremental"].data_dir, copies[name].data_dir, dirs_exist_ok=True)
-    with duckdb.connect(str(copies["marked"].warehouse_db)) as con:
-        for table, column in PERSON_TABLES.items():
-            con.execute(f"UPDATE {table} SET {column} = {column} + 1000 WHERE {PERSON_KEY.get(table, 'person_id')} = 'e9'")
-    dbt_build(copies["incremental"], with_tests=False)
-    # Every statement here was loaded seconds apart, so the models' re-read window (2 hours by default, for sinks
-    # committing slightly out of order) would hold everyone: without it, only the second wave is new.
-    dbt_build(copies["marked"], "--vars", "{incremental_lookback_hours: 0}", with_tests=False)
-    dbt_build(copies["rebuilt"], "--full-refresh", with_tests=False)
-    return copies
+    return three_builds(incremental, second_wave(e6_completion), 2000, PERSON_TABLES,
+                        lambda name: tmp_path_factory.mktemp(f"wave2-{name}"))
 
 
 # A column of each person-level table that the test marks for e9, who sends nothing in the second wave.
@@ -189,3 +196,40 @@ def test_only_the_people_new_statements_touch_are_rebuilt(touched_people_only) -
             "SELECT sum(completions) FROM intermediate.int_person_weeks WHERE person_id = 'e6'").fetchone()[0]
     assert touchpoints == 1
     assert e6_completions == 0
+
+
+@pytest.fixture(scope="module")
+def new_month(touched_people_only, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Settings]:
+    """A third wave stored in April: a new month, quarter and weeks (see three_builds)."""
+    april = [statement("e4", TINCAN_VERBS + "viewed", "2025-04-01 10:00", stored="2025-04-02 09:00", activity_type=ARTICLE)]
+    return three_builds(touched_people_only["incremental"], april, 3000, PERIOD_TABLES,
+                        lambda name: tmp_path_factory.mktemp(f"april-{name}"))
+
+
+# The person x period tables whose rows stand alone: a new period adds everyone's rows for it and keeps the rest.
+PERIOD_TABLES = {"intermediate.int_lci_person_periods": "posts", "marts.mart_retention_features": "manager_touchpoints"}
+PERIOD_COLUMN = {"intermediate.int_lci_person_periods": "period_start", "marts.mart_retention_features": "snapshot_date"}
+
+
+def test_a_new_month_builds_incrementally_to_the_full_refresh(new_month) -> None:
+    built, expected = new_month["incremental"], new_month["rebuilt"]
+    for schema in ("intermediate", "marts"):
+        ours, theirs = marts(built.warehouse_db, schema), marts(expected.warehouse_db, schema)
+        assert {name: rows for name, rows in ours.items() if rows != theirs[name]} == {}, schema
+
+
+def test_a_new_month_adds_everyones_new_period_and_keeps_their_old_ones(new_month) -> None:
+    marked, expected = new_month["marked"], new_month["rebuilt"]
+    with duckdb.connect(str(marked.warehouse_db), read_only=True) as ours, \
+            duckdb.connect(str(expected.warehouse_db), read_only=True) as theirs:
+        for table, column in PERIOD_TABLES.items():
+            period = PERIOD_COLUMN[table]
+            query = (f"SELECT {period}, {column} FROM {table} WHERE {PERSON_KEY.get(table, 'person_id')} = 'e9' "
+                     f"ORDER BY ALL")
+            kept, rebuilt = ours.execute(query).fetchall(), theirs.execute(query).fetchall()
+            new_periods = {p for p, _ in rebuilt} - {p for p, _ in ours.execute(
+                f"SELECT {period}, 0 FROM {table} WHERE {PERSON_KEY.get(table, 'person_id')} = 'e9' AND {column} >= 1000"
+            ).fetchall()}
+            assert new_periods, table  # April (or 31 March) is new
+            # e9's old periods keep their (marked) rows; the new periods were added as a full build makes them.
+            assert [(p, v - 1000 if p not in new_periods else v) for p, v in kept] == rebuilt, table

@@ -7,9 +7,12 @@
     1. pre-hook `prepare_rebuild_scope`: writes the keys to rebuild into <model>__scope and deletes their rows.
        The keys are the people (or actors) in int_actor_changes since the model's last build, recorded in
        <model>__built; EVERYONE when that record is missing, when int_build_inputs changed since (roster, verb mapping,
-       settings that every row depends on), or when the grid of periods the rows span changed (a new month, say);
+       settings that every row depends on), or when the grid of periods the rows span changed (a new week, say)
+       in a model whose rows depend on other periods' rows. Where each row stands alone (a person's month), a new
+       period only adds everyone's rows for that period (<model>__cells);
     2. the model's SQL keeps only the keys in the scope (`in_rebuild_scope`);
-    3. post-hook `finish_rebuild_scope`: records what this build has seen in <model>__built and drops the scope.
+    3. post-hook `finish_rebuild_scope`: records what this build has seen in <model>__built (and the grid in
+       <model>__grid) and drops the scope.
 
     Hooks run in the model's transaction: a failed build leaves the old rows and the old record, and the next build
     rebuilds at least the same keys. A full refresh builds everything and writes the record. -#}
@@ -41,8 +44,10 @@
 {%- endmacro %}
 
 {#- key_column: the model's column holding the key. grid_sql: optional SQL of the grid the model's rows span (its
-    periods, say); when it differs from the grid of the last build, every key is rebuilt. -#}
-{% macro prepare_rebuild_scope(key_column, key_kind='person', grid_sql=none) -%}
+    periods, say); when it differs from the grid of the last build, every key is rebuilt, unless `cells` names the
+    grid's columns in the model: then each row depends only on its own key and cell, so this build adds the rows of
+    every key in the new cells (in_rebuild_cells), and deletes the rows of cells that left the grid. -#}
+{% macro prepare_rebuild_scope(key_column, key_kind='person', grid_sql=none, cells=none) -%}
 {%- if is_incremental() -%}
 {%- set built = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier ~ '__built') -%}
 create or replace table {{ rebuild_relation('scope') }} as
@@ -63,7 +68,7 @@ everyone as (
         not exists (
             select 1 from built
             where inputs_version = (select inputs_version from {{ ref('int_build_inputs') }})
-              and grid_version = {{ grid_version(grid_sql) }}
+              and grid_version = {{ grid_version(none if cells else grid_sql) }}
         )
         {% endif %}
         as is_everyone
@@ -81,9 +86,49 @@ where not (select is_everyone from everyone)
 delete from {{ this }}
 where {{ key_column }} in (select scope_key from {{ rebuild_relation('scope') }})
    or exists (select 1 from {{ rebuild_relation('scope') }} where is_everyone)
+{%- if cells %};
+{%- set grid_record = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier ~ '__grid') %}
+create or replace table {{ rebuild_relation('cells') }} as
+select * from ({{ grid_sql }}) as grid
+{% if grid_record is not none %}
+except
+select * from {{ grid_record }}
+{% endif %};
+-- Rows of cells that left the grid go; so do any rows already in a new cell (it is rebuilt whole).
+delete from {{ this }}
+where not exists (
+    select 1 from ({{ grid_sql }}) as grid
+    where {% for cell in cells %}grid.{{ cell }} = {{ this }}.{{ cell }}{% if not loop.last %} and {% endif %}{% endfor %}
+)
+   or exists (
+    select 1 from {{ rebuild_relation('cells') }} as new_cells
+    where {% for cell in cells %}new_cells.{{ cell }} = {{ this }}.{{ cell }}{% if not loop.last %} and {% endif %}{% endfor %}
+)
+{%- endif %}
 {%- else -%}
 select 1
 {%- endif -%}
+{%- endmacro %}
+
+{#- Whether a row's cell (a dict: grid column -> the model's expression) is new in this build's grid. -#}
+{% macro in_rebuild_cells(cell_expressions) -%}
+    {%- if is_incremental() -%}
+    exists (
+        select 1 from {{ rebuild_relation('cells') }} as new_cells
+        where {% for cell, expression in cell_expressions.items() %}new_cells.{{ cell }} = {{ expression }}{% if not loop.last %} and {% endif %}{% endfor %}
+    )
+    {%- else -%}
+    false
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Whether this build adds any new cell (then every person's statements may be needed). -#}
+{% macro any_rebuild_cells() -%}
+    {%- if is_incremental() -%}
+    exists (select 1 from {{ rebuild_relation('cells') }})
+    {%- else -%}
+    false
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro grid_version(grid_sql) -%}
@@ -102,12 +147,16 @@ select 1
     {%- endif -%}
 {%- endmacro %}
 
-{% macro finish_rebuild_scope(grid_sql=none) -%}
+{% macro finish_rebuild_scope(grid_sql=none, cells=none) -%}
 create or replace table {{ rebuild_relation('built') }} as
 select
     (select max(loaded_until) from {{ ref('int_actor_changes') }}) as loaded_until,
     (select inputs_version from {{ ref('int_build_inputs') }}) as inputs_version,
-    {{ grid_version(grid_sql) }} as grid_version;
+    {{ grid_version(none if cells else grid_sql) }} as grid_version;
+{% if cells -%}
+create or replace table {{ rebuild_relation('grid') }} as {{ grid_sql }};
+drop table if exists {{ rebuild_relation('cells') }};
+{% endif -%}
 drop table if exists {{ rebuild_relation('scope') }}
 {%- endmacro %}
 

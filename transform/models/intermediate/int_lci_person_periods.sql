@@ -3,15 +3,15 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ prepare_rebuild_scope('person_id', 'person', periods_grid()) }}",
-        post_hook="{{ finish_rebuild_scope(periods_grid()) }}"
+        pre_hook="{{ prepare_rebuild_scope('person_id', 'person', periods_grid(), ['period_kind', 'period_start', 'period_end']) }}",
+        post_hook="{{ finish_rebuild_scope(periods_grid(), ['period_kind', 'period_start', 'period_end']) }}"
     )
 }}
 
 {#- What each person did in each period that the Learning Culture Index counts. **Grain:** person x period
     (period_kind 'quarter' or 'month'). Trailing windows ("up to the period's end") look back 365 days.
-    Incremental by person: each build rebuilds the rows of the people new statements touch, and everyone's when
-    the periods change (a new month); see macros/incremental_scope.sql. Nothing here depends on other people:
+    Incremental by person: each build rebuilds the rows of the people new statements touch, and adds everyone's
+    rows for a new period (a new month); see macros/incremental_scope.sql. Nothing here depends on other people:
     type evenness, which compares with the types the whole organisation used, is finished in int_lci_unit_periods. -#}
 
 -- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}, {{ ref('stg_hris__identities') }}
@@ -33,7 +33,7 @@ periods as (
 statements as not materialized (
 
     select * from {{ ref('int_statements_classified') }}
-    where {{ in_rebuild_scope('person_id') }}
+    where {{ in_rebuild_scope('person_id') }} or {{ any_rebuild_cells() }}
 
 ),
 
@@ -52,6 +52,8 @@ members as (
         on people.member_from <= periods.period_end
         and (people.member_until is null or people.member_until >= periods.period_start)
     where {{ in_rebuild_scope('people.person_id') }}
+       or {{ in_rebuild_cells({'period_kind': 'periods.period_kind', 'period_start': 'periods.period_start',
+                               'period_end': 'periods.period_end'}) }}
 
 ),
 

@@ -24,8 +24,10 @@ rolled_up as (
         round(sum(weekly.learning_minutes), 2) as total_learning_minutes,
         sum(weekly.completions) as total_completions,
         sum(weekly.social_actions) as total_social_actions,
-        round(sum(weekly.engagement_index), 2) as sum_engagement_index,
-        avg(weekly.engagement_index) as avg_engagement_index,
+        -- The index has 2 decimals: summed as decimals, so the result does not depend on the order rows are added
+        -- in (a double sum could round an average of x.xx5 either way).
+        sum(cast(weekly.engagement_index as decimal(18, 2))) as sum_engagement_index,
+        avg(cast(weekly.engagement_index as decimal(18, 2))) as avg_engagement_index,
         count(*) filter (where weekly.engagement_segment = 'highly_engaged') as highly_engaged_count,
         count(*) filter (where weekly.engagement_segment = 'struggling') as struggling_count,
         count(*) filter (where weekly.engagement_segment = 'disengaging') as disengaging_count,

@@ -3,16 +3,16 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ prepare_rebuild_scope('employee_id', 'person', month_ends_grid()) }}",
-        post_hook="{{ finish_rebuild_scope(month_ends_grid()) }}"
+        pre_hook="{{ prepare_rebuild_scope('employee_id', 'person', month_ends_grid(), ['snapshot_date']) }}",
+        post_hook="{{ finish_rebuild_scope(month_ends_grid(), ['snapshot_date']) }}"
     )
 }}
 
 {#- Features for the retention model. **Grain:** employee x month-end snapshot. Every feature uses only
     statements KNOWN (known_at: stored, or for the tools' go-live backfill their own timestamp) by the end of the
     snapshot day, so a late statement never changes a past snapshot: no leakage. Roster attributes are the current roster's (HRIS exports carry no attribute history).
-    Incremental by employee: each build rebuilds the snapshots of the people new statements touch, and everyone's
-    when a month ends (macros/incremental_scope.sql). -#}
+    Incremental by employee: each build rebuilds the snapshots of the people new statements touch, and adds
+    everyone's snapshot when a month ends (macros/incremental_scope.sql). -#}
 
 -- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}, {{ ref('stg_hris__identities') }}
 
@@ -21,14 +21,14 @@ with
 people as (
 
     select * from {{ ref('int_people') }}
-    where is_on_roster and {{ in_rebuild_scope('employee_id') }}
+    where is_on_roster and ({{ in_rebuild_scope('employee_id') }} or {{ any_rebuild_cells() }})
 
 ),
 
 statements as not materialized (
 
     select * from {{ ref('int_statements_classified') }}
-    where employee_id is not null and {{ in_rebuild_scope('employee_id') }}
+    where employee_id is not null and ({{ in_rebuild_scope('employee_id') }} or {{ any_rebuild_cells() }})
 
 ),
 
@@ -52,6 +52,7 @@ snapshots as (
         cast(month_ends.snapshot_date + interval 1 day as timestamptz) as known_before
     from people
     inner join month_ends on coalesce(people.hire_date, date '1900-01-01') <= month_ends.snapshot_date
+    where {{ in_rebuild_scope('people.employee_id') }} or {{ in_rebuild_cells({'snapshot_date': 'month_ends.snapshot_date'}) }}
 
 ),
 
