@@ -179,7 +179,8 @@ create or replace table {{ rebuild_relation('built') }} as
 select (select inputs_version from {{ ref('int_build_inputs') }}) as inputs_version
 {%- endmacro %}
 
-{#- The grids of periods that person-level models span: a new one rebuilds every person's rows. -#}
+{#- The grids of periods that person-level models span: a new period rebuilds every person's rows, or (cells)
+    adds every person's rows for it. -#}
 {% macro periods_grid() -%}
     select period_kind, period_start, period_end from {{ ref('int_periods') }}
 {%- endmacro %}
