@@ -14,7 +14,6 @@
 
 -- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}, {{ ref('stg_hris__identities') }}
 
-
 with
 
 person_weeks as (
