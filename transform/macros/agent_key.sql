@@ -10,3 +10,9 @@
             then 'account:' || coalesce(({{ agent_json }} ->> '$.account.homePage'), '') || '::' || coalesce(({{ agent_json }} ->> '$.account.name'), '')
     end
 {%- endmacro %}
+
+{#- The person an actor belongs to: the roster's employee id, or 'unknown:<actor_key>' for an actor missing from the
+    roster (they are people too and count in organisation totals as 'unknown unit'). -#}
+{% macro person_id(employee_id, actor_key) -%}
+    coalesce({{ employee_id }}, 'unknown:' || {{ actor_key }})
+{%- endmacro %}

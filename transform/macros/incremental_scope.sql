@@ -28,7 +28,7 @@
     from {{ ref('int_actor_changes') }}
     where loaded_until >= {{ since }} - interval {{ var('incremental_lookback_hours') | int }} hour
     {%- else -%}
-    select distinct coalesce(identities.employee_id, 'unknown:' || changes.actor_key) as scope_key
+    select distinct {{ person_id('identities.employee_id', 'changes.actor_key') }} as scope_key
     from {{ ref('int_actor_changes') }} as changes
     left join {{ ref('stg_hris__identities') }} as identities on changes.actor_key = identities.actor_key
     where changes.loaded_until >= {{ since }} - interval {{ var('incremental_lookback_hours') | int }} hour

@@ -54,12 +54,12 @@ grid as (
 person_actor_weeks as (
 
     select
-        coalesce(identities.employee_id, 'unknown:' || actor_weeks.actor_key) as person_id,
+        {{ person_id('identities.employee_id', 'actor_weeks.actor_key') }} as person_id,
         actor_weeks.*
     from actor_weeks
     left join identities on actor_weeks.actor_key = identities.actor_key
     where actor_weeks.statement_count > 0
-      and {{ in_rebuild_scope("coalesce(identities.employee_id, 'unknown:' || actor_weeks.actor_key)") }}
+      and {{ in_rebuild_scope(person_id('identities.employee_id', 'actor_weeks.actor_key')) }}
 
 ),
 

@@ -91,7 +91,7 @@ final as (
         coalesce(verb_categories.category, 'other') as verb_category,
         identities.employee_id,
         -- Actors missing from the roster are people too: they count in organisation totals as 'unknown unit'.
-        coalesce(identities.employee_id, 'unknown:' || effective.actor_key) as person_id,
+        {{ person_id('identities.employee_id', 'effective.actor_key') }} as person_id,
         coalesce(verb_categories.category, 'other') not in ('other', 'manager')
             and effective.verb_id not in (
                 'https://w3id.org/xapi/acrossx/verbs/was-assigned',
