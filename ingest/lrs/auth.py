@@ -48,12 +48,15 @@ def authority_for(credential: Credential, base_url: str) -> dict:
 
 
 class SignInThrottle:
-    """Counts failed sign-ins per credential key and per client address, and blocks either past its limit.
+    """Counts failed sign-ins per key from one client address, and per client address, and blocks past the limit.
 
-    A sliding window of `window` seconds: once `limit` failures of one key or one address
-    fall inside it, requests from that key or address get 429 until the oldest failure
-    leaves the window. Held in memory, per LRS process: a restart forgets it, which only
-    gives an attacker one more window.
+    A sliding window of `window` seconds: once `limit` failures of one key from one address,
+    or of one address, fall inside it, requests of that key from that address (or from that
+    address) get 429 until the oldest failure leaves the window. A key is never blocked
+    everywhere: whoever knows a tool's key cannot lock the tool out from its own address by
+    guessing from theirs. Guessing one key from many addresses is bounded per address, and a
+    secret of 32 random bytes is not guessed that way. Held in memory, per process: a restart
+    forgets it, which only gives an attacker one more window.
     """
 
     MAX_SUBJECTS = 100_000  # bounds memory under a flood of made-up keys
@@ -65,7 +68,7 @@ class SignInThrottle:
 
     @staticmethod
     def subjects(key: str | None, address: str | None) -> list[str]:
-        return [f"key:{key}" if key is not None else "", f"address:{address}" if address else ""]
+        return [f"key:{key}\nfrom:{address or ''}" if key is not None else "", f"address:{address}" if address else ""]
 
     def retry_after(self, key: str | None, address: str | None) -> int | None:
         """Seconds to wait when the key or address is blocked, else None."""
