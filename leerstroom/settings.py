@@ -74,8 +74,8 @@ class Settings(BaseSettings):
     privacy_k: int = Field(5, ge=1, description="Aggregates over fewer people are suppressed outside the HR-analyst role.")
     pseudonymisation_key: str = Field("", description="When set, the sink replaces actor identities in the lake "
                                       "by HMAC-SHA256 digests under this key (keep it out of the repository).")
-    forget_list_key_file: Path | None = Field(
-        None, description="The HMAC key of the forget list's digests, kept apart from the list so a copy of the list "
+    forget_list_key_file: str = Field(
+        "", description="The HMAC key of the forget list's digests, kept apart from the list so a copy of the list "
         "alone tests no address; created 0600 on the first `forget`. Default: data_dir/privacy/forget-list.key. "
         "Point it outside the data folder (a mounted secret) to keep it out of backups of that folder too.")
     raw_retention_days: int = Field(0, ge=0, description="`leerstroom maintain` deletes raw statements stored "
@@ -121,7 +121,9 @@ class Settings(BaseSettings):
 
     @property
     def forget_list_key_path(self) -> Path:
-        return self.forget_list_key_file or self.data_dir / "privacy" / "forget-list.key"
+        if self.forget_list_key_file:
+            return Path(self.forget_list_key_file)
+        return self.data_dir / "privacy" / "forget-list.key"
 
     @property
     def lrs_base_url(self) -> str:

@@ -60,6 +60,8 @@ class Person:
             keys.add(f"mbox_sha1sum:{hashlib.sha1(agent['mbox'].encode()).hexdigest()}")
         values = [v for k, v in agent.items() if k in ("mbox", "mbox_sha1sum", "openid")]
         json_needles = {orjson.dumps(v).decode() for v in values}
+        if "mbox" in agent:
+            values.append(agent["mbox"].removeprefix("mailto:"))  # the address as written in logs and exports
         if "account" in agent:
             name = agent["account"]["name"]
             values.append(name)
