@@ -1,10 +1,14 @@
-"""The right to erasure: remove one person from the LRS store, the outbox, the lake, the warehouse and the quality results.
+"""The right to erasure: remove one person from every file under the data folder.
 
 Order matters: the person goes on the forget list first, so a statement in flight is
-dropped by the sink instead of landing after the lake was cleaned. Deleted bytes must
-not survive in files either: SQLite stores are rewritten (secure_delete, VACUUM, WAL
-truncated), DuckLake data files with deletions are rewritten, older snapshots expired
-and their files removed, and the warehouse (a build cache) is deleted for dbt to rebuild.
+dropped by the sink instead of landing after the lake was cleaned. Then, in turn: the
+LRS store (one step per kind of record, STORE_STEPS: statements with their attachment
+data, documents, the outbox, ...), the lake, the warehouse, and every other file (logs
+lose the lines naming the person; a file of a format no step knows is reported, not
+passed over). Deleted bytes must not survive in files either: SQLite stores are
+rewritten (secure_delete, VACUUM, WAL truncated), DuckLake data files with deletions are
+rewritten, older snapshots expired and their files removed, and the warehouse (a build
+cache) is deleted for dbt to rebuild. docs/operations.md lists every copy.
 """
 
 from __future__ import annotations
