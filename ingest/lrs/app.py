@@ -117,7 +117,7 @@ def create_app(settings: Settings, store: LrsStore | None = None) -> Starlette:
     for path, kind in DOCUMENT_PATHS.items():
         for method, handler in documents.handlers(kind).items():
             routes.append(Route(path, resource(handler), methods=[method]))
-    throttle = SignInThrottle(settings.lrs_signin_failures, settings.lrs_signin_window_seconds)
+    throttle = SignInThrottle(settings.lrs_signin_failures, settings.lrs_signin_window_seconds, key_per_address=True)
     # Outermost first: the alternate syntax becomes a plain request (its form read within the body limit) before
     # the sign-in limit reads its credentials.
     app = Starlette(routes=routes, middleware=[CORS, Middleware(AlternateSyntax, limit=settings.lrs_max_body_bytes),

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import orjson
 
+from ingest.lrs.store import LrsStore
 from ingest.privacy.forgotten import ForgetList
 from ingest.privacy.pseudonyms import (
     PSEUDONYM_HOME,
@@ -134,6 +135,7 @@ def erase_from_store(settings: Settings, person: Person, report: ErasureReport) 
     """Run every STORE_STEPS step in one transaction, then rewrite the file so no freed page keeps the bytes."""
     if not settings.lrs_db.exists():
         return
+    LrsStore(settings.lrs_db).close()  # brings a store of an older version up to date first
     db = sqlite3.connect(settings.lrs_db, timeout=60, isolation_level=None)
     try:
         db.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable in the file

@@ -178,7 +178,7 @@ def test_the_limit_lifts_after_its_window(tmp_path: Path) -> None:
     from ingest.lrs.auth import SignInThrottle
 
     now = [1000.0]
-    throttle = SignInThrottle(limit=3, window=60, clock=lambda: now[0])
+    throttle = SignInThrottle(limit=3, window=60, clock=lambda: now[0], key_per_address=True)
     for _ in range(3):
         throttle.failed("k", "10.0.0.1")
     assert throttle.retry_after("k", "10.0.0.1") == 60
