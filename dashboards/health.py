@@ -33,7 +33,7 @@ def pipeline_status(catalog: str, _settings: Settings) -> dict:
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
 def lake_activity(catalog: str, _settings: Settings) -> dict[str, pd.DataFrame]:
     """Statements per minute over the last hour of arrivals, dead letters, and quality results of certified runs."""
-    if not _settings.lake_catalog.exists():
+    if not lake.exists(_settings):
         return {}
     con = lake.connect(_settings, read_only=True)
     try:

@@ -131,7 +131,7 @@ def demo_end_date(settings: Settings) -> date:
 
 
 def _count_in_lake(settings: Settings, ids: list[str]) -> int:
-    if not settings.lake_catalog.exists():
+    if not lake.exists(settings):
         return 0  # the sink creates the lake with its first connection
     con = lake.connect(settings, read_only=True)
     try:

@@ -10,7 +10,8 @@ import pytest
 from ingest import kafka
 from ingest.broker import EmbeddedBroker
 from ingest.relay import Relay
-from ingest.sink import Sink, lag
+from ingest.sink import Sink
+from ingest.sink_status import lag
 from leerstroom import lake
 from leerstroom.settings import Settings
 from tests.fixtures.broker import append_to_outbox, lake_ids, stored_statements
