@@ -89,6 +89,18 @@ def identity(settings: Settings) -> str:
     return f"{catalog} ({data_path(settings)})"
 
 
+def environment(settings: Settings) -> dict[str, str]:
+    """The lake's settings as LEERSTROOM_* variables, for a child process (dbt) that must open the same lake."""
+    env = {}
+    for name in ("lake_catalog", "lake_data_path", "lake_s3_key_id", "lake_s3_secret", "lake_s3_region",
+                 "lake_s3_endpoint", "lake_s3_url_style", "lake_s3_use_ssl"):
+        value = getattr(settings, name)
+        if hasattr(value, "get_secret_value"):
+            value = value.get_secret_value()
+        env[f"LEERSTROOM_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+    return env
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -149,7 +161,7 @@ def exists(settings: Settings | None = None) -> bool:
     con = duckdb.connect(config=_config())
     try:
         try:
-            _execute_attach(con, settings, attach_sql(settings, read_only=True))
+            attach(con, settings, read_only=True)
         except ConfigurationError:
             return False
         return lake_schema.version(con) > 0
