@@ -17,8 +17,8 @@ from leerstroom.settings import Settings
 
 TABLE = "lake.raw.consumer_offsets"
 # Inserts never conflict in DuckLake, so two sinks starting one log at once would both insert its first
-# offsets (and both write its first batch). Each start therefore also updates the topic's claim row:
-# two updates of one row do conflict, with the SQLite catalog's writer lock or without it.
+# offsets (and both write its first batch). The SQLite catalog's writer lock orders them; without it
+# (PostgreSQL) each start also updates the topic's claim row, and two updates of one row do conflict.
 CLAIMS = "lake.raw.consumer_log_claims"
 
 
@@ -64,16 +64,18 @@ def prepare_start(con: duckdb.DuckDBPyConnection, topic: str) -> None:
                 [topic, topic])
 
 
-def needs_start(expected: dict[int, int | None], moved: dict[int, int]) -> bool:
-    return any(expected.get(p) is None for p in moved)
+def needs_claim(settings: Settings, expected: dict[int, int | None], moved: dict[int, int]) -> bool:
+    """Whether moving `moved` starts a partition on a lake whose writers no lock orders."""
+    return not lake.writers_serialised(settings) and any(expected.get(p) is None for p in moved)
 
 
 def advance(con: duckdb.DuckDBPyConnection, topic: str, topic_id: str, expected: dict[int, int | None],
-            moved: dict[int, int]) -> None:
+            moved: dict[int, int], *, claim: bool = False) -> None:
     """Compare-and-set each partition in `moved` from its `expected` offset (None: no row yet).
 
     Runs inside the caller's write transaction. Any mismatch means another sink got there
-    first: OffsetConflict, and the caller's transaction (its batch too) rolls back.
+    first: OffsetConflict, and the caller's transaction (its batch too) rolls back. With
+    `claim` (see needs_claim) starting a partition also updates the topic's claim row.
     """
     known = [(p, expected[p], new) for p, new in moved.items() if expected.get(p) is not None]
     unknown = [(p, new) for p, new in moved.items() if expected.get(p) is None]
@@ -91,7 +93,7 @@ def advance(con: duckdb.DuckDBPyConnection, topic: str, topic_id: str, expected:
         ).fetchone()[0]
         if changed != len(known):
             raise OffsetConflict(f"{len(known) - changed} of {len(known)} partition offsets moved by another sink")
-    if unknown:
+    if unknown and claim:
         claimed = con.execute(f"UPDATE {CLAIMS} SET claimed_at = now() WHERE topic = ?", [topic]).fetchone()[0]
         if not claimed:
             raise OffsetConflict(f"topic {topic} has no claim row yet (prepare_start first)")

@@ -200,7 +200,7 @@ class Sink:
 
     # Lake side ------------------------------------------------------------------------------
 
-    def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch) -> tuple[int, int]:
+    def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch, claim: bool) -> tuple[int, int]:
         """Insert what the lake lacks of the batch and move the offsets; return (statements, document events) added."""
         statements = documents = 0
         if batch.statements.num_rows:
@@ -213,7 +213,8 @@ class Sink:
             con.register("batch_dead_letters", batch.dead_letters)
             con.execute("INSERT INTO lake.raw.dead_letters SELECT * FROM batch_dead_letters")
             con.unregister("batch_dead_letters")
-        offsets.advance(con, self.settings.kafka_topic, batch.topic_id, self.expected, batch.next_offsets)
+        offsets.advance(con, self.settings.kafka_topic, batch.topic_id, self.expected, batch.next_offsets,
+                        claim=claim)
         return statements, documents
 
     # Loop -----------------------------------------------------------------------------------
@@ -242,10 +243,11 @@ class Sink:
             self._follow(current)
             return 0
         try:
-            if offsets.needs_start(self.expected, batch.next_offsets):
+            claim = offsets.needs_claim(self.settings, self.expected, batch.next_offsets)
+            if claim:
                 lake.write_transaction(self.con, lambda con: offsets.prepare_start(con, self.settings.kafka_topic),
                                        settings=self.settings)
-            inserted, documents = lake.write_transaction(self.con, lambda con: self._write(con, batch),
+            inserted, documents = lake.write_transaction(self.con, lambda con: self._write(con, batch, claim),
                                                          settings=self.settings)
         except OffsetConflict as err:
             self.conflicts += 1

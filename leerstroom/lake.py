@@ -257,6 +257,11 @@ def connect(settings: Settings | None = None, *, read_only: bool = False, snapsh
     return con
 
 
+def writers_serialised(settings: Settings) -> bool:
+    """True when writer_lock orders every writer (the SQLite catalog); False when conflicts do (PostgreSQL)."""
+    return not on_postgres(settings)
+
+
 @contextlib.contextmanager
 def writer_lock(settings: Settings | None = None) -> Iterator[None]:
     """Serialise Leerstroom's own writers to a lake with the SQLite catalog.
@@ -268,7 +273,7 @@ def writer_lock(settings: Settings | None = None) -> Iterator[None]:
     write_transaction runs it again.
     """
     settings = settings or get_settings()
-    if on_postgres(settings):
+    if not writers_serialised(settings):
         yield
         return
     settings.lake_dir.mkdir(parents=True, exist_ok=True)
