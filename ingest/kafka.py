@@ -81,7 +81,8 @@ def ensure(client: KafkaAdminClient, settings: Settings) -> TopicInfo:
     if info is not None:
         return info
     try:
-        client.create_topics([NewTopic(settings.kafka_topic, settings.kafka_partitions, 1)])
+        client.create_topics([NewTopic(settings.kafka_topic, settings.kafka_partitions,
+                                       settings.kafka_replication_factor)])
         log.info("created topic %s with %d partitions", settings.kafka_topic, settings.kafka_partitions)
     except TopicAlreadyExistsError:
         pass  # the relay and the sink race to create it after a broker restart; either may win

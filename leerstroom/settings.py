@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     kafka_bootstrap: str = Field("", description="External Kafka bootstrap servers; empty = embedded broker.")
     kafka_topic: str = "xapi.statements"
     kafka_partitions: int = Field(4, ge=1)
+    kafka_replication_factor: int = Field(1, ge=1, description="Copies of each partition when Leerstroom creates "
+                                          "the topic: 3 on a cluster of 3 or more brokers.")
     kafka_timeout_ms: int = Field(5000, ge=100, description="How long a Kafka call may wait before failing.")
 
     # LRS endpoint.
