@@ -18,6 +18,7 @@ from ingest.sink_status import lag
 from leerstroom import lake
 from leerstroom.settings import Settings
 from tests.fixtures.broker import lake_ids, stored_statements, wait_until
+from tests.fixtures.object_storage import lake_in_shared_folder
 from tests.fixtures.postgres import Database
 from tests.ingest.test_sink import drain, publish
 
@@ -27,32 +28,9 @@ pytestmark = pytest.mark.broker
 @pytest.fixture
 def settings(settings: Settings, postgres_database: Database, tmp_path: Path) -> Settings:
     """The lake's catalog in PostgreSQL, its files in a folder every sink reaches (as a shared mount would be)."""
-    return settings.model_copy(update={"lake_catalog": f"postgres:{postgres_database.keywords}",
-                                       "lake_data_path": str(tmp_path / "shared-lake-files")})
-
-
-def test_a_second_sink_on_the_same_offsets_loses_the_compare_and_set_on_postgresql(
-        broker: EmbeddedBroker, settings: Settings) -> None:
-    assert not lake.writers_serialised(settings), "no file lock orders these writers: only the catalog does"
-    publish(settings, stored_statements(1000))
-    first, zombie = Sink(settings), Sink(settings)
-    try:
-        first._connect()
-        zombie._connect()  # both have now read "no offsets yet" and sought to the beginning
-        assert first.run_once() == 1000
-        assert zombie.run_once() == 0
-        assert zombie.conflicts == 1, "the zombie's batch must be rolled back, not merely deduplicated"
-        later = stored_statements(50)
-        publish(settings, later)
-        assert drain(zombie) == 50, "after re-seeking, the zombie continues from the winner's offsets"
-        assert zombie.duplicates == 0
-        assert first.run_once() == 0
-        assert first.conflicts == 1
-    finally:
-        first.close()
-        zombie.close()
-    ids = lake_ids(settings)
-    assert len(ids) == len(set(ids)) == 1050
+    on_postgres = lake_in_shared_folder(settings, postgres_database, tmp_path / "shared-lake-files")
+    assert not lake.writers_serialised(on_postgres), "no file lock orders these writers: only the catalog does"
+    return on_postgres
 
 
 def test_two_sinks_starting_one_new_log_at_the_same_moment_write_it_once(
