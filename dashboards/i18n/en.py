@@ -186,9 +186,10 @@ MESSAGES.update({
     "model.interval": "{value} [{low}, {high}]", "model.pooled": "pooled", "model.trained_on": "{start} – {end}",
     "model.calibration": "Calibration: predicted against observed",
     "model.calibration_how": "Each point is a tenth of the backtest's snapshots, ordered by predicted probability; on "
-                             "the dashed line the predicted rate of leaving is the rate observed. Scores in the risk "
-                             "list are recalibrated on these predictions (intercept {intercept}, slope {slope}; 0 "
-                             "and 1 would change nothing).",
+                             "the dashed line the predicted rate of leaving is the rate observed. The model's "
+                             "probabilities are recalibrated before anyone sees them: each cutoff's here by a "
+                             "recalibration fitted on the other cutoffs, the risk list's by one fitted on all of them "
+                             "(intercept {intercept}, slope {slope}; 0 and 1 would change nothing).",
     "model.predicted": "Predicted rate of leaving within 180 days", "model.observed": "Observed rate",
     "model.departments": "Expected exits (the sum of the probabilities) against actual exits per department, over "
                          "all cutoffs:",

@@ -196,8 +196,10 @@ MESSAGES.update({
     "model.calibration": "Kalibratie: voorspeld tegen waargenomen",
     "model.calibration_how": "Elk punt is een tiende van de momentopnamen uit de terugtoets, gesorteerd op "
                              "voorspelde kans; op de stippellijn is het voorspelde vertrekpercentage het "
-                             "waargenomen percentage. Scores in de risicolijst zijn op deze voorspellingen "
-                             "herkalibreerd (intercept {intercept}, helling {slope}; 0 en 1 zouden niets veranderen).",
+                             "waargenomen percentage. De kansen van het model worden herkalibreerd voordat iemand ze "
+                             "ziet: die van elk beginpunt hier met een kalibratie op de andere beginpunten, die in de "
+                             "risicolijst met een op allemaal (intercept {intercept}, helling {slope}; 0 en 1 zouden "
+                             "niets veranderen).",
     "model.predicted": "Voorspeld percentage dat binnen 180 dagen vertrekt", "model.observed": "Waargenomen",
     "model.departments": "Verwacht vertrek (de som van de kansen) tegen werkelijk vertrek per afdeling, over alle "
                          "beginpunten:",

@@ -19,7 +19,9 @@ import pytest
 from leerstroom.settings import Settings
 from tests.transform.retention_rows import LABEL, features_table, write_features
 from transform.risk import run_risk_step
-from transform.risk.backtest import LABEL_WINDOW, MIN_CUTOFFS, PERSON_GROUPS, labelled_rows, run_backtest
+from transform.risk.backtest import (
+    LABEL_WINDOW, MIN_CUTOFFS, PERSON_GROUPS, cross_recalibrated, labelled_rows, run_backtest,
+)
 from transform.risk.features import BY_COLUMN, COLUMNS, NULLABLE, indicator, read_features
 from transform.risk.model import HIGH_RATIO, MEDIUM_RATIO, fit
 
@@ -108,6 +110,19 @@ def test_calibration_compares_predicted_and_observed_per_tenth_of_the_people(tra
         assert deciles.sort_values("decile")["mean_predicted"].is_monotonic_increasing
     pooled = calibration[calibration["scope"] == "pooled"].sort_values("decile")
     assert pooled["observed_rate"].iloc[-1] > 2 * pooled["observed_rate"].iloc[0]
+    # Recalibrated, the probabilities add up to about as many exits as there were.
+    assert pooled["expected_exits"].sum() == pytest.approx(pooled["exits"].sum(), rel=0.2)
+
+
+def test_no_cutoff_is_recalibrated_on_its_own_outcomes(trained) -> None:
+    settings, _, _ = trained
+    labelled = labelled_rows(read_features(duckdb.connect(str(settings.warehouse_db), read_only=True)))
+    predictions = run_backtest(labelled, fit).predictions
+    first = predictions["cutoff"] == predictions["cutoff"].min()
+    flipped = predictions.assign(label=np.where(first, 1 - predictions["label"], predictions["label"]))
+
+    assert np.allclose(cross_recalibrated(flipped)[first], cross_recalibrated(predictions)[first])
+    assert not np.allclose(cross_recalibrated(flipped)[~first], cross_recalibrated(predictions)[~first])
 
 
 def test_expected_and_actual_exits_per_department_add_up(trained) -> None:

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
 
 from transform.risk.features import LABEL
-from transform.risk.model import FittedModel
+from transform.risk.model import FittedModel, recalibrate
 
 LABEL_WINDOW = timedelta(days=180)
 PERSON_GROUPS = 5
@@ -48,8 +49,8 @@ class CutoffResult:
 @dataclass
 class Backtest:
     cutoffs: list[CutoffResult]
-    # One row per test snapshot: cutoff, person group, employee_id, department, the label and the out-of-sample
-    # probability from the fit on the other groups' purged rows.
+    # One row per test snapshot: cutoff, person group, employee_id, department, the label, the out-of-sample
+    # probability from the fit on the other groups' purged rows, and that probability recalibrated (calibrated).
     predictions: pd.DataFrame
     # One row per fit: cutoff, group and each term's coefficient (how stable the model is over time).
     coefficients: pd.DataFrame
@@ -131,4 +132,18 @@ def run_backtest(labelled: pd.DataFrame, train: Callable[[pd.DataFrame], FittedM
             }))
             coefficients.append(pd.DataFrame({"cutoff": cutoff, "group": group, "term": fitted.terms,
                                               "coefficient": fitted.coefficients.to_numpy()}))
-    return Backtest(results, pd.concat(predictions, ignore_index=True), pd.concat(coefficients, ignore_index=True))
+    predicted = pd.concat(predictions, ignore_index=True)
+    predicted["calibrated"] = cross_recalibrated(predicted)
+    return Backtest(results, predicted, pd.concat(coefficients, ignore_index=True))
+
+
+def cross_recalibrated(predictions: pd.DataFrame) -> np.ndarray:
+    """Each cutoff's probabilities recalibrated as the scores are, by a recalibration fitted on the other cutoffs'
+    predictions only, so that the Brier score and the calibration table judge the probabilities people are shown
+    without any cutoff being calibrated on its own outcomes."""
+    calibrated = np.empty(len(predictions))
+    for cutoff in predictions["cutoff"].unique():
+        own = (predictions["cutoff"] == cutoff).to_numpy()
+        fitted = recalibrate(predictions.loc[~own, "predicted"].to_numpy(), predictions.loc[~own, "label"].to_numpy())
+        calibrated[own] = fitted.apply(predictions.loc[own, "predicted"].to_numpy())
+    return calibrated

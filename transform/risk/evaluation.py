@@ -51,9 +51,11 @@ class _Sorted:
     """Rows ordered by score (ascending) and grouped by distinct score, so tied scores count half, as in the
     Mann-Whitney statistic. Weights passed in are already in this order."""
 
-    def __init__(self, scores: np.ndarray, truth: np.ndarray) -> None:
+    def __init__(self, scores: np.ndarray, truth: np.ndarray, probabilities: np.ndarray | None = None) -> None:
         self.order = np.argsort(scores, kind="stable")
         self.scores = scores[self.order]
+        # What the Brier score judges: the probabilities as shown (recalibrated), ranked by the model's scores.
+        self.probabilities = self.scores if probabilities is None else probabilities[self.order]
         self.starts = np.flatnonzero(np.r_[True, self.scores[1:] != self.scores[:-1]])
         self.truth = truth[self.order].astype(np.float32)
         self.distinct = len(self.starts) == len(self.scores)
@@ -86,7 +88,7 @@ def _average_precision(positives: np.ndarray, negatives: np.ndarray) -> np.ndarr
 def _brier(sorted_rows: _Sorted, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     total = weights.sum(axis=1, dtype=np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        brier = (weights * (sorted_rows.scores - sorted_rows.truth) ** 2).sum(axis=1, dtype=np.float64) / total
+        brier = (weights * (sorted_rows.probabilities - sorted_rows.truth) ** 2).sum(axis=1, dtype=np.float64) / total
         rate = (weights * sorted_rows.truth).sum(axis=1, dtype=np.float64) / total
         return brier, rate * (1 - rate)
 
@@ -111,12 +113,16 @@ def replicates_for(rows: int) -> int:
 
 
 def figures(scores: np.ndarray, truth: np.ndarray, people: np.ndarray, seed: int,
-            replicates: int | None = None) -> Figures:
-    """Point estimates on all rows, and percentile intervals from draws of people with replacement."""
+            replicates: int | None = None, probabilities: np.ndarray | None = None) -> Figures:
+    """Point estimates on all rows, and percentile intervals from draws of people with replacement.
+
+    ROC-AUC, PR-AUC and precision rank by `scores`; the Brier score and the expected exits judge `probabilities`
+    (the same scores recalibrated, when given)."""
     scores, truth = np.asarray(scores, dtype=np.float32), np.asarray(truth, dtype=np.float32)
+    probabilities = scores if probabilities is None else np.asarray(probabilities, dtype=np.float32)
     replicates = replicates or replicates_for(len(scores))
     person, person_index = np.unique(np.asarray(people), return_inverse=True)
-    sorted_rows = _Sorted(scores, truth)
+    sorted_rows = _Sorted(scores, truth, probabilities)
     sorted_person = person_index[sorted_rows.order]
     point = _statistics(sorted_rows, np.ones((1, len(scores)), dtype=np.float32))[0]
     rng = np.random.default_rng(seed)
@@ -136,7 +142,7 @@ def figures(scores: np.ndarray, truth: np.ndarray, people: np.ndarray, seed: int
         brier=float(point[2]), brier_low=float(low[2]), brier_high=float(high[2]),
         brier_reference=rate * (1 - rate), brier_skill=float(point[3]),
         brier_skill_low=float(low[3]), brier_skill_high=float(high[3]),
-        precision_top10=_precision_top10(scores, truth), expected_exits=float(scores.sum(dtype=np.float64)),
+        precision_top10=_precision_top10(scores, truth), expected_exits=float(probabilities.sum(dtype=np.float64)),
         bootstrap_replicates=replicates,
     )
 

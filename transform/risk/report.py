@@ -47,7 +47,8 @@ def assess(backtest: Backtest, replicates: int | None = None) -> Assessment:
     for scope, cutoff, part in scopes:
         key = POOLED if cutoff is None else str(cutoff.date())
         scores, truth = part["predicted"].to_numpy(), part["label"].to_numpy()
-        found[key] = figures(scores, truth, part["employee_id"].to_numpy(), _seed(key), replicates)
+        calibrated = part["calibrated"].to_numpy()
+        found[key] = figures(scores, truth, part["employee_id"].to_numpy(), _seed(key), replicates, calibrated)
         window = windows.get(cutoff)
         rows.append({
             "scope": scope, "cutoff_date": cutoff.date() if cutoff is not None else None,
@@ -58,8 +59,8 @@ def assess(backtest: Backtest, replicates: int | None = None) -> Assessment:
             "train_exits": window.train_exits if window else None,
             **found[key].as_dict(),
         })
-        calibration.append(_scoped(calibration_table(scores, truth), scope, cutoff))
-        departments.append(_scoped(department_exits(scores, truth, part["department"].to_numpy(),
+        calibration.append(_scoped(calibration_table(calibrated, truth), scope, cutoff))
+        departments.append(_scoped(department_exits(calibrated, truth, part["department"].to_numpy(),
                                                     part["employee_id"].to_numpy()), scope, cutoff))
     return Assessment(found, pd.DataFrame(rows), pd.concat(calibration, ignore_index=True),
                       pd.concat(departments, ignore_index=True))
@@ -72,8 +73,8 @@ def _interval(value: float, low: float, high: float, digits: int = 3) -> str:
 def figures_line(label: str, found: Figures) -> str:
     return (f"retention model: {label}: ROC-AUC {_interval(found.roc_auc, found.roc_auc_low, found.roc_auc_high)}, "
             f"PR-AUC {_interval(found.pr_auc, found.pr_auc_low, found.pr_auc_high)} against a base rate of "
-            f"{found.base_rate:.3f}, Brier {found.brier:.4f} against {found.brier_reference:.4f} for always "
-            f"predicting the base rate (skill {100 * found.brier_skill:.1f} % "
+            f"{found.base_rate:.3f}, Brier {found.brier:.4f} (recalibrated) against {found.brier_reference:.4f} for "
+            f"always predicting the base rate (skill {100 * found.brier_skill:.1f} % "
             f"[{100 * found.brier_skill_low:.1f}, {100 * found.brier_skill_high:.1f}]); {found.people} people, "
             f"{found.exits} exits, {found.expected_exits:.1f} expected")
 
