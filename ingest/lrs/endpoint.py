@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import orjson
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from ingest.lrs import rejections
@@ -25,6 +25,7 @@ from ingest.lrs.exceptions import (
     PayloadTooLarge,
     PersonForgotten,
     PreconditionFailed,
+    RequestIncomplete,
     StatementConflict,
     StoreUnavailable,
 )
@@ -51,15 +52,18 @@ class Call:
         """The request body, refused with PayloadTooLarge as soon as it passes the configured limit."""
         limit = self.settings.lrs_max_body_bytes
         declared = self.request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
             raise PayloadTooLarge(f"request body of {declared} bytes exceeds the limit of {limit} bytes")
         chunks: list[bytes] = []
         size = 0
-        async for chunk in self.request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise PayloadTooLarge(f"request body exceeds the limit of {limit} bytes")
-            chunks.append(chunk)
+        try:
+            async for chunk in self.request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise PayloadTooLarge(f"request body exceeds the limit of {limit} bytes")
+                chunks.append(chunk)
+        except ClientDisconnect as err:
+            raise RequestIncomplete(f"the body ended after {size} bytes: the client went away or timed out") from err
         return b"".join(chunks)
 
 
@@ -129,6 +133,9 @@ async def _handle(handler: Handler, call: Call, header: str | None) -> Response:
         return error_response(412, str(err), version, field="If-Match", rule="must match the document's current ETag")
     except PayloadTooLarge as err:
         return error_response(413, str(err), version)
+    except RequestIncomplete as err:
+        log.info("gave up on %s %s: %s", call.request.method, call.request.url.path, err)
+        return error_response(408, str(err), version, headers={"Connection": "close"})
     except StoreUnavailable as err:
         log.error("answering 503: %s", err)
         return error_response(503, "the LRS store is unavailable; retry later", version, headers={"Retry-After": "1"})

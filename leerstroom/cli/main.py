@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from leerstroom import logs
+from leerstroom import files, logs
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import get_settings
 
@@ -233,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logs.configure(args.log_level)
+    files.keep_private(get_settings())
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
