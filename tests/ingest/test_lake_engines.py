@@ -16,7 +16,7 @@ import pytest
 from leerstroom import lake, lake_schema
 from leerstroom.errors import ConfigurationError
 from leerstroom.settings import Settings
-from tests.fixtures.object_storage import SharedLake
+from tests.fixtures.object_storage import SharedLake, lake_in_shared_folder
 
 
 def rows(settings: Settings, sql: str, **kwargs) -> list[tuple]:
@@ -113,3 +113,29 @@ def test_processes_creating_one_lake_at_once_migrate_it_once(engine: str, settin
     assert versions == [lake_schema.LATEST] * 4
     applied = rows(settings, "SELECT version, count(*) FROM lake.meta.schema_versions GROUP BY version ORDER BY 1")
     assert applied == [(m.version, 1) for m in lake_schema.MIGRATIONS]
+
+
+def test_forget_erases_a_person_from_a_lake_on_postgresql_its_files_and_its_catalog_statistics(
+        settings: Settings, postgres_database, tmp_path) -> None:
+    from ingest.privacy.erasure import forget
+
+    files = tmp_path / "shared-files"
+    on_postgres = lake_in_shared_folder(settings, postgres_database, files)
+    con = lake.connect(on_postgres)
+    try:
+        # Her key sorts first and last of the column, so the catalog's min/max statistics name her.
+        lake.write_transaction(con, lambda c: c.execute("""
+            INSERT INTO lake.raw.roster_identities VALUES
+              ('i1', 'e0', 'mbox:mailto:aaa-her@example.org'), ('i1', 'e1', 'mbox:mailto:bob@example.org'),
+              ('i1', 'e2', 'mbox:mailto:carol@example.org')"""), settings=on_postgres)
+    finally:
+        con.close()
+
+    report = forget(on_postgres, "mailto:aaa-her@example.org")
+
+    assert report.removed.get("lake raw.roster_identities") == 1
+    assert rows(on_postgres, "SELECT employee_id FROM lake.raw.roster_identities ORDER BY 1") == [("e1",), ("e2",)]
+    stats = rows(on_postgres, "SELECT min_value, max_value FROM __ducklake_metadata_lake.ducklake_table_column_stats")
+    assert any("bob@example.org" in str(value) for row in stats for value in row), "the statistics were read"
+    assert not any("aaa-her" in str(value) for row in stats for value in row), stats
+    assert not any(b"aaa-her" in path.read_bytes() for path in files.rglob("*.parquet"))
