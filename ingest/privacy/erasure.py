@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import duckdb
 import orjson
 
+from ingest.lrs import rejected
 from ingest.privacy.forgotten import ForgetList
 from ingest.privacy.pseudonyms import (
     PSEUDONYM_HOME,
@@ -146,10 +147,12 @@ def erase_from_store(settings: Settings, person: Person, report: ErasureReport) 
                 report.add("outbox", db.execute("DELETE FROM outbox WHERE seq = ?", (seq,)).rowcount)
         text_where, text_params = _like_any("{column}", person.text_needles | person.json_needles)
         for table, columns in (("documents", ("scope", "document_id", "CAST(content AS TEXT)")),
-                               ("statement_terms", ("term",)), ("rejections", ("request", "reason"))):
+                               ("statement_terms", ("term",))):
             clause = " OR ".join(text_where.format(column=c) for c in columns)
             count = db.execute(f"DELETE FROM {table} WHERE {clause}", text_params * len(columns)).rowcount
             report.add(f"lrs {table}", count)
+        report.add("lrs rejections",
+                   rejected.erase(db, lambda column: _like_any(column, person.text_needles | person.json_needles)))
         db.execute("COMMIT")
         db.execute("VACUUM")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
