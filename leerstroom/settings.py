@@ -32,9 +32,15 @@ class Settings(BaseSettings):
     lrs_port: int = 8000
     lrs_max_body_bytes: int = Field(20 * 1024 * 1024, description="Larger request bodies get 413.")
     lrs_signin_failures: int = Field(
-        20, ge=0, description="Failed sign-ins allowed per credential key and per client address within "
-        "lrs_signin_window_seconds before further requests get 429; 0 turns the limit off.")
+        20, ge=0, description="Failed sign-ins allowed per credential key from one client address, and per client "
+        "address, within lrs_signin_window_seconds before further requests from there get 429; 0 turns the limit off.")
     lrs_signin_window_seconds: int = Field(60, ge=1)
+    lrs_header_timeout_seconds: float = Field(
+        10, gt=0, description="A request's headers must arrive within this many seconds, or the LRS answers 408 and "
+        "closes the connection.")
+    lrs_body_timeout_seconds: float = Field(
+        30, gt=0, description="The longest pause between two reads of a request's body before the LRS answers 408 "
+        "and closes the connection.")
     # What the LRS keeps of refused requests (`leerstroom rejected`).
     lrs_rejected_days: int = Field(30, ge=1, description="Refused requests, and the statements refused with 400, are "
                                    "kept this many days, then deleted.")
@@ -84,6 +90,10 @@ class Settings(BaseSettings):
     privacy_k: int = Field(5, ge=1, description="Aggregates over fewer people are suppressed outside the HR-analyst role.")
     pseudonymisation_key: str = Field("", description="When set, the sink replaces actor identities in the lake "
                                       "by HMAC-SHA256 digests under this key (keep it out of the repository).")
+    forget_list_key_file: str = Field(
+        "", description="The HMAC key of the forget list's digests, kept apart from the list so a copy of the list "
+        "alone tests no address; created 0600 on the first `forget`. Default: data_dir/privacy/forget-list.key. "
+        "Point it outside the data folder (a mounted secret) to keep it out of backups of that folder too.")
     raw_retention_days: int = Field(0, ge=0, description="`leerstroom maintain` deletes raw statements stored "
                                     "longer ago than this; 0 keeps them forever.")
     heartbeat_stale_seconds: float = Field(60, gt=0, description="`leerstroom health` calls a part unhealthy when "
@@ -128,6 +138,12 @@ class Settings(BaseSettings):
     @property
     def broker_file(self) -> Path:
         return self.run_dir / "broker.json"
+
+    @property
+    def forget_list_key_path(self) -> Path:
+        if self.forget_list_key_file:
+            return Path(self.forget_list_key_file)
+        return self.data_dir / "privacy" / "forget-list.key"
 
     @property
     def lrs_base_url(self) -> str:

@@ -25,6 +25,7 @@ from ingest.lrs.exceptions import (
     PayloadTooLarge,
     PersonForgotten,
     PreconditionFailed,
+    RequestIncomplete,
     StatementConflict,
     StoreUnavailable,
 )
@@ -58,15 +59,18 @@ async def read_body(request: Request, limit: int) -> bytes:
     The body stays on the request, for the dead-letter store should the request be refused.
     """
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"request body of {declared} bytes exceeds the limit of {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"request body exceeds the limit of {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(f"request body exceeds the limit of {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect as err:
+        raise RequestIncomplete(f"the body ended after {size} bytes: the client went away or timed out") from err
     body = b"".join(chunks)
     request.state.received_body = body
     return body
@@ -134,7 +138,7 @@ async def _refused_body(request: Request, settings: Settings) -> bytes | None:
         return received
     try:
         return await read_body(request, settings.lrs_max_body_bytes)
-    except (PayloadTooLarge, ClientDisconnect, RuntimeError):  # RuntimeError: the handler consumed part of it
+    except (PayloadTooLarge, RequestIncomplete, RuntimeError):  # RuntimeError: the handler consumed part of it
         return None
 
 
@@ -163,6 +167,9 @@ async def _handle(handler: Handler, call: Call, header: str | None) -> Response:
         return error_response(412, str(err), version, field="If-Match", rule="must match the document's current ETag")
     except PayloadTooLarge as err:
         return error_response(413, str(err), version)
+    except RequestIncomplete as err:
+        log.info("gave up on %s %s: %s", call.request.method, call.request.url.path, err)
+        return error_response(408, str(err), version, headers={"Connection": "close"})
     except StoreUnavailable as err:
         log.error("answering 503: %s", err)
         return error_response(503, "the LRS store is unavailable; retry later", version, headers={"Retry-After": "1"})

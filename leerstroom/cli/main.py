@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from leerstroom import logs
+from leerstroom import files, logs
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import get_settings
 
@@ -293,6 +293,7 @@ def _add_quarantine(sub: argparse._SubParsersAction) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logs.configure(args.log_level)
+    files.keep_private(get_settings())
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
