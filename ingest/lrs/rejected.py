@@ -6,7 +6,8 @@ operator can read it, export it, repair it and replay it (`leerstroom rejected`,
 
 - a body up to LEERSTROOM_LRS_REJECTED_BODY_BYTES is kept whole; a larger one keeps its SHA-256
   and its first HEAD_BYTES only;
-- a body naming a person who was forgotten is not kept at all;
+- a body naming a person who was forgotten is not kept at all, and `leerstroom forget` erases every
+  note whose request, reason or body names the person (ingest/privacy/erasure.py);
 - notes are deleted after LEERSTROOM_LRS_REJECTED_DAYS, and at most LEERSTROOM_LRS_REJECTED_PER_TOOL
   are kept per credential (the oldest go first); reads never show an expired one.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -281,16 +282,3 @@ def mark_replayed(store: LrsStore, seq: int, statement_ids: list[str], note: str
 def note_replay_refused(store: LrsStore, seq: int, note: str) -> None:
     with store.transaction() as db:
         db.execute("UPDATE rejections SET replay_note = ? WHERE seq = ?", (note[:1000], seq))
-
-
-def erase(db: sqlite3.Connection, naming: Callable[[str], tuple[str, list[str]]]) -> int:
-    """Delete every note whose request, reason or kept body names the person (`leerstroom forget`).
-
-    `naming(column)` gives the SQL condition, and its parameters, that a column names the person.
-    """
-    clauses, params = [], []
-    for column in ("request", "reason", "CAST(body AS TEXT)"):
-        clause, values = naming(column)
-        clauses.append(f"({clause})")
-        params.extend(values)
-    return db.execute(f"DELETE FROM rejections WHERE {' OR '.join(clauses)}", params).rowcount
