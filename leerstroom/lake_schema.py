@@ -6,8 +6,8 @@ Two processes migrating at once are safe: with the SQLite catalog the writer loc
 them; with PostgreSQL one commit conflicts and its retry finds the version applied.
 
 A change to the schema is a new migration at the end, never an edit of an applied one.
-Versions 1-3 describe the tables as they were before versions were recorded; they create
-only what is missing, so a lake made by an earlier release is adopted as it is.
+Versions 1-3 and 5 describe tables made before versions were recorded; they create only
+what is missing, so a lake made by an earlier release is adopted as it is.
 DuckLake enforces NOT NULL only: uniqueness of statement_id (and of a document event's
 event_id) is kept by the sink's anti-join and checked by a dbt test.
 """
@@ -134,6 +134,26 @@ CREATE TABLE IF NOT EXISTS lake.meta.transform_runs (
 CREATE TABLE lake.raw.consumer_log_claims (
     topic            VARCHAR NOT NULL,
     claimed_at       TIMESTAMPTZ NOT NULL
+);
+"""),
+    Migration(5, "transform/quality/quarantine.py", "statements set aside by the transform, and each screening", """
+CREATE TABLE IF NOT EXISTS lake.meta.quarantined_statements (
+    statement_id     VARCHAR NOT NULL,
+    reason           VARCHAR NOT NULL,
+    detail           VARCHAR NOT NULL,
+    run_id           VARCHAR NOT NULL,
+    quarantined_at   TIMESTAMPTZ NOT NULL,
+    decision         VARCHAR,
+    decided_at       TIMESTAMPTZ,
+    decision_note    VARCHAR
+);
+CREATE TABLE IF NOT EXISTS lake.meta.quarantine_screenings (
+    run_id           VARCHAR NOT NULL,
+    screened_at      TIMESTAMPTZ NOT NULL,
+    from_snapshot_id BIGINT NOT NULL,
+    to_snapshot_id   BIGINT NOT NULL,
+    statements_screened BIGINT NOT NULL,
+    statements_quarantined BIGINT NOT NULL
 );
 """),
 )

@@ -43,6 +43,16 @@ class Settings(BaseSettings):
     lrs_body_timeout_seconds: float = Field(
         30, gt=0, description="The longest pause between two reads of a request's body before the LRS answers 408 "
         "and closes the connection.")
+    # What the LRS keeps of refused requests (`leerstroom rejected`).
+    lrs_rejected_days: int = Field(30, ge=1, description="Refused requests, and the statements refused with 400, are "
+                                   "kept this many days, then deleted.")
+    lrs_rejected_body_bytes: int = Field(
+        256 * 1024, ge=1024, description="A refused statement body up to this size is kept whole; a larger one keeps "
+        "its SHA-256 and its first 4 KiB.")
+    lrs_rejected_per_tool: int = Field(10_000, ge=100, description="At most this many refused requests are kept per "
+                                       "credential; beyond it the oldest go first.")
+    lrs_repair_rules: str = Field("", description="YAML file of repair rules per credential for `leerstroom rejected "
+                                  "replay`; empty: <data_dir>/lrs/repair-rules.yml.")
 
     # Relay (LRS store outbox -> Kafka).
     relay_batch: int = Field(5000, ge=1)
@@ -87,7 +97,13 @@ class Settings(BaseSettings):
                                        "stored one are the tools' go-live backfill: retention features treat them as "
                                        "known from their own timestamp (0: always from when they were stored).")
     quality_future_tolerance_minutes: int = Field(
-        5, ge=0, description="Statements timestamped further in the future than this fail the quality gate.")
+        5, ge=0, description="Statements timestamped further than this after they were stored are quarantined.")
+    quality_quarantine_max_share: float = Field(
+        0.01, ge=0, le=1, description="A transform is refused when more than this share of the statements new since "
+        "the previous screening was quarantined (their quarantine stays; the next run judges only newer ones).")
+    certification_max_age_hours: float = Field(
+        6, gt=0, description="`leerstroom health transform` fails, and the health page turns red, when no snapshot "
+        "was certified for longer than this.")
 
     # Privacy.
     privacy_k: int = Field(5, ge=1, description="Aggregates over fewer people are suppressed outside the HR-analyst role.")
@@ -113,6 +129,10 @@ class Settings(BaseSettings):
     @property
     def lrs_db(self) -> Path:
         return self.lrs_dir / "lrs.sqlite"
+
+    @property
+    def repair_rules_file(self) -> Path:
+        return Path(self.lrs_repair_rules) if self.lrs_repair_rules.strip() else self.lrs_dir / "repair-rules.yml"
 
     @property
     def lake_dir(self) -> Path:

@@ -126,11 +126,23 @@ MESSAGES = {
     "health.kafka_lag": "Kafka-achterstand per partitie", "health.no_broker": "Geen broker bereikbaar: {reason}",
     "health.lag_note": "published_not_in_lake is exact (uit de outbox); de eind-offset van de broker is bij "
                        "benadering.",
-    "health.dead_letters": "Dead letters", "health.no_dead_letters": "Geen dead letters.",
-    "health.rejections": "Geweigerde verzoeken per tool", "health.no_rejections": "Geen geweigerde verzoeken.",
+    "health.dead_letters": "Dead letters bij de sink (berichten die geen statement zijn)",
+    "health.no_dead_letters": "Geen dead letters bij de sink.",
+    "health.rejections": "Geweigerde verzoeken per tool en reden", "health.no_rejections": "Geen geweigerde verzoeken "
+                         "bewaard.",
+    "health.rejections_note": "Statements die met 400 geweigerd zijn, blijven {days} dagen bewaard met hun inhoud "
+                              "(dead letters). `leerstroom rejected list|show|export|replay` leest, herstelt en "
+                              "verstuurt ze opnieuw.",
     "health.runs": "Transform-runs", "health.quality": "Kwaliteitsresultaten van de laatste gecertificeerde run",
     "health.no_quality": "De kwaliteitspoort heeft nog geen resultaten vastgelegd.",
     "health.checks_passed": "Controles geslaagd",
+    "health.not_certified": "De dashboards zijn niet actueel:",
+    "health.quarantine": "Quarantaine: apart gezette statements, per reden",
+    "health.no_quarantine": "Er is geen statement apart gezet.",
+    "health.quarantine_note": "Apart gezette statements tellen in geen enkele maatstaf mee tot ze vrijgegeven zijn: "
+                              "`leerstroom quarantine list|show|release|void` (docs/operations.md).",
+    "health.quarantine_share": "Apart gezet in de laatst beoordeelde run",
+    "health.quarantine_share_value": "{quarantined} van {screened} nieuwe statements ({share}; grens {limit})",
     "audit.title": "Auditlog",
     "audit.explain": "Elke weergave en download van gegevens over individuele personen: wie, wanneer, wat, van "
                      "welke snapshot.",

@@ -3,7 +3,7 @@
 Statements and their outbox entries are written in one transaction, so an
 acknowledged statement is always on its way to the lake. Writes go through a single
 connection behind a lock; reads use one connection per thread. Documents, activity
-definitions and rejected requests live in the same file; their modules use
+definitions and refused requests (ingest/lrs/rejected.py) live in the same file; their modules use
 transaction() and reader() from here.
 """
 
@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from ingest import outbox
+from ingest.lrs import rejected
 from ingest.lrs.exceptions import PersonForgotten, StatementConflict, StoreUnavailable, VoidingForbidden
 from ingest.privacy.forgotten import ForgetList
 from ingest.xapi import formats
@@ -98,15 +99,6 @@ CREATE TABLE IF NOT EXISTS activities (
     id         TEXT PRIMARY KEY,
     definition BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS rejections (
-    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-    credential TEXT NOT NULL,
-    at         TEXT NOT NULL,
-    request    TEXT NOT NULL,
-    status     INTEGER NOT NULL,
-    reason     TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS rejections_by_credential ON rejections (credential, seq);
 """
 # Columns added after the first release, for stores created before them: (table, column, definition).
 ADDED_COLUMNS = (
@@ -214,6 +206,7 @@ class LrsStore:
             if migrated:
                 _index_existing_statements(db)
             outbox.create(db)
+            rejected.create(db)
         except sqlite3.Error as err:
             raise StoreUnavailable(f"LRS store {self.path} cannot be created: {err}") from err
         finally:

@@ -212,7 +212,7 @@ STORE_STEPS: list[StoreStep] = [
     _rows_naming("documents", "scope", "document_id", "CAST(content AS TEXT)"),
     _rows_naming("statement_terms", "term"),
     _rows_naming("activities", "CAST(definition AS TEXT)"),
-    _rows_naming("rejections", "request", "reason"),
+    _rows_naming("rejections", "request", "reason", "CAST(body AS TEXT)"),  # refusals and their dead letters
 ]
 
 
