@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 
 import orjson
@@ -11,7 +10,8 @@ from starlette.responses import Response
 
 from ingest.lrs import scopes
 from ingest.lrs.endpoint import Call
-from ingest.lrs.exceptions import BadRequest, StoreUnavailable
+from ingest.lrs.engine import Db
+from ingest.lrs.exceptions import BadRequest
 from ingest.lrs.responses import json_response
 from ingest.lrs.store import LrsStore
 from ingest.xapi import formats
@@ -19,7 +19,7 @@ from ingest.xapi import formats
 LANGUAGE_MAPS = ("name", "description")
 
 
-def merge_definitions(db: sqlite3.Connection, statements: list[dict]) -> None:
+def merge_definitions(db: Db, statements: list[dict]) -> None:
     """Fold the activity definitions of just-stored statements into the canonical ones, inside their transaction."""
     incoming: dict[str, dict] = {}
     for activity in _activities(statements):
@@ -27,7 +27,9 @@ def merge_definitions(db: sqlite3.Connection, statements: list[dict]) -> None:
         if isinstance(definition, dict) and definition:
             incoming[activity["id"]] = _merged(incoming.get(activity["id"], {}), definition)
     for activity_id, definition in incoming.items():
-        row = db.execute("SELECT definition FROM activities WHERE id = ?", (activity_id,)).fetchone()
+        # FOR UPDATE on PostgreSQL: another LRS process merging the same activity waits for this merge.
+        row = db.execute("SELECT definition FROM activities WHERE id = ?" + (" FOR UPDATE" if db.postgres else ""),
+                         (activity_id,)).fetchone()
         merged = _merged(orjson.loads(row[0]), definition) if row else definition
         db.execute("INSERT INTO activities (id, definition) VALUES (?, ?) "
                    "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
@@ -35,10 +37,7 @@ def merge_definitions(db: sqlite3.Connection, statements: list[dict]) -> None:
 
 
 def definition(store: LrsStore, activity_id: str) -> dict | None:
-    try:
-        row = store.reader().execute("SELECT definition FROM activities WHERE id = ?", (activity_id,)).fetchone()
-    except sqlite3.Error as err:
-        raise StoreUnavailable(f"LRS store {store.path} cannot be read: {err}") from err
+    row = store.read_one("SELECT definition FROM activities WHERE id = ?", (activity_id,))
     return orjson.loads(row[0]) if row else None
 
 

@@ -9,10 +9,14 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 
 from ingest.broker import EmbeddedBroker
+from ingest.lrs import store as lrs_store
 from ingest.relay import Relay
 from ingest.sink import Sink
 from leerstroom.settings import Settings
 from tests.fixtures.broker import append_to_outbox, lake_ids, outbox_size, stored_statements, wait_until
+from tests.fixtures.lrs import on_every_engine
+
+settings = on_every_engine()
 
 pytestmark = pytest.mark.broker
 
@@ -65,11 +69,11 @@ def test_relay_publishes_keyed_by_actor_and_keeps_entries_until_the_lake_has_the
 
 
 def test_relay_creates_the_outbox_when_the_lrs_has_not_yet(broker: EmbeddedBroker, settings: Settings) -> None:
-    assert not settings.lrs_db.exists()
+    assert not lrs_store.exists(settings)
     relay = Relay(settings)
     try:
         assert relay.run_once() == 0
-        assert settings.lrs_db.exists()
+        assert lrs_store.exists(settings)
         append_to_outbox(settings, stored_statements(5))
         assert relay.run_once() == 5
     finally:
