@@ -43,16 +43,17 @@ def append(db: Db, entries: Iterable[tuple[str, bytes, bytes]]) -> None:
 
 
 def pending(db: Db, current_topic_id: str, limit: int, *, skip_locked: str = "") -> list[Entry]:
-    """Entries never published, or published to a log other than the current one, oldest first.
+    """Entries never published, oldest first, then those published to a log other than the current one.
 
     With `skip_locked` (PostgreSQL's FOR UPDATE SKIP LOCKED, inside the caller's transaction) the entries
     stay locked until that transaction ends, and another relay's call passes over them.
     """
-    rows = db.execute(
-        "SELECT seq, event_id, message_key, payload FROM outbox "
-        f"WHERE topic_id IS NULL OR topic_id <> ? ORDER BY seq LIMIT ?{skip_locked}",
-        (current_topic_id, limit),
-    ).fetchall()
+    columns = "SELECT seq, event_id, message_key, payload FROM outbox"
+    rows = db.execute(f"{columns} WHERE topic_id IS NULL ORDER BY seq LIMIT ?{skip_locked}", (limit,)).fetchall()
+    if len(rows) < limit:
+        # Two ranges rather than <>, so both engines find the few entries of an old log through outbox_by_log.
+        rows += db.execute(f"{columns} WHERE topic_id < ? OR topic_id > ? ORDER BY seq LIMIT ?{skip_locked}",
+                           (current_topic_id, current_topic_id, limit - len(rows))).fetchall()
     return [Entry(seq, event_id, bytes(key), bytes(payload)) for seq, event_id, key, payload in rows]
 
 

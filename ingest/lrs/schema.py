@@ -182,8 +182,12 @@ def _link_existing_attachments(db: Db) -> None:
 
 
 Migration = Callable[[Db], None] | str
+# The relay's poll finds entries never published through this index, without reading those published and
+# waiting for the lake (migration 2 on either engine).
+OUTBOX_UNPUBLISHED = "CREATE INDEX outbox_unpublished ON outbox (seq) WHERE topic_id IS NULL"
 SQLITE_MIGRATIONS: Sequence[Migration] = (
     _adopt_sqlite_store,
+    OUTBOX_UNPUBLISHED,
 )
 
 POSTGRES_MIGRATIONS: Sequence[Migration] = (
@@ -281,6 +285,7 @@ POSTGRES_MIGRATIONS: Sequence[Migration] = (
     CREATE INDEX rejections_by_credential ON rejections (credential, seq);
     CREATE INDEX rejections_by_at ON rejections (at);
     """,
+    OUTBOX_UNPUBLISHED,
 )
 # Any number: the key of the advisory lock two processes migrating one PostgreSQL store at once take in turn.
 POSTGRES_LOCK = 7_401_014

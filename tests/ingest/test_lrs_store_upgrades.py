@@ -24,6 +24,8 @@ engine_settings = on_every_engine("engine_settings")
 
 
 def as_before_versioning(db: sqlite3.Connection) -> None:
+    """What a store of the last release before versioned migrations lacks: the version, and later migrations."""
+    db.execute("DROP INDEX outbox_unpublished")
     db.execute("PRAGMA user_version = 0")
 
 
