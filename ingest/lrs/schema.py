@@ -211,7 +211,6 @@ POSTGRES_MIGRATIONS: Sequence[Migration] = (
     CREATE INDEX statements_by_voids ON statements (voids) WHERE voids IS NOT NULL;
     CREATE INDEX statements_by_stored ON statements (stored);
     CREATE INDEX statements_by_ref ON statements (object_id) WHERE object_type = 'StatementRef';
-    CREATE INDEX statements_by_actor ON statements (actor_key);
     CREATE TABLE statement_terms (
         term TEXT NOT NULL,
         seq  BIGINT NOT NULL,
