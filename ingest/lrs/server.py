@@ -28,7 +28,7 @@ from leerstroom.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 RELAY_STOP_SECONDS = 15
-HEARTBEAT_SECONDS = 5
+HEARTBEAT_SECONDS = 1
 
 
 def serve(settings: Settings, relay: bool = True) -> int:
