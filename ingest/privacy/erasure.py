@@ -155,9 +155,14 @@ def erase_from_store(settings: Settings, person: Person, report: ErasureReport) 
     """Run every STORE_STEPS step in one transaction, then rewrite the store so no freed page keeps the bytes."""
     if not lrs_store.exists(settings):
         return
+
+    def every_step(db: Db) -> None:
+        for step in STORE_STEPS:
+            step(db, person, report)
+
     store = LrsStore(settings)  # brings a store of an older version up to date first
     try:
-        store.erase(lambda db: [step(db, person, report) for step in STORE_STEPS], STORE_TABLES)
+        store.erase(every_step, STORE_TABLES)
     finally:
         store.close()
     if store.on_postgres:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 
 import orjson
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
+from ingest import outbox
 from ingest.broker import EmbeddedBroker
 from ingest.lrs import store as lrs_store
+from ingest.lrs.store import LrsStore
 from ingest.relay import Relay
 from ingest.sink import Sink
 from leerstroom.settings import Settings
@@ -110,3 +113,43 @@ def test_relay_keeps_entries_while_the_broker_is_down_and_delivers_them_after(
         thread.join(10)
         relay.close()
     assert sorted(lake_ids(settings)) == sorted(s["id"] for s in statements)
+
+
+def test_two_relays_on_one_store_publish_every_entry_once(broker: EmbeddedBroker, settings: Settings) -> None:
+    """One relay per LRS process: on PostgreSQL they publish side by side (SKIP LOCKED), on SQLite one stands by."""
+    statements = stored_statements(3000)
+    append_to_outbox(settings, statements)
+    relays = [Relay(settings.model_copy(update={"relay_batch": 100})) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def publish(relay: Relay) -> None:
+        start.wait()
+        while outbox_unpublished(settings):
+            relay.run_once()
+
+    threads = [threading.Thread(target=publish, args=(relay,)) for relay in relays]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        for relay in relays:
+            relay.close()
+    records = read_topic(settings, broker.bootstrap, 2 * len(statements))  # stops 3 s after the last record
+    ids = Counter(orjson.loads(r.value)["id"] for r in records)
+    assert set(ids) == {s["id"] for s in statements} and set(ids.values()) == {1}, "each entry published once"
+    published = sorted(relay.published for relay in relays)
+    assert sum(published) == len(statements)
+    if settings.lrs_on_postgres:
+        assert published[0] > 0, f"both relays publish at once on PostgreSQL: {published}"
+    else:
+        assert published == [0, len(statements)], "on SQLite one relay publishes, the other stands by"
+
+
+def outbox_unpublished(settings: Settings) -> int:
+    store = LrsStore(settings)
+    try:
+        return outbox.counts(store)["outbox_unpublished"]
+    finally:
+        store.close()
