@@ -185,9 +185,17 @@ Migration = Callable[[Db], None] | str
 # The relay's poll finds entries never published through this index, without reading those published and
 # waiting for the lake (migration 2 on either engine).
 OUTBOX_UNPUBLISHED = "CREATE INDEX outbox_unpublished ON outbox (seq) WHERE topic_id IS NULL"
+# Search terms indexed under 64-bit keys instead of their text (ingest/lrs/search_terms.py).
+SQLITE_TERM_KEYS = """CREATE TABLE statement_term_keys (
+    term_key INTEGER NOT NULL,
+    seq      INTEGER NOT NULL,
+    PRIMARY KEY (term_key, seq)
+) WITHOUT ROWID"""
 SQLITE_MIGRATIONS: Sequence[Migration] = (
     _adopt_sqlite_store,
     OUTBOX_UNPUBLISHED,
+    SQLITE_TERM_KEYS,
+    search_terms.keys_from_text_index,
 )
 
 POSTGRES_MIGRATIONS: Sequence[Migration] = (
@@ -211,10 +219,10 @@ POSTGRES_MIGRATIONS: Sequence[Migration] = (
     CREATE INDEX statements_by_voids ON statements (voids) WHERE voids IS NOT NULL;
     CREATE INDEX statements_by_stored ON statements (stored);
     CREATE INDEX statements_by_ref ON statements (object_id) WHERE object_type = 'StatementRef';
-    CREATE TABLE statement_terms (
-        term TEXT NOT NULL,
-        seq  BIGINT NOT NULL,
-        PRIMARY KEY (term, seq)
+    CREATE TABLE statement_term_keys (
+        term_key BIGINT NOT NULL,
+        seq      BIGINT NOT NULL,
+        PRIMARY KEY (term_key, seq)
     );
     CREATE TABLE attachments (
         sha2         TEXT PRIMARY KEY,

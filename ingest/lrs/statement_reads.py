@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.lrs.search_terms import TABLE, term_key
+
 
 @dataclass(frozen=True)
 class StatementQuery:
@@ -41,15 +43,15 @@ def query_sql(query: StatementQuery, *, postgres: bool = False) -> tuple[str, li
         first, *rest = query.terms
         # SQLite's CROSS JOIN keeps the term's rows as the outer loop; PostgreSQL's planner finds that itself.
         join = "JOIN" if postgres else "CROSS JOIN"
-        sql = (f"SELECT s.seq, s.payload FROM statement_terms t {join} statements s ON s.seq = t.seq "
-               "WHERE t.term = ? AND s.voided = 0")
-        params.append(first)
+        sql = (f"SELECT s.seq, s.payload FROM {TABLE} t {join} statements s ON s.seq = t.seq "
+               "WHERE t.term_key = ? AND s.voided = 0")
+        params.append(term_key(first))
         seq_column = "t.seq"
     else:
         sql, rest, seq_column = "SELECT s.seq, s.payload FROM statements s WHERE s.voided = 0", [], "s.seq"
     for term in rest:
-        sql += " AND EXISTS (SELECT 1 FROM statement_terms x WHERE x.term = ? AND x.seq = s.seq)"
-        params.append(term)
+        sql += f" AND EXISTS (SELECT 1 FROM {TABLE} x WHERE x.term_key = ? AND x.seq = s.seq)"
+        params.append(term_key(term))
     if query.cursor is not None:
         sql += f" AND {seq_column} {'>' if query.ascending else '<'} ?"
         params.append(query.cursor)

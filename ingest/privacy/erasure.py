@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import orjson
 
+from ingest.lrs import search_terms
 from ingest.lrs import store as lrs_store
 from ingest.lrs.engine import Db
 from ingest.lrs.store import LrsStore
@@ -179,7 +180,7 @@ def _statements(db: Db, person: Person, report: ErasureReport) -> None:
     for seq, statement_id, payload in rows:
         if not person.named_in(payload):
             continue
-        db.execute("DELETE FROM statement_terms WHERE seq = ?", (seq,))
+        db.execute("DELETE FROM statement_term_keys WHERE seq = ?", (seq,))
         db.execute("DELETE FROM statements WHERE seq = ?", (seq,))
         report.add("lrs statements", 1)
         report.add("outbox", db.execute("DELETE FROM outbox WHERE event_id = ?", (statement_id,)).rowcount)
@@ -211,6 +212,13 @@ def _outbox(db: Db, person: Person, report: ErasureReport) -> None:
             report.add("outbox", db.execute("DELETE FROM outbox WHERE seq = ?", (seq,)).rowcount)
 
 
+def _terms_naming(db: Db, person: Person, report: ErasureReport) -> None:
+    """Search-index rows under the person's agent terms: statements referring to one about her inherit them."""
+    keys = search_terms.person_term_keys(person.keys)
+    report.add("lrs statement_terms", db.execute(
+        f"DELETE FROM statement_term_keys WHERE term_key IN ({','.join('?' * len(keys))})", keys).rowcount)
+
+
 def _rows_naming(table: str, *columns: str, binary: tuple[str, ...] = ()) -> StoreStep:
     """A step deleting the rows of `table` whose text columns (or `binary` ones) name the person anywhere."""
 
@@ -234,12 +242,12 @@ STORE_STEPS: list[StoreStep] = [
     _attachments_naming,
     _outbox,
     _rows_naming("documents", "scope", "document_id", binary=("content",)),
-    _rows_naming("statement_terms", "term"),
+    _terms_naming,
     _rows_naming("activities", binary=("definition",)),
     _rows_naming("rejections", "request", "reason", binary=("body",)),  # refusals and their dead letters
 ]
 # Rewritten after the erasure, so that no freed page of theirs keeps erased bytes.
-STORE_TABLES = ("statements", "statement_terms", "statement_attachments", "attachments", "outbox", "documents",
+STORE_TABLES = ("statements", "statement_term_keys", "statement_attachments", "attachments", "outbox", "documents",
                 "activities", "rejections")
 
 

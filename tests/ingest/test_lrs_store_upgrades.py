@@ -24,8 +24,12 @@ engine_settings = on_every_engine("engine_settings")
 
 
 def as_before_versioning(db: sqlite3.Connection) -> None:
-    """What a store of the last release before versioned migrations lacks: the version, and later migrations."""
+    """A store as the last release before versioned migrations left it: no version, no index of unpublished
+    outbox entries, and its search terms indexed as text."""
     db.execute("DROP INDEX outbox_unpublished")
+    db.execute("CREATE TABLE statement_terms (term TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (term, seq)) "
+               "WITHOUT ROWID")
+    db.execute("DROP TABLE statement_term_keys")
     db.execute("PRAGMA user_version = 0")
 
 
@@ -37,9 +41,8 @@ def test_a_store_from_before_queries_is_indexed_on_open(settings: Settings) -> N
                  "object": {"objectType": "StatementRef", "id": voided}}], AUTHORITY)
     store.close()
     with sqlite3.connect(settings.lrs_db) as db:
-        db.execute("DELETE FROM statement_terms")
+        as_before_versioning(db)  # with an empty text index: the first release had none
         db.execute("ALTER TABLE statements DROP COLUMN voided")
-        as_before_versioning(db)
     reopened = LrsStore(settings.lrs_db)
     learner = statement(1)["actor"]
     found = reopened.query(StatementQuery(terms=(agent_term(learner),)))
