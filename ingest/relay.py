@@ -24,12 +24,14 @@ import threading
 import time
 
 import duckdb
+from confluent_kafka import KafkaException
 from kafka.errors import KafkaError
 
 from ingest import kafka, offsets, outbox
 from ingest.lrs.engine import DatabaseError, Db
 from ingest.lrs.exceptions import StoreUnavailable
 from ingest.lrs.store import LrsStore
+from ingest.publisher import Publisher, Record
 from leerstroom import heartbeat, lake
 from leerstroom.errors import BrokerUnavailable, ConfigurationError, LakeUnavailable, TransientError
 from leerstroom.settings import Settings
@@ -71,13 +73,13 @@ class Relay:
             return
         self._servers = kafka.bootstrap(self.settings, wait_seconds=self.settings.kafka_timeout_ms / 1000)
         self._admin = kafka.admin(self.settings, self._servers)
-        self._producer = kafka.producer(self.settings, self._servers)
+        self._producer = Publisher(self.settings, self._servers)
 
     def _disconnect(self) -> None:
         # After a failure start over: the embedded broker may be back on another port.
-        with contextlib.suppress(KafkaError, OSError):
+        with contextlib.suppress(KafkaError, KafkaException, OSError):
             if self._producer is not None:
-                self._producer.close(timeout=0)
+                self._producer.close()
             if self._admin is not None:
                 self._admin.close()
         self._producer = self._admin = None
@@ -127,24 +129,15 @@ class Relay:
         if not entries:
             return [], None
         log_id = self.topic_id
-        try:
-            futures = [
-                self._producer.send(self.settings.kafka_topic, key=e.message_key, value=e.payload,
-                                    headers=[(EVENT_ID_HEADER, e.event_id.encode())])
-                for e in entries
-            ]
-            self._producer.flush(timeout=self.settings.kafka_timeout_ms * 2 / 1000)
-        except KafkaError as err:
-            self._disconnect()
-            raise BrokerUnavailable(f"publishing {len(entries)} outbox entries failed: {err}") from err
+        deliveries = self._producer.send(self.settings.kafka_topic, [
+            Record(e.message_key, e.payload, [(EVENT_ID_HEADER, e.event_id.encode())]) for e in entries])
         placements = []
         failure = None
-        for entry, future in zip(entries, futures):
-            if future.succeeded():
-                meta = future.value
-                placements.append(outbox.Placement(entry.seq, log_id, meta.partition, meta.offset))
+        for entry, delivery in zip(entries, deliveries):
+            if delivery.succeeded:
+                placements.append(outbox.Placement(entry.seq, log_id, delivery.partition, delivery.offset))
             else:
-                failure = failure or future.exception or "no acknowledgement in time"
+                failure = failure or delivery.error
         # An acknowledgement is only tied to `log_id` if that log still exists after it:
         # ids never come back, so an unchanged id now proves the acks came from that log.
         if self.refresh_topic() != log_id:
