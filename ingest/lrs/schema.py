@@ -319,8 +319,8 @@ def _migrate_sqlite(engine: Engine, db: Db) -> int:
         for version in range(current + 1, target + 1):
             _apply(db, SQLITE_MIGRATIONS[version - 1])
             db.execute(f"PRAGMA user_version = {version}")
-            log.info("LRS store %s: migration %d applied", engine.describe(), version)
         db.execute("COMMIT")
+        _applied(engine, current, target)
     except BaseException:
         if db.in_transaction:
             db.execute("ROLLBACK")
@@ -339,13 +339,18 @@ def _migrate_postgres(engine: Engine, db: Db) -> int:
         for version in range(current + 1, target + 1):
             _apply(db, POSTGRES_MIGRATIONS[version - 1])
             db.execute("INSERT INTO lrs_schema_versions (version) VALUES (?)", (version,))
-            log.info("LRS store %s: migration %d applied", engine.describe(), version)
         db.execute("COMMIT")
+        _applied(engine, current, target)
     except BaseException:
         if db.in_transaction:
             db.execute("ROLLBACK")
         raise
     return target
+
+
+def _applied(engine: Engine, before: int, after: int) -> None:
+    if after > before:
+        log.info("LRS store %s: migrations %d to %d applied", engine.describe(), before + 1, after)
 
 
 def _apply(db: Db, migration: Migration) -> None:
