@@ -138,8 +138,10 @@ def index_existing_statements(db: Db) -> None:
 
 def keys_from_text_index(db: Db) -> None:
     """SQLite migration 3: the text index of earlier stores becomes the key index, row for row."""
-    rows = db.execute("SELECT term, seq FROM statement_terms").fetchall()
-    if rows:
-        log.info("re-indexing %d search-term rows under 64-bit keys; this runs once", len(rows))
-    db.executemany(INSERT_IGNORING_KNOWN, sorted((term_key(term), seq) for term, seq in rows))
+    (count,) = db.execute("SELECT count(*) FROM statement_terms").fetchone()
+    if count:
+        log.info("re-indexing %d search-term rows under 64-bit keys; this runs once", count)
+    rows = db.execute("SELECT term, seq FROM statement_terms")
+    while chunk := rows.fetchmany(100_000):  # a store of millions of statements is not read into memory at once
+        db.executemany(INSERT_IGNORING_KNOWN, sorted((term_key(term), seq) for term, seq in chunk))
     db.execute("DROP TABLE statement_terms")
