@@ -103,21 +103,29 @@ diversity as (
 
 -- L3: launches (a new attempt or session on an activity, counted once per attempt) and those that came within
 -- 7 days after the activity was recommended to the person.
+recommended as (
+
+    select person_id, object_id, assigned_at
+    from {{ ref('int_assignments') }}
+    where assignment_kind = 'recommendation'
+
+),
+
+-- One row per start, joined on person and activity first (a hash join) and only then on the 7 days.
 launched as (
 
     select
         starts.person_id,
         starts.activity_date,
         starts.attempt_key,
-        exists (
-            select 1 from {{ ref('int_assignments') }} as recommended
-            where recommended.person_id = starts.person_id
-              and recommended.object_id = starts.activity_id
-              and recommended.assignment_kind = 'recommendation'
-              and starts.statement_at between recommended.assigned_at and recommended.assigned_at + interval 7 day
-        ) as is_after_recommendation
+        bool_or(recommended.assigned_at is not null) as is_after_recommendation
     from statements as starts
+    left join recommended
+        on starts.person_id = recommended.person_id
+        and starts.activity_id = recommended.object_id
+        and starts.statement_at between recommended.assigned_at and recommended.assigned_at + interval 7 day
     where starts.is_attempt_start and starts.activity_id is not null
+    group by starts.person_id, starts.statement_id, starts.activity_date, starts.attempt_key
 
 ),
 

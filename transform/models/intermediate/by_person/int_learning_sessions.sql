@@ -39,29 +39,43 @@ keyed as (
 
 ),
 
-with_rule as (
+-- The units whose tool reports their time: video sessions with played segments, registrations' cmi5 sessions and
+-- Moodle attempts with a duration (aggregates and hash joins: no sort of all statements).
+video_units as (
 
-    select
-        *,
-        bool_or(played_segments is not null) over (partition by person_id, video_unit) as video_unit_has_segments,
-        bool_or(reported_seconds is not null) over (partition by person_id, reported_unit) as reported_unit_has_duration
+    select person_id, video_unit
     from keyed
+    where video_unit is not null
+    group by 1, 2
+    having bool_or(played_segments is not null)
+
+),
+
+reported_units as (
+
+    select person_id, reported_unit
+    from keyed
+    where reported_unit is not null
+    group by 1, 2
+    having bool_or(reported_seconds is not null)
 
 ),
 
 ruled as (
 
     select
-        person_id, actor_key, statement_id, statement_at, verb_id, played_segments, reported_seconds,
-        media_length_seconds,
-        case when video_unit is not null and video_unit_has_segments then 'played_segments'
-             when reported_unit is not null and reported_unit_has_duration then 'reported_duration'
+        keyed.person_id, keyed.actor_key, keyed.statement_id, keyed.statement_at, keyed.verb_id, keyed.played_segments,
+        keyed.reported_seconds, keyed.media_length_seconds,
+        case when video_units.video_unit is not null then 'played_segments'
+             when reported_units.reported_unit is not null then 'reported_duration'
              else 'between_statements'
         end as time_rule,
-        case when video_unit is not null and video_unit_has_segments then video_unit
-             when reported_unit is not null and reported_unit_has_duration then reported_unit
-        end as reported_key
-    from with_rule
+        coalesce(video_units.video_unit, reported_units.reported_unit) as reported_key
+    from keyed
+    left join video_units
+        on keyed.person_id = video_units.person_id and keyed.video_unit = video_units.video_unit
+    left join reported_units
+        on keyed.person_id = reported_units.person_id and keyed.reported_unit = reported_units.reported_unit
 
 ),
 
@@ -82,17 +96,17 @@ idle_sessions as (
     select
         person_id,
         statement_id,
-        'between statements ' || cast(sum(
-            case when gap is null or gap > interval {{ var('session_gap_minutes') | int }} minute then 1 else 0 end
-        ) over (partition by person_id order by statement_at, statement_id rows unbounded preceding) as varchar)
-            as session_key
+        sum(case when gap is null or gap > interval {{ var('session_gap_minutes') | int }} minute then 1 else 0 end)
+            over (partition by person_id order by statement_at, statement_id rows unbounded preceding) as idle_session
     from gaps
 
 ),
 
+-- A session is (reported_key, idle_session): one of the two is null. Grouping on them, not on a key string built for
+-- every statement, keeps the sessions of tools without durations cheap.
 sessioned as (
 
-    select ruled.*, coalesce(ruled.reported_key, idle_sessions.session_key) as session_key
+    select ruled.*, idle_sessions.idle_session
     from ruled
     left join idle_sessions on ruled.person_id = idle_sessions.person_id and ruled.statement_id = idle_sessions.statement_id
 
@@ -107,8 +121,8 @@ segments as (
         try_cast(split_part(segment, '[.]', 1) as double) as segment_start,
         try_cast(split_part(segment, '[.]', 2) as double) as segment_end
     from (
-        select person_id, session_key, unnest(string_split(played_segments, '[,]')) as segment
-        from sessioned
+        select person_id, reported_key as session_key, unnest(string_split(played_segments, '[,]')) as segment
+        from ruled
         where time_rule = 'played_segments' and played_segments is not null
     ) as listed
 
@@ -159,13 +173,13 @@ final as (
 
     select
         sessioned.person_id,
-        sessioned.session_key,
+        coalesce(sessioned.reported_key, 'between statements ' || cast(sessioned.idle_session as varchar)) as session_key,
         any_value(sessioned.time_rule) as time_rule,
         min(sessioned.statement_at) as session_started_at,
         cast(timezone('UTC', min(sessioned.statement_at)) as date) as session_date,
         -- The actor and verb of the session's first statement: mart_daily_activity books the session's time there.
-        list(sessioned.actor_key order by sessioned.statement_at, sessioned.statement_id)[1] as first_actor_key,
-        list(sessioned.verb_id order by sessioned.statement_at, sessioned.statement_id)[1] as first_verb_id,
+        arg_min(sessioned.actor_key, (sessioned.statement_at, sessioned.statement_id)) as first_actor_key,
+        arg_min(sessioned.verb_id, (sessioned.statement_at, sessioned.statement_id)) as first_verb_id,
         count(*) as statement_count,
         round(case any_value(sessioned.time_rule)
             when 'played_segments' then least(
@@ -177,8 +191,8 @@ final as (
         end, 3)::double as session_seconds
 
     from sessioned
-    left join played on sessioned.person_id = played.person_id and sessioned.session_key = played.session_key
-    group by 1, 2
+    left join played on sessioned.person_id = played.person_id and sessioned.reported_key = played.session_key
+    group by sessioned.person_id, sessioned.reported_key, sessioned.idle_session
 
 )
 
