@@ -42,7 +42,9 @@ else:
         charts.trend(monthly, "month_start", "lci", x_title=t("axis.month"), y_title=t("overview.lci"),
                      zero_to_hundred=True, monthly=True)
 
-    validation = queries.lci_validation(context.catalog, context.snapshot_id, context.viewer.audience)
+    # Retention analytics switched off (LEERSTROOM_RETENTION_SCORING=false) leave no word of retention on a page.
+    validation = (queries.lci_validation(context.catalog, context.snapshot_id, context.viewer.audience)
+                  if context.retention_scoring else pd.DataFrame())
     if not validation.empty:
         st.subheader(t("validation.title"))
         for row in validation[validation["quarter_start"].isna()].itertuples():
