@@ -29,6 +29,9 @@ def pages_for(viewer: session.Viewer) -> dict[str, list[st.Page]]:
             for dive in DEEP_DIVES
         ],
     }
+    if viewer.role in ("hr_analyst", "admin"):
+        sections[t("nav.overview")].append(
+            st.Page(PAGES / "retention_model.py", title=t("model.title"), url_path="retention-model"))
     if viewer.role == "admin":
         sections[t("nav.operations")] = [
             st.Page(PAGES / "health.py", title=t("health.title"), url_path="health"),

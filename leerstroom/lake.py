@@ -114,6 +114,24 @@ CREATE TABLE IF NOT EXISTS lake.meta.quality_results (
     success          BOOLEAN NOT NULL,
     observed         JSON
 );
+CREATE TABLE IF NOT EXISTS lake.meta.quarantined_statements (
+    statement_id     VARCHAR NOT NULL,
+    reason           VARCHAR NOT NULL,
+    detail           VARCHAR NOT NULL,
+    run_id           VARCHAR NOT NULL,
+    quarantined_at   TIMESTAMPTZ NOT NULL,
+    decision         VARCHAR,
+    decided_at       TIMESTAMPTZ,
+    decision_note    VARCHAR
+);
+CREATE TABLE IF NOT EXISTS lake.meta.quarantine_screenings (
+    run_id           VARCHAR NOT NULL,
+    screened_at      TIMESTAMPTZ NOT NULL,
+    from_snapshot_id BIGINT NOT NULL,
+    to_snapshot_id   BIGINT NOT NULL,
+    statements_screened BIGINT NOT NULL,
+    statements_quarantined BIGINT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS lake.meta.transform_runs (
     run_id           VARCHAR NOT NULL,
     started_at       TIMESTAMPTZ NOT NULL,

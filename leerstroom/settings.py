@@ -32,9 +32,25 @@ class Settings(BaseSettings):
     lrs_port: int = 8000
     lrs_max_body_bytes: int = Field(20 * 1024 * 1024, description="Larger request bodies get 413.")
     lrs_signin_failures: int = Field(
-        20, ge=0, description="Failed sign-ins allowed per credential key and per client address within "
-        "lrs_signin_window_seconds before further requests get 429; 0 turns the limit off.")
+        20, ge=0, description="Failed sign-ins allowed per credential key from one client address, and per client "
+        "address, within lrs_signin_window_seconds before further requests from there get 429; 0 turns the limit off.")
     lrs_signin_window_seconds: int = Field(60, ge=1)
+    lrs_header_timeout_seconds: float = Field(
+        10, gt=0, description="A request's headers must arrive within this many seconds, or the LRS answers 408 and "
+        "closes the connection.")
+    lrs_body_timeout_seconds: float = Field(
+        30, gt=0, description="The longest pause between two reads of a request's body before the LRS answers 408 "
+        "and closes the connection.")
+    # What the LRS keeps of refused requests (`leerstroom rejected`).
+    lrs_rejected_days: int = Field(30, ge=1, description="Refused requests, and the statements refused with 400, are "
+                                   "kept this many days, then deleted.")
+    lrs_rejected_body_bytes: int = Field(
+        256 * 1024, ge=1024, description="A refused statement body up to this size is kept whole; a larger one keeps "
+        "its SHA-256 and its first 4 KiB.")
+    lrs_rejected_per_tool: int = Field(10_000, ge=100, description="At most this many refused requests are kept per "
+                                       "credential; beyond it the oldest go first.")
+    lrs_repair_rules: str = Field("", description="YAML file of repair rules per credential for `leerstroom rejected "
+                                  "replay`; empty: <data_dir>/lrs/repair-rules.yml.")
 
     # Relay (LRS store outbox -> Kafka).
     relay_batch: int = Field(5000, ge=1)
@@ -62,12 +78,22 @@ class Settings(BaseSettings):
                                        "stored one are the tools' go-live backfill: retention features treat them as "
                                        "known from their own timestamp (0: always from when they were stored).")
     quality_future_tolerance_minutes: int = Field(
-        5, ge=0, description="Statements timestamped further in the future than this fail the quality gate.")
+        5, ge=0, description="Statements timestamped further than this after they were stored are quarantined.")
+    quality_quarantine_max_share: float = Field(
+        0.01, ge=0, le=1, description="A transform is refused when more than this share of the statements new since "
+        "the previous screening was quarantined (their quarantine stays; the next run judges only newer ones).")
+    certification_max_age_hours: float = Field(
+        6, gt=0, description="`leerstroom health transform` fails, and the health page turns red, when no snapshot "
+        "was certified for longer than this.")
 
     # Privacy.
     privacy_k: int = Field(5, ge=1, description="Aggregates over fewer people are suppressed outside the HR-analyst role.")
     pseudonymisation_key: str = Field("", description="When set, the sink replaces actor identities in the lake "
                                       "by HMAC-SHA256 digests under this key (keep it out of the repository).")
+    forget_list_key_file: str = Field(
+        "", description="The HMAC key of the forget list's digests, kept apart from the list so a copy of the list "
+        "alone tests no address; created 0600 on the first `forget`. Default: data_dir/privacy/forget-list.key. "
+        "Point it outside the data folder (a mounted secret) to keep it out of backups of that folder too.")
     raw_retention_days: int = Field(0, ge=0, description="`leerstroom maintain` deletes raw statements stored "
                                     "longer ago than this; 0 keeps them forever.")
     heartbeat_stale_seconds: float = Field(60, gt=0, description="`leerstroom health` calls a part unhealthy when "
@@ -84,6 +110,10 @@ class Settings(BaseSettings):
     @property
     def lrs_db(self) -> Path:
         return self.lrs_dir / "lrs.sqlite"
+
+    @property
+    def repair_rules_file(self) -> Path:
+        return Path(self.lrs_repair_rules) if self.lrs_repair_rules.strip() else self.lrs_dir / "repair-rules.yml"
 
     @property
     def lake_dir(self) -> Path:
@@ -108,6 +138,12 @@ class Settings(BaseSettings):
     @property
     def broker_file(self) -> Path:
         return self.run_dir / "broker.json"
+
+    @property
+    def forget_list_key_path(self) -> Path:
+        if self.forget_list_key_file:
+            return Path(self.forget_list_key_file)
+        return self.data_dir / "privacy" / "forget-list.key"
 
     @property
     def lrs_base_url(self) -> str:

@@ -89,7 +89,7 @@ def test_state_saved_by_a_tool_lands_once_in_the_lake_and_in_status(pipeline: Pi
 def test_a_document_event_published_twice_is_kept_once(broker: EmbeddedBroker, settings: Settings) -> None:
     store = LrsStore(settings.lrs_db)
     scope = document_store.Scope("activity_profile", "http://example.org/course/1",
-                                 {"activityId": "http://example.org/course/1"})
+                                 {"activityId": "http://example.org/course/1"}, owner="course-tool")
     create = document_store.Preconditions(None, "*", blind_overwrite=False)
     for n in range(5):
         document_store.put(store, scope, f"profile-{n}", orjson.dumps({"n": n}), "application/json", create)
