@@ -186,7 +186,8 @@ def test_a_second_incremental_build_equals_full_refresh_in_every_model(touched_p
     for schema in ("intermediate", "marts"):
         ours, theirs = marts(built.warehouse_db, schema), marts(expected.warehouse_db, schema)
         assert set(ours) == set(theirs)
-        assert {name: rows for name, rows in ours.items() if rows != theirs[name]} == {}, schema
+        assert {name: [(a, b) for a, b in zip(rows, theirs[name]) if a != b][:2]
+                for name, rows in ours.items() if rows != theirs[name]} == {}, schema
 
 
 def test_only_the_people_new_statements_touch_are_rebuilt(touched_people_only) -> None:
@@ -232,7 +233,8 @@ def test_a_new_month_builds_incrementally_to_the_full_refresh(new_month) -> None
     built, expected = new_month["incremental"], new_month["rebuilt"]
     for schema in ("intermediate", "marts"):
         ours, theirs = marts(built.warehouse_db, schema), marts(expected.warehouse_db, schema)
-        assert {name: rows for name, rows in ours.items() if rows != theirs[name]} == {}, schema
+        assert {name: [(a, b) for a, b in zip(rows, theirs[name]) if a != b][:2]
+                for name, rows in ours.items() if rows != theirs[name]} == {}, schema
 
 
 def test_a_new_month_adds_everyones_new_period_and_keeps_their_old_ones(new_month) -> None:

@@ -93,7 +93,9 @@ counted as (
         count(*) filter (where person_periods.is_manager and person_periods.is_active_learner) as managers_learning,
         count(*) filter (where person_periods.is_direct_report) as direct_reports,
         sum(person_periods.manager_touchpoints) filter (where person_periods.is_direct_report) as manager_touchpoints,
-        avg(coalesce(person_periods.type_evenness, 0)) filter (where person_periods.is_active_learner) as mean_type_evenness,
+        -- Averaged as decimals: a double sum depends on the order rows are added in, and builds must be repeatable.
+        cast(avg(cast(coalesce(person_periods.type_evenness, 0) as decimal(18, 9)))
+             filter (where person_periods.is_active_learner) as double) as mean_type_evenness,
         sum(person_periods.learning_sessions) as learning_sessions,
         sum(person_periods.micro_sessions) as micro_sessions,
         sum(person_periods.micro_items) as micro_items,
