@@ -40,7 +40,7 @@ def pipeline_status(catalog: str, _settings: Settings) -> dict:
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
 def lake_activity(catalog: str, _settings: Settings) -> dict[str, pd.DataFrame]:
     """Statements per minute over the last hour of arrivals, dead letters, and quality results of certified runs."""
-    if not _settings.lake_catalog.exists():
+    if not lake.exists(_settings):
         return {}
     con = lake.connect(_settings, read_only=True)
     try:
@@ -102,7 +102,7 @@ def rejections_per_tool(catalog: str, _settings: Settings) -> pd.DataFrame | Non
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
 def certification_state(catalog: str, max_age_hours: float, _settings: Settings) -> CertificationHealth | None:
     """Whether a snapshot was certified within `max_age_hours` (the verdict of `leerstroom health transform`)."""
-    if not _settings.lake_catalog.exists():
+    if not lake.exists(_settings):
         return None
     con = lake.connect(_settings, read_only=True)
     try:
@@ -115,7 +115,7 @@ def certification_state(catalog: str, max_age_hours: float, _settings: Settings)
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
 def quarantine_state(catalog: str, _settings: Settings) -> dict:
     """Set-aside statements per reason and decision, and the share the last judged run found."""
-    if not _settings.lake_catalog.exists():
+    if not lake.exists(_settings):
         return {}
     con = lake.connect(_settings, read_only=True)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     kafka_bootstrap: str = Field("", description="External Kafka bootstrap servers; empty = embedded broker.")
     kafka_topic: str = "xapi.statements"
     kafka_partitions: int = Field(4, ge=1)
+    kafka_replication_factor: int = Field(1, ge=1, description="Copies of each partition when Leerstroom creates "
+                                          "the topic: 3 on a cluster of 3 or more brokers.")
     kafka_timeout_ms: int = Field(5000, ge=100, description="How long a Kafka call may wait before failing.")
 
     # LRS endpoint.
@@ -59,6 +61,23 @@ class Settings(BaseSettings):
     # Sink (Kafka -> lake) micro-batches: bounded by count and by time.
     sink_batch_max: int = Field(10_000, ge=1)
     sink_batch_seconds: float = Field(2.0, gt=0)
+    sink_group: str = Field("", description="Kafka consumer group several sinks share, each taking the partitions "
+                            "the group gives it; empty: this sink reads every partition itself (one sink).")
+
+    # The lake: its catalog and where its Parquet files live.
+    lake_catalog: str = Field("", description="The DuckLake catalog: empty for the SQLite file in the data folder, "
+                              "or `postgres:dbname=… host=… user=…` (libpq keywords; a password from PGPASSWORD or "
+                              "~/.pgpass) for one PostgreSQL database that several machines share.")
+    lake_data_path: str = Field("", description="Where the lake's Parquet files live: empty for the data folder, a "
+                                "shared folder, or object storage (`s3://bucket/prefix/`).")
+    lake_s3_key_id: str = Field("", description="Object storage access key id; empty: no credentials are sent.")
+    lake_s3_secret: SecretStr = Field(SecretStr(""), description="Object storage secret access key.")
+    lake_s3_region: str = Field("", description="Object storage region, e.g. eu-west-1.")
+    lake_s3_endpoint: str = Field("", description="host:port of an S3-compatible store other than AWS (MinIO, Ceph, "
+                                  "Garage, a cloud's S3 endpoint); empty: AWS S3.")
+    lake_s3_url_style: str = Field("vhost", pattern="^(vhost|path)$", description="`path` for most self-hosted "
+                                   "S3-compatible stores.")
+    lake_s3_use_ssl: bool = Field(True, description="false only for a store on a trusted network without TLS.")
 
     # Dashboard.
     dashboard_host: str = "127.0.0.1"
@@ -120,11 +139,13 @@ class Settings(BaseSettings):
         return self.data_dir / "lake"
 
     @property
-    def lake_catalog(self) -> Path:
+    def lake_catalog_file(self) -> Path:
+        """The SQLite catalog's file, used unless lake_catalog names PostgreSQL."""
         return self.lake_dir / "catalog.sqlite"
 
     @property
     def lake_data(self) -> Path:
+        """The lake's files in the data folder, used unless lake_data_path says otherwise."""
         return self.lake_dir / "files"
 
     @property

@@ -229,7 +229,7 @@ def _string_columns(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], lis
 
 def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -> None:
     """Delete every lake row naming the person, then make sure no file keeps the deleted bytes."""
-    if not settings.lake_catalog.exists():
+    if not lake.exists(settings):
         return
     con = lake.connect(settings)
     try:
@@ -269,11 +269,35 @@ def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -
             con.execute("CALL ducklake_merge_adjacent_files('lake')")
             con.execute("CALL ducklake_expire_snapshots('lake', older_than => now())")
             con.execute("CALL ducklake_cleanup_old_files('lake', cleanup_all => true)")
-        with lake.writer_lock(settings):
-            _recompute_table_stats(settings, person)
+        if lake.on_postgres(settings):
+            _recompute_shared_catalog_stats(con, person)
+        else:
+            with lake.writer_lock(settings):
+                _recompute_table_stats(settings, person)
     finally:
         con.close()
-    _scrub_sqlite(settings.lake_catalog)
+    if lake.on_postgres(settings):
+        # PostgreSQL keeps old row versions until VACUUM; docs/operations.md says to run VACUUM FULL after `forget`.
+        log.warning("the lake's PostgreSQL catalog keeps old row versions until it is vacuumed: run VACUUM FULL "
+                    "on its database to remove them now")
+    else:
+        _scrub_sqlite(settings.lake_catalog_file)
+
+
+def _recompute_shared_catalog_stats(con: duckdb.DuckDBPyConnection, person: Person) -> None:
+    """_recompute_table_stats for a PostgreSQL catalog, through the catalog DuckLake attached beside the lake."""
+    catalog = f"__ducklake_metadata_{lake.LAKE}"
+    where, params = _like_any("{column}", person.text_needles | person.json_needles | person.keys)
+    clause = " OR ".join(where.format(column=c) for c in ("min_value", "max_value"))
+    stale = con.execute(f"SELECT table_id, column_id FROM {catalog}.ducklake_table_column_stats WHERE {clause}",
+                        params * 2).fetchall()
+    for table_id, column_id in stale:
+        low, high = con.execute(
+            f"SELECT min(s.min_value), max(s.max_value) FROM {catalog}.ducklake_file_column_stats s "
+            f"JOIN {catalog}.ducklake_data_file f ON f.data_file_id = s.data_file_id "
+            "WHERE s.table_id = ? AND s.column_id = ? AND f.end_snapshot IS NULL", [table_id, column_id]).fetchone()
+        con.execute(f"UPDATE {catalog}.ducklake_table_column_stats SET min_value = ?, max_value = ? "
+                    "WHERE table_id = ? AND column_id = ?", [low, high, table_id, column_id])
 
 
 def _recompute_table_stats(settings: Settings, person: Person) -> None:
@@ -283,7 +307,7 @@ def _recompute_table_stats(settings: Settings, person: Person) -> None:
     """
     where, params = _like_any("{column}", person.text_needles | person.json_needles | person.keys)
     clause = " OR ".join(where.format(column=c) for c in ("min_value", "max_value"))
-    with contextlib.closing(sqlite3.connect(settings.lake_catalog, timeout=60, isolation_level=None)) as db:
+    with contextlib.closing(sqlite3.connect(settings.lake_catalog_file, timeout=60, isolation_level=None)) as db:
         db.execute("BEGIN IMMEDIATE")
         stale = db.execute(f"SELECT table_id, column_id FROM ducklake_table_column_stats WHERE {clause}",
                            params * 2).fetchall()

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.broker
 
 
 def lake_rows(settings: Settings, sql: str) -> list[tuple]:
-    if not settings.lake_catalog.exists():
+    if not lake.exists(settings):
         return []
     con = lake.connect(settings, read_only=True)
     try:
@@ -41,7 +41,7 @@ def lake_created(settings: Settings) -> bool:
         lake_rows(settings, "SELECT 1 FROM lake.raw.document_events LIMIT 0")
     except duckdb.Error:
         return False
-    return settings.lake_catalog.exists()
+    return lake.exists(settings)
 
 
 def document_events(settings: Settings) -> list[tuple]:
