@@ -84,8 +84,10 @@ def test_overview_shows_the_lci_and_risk_of_the_marts(org: OrgLake) -> None:
     at = open_page(sign_in(org.settings, "executive"), "overview")
 
     metrics = {metric.label: metric for metric in at.metric}
-    assert metrics["Learning Culture Index"].value == i18n.number(monthly["lci"].iloc[-1], "en", 1)
-    assert metrics["T1 Continuous learning"].value == i18n.number(monthly["t1_continuous_learning"].iloc[-1], "en", 0)
+    # The headline is the last complete month (the running one is shown "so far" beside it).
+    complete = monthly[monthly["is_complete"]]
+    assert metrics["Learning Culture Index"].value == i18n.number(complete["lci"].iloc[-1], "en", 1)
+    assert metrics["T1 Continuous learning"].value == i18n.number(complete["t1_continuous_learning"].iloc[-1], "en", 0)
     captions = " ".join(caption.value for caption in at.caption)
     assert f"Certified snapshot {org.certified}" in captions
     assert "Share of people at high risk" in metrics
@@ -164,7 +166,8 @@ def test_leaderboard_lists_only_people_who_opted_in(org: OrgLake) -> None:
 
 
 def test_dutch_switches_words_and_number_formats(org: OrgLake) -> None:
-    monthly = mart(org, "SELECT lci FROM lake.marts.mart_lci_org_month ORDER BY month_start")
+    # The headline is the last complete month.
+    monthly = mart(org, "SELECT lci FROM lake.marts.mart_lci_org_month WHERE is_complete ORDER BY month_start")
     at = sign_in(org.settings, "executive")
     at.selectbox(key="language").select("nl").run()
     at = open_page(at, "overview")
