@@ -13,12 +13,13 @@ from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
 
-APP = Path(__file__).resolve().parent / "app.py"
+APP = Path(__file__).resolve().parent / "app.py"  # the Streamlit script (AppTest runs this one)
+SERVED = APP.parent / "web.py"  # what is served: APP behind the download middleware
 
 
 def streamlit_command(settings: Settings) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(SERVED),
         "--server.address", settings.dashboard_host,
         "--server.port", str(settings.dashboard_port),
         "--server.headless", "true",

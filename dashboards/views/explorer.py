@@ -24,7 +24,7 @@ def dimension_label(dimension: str, value: object) -> str:
 
 
 if context.viewer.role != "hr_analyst":
-    st.caption(t("privacy.suppressed_note", k=context.k))
+    st.caption(t("privacy.whole_units_note", k=context.k))
 
 selected = {}
 filter_columns = st.columns([1] * len(DIMENSIONS) + [2])  # a date range needs room for two dates
@@ -57,6 +57,7 @@ if trend.empty:
 else:
     charts.trend(trend, "week_start", "avg_engagement_index", x_title=t("axis.week"),
                  y_title=t("overview.engagement_index"), zero_to_hundred=True)
+    frame.hidden_note(context, trend)
 
 st.subheader(t("explorer.drill"))
 all_units = t("explorer.all")
