@@ -113,7 +113,8 @@ def _filters_text(filters: object) -> str:
 
 def _record(context: PageContext, action: str, dataset: str, rows: int, filters: str) -> None:
     audit.record(context.settings, user=context.viewer.name, role=context.viewer.role, action=action,
-                 page=context.page, dataset=dataset, row_count=rows, snapshot_id=context.shown_snapshot, filters=filters)
+                 page=context.page, dataset=dataset, row_count=rows, snapshot_id=context.shown_snapshot,
+                 filters=filters)
 
 
 def hidden_note(context: PageContext, frame: pd.DataFrame) -> None:

@@ -11,13 +11,13 @@ comes out of one of the three shapes below, and each shape has its rules here:
   one location differs by the people the filter left out. Instead, per period, the
   groups a figure may describe are fixed in advance (`catalogue`): the organisation,
   each value of each dimension, and each of those split by the breakdown (engagement
-  segment). A group is published only when it has at least k people, when every
-  published group nested in it leaves 0 or at least k people outside it, and when the
-  published groups of one kind inside it (the teams of a department) leave 0 or at
-  least k people unaccounted for (secondary suppression). A filtered figure is shown
-  only when, in every period it covers, its people are exactly one published group
-  (`aggregate`). Two figures then differ, period by period, by nothing or by a
-  published group's complement inside another, which holds at least k people.
+  segment). A group is published only when it has at least k people and, for each
+  kind of group, the published ones lying inside it (the teams of a department, a
+  team that happens to sit in one location) leave 0 or at least k of its people
+  unaccounted for (secondary suppression; one of them alone is the two-figure case).
+  A filtered figure is shown only when, in every period it covers, its people are
+  exactly one published group (`aggregate`). Two nested figures then differ, period
+  by period, by nothing or by at least k people.
 - **Unit tables** (`unit_table`): marts with a row per organisation, department and
   team. The same rules run over the unit hierarchy, once for the people of a unit
   and once for its managers: a figure about a team's managers (T4, manager
@@ -84,43 +84,52 @@ def is_person_level(columns: Iterable[str]) -> bool:
     return bool(PERSON_COLUMNS & set(columns))
 
 
-def group_floor(audience_name: str, k: int) -> int:
-    """Smallest group a query may report on its own: k for the suppressed views, 1 (any group) for analysts."""
-    return 1 if audience_name == UNRESTRICTED else int(k)
-
-
 # --- the rule every shape shares ------------------------------------------------------------------------------
 
 def suppress(sizes: Mapping[Any, int], edges: Iterable[tuple[Any, Any, Any]], k: int,
              hidden_already: Iterable[Any] = ()) -> set:
     """Which groups to hide. `sizes`: group -> people; `edges`: (child, parent, family) where the child lies in the
     parent, and the children of one family under one parent are disjoint; `hidden_already`: hidden for another
-    reason. Returns the hidden groups.
+    reason. Returns the hidden groups (see `_suppress`).
+    """
+    keys = list(sizes)
+    code = {key: i for i, key in enumerate(keys)}
+    frame = pd.DataFrame([(code[c], code[p], f) for c, p, f in edges if c in code and p in code],
+                         columns=["child", "parent", "family"])
+    frame["family"] = pd.factorize(frame["family"])[0]
+    frame = frame.astype("int64")
+    initially = pd.Series(False, index=range(len(keys)))
+    initially[[code[key] for key in hidden_already if key in code]] = True
+    hidden = _suppress(pd.Series([int(sizes[key]) for key in keys], dtype="int64"), frame, k, initially)
+    return {keys[i] for i in hidden}
+
+
+def _suppress(n: pd.Series, edges: pd.DataFrame, k: int, hidden_already: pd.Series | None = None) -> set[int]:
+    """The rule itself, over groups numbered 0.. (`n`: people per group; `edges`: integer child, parent, family).
 
     A group under k is hidden. Where the visible children of one family leave 1..k-1 of their parent's people
     unaccounted for, the smallest of them is hidden too, until nothing changes. That covers one child alone: the
     parent minus one visible child is what is left plus the other visible children, each 0 or at least k.
     """
-    keys = list(sizes)
-    code = {key: i for i, key in enumerate(keys)}
-    n = pd.Series([int(sizes[key]) for key in keys], dtype="int64")
-    hidden = set(n.index[n < k]) | {code[key] for key in hidden_already if key in code}
-    rows = [(code[c], code[p], f) for c, p, f in edges if c in code and p in code and c != p]
-    frame = pd.DataFrame(rows, columns=["child", "parent", "family"]).drop_duplicates()
-    frame = frame[~frame["child"].isin(hidden) & ~frame["parent"].isin(hidden)]
-    frame["n_child"] = frame["child"].map(n)
-    frame["n_parent"] = frame["parent"].map(n)
-    while not frame.empty:
-        live = frame[~frame["child"].isin(hidden) & ~frame["parent"].isin(hidden)]
-        sums = live.groupby(["parent", "family"], sort=False).agg(covered=("n_child", "sum"),
-                                                                   n_parent=("n_parent", "first"))
+    hidden = (n < k).to_numpy(copy=True)
+    if hidden_already is not None:
+        hidden |= hidden_already.to_numpy()
+    edges = edges[edges["child"] != edges["parent"]].drop_duplicates()
+    edges = edges[~hidden[edges["child"].to_numpy()] & ~hidden[edges["parent"].to_numpy()]].copy()
+    edges["n_child"] = n.to_numpy()[edges["child"].to_numpy()]
+    edges["n_parent"] = n.to_numpy()[edges["parent"].to_numpy()]
+    while not edges.empty:
+        edges = edges[~hidden[edges["child"].to_numpy()] & ~hidden[edges["parent"].to_numpy()]]
+        sums = edges.groupby(["parent", "family"], sort=False).agg(covered=("n_child", "sum"),
+                                                                    n_parent=("n_parent", "first"))
         left = sums["n_parent"] - sums["covered"]
         short = sums[(left > 0) & (left < k)].reset_index()[["parent", "family"]]
         if short.empty:
             break
-        candidates = live.merge(short, on=["parent", "family"])
-        hidden |= set(candidates.sort_values(["n_child", "child"]).drop_duplicates(["parent", "family"])["child"])
-    return {keys[i] for i in hidden}
+        candidates = edges.merge(short, on=["parent", "family"])
+        smallest = candidates.sort_values(["n_child", "child"]).drop_duplicates(["parent", "family"])["child"]
+        hidden[smallest.to_numpy()] = True
+    return set(map(int, hidden.nonzero()[0]))
 
 
 # --- person-period rows ---------------------------------------------------------------------------------------
@@ -140,9 +149,9 @@ class Microdata:
 
 
 def _fingerprint(person: str) -> str:
-    # The set of people a group holds, as one comparable value: its size and two sums of 64-bit hashes.
-    return (f"count(*)::VARCHAR || ':' || sum(hash({person}))::VARCHAR || ':' "
-            f"|| bit_xor(hash({person} || '#'))::VARCHAR")
+    # The set of people a group holds, as comparable integers: its size and two sums of 64-bit hashes.
+    return (f"count(*) AS n, (sum(hash({person}))::HUGEINT % 9223372036854775807)::BIGINT AS fa, "
+            f"(bit_xor(hash({person} || '#')) >> 1)::BIGINT AS fb")
 
 
 def _keyed(column: str) -> str:
@@ -164,57 +173,73 @@ def _grouped(source: Microdata, columns: str) -> str:
 
 
 def catalogue(con: duckdb.DuckDBPyConnection, source: Microdata, k: int) -> pd.DataFrame:
-    """The groups that may be published, per period: columns `period` and `fingerprint` (see the module docstring)."""
-    rows, fp = _rows(source), _fingerprint("person")
-    labelled = [("*", "'*'", ""), *[(d, f"d{i}", f"d{i}, ") for i, d in enumerate(source.dimensions)]]
-    singles = con.execute(" UNION ALL ".join(
-        f"SELECT period, '{label}' AS dim, {value} AS value, coalesce(part, '{_ALL}') AS part, count(*) AS n, "
-        f"{fp} AS fp FROM {rows} {_grouped(source, columns)}" for label, value, columns in labelled)).df()
-    pairs = [con.execute(
-        f"SELECT period, '{a}' AS dim_a, d{i} AS value_a, '{b}' AS dim_b, d{j} AS value_b, "
-        f"coalesce(part, '{_ALL}') AS part, count(*) AS c FROM {rows} {_grouped(source, f'd{i}, d{j}, ')}").df()
-        for i, a in enumerate(source.dimensions) for j, b in enumerate(source.dimensions) if i < j]
-    return _published(singles, pd.concat(pairs, ignore_index=True) if pairs else None, k)
+    """The groups that may be published: one row per period and group (`period`, and the fingerprint `n`, `fa`,
+    `fb` of its people). See the module docstring for the rule.
 
-
-def _published(singles: pd.DataFrame, pairs: pd.DataFrame | None, k: int) -> pd.DataFrame:
-    """Run `suppress` over the groups of every period, given their sizes and how pairs of them overlap.
-
-    A group is keyed by its label (period, dimension, value, breakdown part) until it is known by its people
-    (period, fingerprint): two labels with the same people are one group, shown or hidden together.
+    Each group is first known by its label (period, dimension, value, breakdown part); labels with the same
+    people are one group, shown or hidden together. How two labels nest is read from how many people they share.
     """
-    label_of = {(p, d, v, part): f"{p}|{fp}" for p, d, v, part, fp in
-                zip(singles["period"], singles["dim"], singles["value"], singles["part"], singles["fp"])}
-    size = {(p, d, v, part): n for p, d, v, part, n in
-            zip(singles["period"], singles["dim"], singles["value"], singles["part"], singles["n"])}
-    sizes = {label_of[key]: n for key, n in size.items()}
-    edges: list[tuple[str, str, str]] = []
-
-    def nest(child: tuple, parent: tuple, family: str) -> None:
-        if child in label_of and parent in label_of:
-            edges.append((label_of[child], label_of[parent], family))
-
-    for (period, dim, value, part) in size:
-        if dim == "*":
-            if part != _ALL:  # the organisation's part of one category, inside the organisation
-                nest((period, dim, value, part), (period, "*", "*", _ALL), f"*|{_SPLIT}")
-            continue
-        # Every group lies in the organisation, and in the organisation's part of its own category.
-        nest((period, dim, value, part), (period, "*", "*", part), f"{dim}|{part}")
-        if part != _ALL:
-            nest((period, dim, value, part), (period, "*", "*", _ALL), f"{dim}|{_SPLIT}")
-            nest((period, dim, value, part), (period, dim, value, _ALL), f"{dim}|{_SPLIT}")
-    if pairs is not None and not pairs.empty:
-        for period, dim_a, value_a, dim_b, value_b, part, c in pairs.itertuples(index=False):
-            for (d1, v1), (d2, v2) in (((dim_a, value_a), (dim_b, value_b)), ((dim_b, value_b), (dim_a, value_a))):
-                # The first group's people (in this category, or all of them) all lie in the second group.
-                if size.get((period, d1, v1, part)) == c:
-                    nest((period, d1, v1, part), (period, d2, v2, part), f"{d1}|{part}")
-                    if part != _ALL:
-                        nest((period, d1, v1, part), (period, d2, v2, _ALL), f"{d1}|{_SPLIT}")
-    hidden = suppress(sizes, edges, k)
-    shown = [key.split("|", 1) for key in sizes if key not in hidden]
-    return pd.DataFrame(shown, columns=["period", "fingerprint"])
+    rows = _rows(source)
+    labelled = [("*", "'*'", ""), *[(d, f"d{i}", f"d{i}, ") for i, d in enumerate(source.dimensions)]]
+    singles = " UNION ALL ".join(
+        f"SELECT period, '{label}' AS dim, {value} AS value, coalesce(part, '{_ALL}') AS part, "
+        f"{_fingerprint('person')} FROM {rows} {_grouped(source, columns)}" for label, value, columns in labelled)
+    pairs = " UNION ALL ".join(
+        f"SELECT period, '{a}' AS dim_a, d{i} AS value_a, '{b}' AS dim_b, d{j} AS value_b, "
+        f"coalesce(part, '{_ALL}') AS part, count(*) AS c FROM {rows} {_grouped(source, f'd{i}, d{j}, ')}"
+        for i, a in enumerate(source.dimensions) for j, b in enumerate(source.dimensions) if i < j) or (
+        "SELECT NULL::VARCHAR AS period, NULL::VARCHAR AS dim_a, NULL::VARCHAR AS value_a, NULL::VARCHAR AS dim_b, "
+        "NULL::VARCHAR AS value_b, NULL::VARCHAR AS part, 0 AS c WHERE FALSE")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE disclosure_labels AS WITH singles AS ({singles}), "
+                f"groups AS (SELECT DISTINCT period, n, fa, fb FROM singles) "
+                f"SELECT singles.*, dense_rank() OVER (ORDER BY period, n, fa, fb) - 1 AS id "
+                f"FROM singles JOIN groups USING (period, n, fa, fb)")
+    try:
+        groups = con.execute("SELECT DISTINCT id, period, n, fa, fb FROM disclosure_labels ORDER BY id").df()
+        edges = con.execute(f"""
+            WITH labels AS (SELECT * FROM disclosure_labels),
+            pairs AS ({pairs}),
+            both_ways AS (
+                SELECT period, dim_a, value_a, dim_b, value_b, part, c FROM pairs
+                UNION ALL SELECT period, dim_b, value_b, dim_a, value_a, part, c FROM pairs
+            ),
+            nested AS (  -- every group lies in the organisation, in its share of its category, and in its whole
+                SELECT g.id AS child, o.id AS parent, g.dim || '|' || g.part AS family
+                FROM labels g JOIN labels o ON o.period = g.period AND o.dim = '*' AND o.part = g.part
+                WHERE g.dim <> '*'
+                UNION ALL
+                SELECT g.id, w.id, g.dim || '|{_SPLIT}'
+                FROM labels g JOIN labels w ON w.period = g.period AND w.dim = g.dim AND w.value = g.value
+                                          AND w.part = '{_ALL}'
+                WHERE g.part <> '{_ALL}'
+                UNION ALL
+                SELECT g.id, o.id, g.dim || '|{_SPLIT}'
+                FROM labels g JOIN labels o ON o.period = g.period AND o.dim = '*' AND o.part = '{_ALL}'
+                WHERE g.dim <> '*' AND g.part <> '{_ALL}'
+                UNION ALL  -- a group whose people (in its category, or all of them) all lie in another group
+                SELECT a.id, b.id, p.dim_a || '|' || p.part
+                FROM both_ways p
+                JOIN labels a ON (a.period, a.dim, a.value, a.part) = (p.period, p.dim_a, p.value_a, p.part)
+                JOIN labels b ON (b.period, b.dim, b.value, b.part) = (p.period, p.dim_b, p.value_b, p.part)
+                WHERE a.n = p.c
+                UNION ALL
+                SELECT a.id, b.id, p.dim_a || '|{_SPLIT}'
+                FROM both_ways p
+                JOIN labels a ON (a.period, a.dim, a.value, a.part) = (p.period, p.dim_a, p.value_a, p.part)
+                JOIN labels b ON (b.period, b.dim, b.value, b.part) = (p.period, p.dim_b, p.value_b, '{_ALL}')
+                WHERE a.n = p.c AND p.part <> '{_ALL}'
+            )
+            SELECT DISTINCT nested.child, nested.parent, dense_rank() OVER (ORDER BY family) AS family
+            FROM nested
+            JOIN (SELECT DISTINCT id, n FROM labels) c ON c.id = nested.child
+            JOIN (SELECT DISTINCT id, n FROM labels) p ON p.id = nested.parent
+            WHERE nested.child <> nested.parent AND c.n >= {int(k)} AND p.n >= {int(k)}
+        """).df()
+    finally:
+        con.execute("DROP TABLE IF EXISTS disclosure_labels")
+    hidden = _suppress(groups["n"], edges.astype("int64"), k)
+    shown = groups.drop(index=list(hidden)).drop(columns="id")
+    return shown.reset_index(drop=True)
 
 
 def filter_sql(source: Microdata, filters: Sequence[tuple[str, Sequence[Any]]], periods: tuple[Any, Any],
@@ -254,17 +279,20 @@ def aggregate(con: duckdb.DuckDBPyConnection, source: Microdata, published: pd.D
         f"SELECT {f'{by} AS unit, ' if by else ''}{key} AS group_key, "
         f"{', '.join(f'{sql} AS {name}' for name, sql in measures.items())} FROM {source.relation} WHERE {where} "
         f"GROUP BY ALL HAVING count(*) > 0{f' ORDER BY {order}' if order else ''}", params).df()
+    hidden = 0
     if published is not None and not figures.empty:
-        cells = con.execute(
-            f"SELECT {key} AS group_key, {source.period}::VARCHAR AS period, {_fingerprint(source.person)} AS fp "
-            f"FROM {source.relation} WHERE {where} GROUP BY ALL", params).df()
-        allowed = set(zip(published["period"], published["fingerprint"]))
-        cells["shown"] = [(period, fp) in allowed for period, fp in zip(cells["period"], cells["fp"])]
-        keep = figures["group_key"].map(cells.groupby("group_key")["shown"].all()).fillna(False).astype(bool)
+        con.register("disclosure_published", published)
+        try:
+            shown = dict(con.execute(
+                f"WITH cells AS (SELECT {key} AS group_key, {source.period}::VARCHAR AS period, "
+                f"{_fingerprint(source.person)} FROM {source.relation} WHERE {where} GROUP BY ALL) "
+                f"SELECT group_key, bool_and(p.n IS NOT NULL) FROM cells LEFT JOIN disclosure_published p "
+                f"USING (period, n, fa, fb) GROUP BY group_key", params).fetchall())
+        finally:
+            con.unregister("disclosure_published")
+        keep = figures["group_key"].map(lambda group: bool(shown.get(group, False)))
         hidden = int((~keep).sum())
         figures = figures[keep].reset_index(drop=True)
-    else:
-        hidden = 0
     figures = figures.drop(columns="group_key")
     figures.attrs["hidden"] = hidden
     return figures

@@ -176,7 +176,7 @@ def statements_per_verb(catalog: str, snapshot_id: int, audience: str, k: int) -
 # --- unit-level marts (disclosure control in dashboards.privacy) ---------------------------------------------
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
-def mart_rows(catalog: str, snapshot_id: int, mart: str) -> pd.DataFrame:
+def _mart_rows(catalog: str, snapshot_id: int, mart: str) -> pd.DataFrame:
     """A whole unit-level mart (units x periods: small), before any suppression: never handed to a page as is."""
     return _frame(catalog, snapshot_id, f"SELECT * FROM lake.marts.{mart}")
 
@@ -186,7 +186,7 @@ def unit_visibility(catalog: str, snapshot_id: int, k: int) -> dict[str, pd.Data
     """Which units (people, managers) may be shown, decided once over every unit-level mart of the snapshot."""
     marts = {name.split(".", 1)[1]: columns for name, columns in tables(catalog, snapshot_id).items()
              if name.startswith("marts.")}
-    unit_marts = {mart: mart_rows(catalog, snapshot_id, mart) for mart, columns in marts.items()
+    unit_marts = {mart: _mart_rows(catalog, snapshot_id, mart) for mart, columns in marts.items()
                   if "headcount" in columns and not privacy.is_person_level(columns)}
     return privacy.unit_visibility(unit_marts, k)
 
@@ -204,7 +204,7 @@ def unit_rows(catalog: str, snapshot_id: int, audience: str, k: int, mart: str, 
         return pd.DataFrame()
     if privacy.is_person_level(columns):
         return person_rows(catalog, snapshot_id, audience, mart)
-    rows = mart_rows(catalog, snapshot_id, mart)
+    rows = _mart_rows(catalog, snapshot_id, mart)
     if audience != privacy.UNRESTRICTED:
         rows = privacy.unit_table(rows, audience, k, unit_visibility(catalog, snapshot_id, k), mart)
     local = duckdb.connect()
@@ -270,8 +270,9 @@ def _risk_source(catalog: str, snapshot_id: int) -> privacy.Microdata:
         WHERE {employed})""", "employee_id", "snapshot_date", ("department",))
 
 
-@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+@st.cache_resource(ttl=SNAPSHOT_TTL, max_entries=8, show_spinner=False)
 def risk_groups(catalog: str, snapshot_id: int, k: int) -> pd.DataFrame:
+    """The scoring-date groups the risk headline may publish (dashboards.privacy.catalogue); read, never changed."""
     cursor = certified_lake(catalog, snapshot_id).cursor()
     try:
         return privacy.catalogue(cursor, _risk_source(catalog, snapshot_id), k)
@@ -306,9 +307,13 @@ def _where(filters: Filters, week_from=None, week_to=None, alias: str = "w") -> 
     return privacy.filter_sql(ENGAGEMENT, filters, (week_from, week_to), alias)
 
 
-@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+@st.cache_resource(ttl=SNAPSHOT_TTL, max_entries=8, show_spinner=False)
 def engagement_groups(catalog: str, snapshot_id: int, k: int) -> pd.DataFrame:
-    """The person-week groups the explorer may publish outside the analyst role (dashboards.privacy.catalogue)."""
+    """The person-week groups the explorer may publish outside the analyst role (dashboards.privacy.catalogue).
+
+    Kept as one shared object (read, never changed): it can hold hundreds of thousands of rows, which a copy per
+    use, as st.cache_data makes, would cost more than the queries it guards.
+    """
     cursor = certified_lake(catalog, snapshot_id).cursor()
     try:
         return privacy.catalogue(cursor, ENGAGEMENT, k)

@@ -44,7 +44,9 @@ def run(settings: Settings) -> int:
 
     previous = {signum: signal.signal(signum, forward) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        return child.wait()
+        code = child.wait()
+        # Served through st.App, Streamlit ends on SIGTERM by the signal itself: report it as a shell would (128+n).
+        return 128 - code if code < 0 else code
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

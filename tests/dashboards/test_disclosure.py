@@ -80,7 +80,8 @@ def choices(draw: st.DrawFn, weeks: pd.DataFrame) -> tuple:
     starts = sorted(weeks["week_start"].unique())
     first = draw(st.sampled_from(starts))
     last = draw(st.sampled_from([w for w in starts if w >= first]))
-    return tuple(filters), pd.Timestamp(first).date(), pd.Timestamp(last).date(), draw(st.sampled_from(queries.DIMENSIONS))
+    by = draw(st.sampled_from(queries.DIMENSIONS))
+    return tuple(filters), pd.Timestamp(first).date(), pd.Timestamp(last).date(), by
 
 
 def test_the_reviewers_comparison_no_longer_gives_one_person_away(org: OrgLake, weeks: pd.DataFrame) -> None:

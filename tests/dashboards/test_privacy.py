@@ -86,7 +86,9 @@ def matching(org: pd.DataFrame, view: View) -> pd.DataFrame:
 def figures(con: duckdb.DuckDBPyConnection, org: pd.DataFrame, published: pd.DataFrame, view: View) -> list[frozenset]:
     """The (person, week) rows behind every figure the view shows."""
     rows = matching(org, view)
-    weeks = (int(rows["week"].min()), int(rows["week"].max())) if view.by == "segment" and not rows.empty else view.weeks
+    weeks = view.weeks
+    if view.by == "segment" and not rows.empty:
+        weeks = (int(rows["week"].min()), int(rows["week"].max()))
     shown = privacy.aggregate(con, SOURCE, published, measures=MEASURES, by=view.by, filters=view.filters,
                               periods=weeks)
     behind = []
@@ -201,7 +203,8 @@ def test_no_unit_figure_is_recovered_along_the_hierarchy(mart: pd.DataFrame, k: 
                         assert visible[ancestor] - size == 0 or visible[ancestor] - size >= k, (name, ancestor, count)
             for parent, size in visible.items():
                 for child_level in ("department", "team"):
-                    children = [s for (lvl, n), s in visible.items() if lvl == child_level and parent in ancestors(lvl, n)]
+                    children = [size for (lvl, n), size in visible.items()
+                                if lvl == child_level and parent in ancestors(lvl, n)]
                     if children:
                         left = size - sum(children)
                         assert left == 0 or left >= k, (parent, child_level, count, left)
