@@ -170,7 +170,7 @@ def query_params(rng: random.Random, count: int) -> tuple[list[dict], list[dict]
 
 
 def lake_count(settings: Settings) -> int:
-    if not settings.lake_catalog.exists():
+    if not lake.exists(settings):
         return 0
     con = lake.connect(settings, read_only=True)
     try:

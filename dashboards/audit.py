@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from leerstroom import migrations
 from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
 
-SCHEMA = """
+# Versioned migrations (leerstroom/migrations.py): version 1 also adopts a file made before versions were kept.
+MIGRATIONS = ("""
 CREATE TABLE IF NOT EXISTS audit_events (
     seq         INTEGER PRIMARY KEY AUTOINCREMENT,
     at          TEXT NOT NULL,
@@ -31,7 +33,7 @@ CREATE TABLE IF NOT EXISTS audit_events (
     snapshot_id INTEGER,
     filters     TEXT
 )
-"""
+""",)
 
 
 def audit_db(settings: Settings) -> Path:
@@ -43,7 +45,7 @@ def _connect(settings: Settings) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=10)
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute(SCHEMA)
+    migrations.apply_sqlite(db, MIGRATIONS)
     return db
 
 

@@ -65,3 +65,30 @@ def segment_bars(frame: pd.DataFrame, *, segment_title: str, people_title: str) 
             domain=list(SEGMENT_COLOURS), range=list(SEGMENT_COLOURS.values()))),
         tooltip=["segment_label:N", "people:Q"],
     ))
+
+
+def calibration(frame: pd.DataFrame, *, predicted_title: str, observed_title: str) -> None:
+    """Observed against predicted rate per tenth of predicted risk, with the diagonal where the two agree."""
+    top = float(max(frame["mean_predicted"].max(), frame["observed_rate"].max()) * 1.05) or 1.0
+    scale = alt.Scale(domain=[0, top])
+    diagonal = alt.Chart(pd.DataFrame({"x": [0.0, top], "y": [0.0, top]})).mark_line(
+        color=MUTED, strokeDash=[4, 4]).encode(x="x:Q", y="y:Q")
+    points = alt.Chart(_only(frame, "decile", "mean_predicted", "observed_rate")).mark_line(
+        point=True, color=PRIMARY, strokeWidth=2.5).encode(
+        x=alt.X("mean_predicted:Q", title=predicted_title, scale=scale, axis=alt.Axis(format="%")),
+        y=alt.Y("observed_rate:Q", title=observed_title, scale=scale, axis=alt.Axis(format="%")),
+        tooltip=["decile:O", alt.Tooltip("mean_predicted:Q", format=".1%"),
+                 alt.Tooltip("observed_rate:Q", format=".1%")],
+    )
+    show(diagonal + points)
+
+
+def signed_bars(frame: pd.DataFrame, category: str, value: str, *, category_title: str, value_title: str) -> None:
+    """Bars left or right of zero: accent where a term raises the value, primary where it lowers it."""
+    show(alt.Chart(_only(frame, category, value)).mark_bar(cornerRadiusEnd=3).encode(
+        y=alt.Y(f"{category}:N", title=category_title, sort=alt.EncodingSortField(field=value, op="max",
+                                                                                   order="descending")),
+        x=alt.X(f"{value}:Q", title=value_title),
+        color=alt.condition(f"datum.{value} > 0", alt.value(ACCENT), alt.value(PRIMARY)),
+        tooltip=[f"{category}:N", alt.Tooltip(f"{value}:Q", format="+.2f")],
+    ))

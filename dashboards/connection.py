@@ -23,4 +23,4 @@ def certified_lake(catalog: str, snapshot_id: int) -> duckdb.DuckDBPyConnection:
 
 def catalog_key() -> str:
     """Identifies the lake in cache keys, so two lakes served by one process never share cached rows."""
-    return str(get_settings().lake_catalog.resolve())
+    return lake.identity(get_settings())

@@ -1,4 +1,4 @@
-"""Live pipeline health for the admin page: ingest rate, outbox, Kafka lag, dead letters, rejections, quality, freshness.
+"""Live pipeline health for the admin page: certification, ingest, outbox, Kafka lag, refusals, quarantine, quality.
 
 Unlike the metric pages this reads the lake's latest state (and the LRS store), because
 its question is "is data flowing right now", not "what did the certified marts say".
@@ -7,21 +7,28 @@ its question is "is data flowing right now", not "what did the certified marts s
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import re
 import sqlite3
+from datetime import datetime, timezone
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
+from ingest.lrs import rejected
 from leerstroom import lake
 from leerstroom.cli import status
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
+from transform.quality import quarantine
+from transform.quality.certification import CertificationHealth, certification_health
 
 log = logging.getLogger(__name__)
 
 LIVE_TTL = 10
+BATCH_POSITION = re.compile(r"^\[\d+\]\.?")  # a statement's place in its batch: "[3].result.score.min"
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
@@ -33,7 +40,7 @@ def pipeline_status(catalog: str, _settings: Settings) -> dict:
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
 def lake_activity(catalog: str, _settings: Settings) -> dict[str, pd.DataFrame]:
     """Statements per minute over the last hour of arrivals, dead letters, and quality results of certified runs."""
-    if not _settings.lake_catalog.exists():
+    if not lake.exists(_settings):
         return {}
     con = lake.connect(_settings, read_only=True)
     try:
@@ -68,20 +75,57 @@ def lake_activity(catalog: str, _settings: Settings) -> dict[str, pd.DataFrame]:
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
 def rejections_per_tool(catalog: str, _settings: Settings) -> pd.DataFrame | None:
-    """Rejected requests per credential (tool) kept by the LRS store; None when there is no LRS store here."""
+    """Refused requests kept by the LRS, counted per tool (credential) and reason; never their bodies.
+
+    None when there is no LRS store here. A statement's place in its batch ([3].result.score.min) is left out,
+    so one rule broken by any statement of a batch counts as one reason.
+    """
     if not _settings.lrs_db.exists():
         return None
     try:
         with contextlib.closing(sqlite3.connect(f"file:{_settings.lrs_db}?mode=ro", uri=True, timeout=5)) as db:
-            return pd.read_sql_query("""
-                SELECT credential AS tool, count(*) AS rejected, max(at) AS last_rejected_at,
-                       (SELECT r2.status || ' ' || r2.reason FROM rejections r2 WHERE r2.credential = r.credential
-                        ORDER BY r2.seq DESC LIMIT 1) AS last_reason
-                FROM rejections r GROUP BY credential ORDER BY rejected DESC
-            """, db)
-    except (sqlite3.Error, pd.errors.DatabaseError) as err:
-        log.warning("rejected requests could not be read from %s: %s", _settings.lrs_db, err)
+            rows = rejected.counts(db, rejected.cutoff(_settings))
+    except sqlite3.Error as err:
+        log.warning("refused requests could not be read from %s: %s", _settings.lrs_db, err)
         return None
+    found = pd.DataFrame(rows, columns=["tool", "status", "field", "rule", "reason", "refused", "replayed",
+                                        "last_refused_at"])
+    if found.empty:
+        return found
+    found["reason"] = [f"{BATCH_POSITION.sub('', f)}: {r}" if f else str(reason)
+                       for f, r, reason in zip(found["field"], found["rule"], found["reason"], strict=True)]
+    return (found.groupby(["tool", "status", "reason"], as_index=False)
+            .agg(refused=("refused", "sum"), replayed=("replayed", "sum"), last_refused_at=("last_refused_at", "max"))
+            .sort_values(["refused", "tool"], ascending=[False, True], ignore_index=True))
+
+
+@st.cache_data(ttl=LIVE_TTL, show_spinner=False)
+def certification_state(catalog: str, max_age_hours: float, _settings: Settings) -> CertificationHealth | None:
+    """Whether a snapshot was certified within `max_age_hours` (the verdict of `leerstroom health transform`)."""
+    if not lake.exists(_settings):
+        return None
+    con = lake.connect(_settings, read_only=True)
+    try:
+        limit = _settings.model_copy(update={"certification_max_age_hours": max_age_hours})
+        return certification_health(con, limit, datetime.now(timezone.utc))
+    finally:
+        con.close()
+
+
+@st.cache_data(ttl=LIVE_TTL, show_spinner=False)
+def quarantine_state(catalog: str, _settings: Settings) -> dict:
+    """Set-aside statements per reason and decision, and the share the last judged run found."""
+    if not lake.exists(_settings):
+        return {}
+    con = lake.connect(_settings, read_only=True)
+    try:
+        counts = pd.DataFrame(quarantine.counts(con), columns=["reason", "decision", "statements", "last_set_aside_at"])
+        judged = con.execute(
+            "SELECT observed FROM lake.meta.quality_results WHERE suite = ? ORDER BY checked_at DESC LIMIT 1",
+            [quarantine.SUITE]).fetchone()
+    finally:
+        con.close()
+    return {"counts": counts, "last_judged": json.loads(judged[0]) if judged else None}
 
 
 def lag_rows(report: dict) -> pd.DataFrame:

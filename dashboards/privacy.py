@@ -425,6 +425,19 @@ def _empty_changes(rows: pd.DataFrame, emptied: pd.DataFrame, row_hidden, level:
                                              & rows[column].notna())
 
 
+def partition_table(rows: pd.DataFrame, audience_name: str, k: int, count: str) -> pd.DataFrame:
+    """Rows that split one whole between them (the departments of the organisation, the tenths of a score), as
+    `audience_name` may see them: each shown row has `count` of at least k, and the hidden rows together hold 0 or
+    at least k, since the whole minus the shown rows would give them away."""
+    if audience_name == UNRESTRICTED or rows.empty:
+        return rows
+    sizes = {"whole": int(rows[count].fillna(0).sum()), **{i: int(n) for i, n in rows[count].fillna(0).items()}}
+    hidden = suppress(sizes, [(i, "whole", "rows") for i in rows.index], k)
+    shown = rows.drop(index=[i for i in hidden if i != "whole"]).reset_index(drop=True)
+    shown.attrs["hidden"] = len(rows) - len(shown)
+    return shown
+
+
 def _pair_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
     """A team-by-team table: shown for a period only when every pair in it reaches k on both sides.
 

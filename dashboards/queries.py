@@ -435,11 +435,14 @@ def risk_list(catalog: str, snapshot_id: int, audience: str, filters: Filters) -
                                           and has_mart(catalog, snapshot_id, "mart_retention_features")):
         return pd.DataFrame()
     where, params = _where(filters, alias="f")
+    # How the probability compares with the usual rate ("3.2×"); snapshots certified before it existed lack it.
+    relative = ("round(s.relative_risk, 1) AS relative_risk, "
+                if "relative_risk" in columns_of(catalog, snapshot_id, "retention_scores") else "")
     return _frame(catalog, snapshot_id, f"""
         WITH {_ROSTER_CTE},
         newest AS (SELECT max(snapshot_date) AS snapshot_date FROM lake.marts.retention_scores)
         SELECT s.employee_id, r.display_name AS name, f.department, f.team, f.job_role, f.location,
-               round(s.risk_score, 3) AS risk_score, s.risk_band, s.reason_1, s.reason_2, s.reason_3,
+               round(s.risk_score, 3) AS risk_score, {relative}s.risk_band, s.reason_1, s.reason_2, s.reason_3,
                s.snapshot_date
         FROM lake.marts.retention_scores s
         JOIN newest USING (snapshot_date)
@@ -449,3 +452,63 @@ def risk_list(catalog: str, snapshot_id: int, audience: str, filters: Filters) -
         ORDER BY s.risk_score DESC, s.employee_id
         LIMIT {ROW_LIMIT}
     """, params)
+
+
+# --- retention model page (HR analysts and admins): how good the model is, never who is at risk -----------------
+# These read only aggregates. The two tables that count people per group (departments, tenths of predicted risk)
+# go through dashboards.privacy.partition_table for every audience but the analysts'.
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def retention_model(catalog: str, snapshot_id: int) -> dict | None:
+    """The model's one-row summary: status and note, data window, base rate, recalibration, bands, when trained."""
+    if not has_mart(catalog, snapshot_id, "retention_model_metrics"):
+        return None
+    rows = _frame(catalog, snapshot_id, "SELECT * FROM lake.marts.retention_model_metrics LIMIT 1")
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def retention_backtest(catalog: str, snapshot_id: int) -> pd.DataFrame:
+    """Figures with their intervals per cutoff, then pooled (the last row)."""
+    if not has_mart(catalog, snapshot_id, "retention_backtest"):
+        return pd.DataFrame()
+    return _frame(catalog, snapshot_id, "SELECT * FROM lake.marts.retention_backtest "
+                                        "ORDER BY scope = 'pooled', cutoff_date")
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def retention_calibration(catalog: str, snapshot_id: int, audience: str, k: int, scope: str = "pooled") -> pd.DataFrame:
+    """Predicted against observed per tenth of predicted risk, as `audience` may see it (privacy.partition_table)."""
+    if not has_mart(catalog, snapshot_id, "retention_calibration"):
+        return pd.DataFrame()
+    rows = _frame(catalog, snapshot_id, """
+        SELECT decile, rows, mean_predicted, observed_rate, expected_exits, exits
+        FROM lake.marts.retention_calibration WHERE scope = ? ORDER BY decile
+    """, [scope])
+    return privacy.partition_table(rows, audience, k, "rows")
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def retention_department_exits(catalog: str, snapshot_id: int, audience: str, k: int) -> pd.DataFrame:
+    """Expected against actual exits per department over the pooled backtest, as `audience` may see them: the
+    organisation's total is on the same page, so the hidden departments together must hold 0 or at least k."""
+    if not has_mart(catalog, snapshot_id, "retention_department_exits"):
+        return pd.DataFrame()
+    rows = _frame(catalog, snapshot_id, """
+        SELECT department, people, snapshots, round(expected_exits, 1) AS expected_exits, actual_exits
+        FROM lake.marts.retention_department_exits WHERE scope = 'pooled'
+        ORDER BY department
+    """)
+    return privacy.partition_table(rows, audience, k, "people")
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def retention_feature_effects(catalog: str, snapshot_id: int) -> pd.DataFrame:
+    """Each model term's weight per standard deviation, its range over the cutoffs and how often it is a reason."""
+    if not has_mart(catalog, snapshot_id, "retention_feature_effects"):
+        return pd.DataFrame()
+    return _frame(catalog, snapshot_id, """
+        SELECT term, description, is_missing_indicator, coefficient, odds_ratio_per_sd, coefficient_min,
+               coefficient_max, share_among_reasons, share_unknown
+        FROM lake.marts.retention_feature_effects ORDER BY abs(coefficient) DESC, term
+    """)

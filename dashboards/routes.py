@@ -40,6 +40,8 @@ ROUTES = (
     Route("overview", "overview.py", "overview.title", "nav.overview", EVERYONE, "overview", default=True),
     Route("explorer", "explorer.py", "explorer.title", "nav.overview", EVERYONE, "explorer"),
     Route("activity", "activity.py", "activity.title", "nav.overview", EVERYONE, "activity"),
+    Route("retention-model", "retention_model.py", "model.title", "nav.overview", frozenset({HR_ANALYST, ADMIN}),
+          "retention-model"),
     *(Route(dive.key, f"dive_{dive.key}.py", f"dive.{dive.key}.title", "nav.deep_dives", EVERYONE, f"dive-{dive.key}")
       for dive in DEEP_DIVES),
     Route("health", "health.py", "health.title", "nav.operations", ADMINS, "health"),

@@ -81,7 +81,8 @@ def ensure(client: KafkaAdminClient, settings: Settings) -> TopicInfo:
     if info is not None:
         return info
     try:
-        client.create_topics([NewTopic(settings.kafka_topic, settings.kafka_partitions, 1)])
+        client.create_topics([NewTopic(settings.kafka_topic, settings.kafka_partitions,
+                                       settings.kafka_replication_factor)])
         log.info("created topic %s with %d partitions", settings.kafka_topic, settings.kafka_partitions)
     except TopicAlreadyExistsError:
         pass  # the relay and the sink race to create it after a broker restart; either may win
@@ -132,14 +133,23 @@ def producer(settings: Settings, servers: str) -> KafkaProducer:
         raise BrokerUnavailable(f"Kafka at {servers} did not answer: {err}") from err
 
 
-def consumer(settings: Settings, servers: str, *, max_records: int) -> KafkaConsumer:
-    """A consumer without a group: the sink assigns partitions itself and keeps its offsets in the lake."""
+def consumer(settings: Settings, servers: str, *, max_records: int, group: str | None = None) -> KafkaConsumer:
+    """A consumer that never commits to Kafka: the sink keeps its offsets in the lake.
+
+    Without a group the sink assigns partitions itself. In a group the broker shares the
+    partitions out among the sinks; the group's short timeouts matter because a join waits
+    up to the rebalance timeout (max_poll_interval_ms), 300 s by default.
+    """
     timeout = settings.kafka_timeout_ms
+    membership = {"group_id": None}
+    if group:
+        membership = {"group_id": group, "session_timeout_ms": 10_000, "heartbeat_interval_ms": 2_000,
+                      "max_poll_interval_ms": 15_000}
     try:
         return KafkaConsumer(
             bootstrap_servers=servers,
             client_id="leerstroom-sink",
-            group_id=None,
+            **membership,
             enable_auto_commit=False,
             # Never jump silently: a position the log does not have means the log changed.
             auto_offset_reset="none",

@@ -18,9 +18,9 @@ import time
 import duckdb
 from kafka.errors import KafkaError
 
-from ingest import kafka, outbox
+from ingest import kafka, offsets, outbox
 from leerstroom import heartbeat, lake
-from leerstroom.errors import BrokerUnavailable, ConfigurationError, TransientError
+from leerstroom.errors import BrokerUnavailable, ConfigurationError, LakeUnavailable, TransientError
 from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,13 +37,6 @@ def open_store(settings: Settings) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode=WAL")
     outbox.create(db)
     return db
-
-
-def lake_offsets(con: duckdb.DuckDBPyConnection, topic: str) -> dict[tuple[str, int], int]:
-    rows = con.execute(
-        "SELECT topic_id, kafka_partition, next_offset FROM lake.raw.consumer_offsets WHERE topic = ?", [topic]
-    ).fetchall()
-    return {(topic_id, partition): next_offset for topic_id, partition, next_offset in rows}
 
 
 class Relay:
@@ -147,15 +140,18 @@ class Relay:
         try:
             if self._lake is None:
                 self._lake = lake.connect(self.settings, read_only=True)
-            offsets = lake_offsets(self._lake, self.settings.kafka_topic)
+            held = offsets.of_every_log(self._lake, self.settings.kafka_topic)
         except ConfigurationError:
             return 0  # the sink has not created the lake yet
+        except LakeUnavailable as err:
+            log.warning("the lake cannot be reached, will retry: %s", err)
+            return 0
         except duckdb.Error as err:
             log.warning("reading the lake's offsets failed, will retry: %s", err)
             self._close_lake()
             return 0
         with self._store_lock:
-            deleted = outbox.confirm(self.db, offsets)
+            deleted = outbox.confirm(self.db, held)
         self.confirmed += deleted
         if deleted:
             log.debug("confirmed %d outbox entries held by the lake", deleted)

@@ -1,13 +1,18 @@
 """The exactly-once sink: Kafka micro-batches into the lake, each in one transaction with its offsets.
 
-Offsets live in lake.raw.consumer_offsets, tied to the log's topic id, and are
-moved by a compare-and-set in the same transaction as the statements. So a crash
-anywhere replays at most an uncommitted batch, a second sink on the same lake
-fails its compare-and-set and re-seeks, and a broker that restarted empty is read
-from its beginning. Statements are also deduplicated by id, so reading a log
-again can never double one. Document events (the LRS's State and profile changes)
-land beside them in lake.raw.document_events, deduplicated by event id, in the
-same transaction.
+Offsets live in lake.raw.consumer_offsets (ingest/offsets.py), tied to the log's
+topic id, and are moved by a compare-and-set in the same transaction as the
+statements. So a crash anywhere replays at most an uncommitted batch, a second sink
+reading the same partitions fails its compare-and-set and re-seeks, and a broker
+that restarted empty is read from its beginning. Statements are also deduplicated
+by id, so reading a log again can never double one. Document events (the LRS's
+State and profile changes) land beside them in lake.raw.document_events,
+deduplicated by event id, in the same transaction.
+
+One sink reads every partition. Several sinks share a consumer group
+(LEERSTROOM_SINK_GROUP): the broker gives each its own partitions and moves them to
+the others when one stops. A batch read across a rebalance is dropped, and each
+sink starts a partition from the offset the lake holds, never from Kafka's.
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 from kafka import TopicPartition
+from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.errors import KafkaError
 
-from ingest import kafka
+from ingest import kafka, offsets
+from ingest.offsets import OffsetConflict
 from ingest.privacy.sink_filter import SinkPrivacy
 from ingest.sink_batch import Batch, build
-from ingest.sink_status import lag  # noqa: F401  (`leerstroom status` asks the sink module)
 from leerstroom import heartbeat, lake
 from leerstroom.errors import ConfigurationError, TransientError
 from leerstroom.settings import Settings
@@ -43,20 +49,8 @@ DOCUMENT_EVENT_COLUMNS = (
 )
 
 
-class OffsetConflict(TransientError):
-    """Another sink moved the stored offsets since this one read them: this batch is not ours to write."""
-
-
 class LogChanged(TransientError):
     """The topic has a new id: the broker's log was replaced while a batch was being read."""
-
-
-def stored_offsets(con: duckdb.DuckDBPyConnection, topic: str, topic_id: str) -> dict[int, int]:
-    rows = con.execute(
-        "SELECT kafka_partition, next_offset FROM lake.raw.consumer_offsets WHERE topic = ? AND topic_id = ?",
-        [topic, topic_id],
-    ).fetchall()
-    return dict(rows)
 
 
 def _insert_new(con: duckdb.DuckDBPyConnection, rows: pa.Table, table: str, columns: str, id_column: str,
@@ -81,15 +75,34 @@ def _insert_new(con: duckdb.DuckDBPyConnection, rows: pa.Table, table: str, colu
         con.unregister("batch_rows")
 
 
+class _Rebalance(ConsumerRebalanceListener):
+    """Tells the sink which partitions its consumer group gave it; called from inside poll()."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+
+    def on_partitions_revoked(self, revoked) -> None:
+        self.sink.rebalances += 1
+        for tp in revoked:
+            self.sink.expected.pop(tp.partition, None)
+
+    def on_partitions_assigned(self, assigned) -> None:
+        self.sink.rebalances += 1
+        log.info("consumer group %s gave this sink partitions %s", self.sink.settings.sink_group,
+                 sorted(tp.partition for tp in assigned))
+        if self.sink.topic is not None:
+            self.sink.seek_to_lake()
+
+
 class Sink:
-    """One consumer of every partition of the statements topic, writing to the lake."""
+    """A consumer of the statements topic writing to the lake: of every partition, or of its group's share."""
 
     def __init__(self, settings: Settings, *, topic_check_seconds: float = 3.0) -> None:
         self.settings = settings
         self.topic_check_seconds = topic_check_seconds
         self.con = lake.connect(settings)
         self.topic: kafka.TopicInfo | None = None
-        # Per partition: the next offset as stored in the lake, or None when the lake has no row yet.
+        # Per partition read: the next offset as stored in the lake, or None when the lake has no row yet.
         self.expected: dict[int, int | None] = {}
         self.written = 0
         self.documents_written = 0
@@ -97,9 +110,11 @@ class Sink:
         self.dead_letters = 0
         self.conflicts = 0
         self.log_changes = 0
+        self.rebalances = 0
         self.privacy = SinkPrivacy(settings)
         self._admin = None
         self._consumer = None
+        self._subscribed = False
         self._topic_checked = 0.0
 
     # Kafka side -----------------------------------------------------------------------------
@@ -109,7 +124,9 @@ class Sink:
             return
         servers = kafka.bootstrap(self.settings, wait_seconds=self.settings.kafka_timeout_ms / 1000)
         self._admin = kafka.admin(self.settings, servers)
-        self._consumer = kafka.consumer(self.settings, servers, max_records=self.settings.sink_batch_max)
+        self._consumer = kafka.consumer(self.settings, servers, max_records=self.settings.sink_batch_max,
+                                        group=self.settings.sink_group.strip() or None)
+        self._subscribed = False
         self._follow(kafka.ensure(self._admin, self.settings))
 
     def _disconnect(self) -> None:
@@ -127,13 +144,22 @@ class Sink:
             log.warning("topic %s has a new log (id %s, was %s): reading it from the beginning",
                         self.settings.kafka_topic, info.topic_id, self.topic.topic_id)
         self.topic = info
-        self._consumer.assign([TopicPartition(self.settings.kafka_topic, p) for p in info.partitions])
-        self.seek_to_lake()
         self._topic_checked = time.monotonic()
+        if not self.settings.sink_group.strip():
+            self._consumer.assign([TopicPartition(self.settings.kafka_topic, p) for p in info.partitions])
+        elif not self._subscribed:
+            # Partitions arrive in the first poll, through _Rebalance, which seeks them to the lake's offsets.
+            self._consumer.subscribe([self.settings.kafka_topic], listener=_Rebalance(self))
+            self._subscribed = True
+            self.expected = {}
+            return
+        self.seek_to_lake()
 
     def seek_to_lake(self) -> None:
-        stored = stored_offsets(self.con, self.settings.kafka_topic, self.topic.topic_id)
-        self.expected = {p: stored.get(p) for p in self.topic.partitions}
+        """Seek every partition this sink reads to the offset the lake holds for the current log."""
+        stored = offsets.of_log(self.con, self.settings.kafka_topic, self.topic.topic_id)
+        owned = sorted(tp.partition for tp in self._consumer.assignment())
+        self.expected = {p: stored.get(p) for p in owned}
         fresh = []
         for partition, offset in self.expected.items():
             tp = TopicPartition(self.settings.kafka_topic, partition)
@@ -155,6 +181,7 @@ class Sink:
         limit = self.settings.sink_batch_max
         deadline = time.monotonic() + self.settings.sink_batch_seconds
         records: list = []
+        rebalances = self.rebalances
         while len(records) < limit:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -164,13 +191,16 @@ class Sink:
             except KafkaError as err:
                 # With auto_offset_reset="none" an offset the log lacks lands here: usually a new log.
                 raise LogChanged(f"fetching failed ({err}); checking the log's identity") from err
+            if self.rebalances != rebalances:
+                # The group moved partitions: what was read before may not be ours, and positions were reset.
+                records, rebalances = [], self.rebalances
             for partition_records in fetched.values():
-                records.extend(partition_records)
+                records.extend(r for r in partition_records if r.partition in self.expected)
         return records
 
     # Lake side ------------------------------------------------------------------------------
 
-    def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch) -> tuple[int, int]:
+    def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch, claim: bool) -> tuple[int, int]:
         """Insert what the lake lacks of the batch and move the offsets; return (statements, document events) added."""
         statements = documents = 0
         if batch.statements.num_rows:
@@ -183,40 +213,9 @@ class Sink:
             con.register("batch_dead_letters", batch.dead_letters)
             con.execute("INSERT INTO lake.raw.dead_letters SELECT * FROM batch_dead_letters")
             con.unregister("batch_dead_letters")
-        self._advance(con, batch)
+        offsets.advance(con, self.settings.kafka_topic, batch.topic_id, self.expected, batch.next_offsets,
+                        claim=claim)
         return statements, documents
-
-    def _advance(self, con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
-        """Compare-and-set every partition's offset; any mismatch means another sink got there first."""
-        topic, topic_id = self.settings.kafka_topic, batch.topic_id
-        known = [(p, self.expected[p], new) for p, new in batch.next_offsets.items() if self.expected[p] is not None]
-        unknown = [(p, new) for p, new in batch.next_offsets.items() if self.expected[p] is None]
-        if known:
-            values = ", ".join(f"({int(p)}, {int(old)}, {int(new)})" for p, old, new in known)
-            changed = con.execute(
-                f"""
-                UPDATE lake.raw.consumer_offsets AS stored
-                SET next_offset = moved.new_offset, updated_at = now()
-                FROM (VALUES {values}) AS moved(kafka_partition, old_offset, new_offset)
-                WHERE stored.topic = ? AND stored.topic_id = ?
-                  AND stored.kafka_partition = moved.kafka_partition AND stored.next_offset = moved.old_offset
-                """,
-                [topic, topic_id],
-            ).fetchone()[0]
-            if changed != len(known):
-                raise OffsetConflict(f"{len(known) - changed} of {len(known)} partition offsets moved by another sink")
-        for partition, new in unknown:
-            # Checked again under the writer lock: another sink may have started this log meanwhile.
-            taken = con.execute(
-                "SELECT count(*) FROM lake.raw.consumer_offsets WHERE topic = ? AND topic_id = ? AND kafka_partition = ?",
-                [topic, topic_id, partition],
-            ).fetchone()[0]
-            if taken:
-                raise OffsetConflict(f"partition {partition} of log {topic_id} was started by another sink")
-            con.execute(
-                "INSERT INTO lake.raw.consumer_offsets VALUES (?, ?, ?, ?, now())",
-                [topic, topic_id, partition, new],
-            )
 
     # Loop -----------------------------------------------------------------------------------
 
@@ -244,7 +243,11 @@ class Sink:
             self._follow(current)
             return 0
         try:
-            inserted, documents = lake.write_transaction(self.con, lambda con: self._write(con, batch),
+            claim = offsets.needs_claim(self.settings, self.expected, batch.next_offsets)
+            if claim:
+                lake.write_transaction(self.con, lambda con: offsets.prepare_start(con, self.settings.kafka_topic),
+                                       settings=self.settings)
+            inserted, documents = lake.write_transaction(self.con, lambda con: self._write(con, batch, claim),
                                                          settings=self.settings)
         except OffsetConflict as err:
             self.conflicts += 1

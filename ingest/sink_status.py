@@ -15,26 +15,9 @@ import duckdb
 from kafka import TopicPartition
 from kafka.errors import KafkaError
 
-from ingest import kafka
-from leerstroom import lake
+from ingest import kafka, offsets
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
-
-
-def _lake_offsets(settings: Settings) -> dict[str, dict[int, int]]:
-    """topic id -> partition -> next offset, for every log the lake has read."""
-    con = lake.connect(settings, read_only=True)
-    try:
-        rows = con.execute(
-            "SELECT topic_id, kafka_partition, next_offset FROM lake.raw.consumer_offsets WHERE topic = ?",
-            [settings.kafka_topic],
-        ).fetchall()
-    finally:
-        con.close()
-    offsets: dict[str, dict[int, int]] = {}
-    for topic_id, partition, next_offset in rows:
-        offsets.setdefault(topic_id, {})[partition] = next_offset
-    return offsets
 
 
 def _broker_log(settings: Settings) -> tuple[kafka.TopicInfo | None, dict[int, int]]:
@@ -78,20 +61,20 @@ def lag(settings: Settings) -> dict:
     and the broker's end as it reports it (approximate)."""
     report: dict = {"topic": settings.kafka_topic}
     try:
-        offsets = _lake_offsets(settings)
+        held = offsets.read(settings)
     except (LeerstroomError, duckdb.Error) as err:
-        offsets = {}
+        held = {}
         report["lake_error"] = str(err)
     try:
         info, ends = _broker_log(settings)
     except (LeerstroomError, KafkaError) as err:
         report["broker_error"] = str(err)
-        report["logs_in_lake"] = sorted(offsets)
+        report["logs_in_lake"] = sorted(held)
         return report
     if info is None:
         report["broker_error"] = f"the broker has no topic {settings.kafka_topic} yet"
         return report
-    lake_next = offsets.get(info.topic_id, {})
+    lake_next = held.get(info.topic_id, {})
     behind, unpublished = _placed_beyond(settings, info.topic_id, lake_next)
     report["topic_id"] = info.topic_id
     report["outbox_unpublished"] = unpublished

@@ -17,6 +17,10 @@ class LakeBusy(TransientError):
     """Another writer held the lake catalog; the transaction was rolled back."""
 
 
+class LakeUnavailable(TransientError):
+    """The lake's catalog (a PostgreSQL server) or its object storage did not answer."""
+
+
 class BrokerUnavailable(TransientError):
     """The Kafka broker did not answer in time."""
 

@@ -1,6 +1,10 @@
-"""The one way to reach the DuckLake: connections, the writer lock, retries and the raw schema.
+"""The one way to reach the DuckLake: its engines, connections, the writer lock and retries.
 
-The sink, the transform, the dashboards, dbt's profile and the tests all open the lake here.
+The catalog is a SQLite file in the data folder unless LEERSTROOM_LAKE_CATALOG names a
+PostgreSQL database; the Parquet files live in the data folder unless
+LEERSTROOM_LAKE_DATA_PATH names a shared folder or object storage (s3://…). The sink, the
+transform, the dashboards, dbt's profile and the tests all open the lake here, on either
+engine, and never see which. The tables and their migrations are leerstroom/lake_schema.py's.
 """
 
 from __future__ import annotations
@@ -20,112 +24,19 @@ from typing import TypeVar
 import duckdb
 import duckdb_ext
 
-from leerstroom.errors import ConfigurationError, LakeBusy
+from leerstroom import lake_schema
+from leerstroom.errors import ConfigurationError, LakeBusy, LakeUnavailable
 from leerstroom.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 LAKE = "lake"
 T = TypeVar("T")
-
-# Raw event store and bookkeeping. DuckLake enforces NOT NULL only: uniqueness of
-# statement_id (and of a document event's event_id) is kept by the sink's anti-join and checked by a dbt test.
-SCHEMA_DDL = """
-CREATE SCHEMA IF NOT EXISTS lake.raw;
-CREATE SCHEMA IF NOT EXISTS lake.meta;
-CREATE SCHEMA IF NOT EXISTS lake.marts;
-CREATE TABLE IF NOT EXISTS lake.raw.statements (
-    statement_id     VARCHAR NOT NULL,
-    actor_key        VARCHAR NOT NULL,
-    verb_id          VARCHAR NOT NULL,
-    object_id        VARCHAR,
-    object_type      VARCHAR NOT NULL,
-    registration     VARCHAR,
-    voided_statement_id VARCHAR,
-    statement_timestamp TIMESTAMPTZ NOT NULL,
-    stored_at        TIMESTAMPTZ NOT NULL,
-    loaded_at        TIMESTAMPTZ NOT NULL,
-    topic_id         VARCHAR NOT NULL,
-    kafka_partition  INTEGER NOT NULL,
-    kafka_offset     BIGINT NOT NULL,
-    payload          JSON NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lake.raw.consumer_offsets (
-    topic            VARCHAR NOT NULL,
-    topic_id         VARCHAR NOT NULL,
-    kafka_partition  INTEGER NOT NULL,
-    next_offset      BIGINT NOT NULL,
-    updated_at       TIMESTAMPTZ NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lake.raw.dead_letters (
-    topic_id         VARCHAR NOT NULL,
-    kafka_partition  INTEGER NOT NULL,
-    kafka_offset     BIGINT NOT NULL,
-    message_key      VARCHAR,
-    payload          VARCHAR,
-    error            VARCHAR NOT NULL,
-    received_at      TIMESTAMPTZ NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lake.raw.document_events (
-    event_id         VARCHAR NOT NULL,
-    resource         VARCHAR NOT NULL,
-    action           VARCHAR NOT NULL,
-    activity_id      VARCHAR,
-    agent_key        VARCHAR,
-    registration     VARCHAR,
-    document_id      VARCHAR,
-    occurred_at      TIMESTAMPTZ NOT NULL,
-    payload          JSON NOT NULL,
-    topic_id         VARCHAR NOT NULL,
-    kafka_partition  INTEGER NOT NULL,
-    kafka_offset     BIGINT NOT NULL,
-    loaded_at        TIMESTAMPTZ NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lake.raw.roster_imports (
-    import_id        VARCHAR NOT NULL,
-    imported_at      TIMESTAMPTZ NOT NULL,
-    source_file      VARCHAR NOT NULL,
-    employee_count   BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lake.raw.roster (
-    import_id        VARCHAR NOT NULL,
-    employee_id      VARCHAR NOT NULL,
-    display_name     VARCHAR,
-    department       VARCHAR,
-    team             VARCHAR,
-    manager_id       VARCHAR,
-    job_role         VARCHAR,
-    location         VARCHAR,
-    hire_date        DATE,
-    termination_date DATE,
-    exit_voluntary   BOOLEAN,
-    attributes       JSON
-);
-CREATE TABLE IF NOT EXISTS lake.raw.roster_identities (
-    import_id        VARCHAR NOT NULL,
-    employee_id      VARCHAR NOT NULL,
-    actor_key        VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lake.meta.quality_results (
-    run_id           VARCHAR NOT NULL,
-    checked_at       TIMESTAMPTZ NOT NULL,
-    suite            VARCHAR NOT NULL,
-    expectation      VARCHAR NOT NULL,
-    success          BOOLEAN NOT NULL,
-    observed         JSON
-);
-CREATE TABLE IF NOT EXISTS lake.meta.transform_runs (
-    run_id           VARCHAR NOT NULL,
-    started_at       TIMESTAMPTZ NOT NULL,
-    finished_at      TIMESTAMPTZ NOT NULL,
-    raw_snapshot_id  BIGINT NOT NULL,
-    status           VARCHAR NOT NULL,
-    certified_snapshot_id BIGINT,
-    details          JSON
-);
-"""
-
-SCHEMA_TABLES = set(re.findall(r"CREATE TABLE IF NOT EXISTS lake\.(\w+\.\w+)", SCHEMA_DDL))
+POSTGRES = "postgres:"
+# DuckLake's words for "this catalog was never created" (read-only attach of an empty PostgreSQL database).
+NEVER_CREATED = "does not exist"
+# Raised by two processes creating one PostgreSQL catalog at the same moment; the loser attaches again.
+CREATION_RACE = ("already exists", "duplicate key")
 
 
 def _config() -> dict:
@@ -142,16 +53,137 @@ def duckdb_config() -> dict:
     return _config()
 
 
-def _create_lake(settings: Settings) -> None:
-    """Create the catalog with every raw table under a temporary name, then move it into place.
+# Where the lake is -------------------------------------------------------------------------------
+
+def on_postgres(settings: Settings) -> bool:
+    """True when the catalog is a PostgreSQL database rather than the SQLite file in the data folder."""
+    catalog = settings.lake_catalog.strip()
+    if catalog and not catalog.startswith(POSTGRES):
+        raise ConfigurationError(
+            f"LEERSTROOM_LAKE_CATALOG: {redact(catalog)!r} is not `postgres:dbname=… host=…`; leave it empty for the "
+            "SQLite catalog in the data folder")
+    return bool(catalog)
+
+
+def _remote(path: str) -> bool:
+    return "://" in path
+
+
+def data_path(settings: Settings) -> str:
+    """The DATA_PATH of the lake's Parquet files, ending in a slash."""
+    configured = settings.lake_data_path.strip()
+    if configured and _remote(configured):
+        return configured if configured.endswith("/") else configured + "/"
+    folder = Path(configured) if configured else settings.lake_data
+    return f"{folder.resolve()}/"
+
+
+def redact(text: str) -> str:
+    """A catalog string fit for logs and messages: any password replaced."""
+    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", text)
+
+
+def identity(settings: Settings) -> str:
+    """Names the lake (catalog and files) for cache keys and messages, without secrets."""
+    catalog = redact(settings.lake_catalog.strip()) if on_postgres(settings) else str(settings.lake_catalog_file.resolve())
+    return f"{catalog} ({data_path(settings)})"
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The lake's settings as LEERSTROOM_* variables, for a child process (dbt) that must open the same lake."""
+    env = {}
+    for name in ("lake_catalog", "lake_data_path", "lake_s3_key_id", "lake_s3_secret", "lake_s3_region",
+                 "lake_s3_endpoint", "lake_s3_url_style", "lake_s3_use_ssl"):
+        value = getattr(settings, name)
+        if hasattr(value, "get_secret_value"):
+            value = value.get_secret_value()
+        env[f"LEERSTROOM_{name.upper()}"] = str(value).lower() if isinstance(value, bool) else str(value)
+    return env
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _catalog(settings: Settings, file: Path | None = None) -> str:
+    if on_postgres(settings):
+        return f"ducklake:{settings.lake_catalog.strip()}"
+    return f"ducklake:sqlite:{(file or settings.lake_catalog_file).resolve()}"
+
+
+def attach_sql(settings: Settings, *, alias: str = LAKE, read_only: bool = False, snapshot: int | None = None,
+               catalog: Path | None = None) -> str:
+    options = [f"DATA_PATH {_quote(data_path(settings))}", "OVERRIDE_DATA_PATH TRUE"]
+    if read_only or snapshot is not None:
+        options.append("READ_ONLY")
+    if snapshot is not None:
+        options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
+    return f"ATTACH {_quote(_catalog(settings, catalog))} AS {alias} ({', '.join(options)})"
+
+
+def _object_storage(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Give this connection the object storage credentials from settings (never from the repository)."""
+    path = data_path(settings)
+    if not path.startswith(("s3://", "s3a://")):
+        return
+    options = ["TYPE s3", f"SCOPE {_quote(path)}"]
+    if settings.lake_s3_key_id:
+        options += [f"KEY_ID {_quote(settings.lake_s3_key_id)}",
+                    f"SECRET {_quote(settings.lake_s3_secret.get_secret_value())}"]
+    if settings.lake_s3_region:
+        options.append(f"REGION {_quote(settings.lake_s3_region)}")
+    if settings.lake_s3_endpoint:
+        options.append(f"ENDPOINT {_quote(settings.lake_s3_endpoint)}")
+    options += [f"URL_STYLE {_quote(settings.lake_s3_url_style)}", f"USE_SSL {str(settings.lake_s3_use_ssl).lower()}"]
+    con.execute(f"CREATE OR REPLACE TEMPORARY SECRET leerstroom_lake ({', '.join(options)})")
+
+
+def _execute_attach(con: duckdb.DuckDBPyConnection, settings: Settings, sql: str) -> None:
+    try:
+        con.execute(sql)
+    except duckdb.InvalidInputException as err:
+        if NEVER_CREATED in str(err):
+            raise ConfigurationError(
+                f"no lake at {identity(settings)}: start the sink (`leerstroom sink`) or run `leerstroom demo` first"
+            ) from err
+        raise
+    except (duckdb.IOException, duckdb.ConnectionException) as err:
+        raise LakeUnavailable(f"the lake at {identity(settings)} cannot be reached: {redact(str(err))}") from err
+
+
+# Creating and opening ----------------------------------------------------------------------------
+
+def exists(settings: Settings | None = None) -> bool:
+    """Whether the lake was created (with its tables): a reader can open it."""
+    settings = settings or get_settings()
+    if not on_postgres(settings):
+        return settings.lake_catalog_file.exists()
+    con = duckdb.connect(config=_config())
+    try:
+        try:
+            attach(con, settings, read_only=True)
+        except ConfigurationError:
+            return False
+        return lake_schema.version(con) > 0
+    finally:
+        con.close()
+
+
+def _make_data_folder(settings: Settings) -> None:
+    if not _remote(data_path(settings)):
+        Path(data_path(settings)).mkdir(parents=True, exist_ok=True)
+
+
+def _create_sqlite_lake(settings: Settings) -> None:
+    """Create the catalog with every table under a temporary name, then move it into place.
 
     Readers therefore see either no lake or a complete one, never a catalog without its tables.
     """
-    settings.lake_data.mkdir(parents=True, exist_ok=True)
+    catalog = settings.lake_catalog_file
     with writer_lock(settings):
-        if settings.lake_catalog.exists():
+        if catalog.exists():
             return
-        staging = settings.lake_catalog.with_name(settings.lake_catalog.name + ".creating")
+        staging = catalog.with_name(catalog.name + ".creating")
         for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
             leftover.unlink(missing_ok=True)
         # WAL lets readers (dbt, dashboards) run while the sink commits.
@@ -160,82 +192,90 @@ def _create_lake(settings: Settings) -> None:
         con = duckdb.connect(config=_config())
         try:
             con.execute("SET TimeZone = 'UTC'")
+            _object_storage(con, settings)
             con.execute(attach_sql(settings, catalog=staging))
-            con.execute(SCHEMA_DDL)
+            con.execute("BEGIN TRANSACTION")
+            lake_schema.apply_pending(con)
+            con.execute("COMMIT")
             con.execute(f"DETACH {LAKE}")
         finally:
             con.close()
         with contextlib.closing(sqlite3.connect(staging)) as db:
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        os.replace(staging, settings.lake_catalog)
-
-
-def attach_sql(settings: Settings, *, alias: str = LAKE, read_only: bool = False, snapshot: int | None = None,
-               catalog: Path | None = None) -> str:
-    options = [f"DATA_PATH '{settings.lake_data.resolve()}/'", "OVERRIDE_DATA_PATH TRUE"]
-    if read_only or snapshot is not None:
-        options.append("READ_ONLY")
-    if snapshot is not None:
-        options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
-    catalog = (catalog or settings.lake_catalog).resolve()
-    return f"ATTACH 'ducklake:sqlite:{catalog}' AS {alias} ({', '.join(options)})"
+        os.replace(staging, catalog)
 
 
 def attach(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, *, read_only: bool = False,
            snapshot: int | None = None, alias: str = LAKE) -> None:
-    """Attach the lake to an existing DuckDB connection (dbt's plugin uses this)."""
+    """Attach the lake to an existing DuckDB connection (dbt's plugin uses this); read-write creates it if need be."""
     settings = settings or get_settings()
-    if read_only or snapshot is not None:
-        if not settings.lake_catalog.exists():
-            raise ConfigurationError(
-                f"no lake at {settings.lake_catalog}: start the sink (`leerstroom sink`) or run `leerstroom demo` first"
-            )
-        con.execute(attach_sql(settings, alias=alias, read_only=read_only, snapshot=snapshot))
+    _object_storage(con, settings)
+    reading = read_only or snapshot is not None
+    sql = attach_sql(settings, alias=alias, read_only=read_only, snapshot=snapshot)
+    if not on_postgres(settings):
+        if reading and not settings.lake_catalog_file.exists():
+            raise ConfigurationError(f"no lake at {identity(settings)}: start the sink (`leerstroom sink`) or run "
+                                     "`leerstroom demo` first")
+        if not reading:
+            _make_data_folder(settings)
+            if not settings.lake_catalog_file.exists():
+                _create_sqlite_lake(settings)
+        con.execute(sql)
         return
-    if not settings.lake_catalog.exists():
-        _create_lake(settings)
-    con.execute(attach_sql(settings, alias=alias, read_only=read_only, snapshot=snapshot))
+    if not reading:
+        _make_data_folder(settings)
+    for attempt in range(5):
+        try:
+            _execute_attach(con, settings, sql)
+            return
+        except duckdb.Error as err:
+            # Two processes creating the catalog at once: the loser finds it made, and attaches to it.
+            if reading or attempt == 4 or not any(text in str(err) for text in CREATION_RACE):
+                raise
+            log.info("the lake catalog was being created by another process; attaching again")
+            with contextlib.suppress(duckdb.Error):
+                con.execute(f"DETACH {alias}")
+            time.sleep(0.2 * (1 + random.random()))
 
 
 def connect(settings: Settings | None = None, *, read_only: bool = False, snapshot: int | None = None,
             database: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
-    """Open DuckDB with the lake attached as `lake`: read-write, read-only, or read-only as of a snapshot."""
+    """Open DuckDB with the lake attached as `lake`: read-write, read-only, or read-only as of a snapshot.
+
+    A read-write connection first brings the lake's tables to the newest schema version.
+    """
     settings = settings or get_settings()
     con = duckdb.connect(str(database), config=_config())
     try:
         con.execute("SET TimeZone = 'UTC'")
         attach(con, settings, read_only=read_only, snapshot=snapshot)
         if not read_only and snapshot is None:
-            ensure_schema(con, settings)
+            lake_schema.migrate(con, lambda work: write_transaction(con, work, settings=settings))
     except Exception:
         con.close()
         raise
     return con
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
-    settings = settings or get_settings()
-    present = {
-        f"{schema}.{table}"
-        for schema, table in con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'lake'"
-        ).fetchall()
-    }
-    if SCHEMA_TABLES <= present:
-        return
-    with writer_lock(settings):
-        con.execute(SCHEMA_DDL)
+def writers_serialised(settings: Settings) -> bool:
+    """True when writer_lock orders every writer (the SQLite catalog); False when conflicts do (PostgreSQL)."""
+    return not on_postgres(settings)
 
 
 @contextlib.contextmanager
 def writer_lock(settings: Settings | None = None) -> Iterator[None]:
-    """Serialise Leerstroom's own writers to the lake.
+    """Serialise Leerstroom's own writers to a lake with the SQLite catalog.
 
     The SQLite catalog lets only one writer commit at a time; without this lock two
     overlapping writers fail with "database is locked". The OS releases the lock
-    when a process dies, so a SIGKILL never leaves it held.
+    when a process dies, so a SIGKILL never leaves it held. A PostgreSQL catalog needs
+    no lock (its writers may be on other machines): a conflicting commit aborts and
+    write_transaction runs it again.
     """
     settings = settings or get_settings()
+    if not writers_serialised(settings):
+        yield
+        return
     settings.lake_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.lake_dir / "write.lock", "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)

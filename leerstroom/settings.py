@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     kafka_bootstrap: str = Field("", description="External Kafka bootstrap servers; empty = embedded broker.")
     kafka_topic: str = "xapi.statements"
     kafka_partitions: int = Field(4, ge=1)
+    kafka_replication_factor: int = Field(1, ge=1, description="Copies of each partition when Leerstroom creates "
+                                          "the topic: 3 on a cluster of 3 or more brokers.")
     kafka_timeout_ms: int = Field(5000, ge=100, description="How long a Kafka call may wait before failing.")
 
     # LRS endpoint.
@@ -32,9 +34,25 @@ class Settings(BaseSettings):
     lrs_port: int = 8000
     lrs_max_body_bytes: int = Field(20 * 1024 * 1024, description="Larger request bodies get 413.")
     lrs_signin_failures: int = Field(
-        20, ge=0, description="Failed sign-ins allowed per credential key and per client address within "
-        "lrs_signin_window_seconds before further requests get 429; 0 turns the limit off.")
+        20, ge=0, description="Failed sign-ins allowed per credential key from one client address, and per client "
+        "address, within lrs_signin_window_seconds before further requests from there get 429; 0 turns the limit off.")
     lrs_signin_window_seconds: int = Field(60, ge=1)
+    lrs_header_timeout_seconds: float = Field(
+        10, gt=0, description="A request's headers must arrive within this many seconds, or the LRS answers 408 and "
+        "closes the connection.")
+    lrs_body_timeout_seconds: float = Field(
+        30, gt=0, description="The longest pause between two reads of a request's body before the LRS answers 408 "
+        "and closes the connection.")
+    # What the LRS keeps of refused requests (`leerstroom rejected`).
+    lrs_rejected_days: int = Field(30, ge=1, description="Refused requests, and the statements refused with 400, are "
+                                   "kept this many days, then deleted.")
+    lrs_rejected_body_bytes: int = Field(
+        256 * 1024, ge=1024, description="A refused statement body up to this size is kept whole; a larger one keeps "
+        "its SHA-256 and its first 4 KiB.")
+    lrs_rejected_per_tool: int = Field(10_000, ge=100, description="At most this many refused requests are kept per "
+                                       "credential; beyond it the oldest go first.")
+    lrs_repair_rules: str = Field("", description="YAML file of repair rules per credential for `leerstroom rejected "
+                                  "replay`; empty: <data_dir>/lrs/repair-rules.yml.")
 
     # Relay (LRS store outbox -> Kafka).
     relay_batch: int = Field(5000, ge=1)
@@ -43,6 +61,23 @@ class Settings(BaseSettings):
     # Sink (Kafka -> lake) micro-batches: bounded by count and by time.
     sink_batch_max: int = Field(10_000, ge=1)
     sink_batch_seconds: float = Field(2.0, gt=0)
+    sink_group: str = Field("", description="Kafka consumer group several sinks share, each taking the partitions "
+                            "the group gives it; empty: this sink reads every partition itself (one sink).")
+
+    # The lake: its catalog and where its Parquet files live.
+    lake_catalog: str = Field("", description="The DuckLake catalog: empty for the SQLite file in the data folder, "
+                              "or `postgres:dbname=… host=… user=…` (libpq keywords; a password from PGPASSWORD or "
+                              "~/.pgpass) for one PostgreSQL database that several machines share.")
+    lake_data_path: str = Field("", description="Where the lake's Parquet files live: empty for the data folder, a "
+                                "shared folder, or object storage (`s3://bucket/prefix/`).")
+    lake_s3_key_id: str = Field("", description="Object storage access key id; empty: no credentials are sent.")
+    lake_s3_secret: SecretStr = Field(SecretStr(""), description="Object storage secret access key.")
+    lake_s3_region: str = Field("", description="Object storage region, e.g. eu-west-1.")
+    lake_s3_endpoint: str = Field("", description="host:port of an S3-compatible store other than AWS (MinIO, Ceph, "
+                                  "Garage, a cloud's S3 endpoint); empty: AWS S3.")
+    lake_s3_url_style: str = Field("vhost", pattern="^(vhost|path)$", description="`path` for most self-hosted "
+                                   "S3-compatible stores.")
+    lake_s3_use_ssl: bool = Field(True, description="false only for a store on a trusted network without TLS.")
 
     # Dashboard.
     dashboard_host: str = "127.0.0.1"
@@ -62,12 +97,22 @@ class Settings(BaseSettings):
                                        "stored one are the tools' go-live backfill: retention features treat them as "
                                        "known from their own timestamp (0: always from when they were stored).")
     quality_future_tolerance_minutes: int = Field(
-        5, ge=0, description="Statements timestamped further in the future than this fail the quality gate.")
+        5, ge=0, description="Statements timestamped further than this after they were stored are quarantined.")
+    quality_quarantine_max_share: float = Field(
+        0.01, ge=0, le=1, description="A transform is refused when more than this share of the statements new since "
+        "the previous screening was quarantined (their quarantine stays; the next run judges only newer ones).")
+    certification_max_age_hours: float = Field(
+        6, gt=0, description="`leerstroom health transform` fails, and the health page turns red, when no snapshot "
+        "was certified for longer than this.")
 
     # Privacy.
     privacy_k: int = Field(5, ge=1, description="Aggregates over fewer people are suppressed outside the HR-analyst role.")
     pseudonymisation_key: str = Field("", description="When set, the sink replaces actor identities in the lake "
                                       "by HMAC-SHA256 digests under this key (keep it out of the repository).")
+    forget_list_key_file: str = Field(
+        "", description="The HMAC key of the forget list's digests, kept apart from the list so a copy of the list "
+        "alone tests no address; created 0600 on the first `forget`. Default: data_dir/privacy/forget-list.key. "
+        "Point it outside the data folder (a mounted secret) to keep it out of backups of that folder too.")
     raw_retention_days: int = Field(0, ge=0, description="`leerstroom maintain` deletes raw statements stored "
                                     "longer ago than this; 0 keeps them forever.")
     heartbeat_stale_seconds: float = Field(60, gt=0, description="`leerstroom health` calls a part unhealthy when "
@@ -86,15 +131,21 @@ class Settings(BaseSettings):
         return self.lrs_dir / "lrs.sqlite"
 
     @property
+    def repair_rules_file(self) -> Path:
+        return Path(self.lrs_repair_rules) if self.lrs_repair_rules.strip() else self.lrs_dir / "repair-rules.yml"
+
+    @property
     def lake_dir(self) -> Path:
         return self.data_dir / "lake"
 
     @property
-    def lake_catalog(self) -> Path:
+    def lake_catalog_file(self) -> Path:
+        """The SQLite catalog's file, used unless lake_catalog names PostgreSQL."""
         return self.lake_dir / "catalog.sqlite"
 
     @property
     def lake_data(self) -> Path:
+        """The lake's files in the data folder, used unless lake_data_path says otherwise."""
         return self.lake_dir / "files"
 
     @property
@@ -108,6 +159,12 @@ class Settings(BaseSettings):
     @property
     def broker_file(self) -> Path:
         return self.run_dir / "broker.json"
+
+    @property
+    def forget_list_key_path(self) -> Path:
+        if self.forget_list_key_file:
+            return Path(self.forget_list_key_file)
+        return self.data_dir / "privacy" / "forget-list.key"
 
     @property
     def lrs_base_url(self) -> str:

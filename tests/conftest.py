@@ -5,4 +5,6 @@ pytest_plugins = [
     "tests.fixtures.broker",
     "tests.fixtures.lrs",
     "tests.fixtures.pipeline",
+    "tests.fixtures.postgres",
+    "tests.fixtures.object_storage",
 ]

@@ -1,27 +1,94 @@
-"""docker-compose.yml checked statically: no Docker engine runs on these machines, so parse and cross-check it."""
+"""docker-compose.yml checked statically: no Docker engine runs on these machines, so parse and cross-check it.
+
+The file shows the scaled set-up: Kafka with 3 brokers, PostgreSQL for the lake's catalog, an
+S3-compatible store for its files, 2 LRS, 2 sinks in one consumer group, the transform and the
+dashboards.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from leerstroom import lake
 from leerstroom.cli.main import build_parser
 from leerstroom.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
-COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+TEXT = (REPO / "docker-compose.yml").read_text()
+COMPOSE = yaml.safe_load(TEXT)
 SERVICES = COMPOSE["services"]
 LEERSTROOM_SERVICES = [name for name, svc in SERVICES.items() if svc.get("image", "").startswith("leerstroom")]
+KAFKA_BROKERS = [name for name, svc in SERVICES.items() if svc.get("image", "").startswith("apache/kafka:")]
 
 
-def test_runs_apache_kafka_in_kraft_mode_and_every_pipeline_part():
-    kafka = SERVICES["kafka"]
-    assert kafka["image"].startswith("apache/kafka:")
-    assert "controller" in kafka["environment"]["KAFKA_PROCESS_ROLES"]
-    commands = {SERVICES[name]["command"][0] for name in LEERSTROOM_SERVICES}
-    assert commands == {"lrs", "sink", "transform", "dashboard"}
+def settings_of(name: str) -> Settings:
+    env = SERVICES[name]["environment"]
+    return Settings(**{key.removeprefix("LEERSTROOM_").lower(): value for key, value in env.items()
+                       if key.startswith("LEERSTROOM_")})
+
+
+def by_command(command: str) -> list[str]:
+    return [name for name in LEERSTROOM_SERVICES if SERVICES[name]["command"][0] == command]
+
+
+def test_runs_three_kafka_brokers_in_kraft_mode_that_replicate_every_partition():
+    assert len(KAFKA_BROKERS) == 3
+    voters = {SERVICES[name]["environment"]["KAFKA_CONTROLLER_QUORUM_VOTERS"] for name in KAFKA_BROKERS}
+    assert voters == {"1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093"}
+    assert sorted(SERVICES[name]["environment"]["KAFKA_NODE_ID"] for name in KAFKA_BROKERS) == ["1", "2", "3"]
+    assert len({SERVICES[name]["environment"]["CLUSTER_ID"] for name in KAFKA_BROKERS}) == 1
+    for name in KAFKA_BROKERS:
+        env = SERVICES[name]["environment"]
+        assert "controller" in env["KAFKA_PROCESS_ROLES"]
+        assert env["KAFKA_ADVERTISED_LISTENERS"] == f"PLAINTEXT://{name}:9092"
+        assert env["KAFKA_MIN_INSYNC_REPLICAS"] == "2"
+    for name in LEERSTROOM_SERVICES:
+        settings = settings_of(name)
+        assert settings.kafka_bootstrap.split(",") == [f"{broker}:9092" for broker in KAFKA_BROKERS]
+        # The topic Leerstroom creates must have enough copies for min.insync.replicas, or acks=all fails.
+        assert settings.kafka_replication_factor == 3
+
+
+def test_runs_two_lrs_two_sinks_the_transform_and_the_dashboards():
+    assert len(by_command("lrs")) == 2
+    assert len(by_command("sink")) == 2
+    assert len(by_command("transform")) == 1
+    assert len(by_command("dashboard")) == 1
+    published = sorted(port for name in by_command("lrs") for port in SERVICES[name]["ports"])
+    assert published == ["127.0.0.1:8000:8000", "127.0.0.1:8001:8000"]
+
+
+def test_the_sinks_share_one_consumer_group():
+    groups = {settings_of(name).sink_group for name in by_command("sink")}
+    assert len(groups) == 1 and groups != {""}
+
+
+def test_every_part_opens_one_lake_on_postgresql_with_its_files_in_the_object_store():
+    lakes = {lake.identity(settings_of(name)) for name in LEERSTROOM_SERVICES}
+    assert len(lakes) == 1, lakes
+    settings = settings_of(LEERSTROOM_SERVICES[0])
+    assert lake.on_postgres(settings)
+    assert "host=postgres" in settings.lake_catalog and "dbname=leerstroom_lake" in settings.lake_catalog
+    assert lake.data_path(settings).startswith("s3://leerstroom-lake/")
+    assert settings.lake_s3_endpoint == "object-store:9000" and settings.lake_s3_url_style == "path"
+    postgres = SERVICES["postgres"]
+    assert postgres["image"].startswith("postgres:")
+    assert postgres["environment"]["POSTGRES_DB"] == "leerstroom_lake"
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    assert SERVICES["object-store"]["command"][0] == "server"
+    assert "leerstroom-lake" in SERVICES["lake-bucket"]["command"][0]
+
+
+def test_no_credential_is_written_in_the_file():
+    secrets = re.compile(r"(PASSWORD|SECRET|KEY_ID|_USER)$")
+    for name, svc in SERVICES.items():
+        for key, value in (svc.get("environment") or {}).items():
+            if secrets.search(key) and key not in ("POSTGRES_USER",):
+                assert re.fullmatch(r"\$\{[A-Z0-9_]+:\?[^}]+\}", str(value)), f"{name}: {key} must come from .env"
 
 
 @pytest.mark.parametrize("name", LEERSTROOM_SERVICES)
@@ -37,18 +104,26 @@ def test_every_leerstroom_variable_is_a_real_setting(name):
     fields = {f"LEERSTROOM_{field.upper()}" for field in Settings.model_fields}
     unknown = [key for key in env if key.startswith("LEERSTROOM_") and key not in fields]
     assert unknown == []
-    settings = Settings(**{key.removeprefix("LEERSTROOM_").lower(): value for key, value in env.items()})
-    assert settings.external_kafka, "services must use the compose file's Kafka, not an embedded broker"
-    assert settings.kafka_bootstrap == "kafka:9092"
+    assert settings_of(name).external_kafka, "services must use the compose file's Kafka, not an embedded broker"
 
 
 @pytest.mark.parametrize("name", LEERSTROOM_SERVICES)
-def test_services_share_the_data_volume_and_wait_for_kafka(name):
+def test_services_share_the_data_volume_and_wait_for_kafka_postgresql_and_the_bucket(name):
     svc = SERVICES[name]
     assert "leerstroom-data:/data" in svc["volumes"]
     assert svc["environment"]["LEERSTROOM_DATA_DIR"] == "/data"
-    assert svc["depends_on"]["kafka"]["condition"] == "service_healthy"
+    for broker in KAFKA_BROKERS:
+        assert svc["depends_on"][broker]["condition"] == "service_healthy"
+    assert svc["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert svc["depends_on"]["lake-bucket"]["condition"] == "service_completed_successfully"
     assert "leerstroom-data" in COMPOSE["volumes"]
+
+
+def test_every_named_volume_is_declared():
+    for svc in SERVICES.values():
+        for volume in svc.get("volumes", []):
+            source = volume.split(":")[0]
+            assert source in COMPOSE["volumes"], source
 
 
 def test_published_ports_listen_on_loopback_only():
@@ -68,4 +143,4 @@ def test_the_image_is_built_from_the_repository_dockerfile():
 def test_every_service_has_a_health_check_through_leerstroom_health(name):
     check = SERVICES[name]["healthcheck"]["test"]
     assert check[:3] == ["CMD", "leerstroom", "health"], check
-    assert name in build_parser().parse_args(check[2:]).parts, "each service checks itself"
+    assert SERVICES[name]["command"][0] in build_parser().parse_args(check[2:]).parts, "each service checks itself"

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from leerstroom import lake
 from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ def dbt_environment(settings: Settings, raw_snapshot: int | None) -> dict[str, s
         "LEERSTROOM_PRIVACY_K": str(settings.privacy_k),
         "LEERSTROOM_HISTORY_BACKFILL_DAYS": str(settings.history_backfill_days),
         "LEERSTROOM_TRANSFORM_MEMORY_LIMIT": settings.transform_memory_limit,
+        # Which lake: the SQLite catalog in the data folder, or a PostgreSQL catalog with shared files.
+        **lake.environment(settings),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     })
     return env

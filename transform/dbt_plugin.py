@@ -5,7 +5,9 @@ pins the lake's latest snapshot when it connects.
 
 dbt writes only into its own warehouse file. Writing models into the lake itself would
 compete with the sink for the SQLite catalog's single writer slot and fail with
-"database is locked"; reading the lake at a fixed snapshot never competes.
+"database is locked"; reading the lake at a fixed snapshot never competes. The lake is
+the one the profile names: the SQLite catalog in the data folder, or a PostgreSQL
+catalog with its files on a shared folder or object storage.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ def parse_snapshot(value: Any) -> int | None:
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
-        self.settings = Settings(data_dir=Path(str(plugin_config.get("data_dir") or "data")))
+        self.settings = Settings(data_dir=Path(str(plugin_config.get("data_dir") or "data")),
+                                 lake_catalog=str(plugin_config.get("lake_catalog") or ""),
+                                 lake_data_path=str(plugin_config.get("lake_data_path") or ""))
         self.raw_snapshot = parse_snapshot(plugin_config.get("raw_snapshot"))
 
     def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:

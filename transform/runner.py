@@ -1,11 +1,13 @@
 """`leerstroom transform`: pin the lake's snapshot, build and check with dbt, publish and certify the marts.
 
 Steps of one run:
-1. pin S, the lake's current snapshot; every model reads raw data as of S;
+1. screen the statements new since the last run and quarantine those with a row-level problem
+   (transform/quality/quarantine.py), then pin S, the snapshot holding that quarantine; every model
+   reads raw data as of S, and leaves quarantined statements out;
 2. `dbt build` (models, data tests, unit tests) into the warehouse file, then `dbt source freshness`;
 3. both green: the retention model trains and scores into the warehouse (unless switched off), and
-   the quality gate (Great Expectations) checks the raw rows new since the last certification and
-   the key marts;
+   the quality gate (Great Expectations) checks the raw rows new since the last certification, the
+   share of new statements quarantined, and the key marts;
 4. all green: publish every mart into lake.marts in one transaction and record the run as
    'certified' with the snapshot holding those marts; otherwise record 'failed' with the reasons
    and leave the previous certified snapshot in place. The gate's results are stored either way.
@@ -32,6 +34,7 @@ from leerstroom.settings import Settings
 from transform.dbt_invocation import DbtOutcome, mart_tables, run_dbt
 from transform.publish import RunRecord, publish_and_certify, record_failed_run
 from transform.quality import run_quality_gate
+from transform.quality.quarantine import screen_new_statements
 from transform.risk import RISK_TABLES, run_risk_step
 
 log = logging.getLogger(__name__)
@@ -85,16 +88,24 @@ def run_transform(settings: Settings, full_refresh: bool = False, *, progress: P
     with _one_transform_at_a_time(settings):
         con = lake.connect(settings)
         try:
-            run = RunRecord(run_id=str(uuid.uuid4()), started_at=datetime.now(timezone.utc),
-                            raw_snapshot_id=lake.current_snapshot(con))
+            run_id, started_at = str(uuid.uuid4()), datetime.now(timezone.utc)
+            began = time.monotonic()
+            screening = screen_new_statements(con, settings, run_id, started_at)
+            durations["quarantine"] = round(time.monotonic() - began, 3)
+            run = RunRecord(run_id=run_id, started_at=started_at, raw_snapshot_id=screening.snapshot_id)
             progress(f"transform {run.run_id}: reading the lake as of snapshot {run.raw_snapshot_id}")
+            progress(screening.summary())
+            if screening.first and screening.statements_quarantined and not full_refresh:
+                # Earlier builds (before any screening) may hold statements now set aside: start again without them.
+                progress("statements screened for the first time were set aside: rebuilding every model")
+                full_refresh = True
             build_args = ["build", "--full-refresh"] if full_refresh else ["build"]
             build = _timed(durations, "build", lambda: run_dbt(
                 settings, build_args, raw_snapshot=run.raw_snapshot_id, progress=progress))
             freshness = _timed(durations, "freshness", lambda: run_dbt(
                 settings, ["source", "freshness"], raw_snapshot=run.raw_snapshot_id, progress=progress))
             details = {"build": build.as_details(), "freshness": freshness.as_details(),
-                       "reasons": build.failures + freshness.failures}
+                       "quarantine": screening.as_details(), "reasons": build.failures + freshness.failures}
             result = conclude_run(con, settings, run, build, freshness, details, durations, progress)
         finally:
             con.close()
@@ -141,9 +152,11 @@ def summary(result: TransformResult) -> str:
     build = result.details.get("build", {})
     statuses = build.get("statuses", {})
     nodes = build.get("nodes", {})
+    quarantined = result.details.get("quarantine", {})
     head = (f"transform {result.run_id}: {nodes.get('model', 0)} models, "
             f"{statuses.get('pass', 0)} tests passed, {len(result.details.get('reasons', []))} problems, "
-            f"raw snapshot {result.raw_snapshot_id}")
+            f"raw snapshot {result.raw_snapshot_id}, {quarantined.get('quarantined', 0)} of "
+            f"{quarantined.get('screened', 0)} new statements quarantined")
     if result.certified:
         return (f"{head}; certified snapshot {result.certified_snapshot_id} "
                 f"(published {', '.join(result.details.get('published', []))}) in {result.durations.get('total', 0):.1f} s")

@@ -96,7 +96,8 @@ MESSAGES = {
     "overview.engagement": "Engagement", "overview.engagement_index": "Engagement index (0–100)",
     "overview.engagement_now": "Engagement index, last week",
     "overview.risk": "Retention risk", "overview.risk_share": "Share of people at high risk",
-    "overview.risk_explain": "Scored on {date}; departments of fewer than {k} people are not shown.",
+    "overview.risk_explain": "Scored on {date}; high risk is a probability of leaving of at least 3× the "
+                             "organisation's usual rate. Departments of fewer than {k} people are not shown.",
     "explorer.title": "HR explorer", "explorer.period": "Period",
     "explorer.period_line": "Weeks from {start} to {end}.",
     "explorer.compare": "Compare units", "explorer.compare_by": "Compare by",
@@ -130,10 +131,20 @@ MESSAGES = {
     "health.statements": "Statements", "health.no_statements": "No statements in the lake yet.",
     "health.kafka_lag": "Kafka lag per partition", "health.no_broker": "No broker to ask: {reason}",
     "health.lag_note": "published_not_in_lake is exact (from the outbox); the broker's end offset is approximate.",
-    "health.dead_letters": "Dead letters", "health.no_dead_letters": "No dead letters.",
-    "health.rejections": "Rejected requests per tool", "health.no_rejections": "No rejected requests recorded.",
+    "health.dead_letters": "Sink dead letters (messages that are no statement)",
+    "health.no_dead_letters": "No dead letters at the sink.",
+    "health.rejections": "Refused requests per tool and reason", "health.no_rejections": "No refused requests kept.",
+    "health.rejections_note": "Statements refused with 400 are kept {days} days with their body (dead letters). "
+                              "`leerstroom rejected list|show|export|replay` reads, repairs and replays them.",
     "health.runs": "Transform runs", "health.quality": "Quality results of the last certified run",
     "health.no_quality": "The quality gate has not recorded results yet.", "health.checks_passed": "Checks passed",
+    "health.not_certified": "Dashboards are not current:",
+    "health.quarantine": "Quarantine: statements set aside, per reason",
+    "health.no_quarantine": "No statement was set aside.",
+    "health.quarantine_note": "Set-aside statements count in no metric until released: "
+                              "`leerstroom quarantine list|show|release|void` (docs/operations.md).",
+    "health.quarantine_share": "Set aside in the last judged run",
+    "health.quarantine_share_value": "{quarantined} of {screened} new statements ({share}; limit {limit})",
     "audit.title": "Audit log",
     "audit.explain": "Every view of individual-level data and every download: who, when, what, as of which "
                      "snapshot.",
@@ -156,4 +167,77 @@ MESSAGES.update({f"col.{column}": label for column, label in {
     "sub_score": "Sub-score", "previous": "Previous month", "current": "This month",
     "change": "Change", "unit_level": "Level", "unit_name": "Unit",
     "active_days": "Active days", "quarter_start": "Quarter",
+}.items()})
+
+# The retention model page and the risk list's link to it.
+MESSAGES.update({
+    "model.title": "Retention model",
+    "model.not_for_role": "The retention model's page is for HR analysts and administrators.",
+    "model.switched_off": "Retention scoring is switched off (LEERSTROOM_RETENTION_SCORING=false): no model is "
+                          "trained and nobody is scored.",
+    "model.status.validated": "Validated on a rolling-origin backtest: each cutoff trained only on outcomes known "
+                              "before it, and on other people than those it predicts.",
+    "model.status.too_short": "Nobody is scored yet. {note}",
+    "model.status.leakage_suspected": "Nobody is scored. {note}",
+    "model.trained": "Last trained", "model.scored_people": "People scored",
+    "model.scored_on": "at the newest snapshot, {date}",
+    "model.window": "Data window",
+    "model.window_text": "Month-end snapshots from {first} to {last}: {snapshots} snapshots of people while they were "
+                         "employed. The snapshots whose 180 days after are known to HR, from {labelled_first} to "
+                         "{labelled_last}, train and test the model: {labelled} snapshots of {people} people, {exits} "
+                         "of them followed by a voluntary exit within 180 days. The usual rate of leaving within "
+                         "180 days is {base_rate}.",
+    "model.window_hr": "HR attributes (satisfaction, overtime, last promotion) come from the roster version in force "
+                       "at each snapshot: versions imported from {first} to {last}; {share} of the snapshots had one. "
+                       "Where none was in force, the attributes are unknown and the model treats them as unknown.",
+    "model.window_no_hr": "No roster version was in force at any snapshot (the roster was imported after them), so "
+                          "the model uses no HR attributes: only learning signals and tenure.",
+    "model.figures": "How good it is: the backtest",
+    "model.figures_how": "A rolling-origin backtest at {cutoffs} month-ends from {first} to {last}. At each, the "
+                         "model is trained only on snapshots whose 180-day outcome was known before it, and people "
+                         "are split into {groups} groups so that nobody is predicted by a model that saw them. "
+                         "Intervals are 95 % bootstrap intervals over people.",
+    "model.roc_auc": "ROC-AUC, pooled",
+    "model.roc_auc_note": "{interval}. How often someone who left was ranked above someone who stayed; 0.5 is chance.",
+    "model.pr_auc": "PR-AUC, pooled",
+    "model.pr_auc_note": "{interval}, against {base_rate} for a model that knows nothing.",
+    "model.brier_skill": "Brier skill, pooled",
+    "model.brier_skill_note": "95 % interval {low} to {high}. Brier score {brier} against {reference} for always "
+                              "predicting the usual rate: above 0 % the probabilities do better than that.",
+    "model.interval": "{value} [{low}, {high}]", "model.pooled": "pooled", "model.trained_on": "{start} – {end}",
+    "model.calibration": "Calibration: predicted against observed",
+    "model.calibration_how": "Each point is a tenth of the backtest's snapshots, ordered by predicted probability; on "
+                             "the dashed line the predicted rate of leaving is the rate observed. The model's "
+                             "probabilities are recalibrated before anyone sees them: each cutoff's here by a "
+                             "recalibration fitted on the other cutoffs, the risk list's by one fitted on all of them "
+                             "(intercept {intercept}, slope {slope}; 0 and 1 would change nothing).",
+    "model.predicted": "Predicted rate of leaving within 180 days", "model.observed": "Observed rate",
+    "model.departments": "Expected exits (the sum of the probabilities) against actual exits per department, over "
+                         "all cutoffs:",
+    "model.bands": "Risk bands",
+    "model.bands_how": "Bands compare a person's calibrated probability with the organisation's usual rate of "
+                       "{base_rate}: **high** from {high}× that ({high_rate}), **medium** from {medium}× "
+                       "({medium_rate}), **low** below. How many people fall in a band follows from the data, not "
+                       "from a fixed share.",
+    "model.bands_now": "At the newest snapshot {high} of {people} people are high, {medium} medium.",
+    "model.features": "What each feature contributes",
+    "model.features_how": "Coefficients per standard deviation of a feature (log-odds): to the right it raises the "
+                          "risk, to the left it lowers it. A person's contribution is the coefficient × how many "
+                          "standard deviations they are from the average; their three largest risk-raising "
+                          "contributions are the reasons in the risk list. A feature that can be unknown has an "
+                          "indicator of its own (\"… unknown\") instead of a filled-in value. Min and max show how "
+                          "the coefficient moved over the backtest's cutoffs.",
+    "model.term": "Feature", "model.coefficient": "Coefficient per standard deviation",
+    "model.link": "How good is this model, and on which data? The retention model page",
+    "explorer.risk_not_scored": "Nobody has a risk score in this snapshot; the retention model page says why.",
+})
+MESSAGES.update({f"col.{column}": label for column, label in {
+    "relative_risk": "× usual rate", "cutoff_date": "Cutoff", "trained_on": "Trained on snapshots",
+    "exits": "Exits", "expected_exits": "Expected exits", "roc_auc": "ROC-AUC [95 %]", "pr_auc": "PR-AUC [95 %]",
+    "base_rate": "Base rate", "brier_skill": "Brier skill % [95 %]", "decile": "Tenth", "rows": "Snapshots",
+    "mean_predicted": "Predicted", "observed_rate": "Observed", "snapshots": "Snapshots",
+    "actual_exits": "Actual exits", "description": "Feature", "is_missing_indicator": "Unknown-indicator",
+    "coefficient": "Coefficient", "odds_ratio_per_sd": "Odds ratio per SD", "coefficient_min": "Min over cutoffs",
+    "coefficient_max": "Max over cutoffs", "share_among_reasons": "Share among reasons",
+    "share_unknown": "Share unknown",
 }.items()})

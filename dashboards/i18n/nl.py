@@ -98,7 +98,8 @@ MESSAGES = {
     "overview.engagement": "Betrokkenheid", "overview.engagement_index": "Betrokkenheidsindex (0–100)",
     "overview.engagement_now": "Betrokkenheidsindex, vorige week",
     "overview.risk": "Vertrekrisico", "overview.risk_share": "Aandeel mensen met hoog risico",
-    "overview.risk_explain": "Berekend op {date}; afdelingen met minder dan {k} mensen worden niet getoond.",
+    "overview.risk_explain": "Berekend op {date}; hoog risico is een vertrekkans van minstens 3× het gebruikelijke "
+                             "percentage van de organisatie. Afdelingen met minder dan {k} mensen worden niet getoond.",
     "explorer.title": "HR-verkenner", "explorer.period": "Periode",
     "explorer.period_line": "Weken van {start} tot {end}.",
     "explorer.compare": "Eenheden vergelijken", "explorer.compare_by": "Vergelijk per",
@@ -134,11 +135,23 @@ MESSAGES = {
     "health.kafka_lag": "Kafka-achterstand per partitie", "health.no_broker": "Geen broker bereikbaar: {reason}",
     "health.lag_note": "published_not_in_lake is exact (uit de outbox); de eind-offset van de broker is bij "
                        "benadering.",
-    "health.dead_letters": "Dead letters", "health.no_dead_letters": "Geen dead letters.",
-    "health.rejections": "Geweigerde verzoeken per tool", "health.no_rejections": "Geen geweigerde verzoeken.",
+    "health.dead_letters": "Dead letters bij de sink (berichten die geen statement zijn)",
+    "health.no_dead_letters": "Geen dead letters bij de sink.",
+    "health.rejections": "Geweigerde verzoeken per tool en reden", "health.no_rejections": "Geen geweigerde verzoeken "
+                         "bewaard.",
+    "health.rejections_note": "Statements die met 400 geweigerd zijn, blijven {days} dagen bewaard met hun inhoud "
+                              "(dead letters). `leerstroom rejected list|show|export|replay` leest, herstelt en "
+                              "verstuurt ze opnieuw.",
     "health.runs": "Transform-runs", "health.quality": "Kwaliteitsresultaten van de laatste gecertificeerde run",
     "health.no_quality": "De kwaliteitspoort heeft nog geen resultaten vastgelegd.",
     "health.checks_passed": "Controles geslaagd",
+    "health.not_certified": "De dashboards zijn niet actueel:",
+    "health.quarantine": "Quarantaine: apart gezette statements, per reden",
+    "health.no_quarantine": "Er is geen statement apart gezet.",
+    "health.quarantine_note": "Apart gezette statements tellen in geen enkele maatstaf mee tot ze vrijgegeven zijn: "
+                              "`leerstroom quarantine list|show|release|void` (docs/operations.md).",
+    "health.quarantine_share": "Apart gezet in de laatst beoordeelde run",
+    "health.quarantine_share_value": "{quarantined} van {screened} nieuwe statements ({share}; grens {limit})",
     "audit.title": "Auditlog",
     "audit.explain": "Elke weergave van gegevens over individuele personen en elke download: wie, wanneer, wat, "
                      "van welke snapshot.",
@@ -161,4 +174,82 @@ MESSAGES.update({f"col.{column}": label for column, label in {
     "sub_score": "Deelscore", "previous": "Vorige maand", "current": "Deze maand",
     "change": "Verandering", "unit_level": "Niveau", "unit_name": "Eenheid",
     "active_days": "Actieve dagen", "quarter_start": "Kwartaal",
+}.items()})
+
+# De pagina van het vertrekmodel en de link ernaartoe vanuit de risicolijst.
+MESSAGES.update({
+    "model.title": "Vertrekmodel",
+    "model.not_for_role": "De pagina van het vertrekmodel is voor HR-analisten en beheerders.",
+    "model.switched_off": "Vertrekrisico staat uit (LEERSTROOM_RETENTION_SCORING=false): er wordt geen model "
+                          "getraind en niemand krijgt een score.",
+    "model.status.validated": "Gevalideerd met een terugtoets met rollend beginpunt: elk beginpunt is alleen "
+                              "getraind op afloop die ervoor bekend was, en op andere mensen dan die het voorspelt.",
+    "model.status.too_short": "Nog niemand krijgt een score. {note}",
+    "model.status.leakage_suspected": "Niemand krijgt een score. {note}",
+    "model.trained": "Laatst getraind", "model.scored_people": "Mensen met een score",
+    "model.scored_on": "op de nieuwste momentopname, {date}",
+    "model.window": "Gegevensvenster",
+    "model.window_text": "Momentopnamen aan het eind van elke maand van {first} tot {last}: {snapshots} "
+                         "momentopnamen van mensen terwijl ze in dienst waren. De momentopnamen waarvan HR de 180 "
+                         "dagen erna kent, van {labelled_first} tot {labelled_last}, trainen en toetsen het model: "
+                         "{labelled} momentopnamen van {people} mensen, {exits} ervan gevolgd door vrijwillig vertrek "
+                         "binnen 180 dagen. Het gebruikelijke percentage dat binnen 180 dagen vertrekt is "
+                         "{base_rate}.",
+    "model.window_hr": "HR-kenmerken (tevredenheid, overuren, laatste promotie) komen uit de versie van het "
+                       "personeelsbestand die op elk moment gold: versies ingelezen van {first} tot {last}; {share} "
+                       "van de momentopnamen had er een. Waar geen versie gold, zijn de kenmerken onbekend en "
+                       "behandelt het model ze als onbekend.",
+    "model.window_no_hr": "Op geen enkele momentopname gold al een versie van het personeelsbestand (het is daarna "
+                          "ingelezen), dus het model gebruikt geen HR-kenmerken: alleen leersignalen en diensttijd.",
+    "model.figures": "Hoe goed het is: de terugtoets",
+    "model.figures_how": "Een terugtoets met een rollend beginpunt op {cutoffs} maandeinden van {first} tot {last}. "
+                         "Op elk ervan is het model alleen getraind op momentopnamen waarvan de afloop na 180 dagen "
+                         "al bekend was, en zijn mensen verdeeld in {groups} groepen, zodat niemand voorspeld wordt "
+                         "door een model dat hem zag. Intervallen zijn 95%-bootstrapintervallen over mensen.",
+    "model.roc_auc": "ROC-AUC, samen",
+    "model.roc_auc_note": "{interval}. Hoe vaak iemand die vertrok hoger stond dan iemand die bleef; 0,5 is toeval.",
+    "model.pr_auc": "PR-AUC, samen",
+    "model.pr_auc_note": "{interval}, tegen {base_rate} voor een model dat niets weet.",
+    "model.brier_skill": "Brier-vaardigheid, samen",
+    "model.brier_skill_note": "95%-interval {low} tot {high}. Brierscore {brier} tegen {reference} voor steeds het "
+                              "gebruikelijke percentage voorspellen: boven 0% doen de kansen het beter.",
+    "model.interval": "{value} [{low}, {high}]", "model.pooled": "samen", "model.trained_on": "{start} – {end}",
+    "model.calibration": "Kalibratie: voorspeld tegen waargenomen",
+    "model.calibration_how": "Elk punt is een tiende van de momentopnamen uit de terugtoets, gesorteerd op "
+                             "voorspelde kans; op de stippellijn is het voorspelde vertrekpercentage het "
+                             "waargenomen percentage. De kansen van het model worden herkalibreerd voordat iemand ze "
+                             "ziet: die van elk beginpunt hier met een kalibratie op de andere beginpunten, die in de "
+                             "risicolijst met een op allemaal (intercept {intercept}, helling {slope}; 0 en 1 zouden "
+                             "niets veranderen).",
+    "model.predicted": "Voorspeld percentage dat binnen 180 dagen vertrekt", "model.observed": "Waargenomen",
+    "model.departments": "Verwacht vertrek (de som van de kansen) tegen werkelijk vertrek per afdeling, over alle "
+                         "beginpunten:",
+    "model.bands": "Risicoklassen",
+    "model.bands_how": "De klassen vergelijken iemands gekalibreerde kans met het gebruikelijke percentage van de "
+                       "organisatie, {base_rate}: **hoog** vanaf {high}× dat ({high_rate}), **middel** vanaf "
+                       "{medium}× ({medium_rate}), **laag** daaronder. Hoeveel mensen in een klasse vallen volgt uit "
+                       "de gegevens, niet uit een vast aandeel.",
+    "model.bands_now": "Op de nieuwste momentopname zijn {high} van {people} mensen hoog, {medium} middel.",
+    "model.features": "Wat elk kenmerk bijdraagt",
+    "model.features_how": "Coëfficiënten per standaardafwijking van een kenmerk (log-odds): naar rechts verhoogt het "
+                          "het risico, naar links verlaagt het. Iemands bijdrage is de coëfficiënt × hoeveel "
+                          "standaardafwijkingen hij van het gemiddelde af zit; de drie grootste verhogende bijdragen "
+                          "zijn de redenen in de risicolijst. Een kenmerk dat onbekend kan zijn heeft een eigen "
+                          "indicator (\"… unknown\") in plaats van een ingevulde waarde. Min en max tonen hoe de "
+                          "coëfficiënt over de beginpunten van de terugtoets bewoog.",
+    "model.term": "Kenmerk", "model.coefficient": "Coëfficiënt per standaardafwijking",
+    "model.link": "Hoe goed is dit model, en op welke gegevens? De pagina van het vertrekmodel",
+    "explorer.risk_not_scored": "Niemand heeft een risicoscore in deze momentopname; de pagina van het vertrekmodel "
+                                "zegt waarom.",
+})
+MESSAGES.update({f"col.{column}": label for column, label in {
+    "relative_risk": "× gebruikelijk", "cutoff_date": "Beginpunt", "trained_on": "Getraind op momentopnamen",
+    "exits": "Vertrek", "expected_exits": "Verwacht vertrek", "roc_auc": "ROC-AUC [95%]", "pr_auc": "PR-AUC [95%]",
+    "base_rate": "Basispercentage", "brier_skill": "Brier-vaardigheid % [95%]", "decile": "Tiende",
+    "rows": "Momentopnamen", "mean_predicted": "Voorspeld", "observed_rate": "Waargenomen",
+    "snapshots": "Momentopnamen", "actual_exits": "Werkelijk vertrek", "description": "Kenmerk",
+    "is_missing_indicator": "Onbekend-indicator", "coefficient": "Coëfficiënt",
+    "odds_ratio_per_sd": "Odds ratio per SD",
+    "coefficient_min": "Min over beginpunten", "coefficient_max": "Max over beginpunten",
+    "share_among_reasons": "Aandeel onder redenen", "share_unknown": "Aandeel onbekend",
 }.items()})

@@ -109,7 +109,12 @@ if context.retention_scoring and context.has("retention_scores"):
     st.subheader(t("explorer.risk"))
     if context.viewer.role == "hr_analyst":
         st.caption(t("explorer.risk_note"))
+        st.page_link("views/retention_model.py", label=t("model.link"), icon=":material/query_stats:")
         risk = queries.risk_list(context.catalog, context.snapshot_id, audience, filters)
         frame.table(context, risk, "retention_risk", individual=True, filters=filters)
     else:
         st.info(t("privacy.individuals_hidden"))
+elif context.retention_scoring and context.has("retention_model_metrics") and context.viewer.role == "hr_analyst":
+    st.subheader(t("explorer.risk"))
+    st.info(t("explorer.risk_not_scored"))
+    st.page_link("views/retention_model.py", label=t("model.link"), icon=":material/query_stats:")

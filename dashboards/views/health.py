@@ -1,4 +1,4 @@
-"""Data and pipeline health (admins): ingest rate, outbox backlog, Kafka lag, dead letters, rejections, quality, freshness."""
+"""Data and pipeline health (admins): certification, ingest rate, outbox, Kafka lag, refusals, quarantine, quality."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ context = frame.start("health", "health.title", needs_certified=False)
 t, lang = context.t, context.viewer.language
 report = health.safe_status(context.catalog, context.settings)
 activity = health.lake_activity(context.catalog, context.settings)
+certification = health.certification_state(context.catalog, context.settings.certification_max_age_hours,
+                                           context.settings)
+if certification is not None and not certification.healthy:
+    st.error(f"{t('health.not_certified')} {certification.message()}")
 
 st.subheader(t("health.freshness"))
 fresh = activity.get("freshness")
@@ -56,7 +60,18 @@ def section(title_key: str, rows: pd.DataFrame | None, empty_key: str) -> None:
 
 section("health.dead_letters", activity.get("dead_letters"), "health.no_dead_letters")
 section("health.rejections", health.rejections_per_tool(context.catalog, context.settings), "health.no_rejections")
+st.caption(t("health.rejections_note", days=context.settings.lrs_rejected_days))
 section("health.runs", activity.get("runs"), "data.nothing_certified")
+
+quarantined = health.quarantine_state(context.catalog, context.settings)
+section("health.quarantine", quarantined.get("counts"), "health.no_quarantine")
+judged = quarantined.get("last_judged")
+if judged:
+    st.metric(t("health.quarantine_share"), t(
+        "health.quarantine_share_value", quarantined=i18n.number(judged.get("quarantined", 0), lang),
+        screened=i18n.number(judged.get("screened", 0), lang), share=f"{judged.get('share', 0):.2%}",
+        limit=f"{context.settings.quality_quarantine_max_share:.0%}"))
+st.caption(t("health.quarantine_note"))
 
 st.subheader(t("health.quality"))
 quality = activity.get("quality")

@@ -11,7 +11,8 @@ data=$(mktemp -d)
 port=$("$python" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 export LEERSTROOM_DATA_DIR=$data LEERSTROOM_LRS_PORT=$port
 cd "$repo"
-credential=$("$python" -m leerstroom.cli.main credentials add conformance)
+# Scope admin as well as all: the suite voids statements it has not stored (yet), which only admin may.
+credential=$("$python" -m leerstroom.cli.main credentials add conformance --scope all --scope admin)
 key=$(echo "$credential" | "$python" -c "import json, sys; print(json.load(sys.stdin)['key'])")
 secret=$(echo "$credential" | "$python" -c "import json, sys; print(json.load(sys.stdin)['secret'])")
 "$python" -m leerstroom.cli.main lrs --no-relay > "$data/lrs.log" 2>&1 &

@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 from starlette.responses import Response
 
-from ingest.lrs import scopes
+from ingest.lrs import nesting, scopes
 from ingest.lrs.endpoint import Call
 from ingest.lrs.exceptions import BadRequest
 from ingest.lrs.responses import json_response
@@ -19,7 +19,7 @@ def agent_param(text: str | None, field: str = "agent") -> dict:
     if text is None:
         raise BadRequest(field, "query parameter is required")
     try:
-        agent = orjson.loads(text)
+        agent = nesting.check(orjson.loads(text), field)
     except orjson.JSONDecodeError as err:
         raise BadRequest(field, f"must be an Agent as JSON ({err})") from err
     if not isinstance(agent, dict) or agent.get("objectType", "Agent") != "Agent":

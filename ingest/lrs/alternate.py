@@ -2,7 +2,10 @@
 
 Browser content that cannot send custom headers or cross-origin PUTs uses it. This ASGI
 layer turns such a request back into the request it stands for, so the resources never
-see the difference.
+see the difference, and neither does the sign-in limit inside it. The form carries the
+credentials, so it is read before anyone is authenticated: within the same body limit as
+every other request (413 as soon as it is passed, or announced), and within the server's
+body read timeout.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ HEADER_FIELDS = ("authorization", "x-experience-api-version", "content-type", "c
 
 
 class AlternateSyntax:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or b"method=" not in scope.get("query_string", b""):
@@ -42,8 +45,22 @@ class AlternateSyntax:
         if problem is not None:
             await _refuse(send, *problem)
             return
-        form = await _read_all(receive)
-        rewritten, content = _rewritten(scope, method, form)
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await _refuse(send, "body", f"{int(declared)} bytes exceed the limit of {self.limit} bytes", status=413)
+            return
+        try:
+            form = await _read_within(receive, self.limit)
+        except _TooLarge:
+            await _refuse(send, "body", f"exceeds the limit of {self.limit} bytes", status=413)
+            return
+        if form is None:
+            return  # the client went away, or stopped sending and was timed out: nobody to answer
+        try:
+            rewritten, content = _rewritten(scope, method, form)
+        except UnicodeError:
+            await _refuse(send, "body", "the form must be UTF-8, percent-encoded")
+            return
         version = dict(rewritten["headers"]).get(HEADER.lower().encode(), b"").decode("latin-1")
         if version.strip().startswith("2."):
             await _refuse(send, "method", "the alternate request syntax was removed in xAPI 2.0.0; send a plain request")
@@ -88,18 +105,30 @@ def _replay(content: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _read_all(receive: Receive) -> bytes:
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_within(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None when the client disconnected first; _TooLarge as soon as it passes `limit`."""
     chunks = []
+    size = 0
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
 
-async def _refuse(send: Send, field: str, rule: str) -> None:
+async def _refuse(send: Send, field: str, rule: str, status: int = 400) -> None:
     body = orjson.dumps({"error": f"{field}: {rule}", "field": field, "rule": rule})
-    await send({"type": "http.response.start", "status": 400,
+    await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (HEADER.encode(), LATEST.encode()),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})

@@ -43,10 +43,11 @@ DOCUMENT_PATHS = {
 
 
 class SignInLimit:
-    """Answers 429 with Retry-After to a key or client address with too many recent failed sign-ins.
+    """Answers 429 with Retry-After to a key from an address, or an address, with too many recent failed sign-ins.
 
     Only requests that present credentials and get 401 count as failures: a request
-    without any (a browser's first try, About, a health probe) is not a guess.
+    without any (a browser's first try, About, a health probe) is not a guess. It sits
+    inside AlternateSyntax, so credentials sent in a form count the same as a header.
     """
 
     def __init__(self, app: ASGIApp, throttle: SignInThrottle) -> None:
@@ -63,7 +64,7 @@ class SignInLimit:
         wait = self.throttle.retry_after(key, address)
         if wait is not None:
             log.warning("refusing a request from %s for key %s: too many failed sign-ins", address, key)
-            response = error_response(429, f"too many failed sign-ins from this key or address; retry in {wait} s",
+            response = error_response(429, f"too many failed sign-ins from this address; retry in {wait} s",
                                       versions.LATEST, headers={"Retry-After": str(wait)})
             await response(scope, receive, send)
             return
@@ -116,9 +117,11 @@ def create_app(settings: Settings, store: LrsStore | None = None) -> Starlette:
     for path, kind in DOCUMENT_PATHS.items():
         for method, handler in documents.handlers(kind).items():
             routes.append(Route(path, resource(handler), methods=[method]))
-    throttle = SignInThrottle(settings.lrs_signin_failures, settings.lrs_signin_window_seconds)
-    app = Starlette(routes=routes, middleware=[CORS, Middleware(SignInLimit, throttle=throttle),
-                                               Middleware(AlternateSyntax)],
+    throttle = SignInThrottle(settings.lrs_signin_failures, settings.lrs_signin_window_seconds, key_per_address=True)
+    # Outermost first: the alternate syntax becomes a plain request (its form read within the body limit) before
+    # the sign-in limit reads its credentials.
+    app = Starlette(routes=routes, middleware=[CORS, Middleware(AlternateSyntax, limit=settings.lrs_max_body_bytes),
+                                               Middleware(SignInLimit, throttle=throttle)],
                     exception_handlers={404: http_error, 405: http_error})
     app.state.store = store
     return app

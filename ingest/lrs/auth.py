@@ -48,24 +48,34 @@ def authority_for(credential: Credential, base_url: str) -> dict:
 
 
 class SignInThrottle:
-    """Counts failed sign-ins per credential key and per client address, and blocks either past its limit.
+    """Counts failed sign-ins per key and per client address, and blocks past the limit.
 
-    A sliding window of `window` seconds: once `limit` failures of one key or one address
-    fall inside it, requests from that key or address get 429 until the oldest failure
-    leaves the window. Held in memory, per LRS process: a restart forgets it, which only
-    gives an attacker one more window.
+    A sliding window of `window` seconds: once `limit` failures of one key, or of one
+    address, fall inside it, requests of that key (or from that address) get 429 until the
+    oldest failure leaves the window. With `key_per_address` (the LRS) a key is counted
+    per client address instead: whoever knows a tool's key cannot lock the tool out from
+    its own address by guessing from theirs. Guessing one key from many addresses is then
+    bounded per address, and a secret of 32 random bytes is not guessed that way. Held in
+    memory, per process: a restart forgets it, which only gives an attacker one more window.
     """
 
     MAX_SUBJECTS = 100_000  # bounds memory under a flood of made-up keys
 
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic, *,
+                 key_per_address: bool = False) -> None:
         self.limit, self.window, self.clock = limit, window, clock
+        self.key_per_address = key_per_address
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    @staticmethod
-    def subjects(key: str | None, address: str | None) -> list[str]:
-        return [f"key:{key}" if key is not None else "", f"address:{address}" if address else ""]
+    def subjects(self, key: str | None, address: str | None) -> list[str]:
+        if key is None:
+            keyed = ""
+        elif self.key_per_address:
+            keyed = f"key:{key}\nfrom:{address or ''}"
+        else:
+            keyed = f"key:{key}"
+        return [keyed, f"address:{address}" if address else ""]
 
     def retry_after(self, key: str | None, address: str | None) -> int | None:
         """Seconds to wait when the key or address is blocked, else None."""

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from ingest import outbox
+from ingest.lrs import nesting
 from ingest.lrs.exceptions import (
     BadRequest,
     DocumentConflict,
@@ -33,11 +34,15 @@ EVENT_CONTENT_MAX = 64 * 1024
 
 @dataclass(frozen=True)
 class Scope:
-    """What a set of documents belongs to: its resource kind and key, plus the fields events report."""
+    """What a set of documents belongs to: its resource kind and key, the tool that keeps them, the fields events report.
+
+    Each credential (`owner`) has its own documents: another tool's state, however it names it, is not reachable.
+    """
 
     kind: str  # state, activity_profile, agent_profile
     key: str
     fields: dict[str, Any]
+    owner: str
 
 
 @dataclass(frozen=True)
@@ -67,14 +72,14 @@ def etag_of(content: bytes) -> str:
 
 
 def get(store: LrsStore, scope: Scope, document_id: str) -> Document | None:
-    row = _read(store, "SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND scope = ? "
-                       "AND document_id = ?", (scope.kind, scope.key, document_id))
+    row = _read(store, "SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND owner = ? "
+                       "AND scope = ? AND document_id = ?", (scope.kind, scope.owner, scope.key, document_id))
     return Document(*row[0]) if row else None
 
 
 def ids(store: LrsStore, scope: Scope, since: str | None) -> list[str]:
-    sql = "SELECT document_id FROM documents WHERE kind = ? AND scope = ?"
-    params: list[Any] = [scope.kind, scope.key]
+    sql = "SELECT document_id FROM documents WHERE kind = ? AND owner = ? AND scope = ?"
+    params: list[Any] = [scope.kind, scope.owner, scope.key]
     if since is not None:
         sql += " AND updated > ?"
         params.append(since)
@@ -112,10 +117,11 @@ def delete(store: LrsStore, scope: Scope, document_id: str | None, conditions: P
     with store.transaction() as db:
         if document_id is not None:
             _check(_current(db, scope, document_id), conditions, overwriting=False)
-            cursor = db.execute("DELETE FROM documents WHERE kind = ? AND scope = ? AND document_id = ?",
-                                (scope.kind, scope.key, document_id))
+            cursor = db.execute("DELETE FROM documents WHERE kind = ? AND owner = ? AND scope = ? AND document_id = ?",
+                                (scope.kind, scope.owner, scope.key, document_id))
         else:
-            cursor = db.execute("DELETE FROM documents WHERE kind = ? AND scope = ?", (scope.kind, scope.key))
+            cursor = db.execute("DELETE FROM documents WHERE kind = ? AND owner = ? AND scope = ?",
+                                (scope.kind, scope.owner, scope.key))
         if cursor.rowcount:
             _event(db, scope, document_id, "delete", None)
         return cursor.rowcount
@@ -147,8 +153,8 @@ def _check(current: Document | None, conditions: Preconditions, *, overwriting: 
 
 
 def _current(db: sqlite3.Connection, scope: Scope, document_id: str) -> Document | None:
-    row = db.execute("SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND scope = ? "
-                     "AND document_id = ?", (scope.kind, scope.key, document_id)).fetchone()
+    row = db.execute("SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND owner = ? "
+                     "AND scope = ? AND document_id = ?", (scope.kind, scope.owner, scope.key, document_id)).fetchone()
     return Document(*row) if row else None
 
 
@@ -156,11 +162,11 @@ def _write(db: sqlite3.Connection, scope: Scope, document_id: str, content: byte
            action: str) -> Document:
     document = Document(content, content_type, etag_of(content), formats.format_timestamp(utc_now()))
     db.execute(
-        "INSERT INTO documents (kind, scope, document_id, content, content_type, etag, updated) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, scope, document_id) DO UPDATE SET "
+        "INSERT INTO documents (kind, owner, scope, document_id, content, content_type, etag, updated) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, owner, scope, document_id) DO UPDATE SET "
         "content = excluded.content, content_type = excluded.content_type, etag = excluded.etag, "
         "updated = excluded.updated",
-        (scope.kind, scope.key, document_id, content, content_type, document.etag, document.updated),
+        (scope.kind, scope.owner, scope.key, document_id, content, content_type, document.etag, document.updated),
     )
     _event(db, scope, document_id, action, document)
     return document
@@ -181,9 +187,11 @@ def _event(db: sqlite3.Connection, scope: Scope, document_id: str | None, action
                      updated=document.updated)
         if _is_json(document.content_type) and len(document.content) <= EVENT_CONTENT_MAX:
             try:
-                event["content"] = orjson.loads(document.content)
+                content = orjson.loads(document.content)
             except orjson.JSONDecodeError:
-                pass  # a document labelled JSON that is not JSON is stored as sent; the event says how long it is
+                content = None  # a document labelled JSON that is not JSON is stored as sent; the event says its length
+            if content is not None and not nesting.too_deep(content):
+                event["content"] = content
     outbox.append(db, [(str(uuid.uuid4()), f"document:{scope.kind}:{scope.key}".encode(), orjson.dumps(event))])
 
 
@@ -195,7 +203,7 @@ def _json_object(content: bytes, content_type: str, what: str) -> dict:
     if not _is_json(content_type):
         raise BadRequest("Content-Type", f"POST merges JSON only; the {what} is {content_type or 'untyped'}")
     try:
-        value = orjson.loads(content)
+        value = nesting.check(orjson.loads(content), "body")
     except orjson.JSONDecodeError as err:
         raise BadRequest("body", f"POST merges JSON objects; the {what} is not JSON ({err})") from err
     if not isinstance(value, dict):

@@ -108,7 +108,7 @@ def _prepare(call: Call, resource: Resource, extra: set[str]) -> Scope:
             raise BadRequest("registration", "must be a UUID")
         fields["registration"] = registration.lower() if registration else None
         parts.append(registration.lower() if registration else "")
-    return Scope(resource.kind, "\n".join(parts), fields)
+    return Scope(resource.kind, "\n".join(parts), fields, owner=call.credential.name)
 
 
 def _preconditions(call: Call, resource: Resource) -> Preconditions:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import orjson
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from ingest.lrs import rejections
+from ingest.lrs import rejected
 from ingest.lrs.auth import REALM, authenticate
 from ingest.lrs.credentials import Credential
 from ingest.lrs.exceptions import (
@@ -25,6 +25,7 @@ from ingest.lrs.exceptions import (
     PayloadTooLarge,
     PersonForgotten,
     PreconditionFailed,
+    RequestIncomplete,
     StatementConflict,
     StoreUnavailable,
 )
@@ -49,18 +50,30 @@ class Call:
 
     async def body(self) -> bytes:
         """The request body, refused with PayloadTooLarge as soon as it passes the configured limit."""
-        limit = self.settings.lrs_max_body_bytes
-        declared = self.request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise PayloadTooLarge(f"request body of {declared} bytes exceeds the limit of {limit} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in self.request.stream():
+        return await read_body(self.request, self.settings.lrs_max_body_bytes)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with PayloadTooLarge as soon as it passes `limit`.
+
+    The body stays on the request, for the dead-letter store should the request be refused.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"request body of {declared} bytes exceeds the limit of {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
                 raise PayloadTooLarge(f"request body exceeds the limit of {limit} bytes")
             chunks.append(chunk)
-        return b"".join(chunks)
+    except ClientDisconnect as err:
+        raise RequestIncomplete(f"the body ended after {size} bytes: the client went away or timed out") from err
+    body = b"".join(chunks)
+    request.state.received_body = body
+    return body
 
 
 Handler = Callable[[Call], Awaitable[Response]]
@@ -92,16 +105,41 @@ async def _answer(handler: Handler, request: Request, store: LrsStore, settings:
     verdict = authenticate(store, request.headers.get("authorization"))
     if verdict.credential is None:
         if verdict.refused_name is not None:
-            await run_in_threadpool(rejections.record, store, verdict.refused_name, _request_line(request), 401,
-                                    verdict.reason)
+            await run_in_threadpool(rejected.record, store, settings, rejected.Refusal(
+                verdict.refused_name, _request_line(request), 401, verdict.reason))
         return error_response(401, f"valid HTTP Basic credentials are required ({verdict.reason})", version,
                               headers={"WWW-Authenticate": REALM})
     response = await _handle(handler, Call(request, version, verdict.credential, store, settings), header)
     if 400 <= response.status_code < 500 and response.status_code != 404:
         line = _request_line(request, with_query=not getattr(response, "names_a_forgotten_person", False))
-        await run_in_threadpool(rejections.record, store, verdict.credential.name, line, response.status_code,
-                                _reason(response))
+        error, field, rule = _error_of(response)
+        body = None
+        if response.status_code == 400 and rejected.is_statement_write(request.method, request.url.path):
+            body = await _refused_body(request, settings)
+        await run_in_threadpool(rejected.record, store, settings, rejected.Refusal(
+            verdict.credential.name, line, response.status_code, error, field, rule, version,
+            request.headers.get("content-type"), body))
     return response
+
+
+async def handle_as(handler: Handler, call: Call) -> Response:
+    """Answer a call whose credential is already known, mapping errors to statuses as for any request.
+
+    `leerstroom rejected replay` re-submits refused statements through this, so they meet the same
+    validation and the same store as when the tool sent them.
+    """
+    return await _handle(handler, call, call.version)
+
+
+async def _refused_body(request: Request, settings: Settings) -> bytes | None:
+    """The body of a refused statement write: as the handler read it, or read now if it was refused before that."""
+    received = getattr(request.state, "received_body", None)
+    if received is not None:
+        return received
+    try:
+        return await read_body(request, settings.lrs_max_body_bytes)
+    except (PayloadTooLarge, RequestIncomplete, RuntimeError):  # RuntimeError: the handler consumed part of it
+        return None
 
 
 async def _handle(handler: Handler, call: Call, header: str | None) -> Response:
@@ -129,6 +167,9 @@ async def _handle(handler: Handler, call: Call, header: str | None) -> Response:
         return error_response(412, str(err), version, field="If-Match", rule="must match the document's current ETag")
     except PayloadTooLarge as err:
         return error_response(413, str(err), version)
+    except RequestIncomplete as err:
+        log.info("gave up on %s %s: %s", call.request.method, call.request.url.path, err)
+        return error_response(408, str(err), version, headers={"Connection": "close"})
     except StoreUnavailable as err:
         log.error("answering 503: %s", err)
         return error_response(503, "the LRS store is unavailable; retry later", version, headers={"Retry-After": "1"})
@@ -143,8 +184,10 @@ def _request_line(request: Request, with_query: bool = True) -> str:
     return f"{request.method} {request.url.path}{query}"
 
 
-def _reason(response: Response) -> str:
+def _error_of(response: Response) -> tuple[str, str | None, str | None]:
+    """The error message, field and rule of an error response."""
     try:
-        return str(orjson.loads(response.body).get("error", ""))
+        found = orjson.loads(response.body)
+        return str(found.get("error", "")), found.get("field"), found.get("rule")
     except (orjson.JSONDecodeError, AttributeError):
-        return f"HTTP {response.status_code}"
+        return f"HTTP {response.status_code}", None, None

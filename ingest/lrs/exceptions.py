@@ -57,12 +57,28 @@ class PayloadTooLarge(TerminalError):
     """The request body is larger than settings.lrs_max_body_bytes (413)."""
 
 
+class RequestIncomplete(TerminalError):
+    """The client stopped sending the body, or went away, before the request was complete (408, nothing stored)."""
+
+
 class Forbidden(TerminalError):
     """Authenticated, but the credential's scopes do not cover this request (403)."""
 
     def __init__(self, scope: str) -> None:
         super().__init__(f"this credential's scopes do not include {scope}")
         self.scope = scope
+
+
+class VoidingForbidden(Forbidden):
+    """A voiding statement whose target this credential did not store, and it lacks scope admin (403).
+
+    Whether the target exists, and whose it is, the answer is the same: it confirms no id.
+    """
+
+    def __init__(self, index: int) -> None:
+        TerminalError.__init__(self, f"statement [{index}] voids a statement this credential did not store; "
+                                     "voiding another tool's statement, or one not stored yet, needs scope admin")
+        self.scope = "admin"
 
 
 class DocumentConflict(TerminalError):

@@ -121,8 +121,9 @@ class Importer:
         statements = [statement for _, statement in chunk]
         before = self.store.counts()["statements"]
         try:
+            # An operator's import: voiding statements of the other LRS void what they voided there.
             self.store.save(statements, self.authority, credential=IMPORT_NAME,
-                            on_commit=lambda db: activities.merge_definitions(db, statements))
+                            on_commit=lambda db: activities.merge_definitions(db, statements), may_void_any=True)
         except (StatementConflict, StatementInvalid, PersonForgotten) as err:
             if len(chunk) > 1:
                 # One bad statement must not cost its batch: store the others one by one.

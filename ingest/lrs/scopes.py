@@ -3,6 +3,12 @@
 `all` allows everything; `all/read` allows every read; `statements/read/mine` reads only
 the statements stored with the same credential; `state`, `profile` and `define` cover the
 State resource, the profile resources, and updating activity definitions.
+
+Every tool is fenced in, whatever its scopes: it voids only statements it stored, and its
+state and profile documents are its own (the spec limits `state` and `profile` to what the
+token is associated with). Leerstroom's own scope `admin` lifts the voiding fence: for an
+operator's correction tool, and for the credential of a conformance run, which voids
+statements it has not stored yet.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ ALL = "all"
 STATE = "state"
 DEFINE = "define"
 PROFILE = "profile"
-KNOWN = (STATEMENTS_WRITE, STATEMENTS_READ_MINE, STATEMENTS_READ, ALL_READ, ALL, STATE, DEFINE, PROFILE)
+ADMIN = "admin"
+KNOWN = (STATEMENTS_WRITE, STATEMENTS_READ_MINE, STATEMENTS_READ, ALL_READ, ALL, STATE, DEFINE, PROFILE, ADMIN)
 # Reading activities and agents (the Activities and Agents resources) comes with any of these.
 DESCRIBE = "activities and agents (define, profile or statements/read)"
 READ_METHODS = ("GET", "HEAD")
@@ -31,6 +38,8 @@ READ_METHODS = ("GET", "HEAD")
 
 def allows(credential: Credential, need: str, *, reading: bool = False) -> bool:
     granted = set(credential.scopes)
+    if need == ADMIN:
+        return ADMIN in granted  # not part of `all`: every default credential has `all`
     if ALL in granted or (reading and ALL_READ in granted):
         return True
     if need == STATEMENTS_READ:
@@ -44,6 +53,11 @@ def require(call: Call, need: str) -> None:
     """Raise Forbidden (403) unless the call's credential may do this."""
     if not allows(call.credential, need, reading=call.request.method in READ_METHODS):
         raise Forbidden(need)
+
+
+def voids_any_statement(credential: Credential) -> bool:
+    """True when the credential may void statements other credentials stored, or ones not stored yet."""
+    return allows(credential, ADMIN)
 
 
 def only_own_statements(credential: Credential) -> bool:

@@ -10,9 +10,10 @@ import threading
 import uvicorn
 
 from ingest.lrs.app import create_app
+from ingest.lrs.connections import timed_protocol
 from ingest.lrs.store import LrsStore
 from ingest.privacy.forgotten import ForgetList
-from leerstroom import logs
+from leerstroom import files, logs
 from leerstroom.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,8 @@ def serve(settings: Settings, relay: bool = True) -> int:
         access_log=False,
         lifespan="off",
         # The C HTTP parser and event loop: h11 and asyncio's loop cost a batch request noticeably more CPU.
-        http="httptools",
+        # With header and body read timeouts, so half-sent requests cannot hold connections.
+        http=timed_protocol(settings.lrs_header_timeout_seconds, settings.lrs_body_timeout_seconds),
         loop="uvloop",
         timeout_graceful_shutdown=10,
     )
@@ -74,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-relay", action="store_true", help="do not publish the outbox from this process")
     args = parser.parse_args(argv)
     logs.configure()
+    files.keep_private(get_settings())
     return serve(get_settings(), relay=not args.no_relay)
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import orjson
 from starlette.requests import Request
 
+from ingest.lrs import nesting
 from ingest.lrs.exceptions import BadRequest
 from ingest.lrs.store import StatementQuery
 from ingest.xapi import formats, terms
@@ -63,7 +64,7 @@ def parse_query(params: Mapping[str, str], *, exclude: set[str] | frozenset[str]
         if not formats.is_iri(params["verb"]):
             raise BadRequest("verb", "must be an IRI")
         search.append(terms.verb_term(params["verb"]))
-    limit = _non_negative(params, "limit", 0) or PAGE_MAX
+    limit = _non_negative(params, "limit", 0, clamp=PAGE_MAX) or PAGE_MAX
     kind = params.get("format", "exact")
     if kind not in FORMATS:
         raise BadRequest("format", "must be exact, ids or canonical")
@@ -88,7 +89,7 @@ def more_link(request: Request, query: ParsedQuery, last_seq: int, through_seq: 
 
 def _agent(text: str) -> dict:
     try:
-        agent = orjson.loads(text)
+        agent = nesting.check(orjson.loads(text), "agent")
     except orjson.JSONDecodeError as err:
         raise BadRequest("agent", f"must be an Agent or Group as JSON ({err})") from err
     try:
@@ -105,13 +106,19 @@ def _boolean(params: Mapping[str, str], name: str) -> bool:
     return value == "true"
 
 
-def _non_negative(params: Mapping[str, str], name: str, default: int | None) -> int | None:
+def _non_negative(params: Mapping[str, str], name: str, default: int | None, *, clamp: int | None = None
+                  ) -> int | None:
+    """A non-negative integer in ASCII digits: any size when it is clamped, else one the store can compare."""
     if name not in params:
         return default
     text = params[name]
-    if not text.isdigit():
-        raise BadRequest(name, "must be a non-negative integer")
-    return int(text)
+    if not (text.isascii() and text.isdigit()):
+        raise BadRequest(name, "must be a non-negative integer (digits 0-9)")
+    if len(text.lstrip("0")) > 18:
+        if clamp is not None:
+            return clamp
+        raise BadRequest(name, "must be at most 18 digits")
+    return int(text) if clamp is None else min(int(text), clamp)
 
 
 def _timestamp(params: Mapping[str, str], name: str) -> str | None:

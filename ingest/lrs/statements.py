@@ -13,7 +13,7 @@ import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from ingest.lrs import activities, multipart, scopes
+from ingest.lrs import activities, multipart, nesting, scopes
 from ingest.lrs.auth import authority_for
 from ingest.lrs.endpoint import Call
 from ingest.lrs.exceptions import BadRequest
@@ -84,6 +84,7 @@ def _store(call: Call, body: bytes, statement_id: str | None) -> list[str]:
         statements, authority, credential=call.credential.name,
         default_version=versions.default_statement_version(call.version), attachments=attachments,
         on_commit=(lambda db: activities.merge_definitions(db, statements)) if define else None,
+        may_void_any=scopes.voids_any_statement(call.credential),
     )
 
 
@@ -99,7 +100,7 @@ def _parse(call: Call, body: bytes, *, single: bool) -> tuple[list[Any], list[mu
     elif media_type != "application/json":
         raise BadRequest("Content-Type", "must be application/json, or multipart/mixed for attachments")
     try:
-        document = orjson.loads(body)
+        document = nesting.check(orjson.loads(body), "body")
     except orjson.JSONDecodeError as err:
         raise BadRequest("body", f"must be valid JSON ({err})") from err
     if isinstance(document, dict):
@@ -219,7 +220,7 @@ def _respond(call: Call, body: bytes, statements: list[dict], with_attachments: 
         for holder in (statement, statement["object"]):
             for attachment in holder.get("attachments", []) if isinstance(holder, dict) else []:
                 sha2 = attachment["sha2"].lower()
-                stored = call.store.attachment(sha2) if sha2 not in seen else None
+                stored = call.store.attachment(statement["id"], sha2) if sha2 not in seen else None
                 if stored is not None:
                     seen.add(sha2)
                     parts.append((sha2, stored[0], stored[1]))

@@ -3,7 +3,7 @@
 Statements and their outbox entries are written in one transaction, so an
 acknowledged statement is always on its way to the lake. Writes go through a single
 connection behind a lock; reads use one connection per thread. Documents, activity
-definitions and rejected requests live in the same file; their modules use
+definitions and refused requests (ingest/lrs/rejected.py) live in the same file; their modules use
 transaction() and reader() from here.
 """
 
@@ -24,7 +24,8 @@ from typing import Any
 import orjson
 
 from ingest import outbox
-from ingest.lrs.exceptions import PersonForgotten, StatementConflict, StoreUnavailable
+from ingest.lrs import rejected
+from ingest.lrs.exceptions import PersonForgotten, StatementConflict, StoreUnavailable, VoidingForbidden
 from ingest.privacy.forgotten import ForgetList
 from ingest.xapi import formats
 from ingest.xapi.comparison import content_hash, timestamp_instant
@@ -66,6 +67,13 @@ CREATE TABLE IF NOT EXISTS attachments (
     content_type TEXT NOT NULL,
     content      BLOB NOT NULL
 );
+-- Which statements an attachment's data came with: it is returned with those only, and erased with the last of them.
+CREATE TABLE IF NOT EXISTS statement_attachments (
+    statement_id TEXT NOT NULL,
+    sha2         TEXT NOT NULL,
+    PRIMARY KEY (statement_id, sha2)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS statement_attachments_by_sha2 ON statement_attachments (sha2);
 CREATE TABLE IF NOT EXISTS credentials (
     key           TEXT PRIMARY KEY,
     name          TEXT NOT NULL UNIQUE,
@@ -74,36 +82,31 @@ CREATE TABLE IF NOT EXISTS credentials (
     created_at    TEXT NOT NULL,
     revoked_at    TEXT
 );
--- State, activity profile and agent profile documents; `scope` is what the document belongs to.
+-- State, activity profile and agent profile documents; `scope` is what the document is about, `owner` the
+-- credential that stored it: each tool has its own documents.
 CREATE TABLE IF NOT EXISTS documents (
     kind         TEXT NOT NULL,
+    owner        TEXT NOT NULL,
     scope        TEXT NOT NULL,
     document_id  TEXT NOT NULL,
     content      BLOB NOT NULL,
     content_type TEXT NOT NULL,
     etag         TEXT NOT NULL,
     updated      TEXT NOT NULL,
-    PRIMARY KEY (kind, scope, document_id)
+    PRIMARY KEY (kind, owner, scope, document_id)
 );
 CREATE TABLE IF NOT EXISTS activities (
     id         TEXT PRIMARY KEY,
     definition BLOB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS rejections (
-    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-    credential TEXT NOT NULL,
-    at         TEXT NOT NULL,
-    request    TEXT NOT NULL,
-    status     INTEGER NOT NULL,
-    reason     TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS rejections_by_credential ON rejections (credential, seq);
 """
 # Columns added after the first release, for stores created before them: (table, column, definition).
 ADDED_COLUMNS = (
     ("statements", "voided", "INTEGER NOT NULL DEFAULT 0"),
     ("credentials", "revoked_at", "TEXT"),
 )
+# Where documents of a store made before documents had owners wait while they get one.
+DOCUMENTS_WITHOUT_OWNERS = "documents_without_owners"
 # How deep StatementRef chains are followed when a referring statement inherits its target's terms.
 REF_DEPTH = 10
 
@@ -128,6 +131,7 @@ class Prepared:
     registration: str | None
     voids: str | None
     terms: frozenset[str]
+    attachment_sha2s: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -138,6 +142,7 @@ class _Write:
     credential: str | None
     attachments: Mapping[str, tuple[str, bytes]]
     on_commit: Callable[[sqlite3.Connection], None] | None
+    may_void_any: bool = False
     done: bool = False
     fresh: int = 0
     error: BaseException | None = None
@@ -184,7 +189,14 @@ class LrsStore:
         # executescript commits on its own, so the schema is created outside transaction().
         db = self.connect()
         try:
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "documents" in tables and "owner" not in {row[1] for row in db.execute("PRAGMA table_info(documents)")}:
+                db.execute(f"ALTER TABLE documents RENAME TO {DOCUMENTS_WITHOUT_OWNERS}")
             db.executescript(DDL)
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (DOCUMENTS_WITHOUT_OWNERS,)).fetchone():
+                _give_documents_owners(db)
+            if "statements" in tables and "statement_attachments" not in tables:
+                _link_existing_attachments(db)
             migrated = False
             for table, column, definition in ADDED_COLUMNS:
                 known = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
@@ -194,6 +206,7 @@ class LrsStore:
             if migrated:
                 _index_existing_statements(db)
             outbox.create(db)
+            rejected.create(db)
         except sqlite3.Error as err:
             raise StoreUnavailable(f"LRS store {self.path} cannot be created: {err}") from err
         finally:
@@ -279,13 +292,15 @@ class LrsStore:
 
     def save(self, statements: Sequence[dict], authority: dict, *, credential: str | None = None,
              default_version: str = "1.0.0", attachments: Mapping[str, tuple[str, bytes]] | None = None,
-             on_commit: Callable[[sqlite3.Connection], None] | None = None) -> list[str]:
+             on_commit: Callable[[sqlite3.Connection], None] | None = None, may_void_any: bool = False) -> list[str]:
         """Store validated statements and their outbox entries in one transaction; return their ids in order.
 
         A statement whose id is stored already with matching content is left alone; with
         different content the whole call fails with StatementConflict and nothing is written.
         `attachments` maps sha2 to (content type, raw data) sent beside the statements;
         `on_commit` runs inside the same transaction (canonical activity definitions).
+        Unless `may_void_any`, a voiding statement must target a statement stored with the same
+        `credential` (VoidingForbidden otherwise).
         Returns only once the transaction holding these statements has committed.
         """
         with self._writing() as stored:
@@ -293,7 +308,7 @@ class LrsStore:
             ids = [item.statement_id for item in prepared]
             if len(set(ids)) != len(ids):
                 raise StatementInvalid("id", "must be unique within one request")
-            write = _Write(prepared, credential, attachments or {}, on_commit)
+            write = _Write(prepared, credential, attachments or {}, on_commit, may_void_any)
             self._commit_with_others(write)
         if write.error is not None:
             raise write.error
@@ -367,6 +382,8 @@ class LrsStore:
                 fresh.append(item)
             elif not _matches(item, known):
                 raise StatementConflict(item.statement_id)
+        if not write.may_void_any:
+            _refuse_voiding_of_others(db, write.prepared, fresh, write.credential)
         _check_voiding_targets(db, fresh)
         if fresh:
             self._insert(db, fresh, write.credential)
@@ -375,6 +392,9 @@ class LrsStore:
                 "INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?, ?, ?)",
                 [(sha2, content_type, content) for sha2, (content_type, content) in write.attachments.items()],
             )
+            db.executemany("INSERT OR IGNORE INTO statement_attachments (statement_id, sha2) VALUES (?, ?)",
+                           [(p.statement_id, sha2) for p in fresh for sha2 in p.attachment_sha2s
+                            if sha2 in write.attachments])
         if write.on_commit is not None:
             write.on_commit(db)
         return len(fresh)
@@ -493,8 +513,10 @@ class LrsStore:
         sql, params = _query_sql(query)
         return [(seq, payload) for seq, payload in self._read_all(sql, params)]
 
-    def attachment(self, sha2: str) -> tuple[str, bytes] | None:
-        row = self._read_one("SELECT content_type, content FROM attachments WHERE sha2 = ?", (sha2,))
+    def attachment(self, statement_id: str, sha2: str) -> tuple[str, bytes] | None:
+        """(content type, data) of an attachment sent with this statement; None for data sent with others only."""
+        row = self._read_one("SELECT a.content_type, a.content FROM statement_attachments l JOIN attachments a "
+                             "ON a.sha2 = l.sha2 WHERE l.statement_id = ? AND l.sha2 = ?", (statement_id.lower(), sha2))
         return (row[0], row[1]) if row else None
 
     def last_seq(self) -> int:
@@ -555,7 +577,15 @@ def prepare(statement: dict, authority: dict, stored: str, default_version: str)
         registration=context.get("registration"),
         voids=target["id"].lower() if verb_id == VOIDED_VERB else None,
         terms=frozenset(statement_terms(result)),
+        attachment_sha2s=frozenset(attachment_sha2s(result)),
     )
+
+
+def attachment_sha2s(statement: dict) -> set[str]:
+    """The SHA-2 of every attachment a statement (or its sub-statement) declares, signatures included."""
+    holders = [statement, statement.get("object")]
+    return {attachment["sha2"].lower() for holder in holders if isinstance(holder, dict)
+            for attachment in holder.get("attachments") or () if isinstance(attachment, dict) and "sha2" in attachment}
 
 
 def _object_id(target: dict, object_type: str) -> str | None:
@@ -696,6 +726,67 @@ def _matches(item: Prepared, known: tuple[str, str]) -> bool:
         return False
     # A resend without a timestamp matches: the LRS assigned the stored one.
     return item.sent_instant is None or item.sent_instant == instant
+
+
+def _refuse_voiding_of_others(db: sqlite3.Connection, prepared: list[Prepared], fresh: list[Prepared],
+                              credential: str | None) -> None:
+    """A voiding statement must target one stored with the same credential, now or before.
+
+    An absent target and another tool's get the same VoidingForbidden, so the answer confirms no id.
+    """
+    targets = sorted({p.voids for p in fresh if p.voids})
+    if not targets:
+        return
+    own = {p.statement_id for p in fresh}
+    for start in range(0, len(targets), LOOKUP_SLICE):
+        chunk = targets[start:start + LOOKUP_SLICE]
+        own.update(row[0] for row in db.execute(
+            f"SELECT id FROM statements WHERE credential IS ? AND id IN ({','.join('?' * len(chunk))})",
+            [credential, *chunk]))
+    fresh_ids = {p.statement_id for p in fresh}
+    for index, item in enumerate(prepared):
+        if item.statement_id in fresh_ids and item.voids and item.voids not in own:
+            raise VoidingForbidden(index)
+
+
+def _give_documents_owners(db: sqlite3.Connection) -> None:
+    """Documents stored before each tool had its own get an owner: the only credential, else none (a one-off upgrade).
+
+    With several credentials nobody can tell which tool stored them, so no tool reads them any more;
+    they stay in the store and the lake, and `leerstroom forget` still erases them.
+    """
+    names = [row[0] for row in db.execute("SELECT name FROM credentials")]
+    owner = names[0] if len(names) == 1 else ""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        moved = db.execute("INSERT OR IGNORE INTO documents (kind, owner, scope, document_id, content, content_type, "
+                           "etag, updated) SELECT kind, ?, scope, document_id, content, content_type, etag, updated "
+                           f"FROM {DOCUMENTS_WITHOUT_OWNERS}", (owner,)).rowcount
+        db.execute(f"DROP TABLE {DOCUMENTS_WITHOUT_OWNERS}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    if moved:
+        log.warning("%d documents stored before each tool had its own now belong to %s", moved,
+                    f"credential {owner!r}" if owner else "no tool (the store has several credentials)")
+
+
+def _link_existing_attachments(db: sqlite3.Connection) -> None:
+    """Link attachment data stored before the links existed to every statement declaring it (a one-off upgrade)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        held = {row[0] for row in db.execute("SELECT sha2 FROM attachments")}
+        rows = []
+        if held:
+            for statement_id, payload in db.execute(
+                    "SELECT id, payload FROM statements WHERE CAST(payload AS TEXT) LIKE '%\"sha2\"%'"):
+                rows.extend((statement_id, sha2) for sha2 in attachment_sha2s(orjson.loads(payload)) & held)
+        db.executemany("INSERT OR IGNORE INTO statement_attachments (statement_id, sha2) VALUES (?, ?)", rows)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def _check_voiding_targets(db: sqlite3.Connection, fresh: list[Prepared]) -> None:

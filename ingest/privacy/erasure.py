@@ -1,10 +1,14 @@
-"""The right to erasure: remove one person from the LRS store, the outbox, the lake, the warehouse and the quality results.
+"""The right to erasure: remove one person from every file under the data folder.
 
 Order matters: the person goes on the forget list first, so a statement in flight is
-dropped by the sink instead of landing after the lake was cleaned. Deleted bytes must
-not survive in files either: SQLite stores are rewritten (secure_delete, VACUUM, WAL
-truncated), DuckLake data files with deletions are rewritten, older snapshots expired
-and their files removed, and the warehouse (a build cache) is deleted for dbt to rebuild.
+dropped by the sink instead of landing after the lake was cleaned. Then, in turn: the
+LRS store (one step per kind of record, STORE_STEPS: statements with their attachment
+data, documents, the outbox, ...), the lake, the warehouse, and every other file (logs
+lose the lines naming the person; a file of a format no step knows is reported, not
+passed over). Deleted bytes must not survive in files either: SQLite stores are
+rewritten (secure_delete, VACUUM, WAL truncated), DuckLake data files with deletions are
+rewritten, older snapshots expired and their files removed, and the warehouse (a build
+cache) is deleted for dbt to rebuild. docs/operations.md lists every copy.
 """
 
 from __future__ import annotations
@@ -12,13 +16,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import sqlite3
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import orjson
 
+from ingest.lrs.store import LrsStore
 from ingest.privacy.forgotten import ForgetList
 from ingest.privacy.pseudonyms import (
     PSEUDONYM_HOME,
@@ -57,6 +65,8 @@ class Person:
             keys.add(f"mbox_sha1sum:{hashlib.sha1(agent['mbox'].encode()).hexdigest()}")
         values = [v for k, v in agent.items() if k in ("mbox", "mbox_sha1sum", "openid")]
         json_needles = {orjson.dumps(v).decode() for v in values}
+        if "mbox" in agent:
+            values.append(agent["mbox"].removeprefix("mailto:"))  # the address as written in logs and exports
         if "account" in agent:
             name = agent["account"]["name"]
             values.append(name)
@@ -109,6 +119,7 @@ def parse_actor(text: str) -> dict:
 @dataclass
 class ErasureReport:
     removed: dict[str, int] = field(default_factory=dict)
+    remaining: list[str] = field(default_factory=list)  # files under the data folder that still name the person
 
     def add(self, place: str, count: int) -> None:
         if count:
@@ -121,40 +132,88 @@ def _like_any(column: str, needles: set[str]) -> tuple[str, list[str]]:
 
 
 def erase_from_store(settings: Settings, person: Person, report: ErasureReport) -> None:
-    """Statements, their search terms, outbox entries, documents and rejection notes naming the person."""
+    """Run every STORE_STEPS step in one transaction, then rewrite the file so no freed page keeps the bytes."""
     if not settings.lrs_db.exists():
         return
+    LrsStore(settings.lrs_db).close()  # brings a store of an older version up to date first
     db = sqlite3.connect(settings.lrs_db, timeout=60, isolation_level=None)
     try:
         db.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable in the file
         db.execute("BEGIN IMMEDIATE")
-        keys = sorted(person.keys)
-        marks = ",".join("?" * len(keys))
-        where, params = _like_any("CAST(payload AS TEXT)", person.json_needles | person.text_needles)
-        rows = db.execute(f"SELECT seq, id, payload FROM statements WHERE actor_key IN ({marks}) OR {where}",
-                          [*keys, *params]).fetchall()
-        doomed = [(seq, statement_id) for seq, statement_id, payload in rows if person.named_in(payload)]
-        for seq, statement_id in doomed:
-            db.execute("DELETE FROM statement_terms WHERE seq = ?", (seq,))
-            db.execute("DELETE FROM statements WHERE seq = ?", (seq,))
-            report.add("lrs statements", 1)
-            report.add("outbox", db.execute("DELETE FROM outbox WHERE event_id = ?", (statement_id,)).rowcount)
-        rows = db.execute(f"SELECT seq, payload FROM outbox WHERE CAST(message_key AS TEXT) IN ({marks}) OR {where}",
-                          [*keys, *params]).fetchall()
-        for seq, payload in rows:
-            if person.named_in(payload):
-                report.add("outbox", db.execute("DELETE FROM outbox WHERE seq = ?", (seq,)).rowcount)
-        text_where, text_params = _like_any("{column}", person.text_needles | person.json_needles)
-        for table, columns in (("documents", ("scope", "document_id", "CAST(content AS TEXT)")),
-                               ("statement_terms", ("term",)), ("rejections", ("request", "reason"))):
-            clause = " OR ".join(text_where.format(column=c) for c in columns)
-            count = db.execute(f"DELETE FROM {table} WHERE {clause}", text_params * len(columns)).rowcount
-            report.add(f"lrs {table}", count)
+        for step in STORE_STEPS:
+            step(db, person, report)
         db.execute("COMMIT")
         db.execute("VACUUM")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()
+
+
+def _statements(db: sqlite3.Connection, person: Person, report: ErasureReport) -> None:
+    """Statements naming the person in any agent, with their search terms, outbox entries and attachment data."""
+    keys = sorted(person.keys)
+    where, params = _like_any("CAST(payload AS TEXT)", person.json_needles | person.text_needles)
+    rows = db.execute(f"SELECT seq, id, payload FROM statements WHERE actor_key IN ({','.join('?' * len(keys))}) "
+                      f"OR {where}", [*keys, *params]).fetchall()
+    for seq, statement_id, payload in rows:
+        if not person.named_in(payload):
+            continue
+        db.execute("DELETE FROM statement_terms WHERE seq = ?", (seq,))
+        db.execute("DELETE FROM statements WHERE seq = ?", (seq,))
+        report.add("lrs statements", 1)
+        report.add("outbox", db.execute("DELETE FROM outbox WHERE event_id = ?", (statement_id,)).rowcount)
+        sent_with = [row[0] for row in db.execute("SELECT sha2 FROM statement_attachments WHERE statement_id = ?",
+                                                  (statement_id,))]
+        db.execute("DELETE FROM statement_attachments WHERE statement_id = ?", (statement_id,))
+        for sha2 in sent_with:
+            # Data that came with other people's statements too stays for them.
+            report.add("lrs attachments", db.execute(
+                "DELETE FROM attachments WHERE sha2 = ? AND NOT EXISTS "
+                "(SELECT 1 FROM statement_attachments WHERE sha2 = ?)", (sha2, sha2)).rowcount)
+
+
+def _attachments_naming(db: sqlite3.Connection, person: Person, report: ErasureReport) -> None:
+    """Attachment data that names the person in its text, whoever's statement it came with."""
+    where, params = _like_any("CAST(content AS TEXT)", person.text_needles | person.json_needles)
+    for (sha2,) in db.execute(f"SELECT sha2 FROM attachments WHERE {where}", params).fetchall():
+        db.execute("DELETE FROM statement_attachments WHERE sha2 = ?", (sha2,))
+        report.add("lrs attachments", db.execute("DELETE FROM attachments WHERE sha2 = ?", (sha2,)).rowcount)
+
+
+def _outbox(db: sqlite3.Connection, person: Person, report: ErasureReport) -> None:
+    """Outbox entries about the person that are not statements: document events, entries of statements gone already."""
+    keys = sorted(person.keys)
+    where, params = _like_any("CAST(payload AS TEXT)", person.json_needles | person.text_needles)
+    rows = db.execute(f"SELECT seq, payload FROM outbox WHERE CAST(message_key AS TEXT) IN "
+                      f"({','.join('?' * len(keys))}) OR {where}", [*keys, *params]).fetchall()
+    for seq, payload in rows:
+        if person.named_in(payload):
+            report.add("outbox", db.execute("DELETE FROM outbox WHERE seq = ?", (seq,)).rowcount)
+
+
+def _rows_naming(table: str, *columns: str) -> StoreStep:
+    """A step deleting the rows of `table` whose text columns name the person anywhere."""
+
+    def step(db: sqlite3.Connection, person: Person, report: ErasureReport) -> None:
+        where, params = _like_any("{column}", person.text_needles | person.json_needles)
+        clause = " OR ".join(where.format(column=column) for column in columns)
+        report.add(f"lrs {table}", db.execute(f"DELETE FROM {table} WHERE {clause}", params * len(columns)).rowcount)
+
+    return step
+
+
+StoreStep = Callable[[sqlite3.Connection, Person, ErasureReport], None]
+# Every kind of record in the LRS store that can name a person, erased in this order in one transaction.
+# A new table that can hold a person gets its step here.
+STORE_STEPS: list[StoreStep] = [
+    _statements,
+    _attachments_naming,
+    _outbox,
+    _rows_naming("documents", "scope", "document_id", "CAST(content AS TEXT)"),
+    _rows_naming("statement_terms", "term"),
+    _rows_naming("activities", "CAST(definition AS TEXT)"),
+    _rows_naming("rejections", "request", "reason", "CAST(body AS TEXT)"),  # refusals and their dead letters
+]
 
 
 def _string_columns(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:
@@ -170,7 +229,7 @@ def _string_columns(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], lis
 
 def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -> None:
     """Delete every lake row naming the person, then make sure no file keeps the deleted bytes."""
-    if not settings.lake_catalog.exists():
+    if not lake.exists(settings):
         return
     con = lake.connect(settings)
     try:
@@ -210,11 +269,35 @@ def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -
             con.execute("CALL ducklake_merge_adjacent_files('lake')")
             con.execute("CALL ducklake_expire_snapshots('lake', older_than => now())")
             con.execute("CALL ducklake_cleanup_old_files('lake', cleanup_all => true)")
-        with lake.writer_lock(settings):
-            _recompute_table_stats(settings, person)
+        if lake.on_postgres(settings):
+            _recompute_shared_catalog_stats(con, person)
+        else:
+            with lake.writer_lock(settings):
+                _recompute_table_stats(settings, person)
     finally:
         con.close()
-    _scrub_sqlite(settings.lake_catalog)
+    if lake.on_postgres(settings):
+        # PostgreSQL keeps old row versions until VACUUM; docs/operations.md says to run VACUUM FULL after `forget`.
+        log.warning("the lake's PostgreSQL catalog keeps old row versions until it is vacuumed: run VACUUM FULL "
+                    "on its database to remove them now")
+    else:
+        _scrub_sqlite(settings.lake_catalog_file)
+
+
+def _recompute_shared_catalog_stats(con: duckdb.DuckDBPyConnection, person: Person) -> None:
+    """_recompute_table_stats for a PostgreSQL catalog, through the catalog DuckLake attached beside the lake."""
+    catalog = f"__ducklake_metadata_{lake.LAKE}"
+    where, params = _like_any("{column}", person.text_needles | person.json_needles | person.keys)
+    clause = " OR ".join(where.format(column=c) for c in ("min_value", "max_value"))
+    stale = con.execute(f"SELECT table_id, column_id FROM {catalog}.ducklake_table_column_stats WHERE {clause}",
+                        params * 2).fetchall()
+    for table_id, column_id in stale:
+        low, high = con.execute(
+            f"SELECT min(s.min_value), max(s.max_value) FROM {catalog}.ducklake_file_column_stats s "
+            f"JOIN {catalog}.ducklake_data_file f ON f.data_file_id = s.data_file_id "
+            "WHERE s.table_id = ? AND s.column_id = ? AND f.end_snapshot IS NULL", [table_id, column_id]).fetchone()
+        con.execute(f"UPDATE {catalog}.ducklake_table_column_stats SET min_value = ?, max_value = ? "
+                    "WHERE table_id = ? AND column_id = ?", [low, high, table_id, column_id])
 
 
 def _recompute_table_stats(settings: Settings, person: Person) -> None:
@@ -224,7 +307,7 @@ def _recompute_table_stats(settings: Settings, person: Person) -> None:
     """
     where, params = _like_any("{column}", person.text_needles | person.json_needles | person.keys)
     clause = " OR ".join(where.format(column=c) for c in ("min_value", "max_value"))
-    with contextlib.closing(sqlite3.connect(settings.lake_catalog, timeout=60, isolation_level=None)) as db:
+    with contextlib.closing(sqlite3.connect(settings.lake_catalog_file, timeout=60, isolation_level=None)) as db:
         db.execute("BEGIN IMMEDIATE")
         stale = db.execute(f"SELECT table_id, column_id FROM ducklake_table_column_stats WHERE {clause}",
                            params * 2).fetchall()
@@ -256,8 +339,49 @@ def erase_warehouse(settings: Settings, report: ErasureReport) -> None:
         report.add("warehouse files", 1)
 
 
+# Files read and rewritten line by line when a line names the person: logs, CSV exports, NDJSON.
+LINE_FILES = (".log", ".csv", ".txt", ".jsonl", ".ndjson", ".out", ".err")
+# Files whose format is not lines (a store, a columnar file): they need their own step above.
+BINARY_MAGIC = (b"SQLite format 3\0", b"PAR1", b"DUCK")
+
+
+def erase_from_files(settings: Settings, person: Person, report: ErasureReport) -> None:
+    """Every other file under the data folder: logs lose the lines naming the person; any other file naming her is
+    reported in `report.remaining`, since erasing from a format this step does not know could corrupt it."""
+    needles = [n.encode() for n in sorted(person.text_needles | person.json_needles | person.keys)]
+    handled = {settings.lrs_db.resolve(), *(settings.lrs_db.with_name(settings.lrs_db.name + s).resolve()
+                                            for s in ("-wal", "-shm", "-journal"))}
+    for path in sorted(settings.data_dir.rglob("*")):
+        if not path.is_file() or path.resolve() in handled or settings.lake_dir in path.parents:
+            continue
+        content = path.read_bytes()
+        if not any(needle in content for needle in needles):
+            continue
+        if path.suffix in LINE_FILES or "logs" in path.relative_to(settings.data_dir).parts[:-1]:
+            if not content.startswith(BINARY_MAGIC):
+                lines = content.splitlines(keepends=True)
+                kept = [line for line in lines if not any(needle in line for needle in needles)]
+                _replace(path, b"".join(kept))
+                report.add("lines of logs and exports", len(lines) - len(kept))
+                continue
+        report.remaining.append(str(path.relative_to(settings.data_dir)))
+
+
+def _replace(path: Path, content: bytes) -> None:
+    """Write `content` over `path` atomically; the old bytes go with the old inode."""
+    tmp = path.with_name(path.name + ".erasing")
+    tmp.write_bytes(content)
+    os.chmod(tmp, path.stat().st_mode & 0o777)
+    os.replace(tmp, path)
+
+
 def forget(settings: Settings, actor: str) -> ErasureReport:
-    """Erase one person everywhere under the data folder; later statements about them are dropped by the sink."""
+    """Erase one person everywhere under the data folder; later statements about them are refused and dropped.
+
+    The person goes on the forget list first, then each place is cleaned in turn: the LRS
+    store, the lake, the warehouse, then every other file (logs). What a step cannot clean
+    is listed in the report's `remaining`.
+    """
     person = Person.from_argument(actor, settings.pseudonymisation_key)
     forget_list = ForgetList(settings)
     for key in sorted(person.keys):
@@ -268,5 +392,8 @@ def forget(settings: Settings, actor: str) -> ErasureReport:
     erase_from_lake(settings, person, report)
     with lake.writer_lock(settings):
         erase_warehouse(settings, report)
+    erase_from_files(settings, person, report)
     log.info("forgot one person: %s", report.removed)
+    if report.remaining:
+        log.warning("%d files still name the person: %s", len(report.remaining), ", ".join(report.remaining))
     return report

@@ -66,12 +66,18 @@ def backup(settings: Settings, destination: str | Path) -> int:
     destination = Path(destination).resolve()
     _empty_folder(destination, "backup destination")
     manifest: dict = {"format": FORMAT, "started_at": datetime.now(timezone.utc).isoformat()}
-    if settings.lake_catalog.exists():
+    if lake.on_postgres(settings) or settings.lake_data_path.strip():
+        # A shared catalog and shared files are backed up where they live, consistently with each other.
+        manifest["lake"] = (f"not in this backup: the lake at {lake.identity(settings)} is backed up with "
+                            "pg_dump and the object store's or shared folder's own copies (docs/operations.md)")
+        log.warning("%s", manifest["lake"])
+    elif lake.exists(settings):
         con = lake.connect(settings, read_only=True)
         try:
             with lake.writer_lock(settings):
                 manifest["lake_snapshot"] = lake.current_snapshot(con)
-                _sqlite_copy(settings.lake_catalog, destination / "lake" / settings.lake_catalog.name)
+                catalog = settings.lake_catalog_file
+                _sqlite_copy(catalog, destination / "lake" / catalog.name)
                 if settings.lake_data.exists():
                     shutil.copytree(settings.lake_data, destination / "lake" / settings.lake_data.name)
         finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ingest.lrs import credentials, rejections
+from ingest.lrs import credentials, rejected
 from ingest.lrs.credentials import Credential
 from ingest.lrs.exceptions import UnknownCredential
 from ingest.lrs.store import LrsStore
@@ -46,7 +46,7 @@ def _print_rejected(settings: Settings, name: str, limit: int) -> None:
         raise UnknownCredential(f"no credential named {name!r}")
     store = LrsStore(settings.lrs_db)
     try:
-        found = rejections.recent(store, name, limit)
+        found = rejected.recent(store, settings, name, limit)
     finally:
         store.close()
     _print([{"at": r.at, "request": r.request, "status": r.status, "reason": r.reason} for r in found])

@@ -42,7 +42,8 @@ def _http_ok(url: str) -> bool:
 def _children(settings: Settings) -> list[Child]:
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve())}
+    # The lake switches too, so every part opens the same lake (SQLite in the data folder, or PostgreSQL).
+    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve()), **lake.environment(settings)}
     children = []
     if not settings.external_kafka:
         children.append(Child("broker", ["broker"], ready=settings.broker_file.exists,
@@ -131,7 +132,7 @@ def demo_end_date(settings: Settings) -> date:
 
 
 def _count_in_lake(settings: Settings, ids: list[str]) -> int:
-    if not settings.lake_catalog.exists():
+    if not lake.exists(settings):
         return 0  # the sink creates the lake with its first connection
     con = lake.connect(settings, read_only=True)
     try:
@@ -170,6 +171,7 @@ def run(settings: Settings, employees: int = 1000, months: int = 12, seed: int =
     signal.signal(signal.SIGINT, signal.default_int_handler)
     supervisor = Supervisor(_children(settings))
     print(f"Leerstroom demo — data folder {settings.data_dir.resolve()}")
+    print(f"Lake: {lake.identity(settings)}")
     try:
         supervisor.start()
         credential = demo_credential(settings)
@@ -193,7 +195,7 @@ def run(settings: Settings, employees: int = 1000, months: int = 12, seed: int =
         print(f"Roster imported into the lake ({imported.employees} employees, import {imported.import_id}).")
 
         print("Running the transform (dbt build, freshness, certification)…")
-        env = {**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve())}
+        env = {**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve()), **lake.environment(settings)}
         code = subprocess.call([sys.executable, "-m", "leerstroom.cli.main", "transform"], env=env)
         if code != 0:
             print(f"The transform failed (exit {code}); the dashboard keeps showing the last certified data.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from leerstroom.settings import Settings
 
@@ -12,13 +13,16 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.privacy.erasure import forget
 
     report = forget(settings, args.actor)
-    print(json.dumps({"removed": report.removed}, indent=2))
+    print(json.dumps({"removed": report.removed, "remaining": report.remaining}, indent=2))
+    if report.remaining:
+        print("these files under the data folder still name the person and must be cleaned by hand: "
+              + ", ".join(report.remaining), file=sys.stderr)
     if args.no_transform:
         print("dashboards show no certified snapshot until the next `leerstroom transform`")
-        return 0
+        return 1 if report.remaining else 0
     from transform.runner import run_transform, summary
 
     # Older snapshots are gone, certified ones included: certify the cleaned lake so dashboards have data again.
     result = run_transform(settings)
     print(summary(result))
-    return 0 if result.certified else 1
+    return 0 if result.certified and not report.remaining else 1

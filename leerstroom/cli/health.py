@@ -1,7 +1,8 @@
 """`leerstroom health PART [PART ...]`: exit 0 when every part named is healthy, 1 with the reasons otherwise (docker-compose).
 
 lrs and dashboard answer over HTTP; the relay and the sink prove they are looping through their
-heartbeat files; the broker by accepting connections; the transform by a recent run in the lake.
+heartbeat files; the broker by accepting connections; the transform by a recent run in the lake and a
+snapshot certified within LEERSTROOM_CERTIFICATION_MAX_AGE_HOURS.
 """
 
 from __future__ import annotations
@@ -52,18 +53,22 @@ def _broker(settings: Settings) -> tuple[bool, str]:
 
 def _transform(settings: Settings) -> tuple[bool, str]:
     from leerstroom import lake
+    from transform.quality.certification import certification_health
 
     con = lake.connect(settings, read_only=True)
     try:
         row = con.execute("SELECT max(started_at) FROM lake.meta.transform_runs").fetchone()
+        now = datetime.now(timezone.utc)
+        certification = certification_health(con, settings, now) if row[0] is not None else None
     finally:
         con.close()
     if row[0] is None:
         return False, "no transform has run yet"
     # A scheduled transform starts one run per interval; two missed intervals mean the schedule stopped.
     limit = timedelta(seconds=2 * settings.transform_interval_seconds + 600)
-    age = datetime.now(timezone.utc) - row[0]
-    return age <= limit, f"last transform started {age.total_seconds():.0f} s ago (limit {limit.total_seconds():.0f} s)"
+    age = now - row[0]
+    running = f"last transform started {age.total_seconds():.0f} s ago (limit {limit.total_seconds():.0f} s)"
+    return age <= limit and certification.healthy, f"{running}; {certification.message()}"
 
 
 def _local(host: str) -> str:

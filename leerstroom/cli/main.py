@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from leerstroom import logs
+from leerstroom import files, logs
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import get_settings
 
@@ -112,6 +112,18 @@ def _restore(args: argparse.Namespace) -> int:
     return restore(get_settings(), args.source)
 
 
+def _rejected(args: argparse.Namespace) -> int:
+    from leerstroom.cli.rejected import run
+
+    return run(get_settings(), args)
+
+
+def _quarantine(args: argparse.Namespace) -> int:
+    from leerstroom.cli.quarantine import run
+
+    return run(get_settings(), args)
+
+
 def _health(args: argparse.Namespace) -> int:
     from leerstroom.cli.health import run
 
@@ -165,6 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     rejected.add_argument("name")
     rejected.add_argument("--limit", type=int, default=20)
     creds.set_defaults(func=_credentials)
+
+    _add_rejected(sub)
+    _add_quarantine(sub)
 
     imports = sub.add_parser("import", help="load statement history from NDJSON/JSON files or another LRS")
     imports.add_argument("files", nargs="*", help="NDJSON or JSON files of statements")
@@ -230,9 +245,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refusal_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tool", default=None, help="only this credential's")
+    parser.add_argument("--statements", action="store_true", help="only statements refused with 400 (dead letters)")
+    parser.add_argument("--pending", action="store_true", help="only those not yet replayed")
+
+
+def _add_rejected(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("rejected", help="requests the LRS refused; statements refused with 400: show, export, "
+                                             "repair and replay them")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="refused requests, newest first")
+    _refusal_filters(listing)
+    listing.add_argument("--limit", type=int, default=50)
+    actions.add_parser("show", help="one refusal with its body (JSON)").add_argument("id", type=int)
+    export = actions.add_parser("export", help="refusals with their bodies, one JSON object a line")
+    _refusal_filters(export)
+    export.add_argument("--out", default=None, metavar="FILE", help="write here instead of to stdout")
+    again = actions.add_parser("replay", help="send refused statements again, through the tool's repair rules and "
+                                              "the same validation")
+    again.add_argument("ids", nargs="*", type=int, metavar="ID",
+                       help="refusals to replay (default: every statement refused with 400 and not yet replayed)")
+    again.add_argument("--tool", default=None, help="only this credential's")
+    again.add_argument("--again", action="store_true", help="also those replayed before (stores nothing twice)")
+    again.add_argument("--dry-run", action="store_true",
+                       help="print the repaired statements and whether they pass validation; store nothing")
+    parser.set_defaults(func=_rejected)
+
+
+def _add_quarantine(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("quarantine", help="statements the quality gate set aside: list, release or void them")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="set-aside statements with their reasons (default: undecided ones)")
+    listing.add_argument("--reason", default=None, help="only this reason, e.g. timestamp_in_future")
+    listing.add_argument("--all", action="store_true", help="released and voided ones too")
+    listing.add_argument("--limit", type=int, default=50)
+    actions.add_parser("show", help="one set-aside statement as the lake holds it (JSON)").add_argument("statement_id")
+    for action, words in (("release", "count them in the metrics from the next transform"),
+                          ("void", "keep them out of the metrics for good")):
+        decide = actions.add_parser(action, help=f"undecided set-aside statements: {words}")
+        decide.add_argument("statement_ids", nargs="*", metavar="STATEMENT_ID")
+        decide.add_argument("--reason", default=None, help="every undecided one set aside for this reason")
+        decide.add_argument("--note", default="", help="why (kept with the decision)")
+    parser.set_defaults(func=_quarantine)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logs.configure(args.log_level)
+    files.keep_private(get_settings())
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

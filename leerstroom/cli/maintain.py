@@ -2,7 +2,8 @@
 
 Raw statements stored longer ago than LEERSTROOM_RAW_RETENTION_DAYS are deleted (0 keeps
 them forever); then small files are merged, snapshots older than the retention period
-expired and unreferenced files removed, so deleted data really leaves the disk.
+expired and unreferenced files removed, so deleted data really leaves the disk. Refused requests kept
+longer than LEERSTROOM_LRS_REJECTED_DAYS leave the LRS store.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import logging
 
 import duckdb
 
+from ingest.lrs import rejected
+from ingest.lrs.store import LrsStore
 from leerstroom import lake
 from leerstroom.settings import Settings
 
@@ -42,5 +45,17 @@ def maintain(settings: Settings) -> int:
         con.close()
     log.info("maintenance: %d raw statements past retention deleted", removed)
     print(json.dumps({"raw_statements_deleted": removed, "raw_statement_files": files,
-                      "retention_days": settings.raw_retention_days}))
+                      "retention_days": settings.raw_retention_days,
+                      "refused_requests_expired": _expire_refusals(settings)}))
     return 0
+
+
+def _expire_refusals(settings: Settings) -> int:
+    """Refused requests and their bodies past LEERSTROOM_LRS_REJECTED_DAYS leave the LRS store."""
+    if not settings.lrs_db.exists():
+        return 0
+    store = LrsStore(settings.lrs_db)
+    try:
+        return rejected.expire(store, settings)
+    finally:
+        store.close()

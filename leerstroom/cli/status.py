@@ -28,8 +28,8 @@ def lrs_counts(settings: Settings) -> dict[str, Any]:
 
 
 def lake_counts(settings: Settings) -> dict[str, Any]:
-    if not settings.lake_catalog.exists():
-        return {"available": False, "reason": f"no lake at {settings.lake_catalog} yet"}
+    if not lake.exists(settings):
+        return {"available": False, "reason": f"no lake at {lake.identity(settings)} yet"}
     con = lake.connect(settings, read_only=True)
     try:
         statements, newest = con.execute("SELECT count(*), max(loaded_at) FROM lake.raw.statements").fetchone()
@@ -66,7 +66,7 @@ def _count_if_present(con: duckdb.DuckDBPyConnection, schema: str, table: str) -
 
 
 def kafka_lag(settings: Settings) -> dict[str, Any]:
-    from ingest.sink import lag
+    from ingest.sink_status import lag
 
     try:
         return {"available": True, **lag(settings)}

@@ -15,6 +15,7 @@ from leerstroom.settings import Settings, get_settings
 # Route path -> the page script, as st.switch_page names it (relative to app.py).
 PAGE_FILES = {route.path: str(route.file.relative_to(Path(APP).parent)) for route in ROUTES}
 ADMIN_ONLY = {route.path for route in ROUTES if route.roles == {"admin"}}
+ROLES_OF = {route.path: route.roles for route in ROUTES}
 PASSWORDS = {"executive": "exec-password-1", "hr_analyst": "analyst-password-1", "admin": "admin-password-1"}
 PERSON_COLUMNS = {"employee_id", "name", "display_name", "actor_key", "reason_1", "risk_score"}
 

@@ -251,6 +251,16 @@ def test_a_team_by_team_table_shows_a_quarter_only_when_every_pair_reaches_k() -
     assert len(privacy.unit_table(pairs, privacy.UNRESTRICTED, 5, {})) == 4
 
 
+def test_rows_that_split_a_whole_hide_enough_that_the_whole_minus_the_rest_gives_nothing_away() -> None:
+    exits = pd.DataFrame({"department": ["A", "B", "C"], "people": [6, 7, 2], "actual_exits": [1, 2, 1]})
+
+    shown = privacy.partition_table(exits, privacy.audience("admin"), 5, "people")
+
+    # C alone (2) would be the organisation's total minus A and B: A, the smaller of them, goes too.
+    assert shown["department"].tolist() == ["B"] and shown.attrs["hidden"] == 2
+    assert len(privacy.partition_table(exits, privacy.UNRESTRICTED, 5, "people")) == 3
+
+
 # --- event breakdowns -----------------------------------------------------------------------------------------
 
 @st.composite

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.broker
 
 
 def lake_rows(settings: Settings, sql: str) -> list[tuple]:
-    if not settings.lake_catalog.exists():
+    if not lake.exists(settings):
         return []
     con = lake.connect(settings, read_only=True)
     try:
@@ -41,7 +41,7 @@ def lake_created(settings: Settings) -> bool:
         lake_rows(settings, "SELECT 1 FROM lake.raw.document_events LIMIT 0")
     except duckdb.Error:
         return False
-    return settings.lake_catalog.exists()
+    return lake.exists(settings)
 
 
 def document_events(settings: Settings) -> list[tuple]:
@@ -89,7 +89,7 @@ def test_state_saved_by_a_tool_lands_once_in_the_lake_and_in_status(pipeline: Pi
 def test_a_document_event_published_twice_is_kept_once(broker: EmbeddedBroker, settings: Settings) -> None:
     store = LrsStore(settings.lrs_db)
     scope = document_store.Scope("activity_profile", "http://example.org/course/1",
-                                 {"activityId": "http://example.org/course/1"})
+                                 {"activityId": "http://example.org/course/1"}, owner="course-tool")
     create = document_store.Preconditions(None, "*", blind_overwrite=False)
     for n in range(5):
         document_store.put(store, scope, f"profile-{n}", orjson.dumps({"n": n}), "application/json", create)

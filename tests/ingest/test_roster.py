@@ -113,7 +113,7 @@ def test_each_rule_refuses_the_whole_file_naming_row_column_and_rule(settings: S
     problems = refused(settings, write_csv(tmp_path, [row, *GOOD[1:]]))
 
     assert any(expected in p for p in problems), problems
-    assert not settings.lake_catalog.exists() or lake_rows(settings, "SELECT count(*) FROM lake.raw.roster") == [(0,)]
+    assert not lake.exists(settings) or lake_rows(settings, "SELECT count(*) FROM lake.raw.roster") == [(0,)]
 
 
 def test_missing_identity_column_is_a_file_level_problem(settings: Settings, tmp_path: Path) -> None:

@@ -27,9 +27,10 @@ LIMIT = 64_000
 VERSION = {"X-Experience-API-Version": "1.0.3"}
 ACTIVITY = "https://lms.example.org/course/1"
 AGENT = json.dumps({"mbox": "mailto:ada@example.org"})
+# Long values stay within what an HTTP client sends: four of them fit httpx's 65,536-character URL limit.
 HOSTILE_TEXT = [
     "' OR 1=1 --", "1; DROP TABLE statements; --", "\" OR \"\"=\"", "../../../../etc/passwd", "..%2F..%2Fetc%2Fpasswd",
-    "/absolute/path", "\x00", "%00", "😀" * 10, "a" * 30_000, "{" * 5000, "[]", "null", "\\u0000",
+    "/absolute/path", "\x00", "%00", "😀" * 10, "a" * 15_000, "{" * 5000, "[]", "null", "\\u0000",
 ]
 ENDPOINTS = [
     ("GET", "/xapi/statements"), ("POST", "/xapi/statements"), ("PUT", "/xapi/statements"),
@@ -124,6 +125,8 @@ def deeply_nested(depth: int) -> bytes:
 @pytest.mark.parametrize(("name", "body", "content_type", "status"), [
     ("deeply nested JSON", deeply_nested(100_000)[:LIMIT - 10] , "application/json", 400),
     ("nesting past the parser's depth limit", deeply_nested(2000), "application/json", 400),
+    ("extensions nested 900 deep, within the parser's limit", deeply_nested(900), "application/json", 400),
+    ("extensions nested 300 deep", deeply_nested(300), "application/json", 400),
     ("invalid UTF-8", b'{"actor": {"mbox": "mailto:\xff\xfe@example.org"}}', "application/json", 400),
     ("a huge string past the body limit", json.dumps({"verb": {"id": "http://x.org/" + "a" * LIMIT}}).encode(),
      "application/json", 413),
@@ -139,6 +142,57 @@ def test_each_classic_attack_gets_a_precise_4xx_and_stores_nothing(
     assert response.status_code == status, f"{name}: {response.status_code} {response.text[:300]}"
     assert_refused_precisely(response)
     assert stored_rows(hostile_lrs.settings) == before, f"{name} stored something"
+
+
+def nested_object(depth: int) -> str:
+    return '{"a": ' * depth + "1" + "}" * depth
+
+
+@pytest.mark.parametrize(("method", "path", "params", "body"), [
+    ("GET", "/xapi/statements", {"cursor": "9" * 30}, None),
+    ("GET", "/xapi/statements", {"through": "9" * 30}, None),
+    ("GET", "/xapi/statements", {"limit": "\u00b2"}, None),
+    ("GET", "/xapi/statements", {"cursor": "\u0663"}, None),  # Arabic-Indic three: a digit to str.isdigit
+    ("GET", "/xapi/statements", {"agent": '{"mbox": "mailto:a@example.org", "x": ' + "[" * 900 + "]" * 900 + "}"},
+     None),
+    ("GET", "/xapi/agents", {"agent": nested_object(900)}, None),
+    ("POST", "/xapi/activities/state", {"activityId": ACTIVITY, "agent": AGENT, "stateId": "deep"},
+     nested_object(900).encode()),
+])
+def test_malformed_parameters_and_deep_json_get_400_never_500(http: httpx.Client, hostile_lrs: LrsProcess,
+                                                               method: str, path: str, params: dict,
+                                                               body: bytes | None) -> None:
+    before = stored_rows(hostile_lrs.settings)
+    response = http.request(method, path, params=params, content=body,
+                            headers={"Content-Type": "application/json"} if body else {})
+    assert response.status_code == 400, f"{params!r}: {response.status_code} {response.text[:300]}"
+    assert response.json()["field"], "the answer names the field"
+    assert stored_rows(hostile_lrs.settings) == before
+
+
+def test_huge_limits_and_leading_zeros_are_valid_numbers(http: httpx.Client) -> None:
+    assert http.get("/xapi/statements", params={"limit": "9" * 5000}).status_code == 200
+    assert http.get("/xapi/statements", params={"cursor": "0" * 40 + "1"}).status_code == 200
+
+
+def test_a_deep_json_document_is_stored_as_sent_and_its_event_says_how_long_it_is(
+        http: httpx.Client, hostile_lrs: LrsProcess) -> None:
+    """PUT stores any document as sent; one nested too deeply to travel whole goes to the outbox by length."""
+    params = {"activityId": ACTIVITY, "agent": AGENT, "stateId": "deep-put"}
+    sent = nested_object(600).encode()
+    assert http.put("/xapi/activities/state", params=params, content=sent,
+                    headers={"Content-Type": "application/json"}).status_code == 204
+    assert http.get("/xapi/activities/state", params=params).content == sent
+
+
+@given(name=st.sampled_from(["limit", "cursor", "through"]),
+       value=st.one_of(st.text(alphabet=st.characters(categories=["Nd", "No", "Nl"]), min_size=1, max_size=40),
+                       st.integers(min_value=2**62).map(str), st.text(max_size=30)))
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+def test_any_value_of_a_numeric_parameter_gets_200_or_400(http: httpx.Client, name: str, value: str) -> None:
+    """A limit past the page size is the page size; a cursor the store cannot compare is refused."""
+    response = http.get("/xapi/statements", params={name: value})
+    assert response.status_code in (200, 400), f"{name}={value!r}: {response.status_code} {response.text[:200]}"
 
 
 @pytest.mark.parametrize("document_id", ["../../lrs.sqlite", "/etc/passwd", "' OR '1'='1", "a\x00b", "..\\..\\x"])

@@ -137,30 +137,47 @@ def files_naming(folder: Path, traces: list[bytes]) -> list[str]:
 
 
 def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_statements(pipeline) -> None:
+    from ingest.lrs.credentials import add
+    from tests.ingest.test_lrs_attachments import attachment_for, multipart_body
     from transform.runner import run_transform
 
     settings = pipeline.settings
     others = [statement(f"learner{n}@example.org") for n in range(30)]
     ada = [statement(ADA) for _ in range(20)] + [statement("grace@example.org", context={
         "instructor": {"mbox": f"mailto:{ADA}"}})]
+    letter = "Motivation letter of Ada King, Countess of Lovelace, 12 St James's Square, London".encode()
+    essay = statement(ADA, attachments=[attachment_for(letter)])
     auth = (pipeline.key, pipeline.secret)
     agent = f'{{"mbox": "mailto:{ADA}"}}'
+    other_tool = add(settings, "another-tool")
+    snoop = add(settings, "read-mine-tool", ["statements/write", "statements/read/mine"])
     with httpx.Client(base_url=pipeline.endpoint, auth=auth, headers=VERSION, timeout=10) as http:
         assert http.post("statements", json=others + ada).status_code == 200
+        body, headers = multipart_body(essay, [letter])
+        assert http.post("statements", content=body, headers=headers).status_code == 200
         assert http.put("activities/state", params={"activityId": "https://lms.example.org/course/privacy",
                         "agent": agent, "stateId": "bookmark"}, json={"page": 7}).status_code == 204
         # A refused request about her leaves a rejection note naming her: it must go too.
         assert http.get("statements", params={"agent": agent, "bogus": "1"}).status_code == 400
-    wait_for(pipeline, [s["id"] for s in others + ada])
+        # A refused statement about her (a future dead letter, kept to show a tool why) must go as well.
+        refused = {**statement(ADA), "verb": {"id": "not an IRI"}}
+        assert http.post("statements", json=refused).status_code == 400
+    with httpx.Client(base_url=pipeline.endpoint, auth=(other_tool.key, other_tool.secret), headers=VERSION,
+                      timeout=10) as http:
+        assert http.put("agents/profile", params={"agent": agent, "profileId": "cv"}, json={"born": 1815},
+                        headers={"If-None-Match": "*"}).status_code == 204
+    wait_for(pipeline, [s["id"] for s in others + ada + [essay]])
     assert run_transform(settings).certified
-    traces = identity_traces(ADA)
+    traces = identity_traces(ADA) + [letter, b"Ada King"]
     assert files_naming(settings.data_dir, traces), "before forgetting, her identity is stored (the test can see it)"
 
     forgotten = subprocess.run([sys.executable, "-m", "leerstroom.cli.main", "forget", ADA, "--no-transform"],
                                check=False, cwd=REPO,
                                env=part_environment(settings), capture_output=True, text=True, timeout=300)
     assert forgotten.returncode == 0, forgotten.stdout + forgotten.stderr
-    assert '"lrs statements": 21' in forgotten.stdout, forgotten.stdout
+    assert '"lrs statements": 22' in forgotten.stdout, forgotten.stdout
+    assert '"lrs attachments": 1' in forgotten.stdout, forgotten.stdout
+    assert '"remaining": []' in forgotten.stdout, forgotten.stdout
 
     assert files_naming(settings.data_dir, traces) == [], "no file under the data folder may name her"
     ids = {row[0] for row in lake_rows(settings, "SELECT statement_id FROM lake.raw.statements")}
@@ -189,3 +206,10 @@ def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_stateme
     ids = {row[0] for row in lake_rows(settings, "SELECT statement_id FROM lake.raw.statements")}
     assert in_flight["id"] not in ids, "the sink drops a statement about a forgotten person"
     assert files_naming(settings.data_dir, traces) == [], "the refused and the dropped statement left no trace"
+    # A tool that kept the attachment's SHA-2 cannot get the letter back by naming it in a statement of its own.
+    claim = statement("snoop@example.org", attachments=[{**attachment_for(letter), "fileUrl": "https://x.example/l"}])
+    with httpx.Client(base_url=pipeline.endpoint, auth=(snoop.key, snoop.secret), headers=VERSION,
+                      timeout=10) as http:
+        assert http.post("statements", json=claim).status_code == 200
+        got = http.get("statements", params={"statementId": claim["id"], "attachments": "true"})
+    assert got.status_code == 200 and letter not in got.content

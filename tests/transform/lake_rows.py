@@ -16,7 +16,10 @@ from ingest.xapi.columns import VOIDED, statement_columns
 from leerstroom import lake
 from leerstroom.settings import Settings
 from tests.fixtures.data import corpus_statements
-from transform.runner import TransformResult, run_transform
+from transform.dbt_invocation import DbtOutcome
+from transform.publish import RunRecord
+from transform.quality.quarantine import screen_new_statements
+from transform.runner import TransformResult, conclude_run, run_transform
 
 RAW_COLUMNS = [
     "statement_id", "actor_key", "verb_id", "object_id", "object_type", "registration", "voided_statement_id",
@@ -66,6 +69,23 @@ def raw_rows(statements: list[dict], *, first_offset: int = 0, loaded_at: dateti
 def append_raw(settings: Settings, statements: list[dict], *, first_offset: int = 0) -> int:
     """Append statements to lake.raw.statements in one lake write transaction; returns the new snapshot id."""
     return lake.append(settings, raw_rows(statements, first_offset=first_offset), "lake.raw.statements")
+
+
+def screen_and_judge(settings: Settings, statements: list[dict], *, first_offset: int) -> TransformResult:
+    """Append statements, then a transform run past a green dbt build: screening, gate, publish only if all is green.
+
+    For the paths that hinge on the quarantine and the gate, not on dbt: seconds instead of a build.
+    """
+    append_raw(settings, statements, first_offset=first_offset)
+    green = DbtOutcome(command="build", exit_code=0)
+    now = datetime.now(timezone.utc)
+    con = lake.connect(settings)
+    try:
+        screening = screen_new_statements(con, settings, str(uuid.uuid4()), now)
+        return conclude_run(con, settings, RunRecord(screening.run_id, now, screening.snapshot_id), green, green,
+                            {"reasons": [], "quarantine": screening.as_details()}, {}, lambda _: None)
+    finally:
+        con.close()
 
 
 def expected_daily_counts(statements: list[dict]) -> Counter:

@@ -40,7 +40,8 @@ class QualityOutcome:
 def _brief(observed: dict) -> str:
     if observed.get("exception"):
         return observed["exception"]
-    keys = ("unexpected_count", "element_count", "partial_unexpected_list", "observed_value")
+    keys = ("unexpected_count", "element_count", "partial_unexpected_list", "observed_value", "quarantined",
+            "screened", "by_reason")
     return ", ".join(f"{k}={observed[k]}" for k in keys if observed.get(k) not in (None, []))
 
 
@@ -79,7 +80,7 @@ def _key(kind: str, kwargs: dict) -> tuple[str, str]:
 def run_quality_gate(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, raw_snapshot: int,
                      checked_at: datetime) -> QualityOutcome:
     """Check the raw rows new since the last certified raw snapshot, the current roster and the built marts."""
-    checks = raw_checks(settings.quality_future_tolerance_minutes * 60.0, float(settings.freshness_error_hours))
+    checks = raw_checks(settings.quality_quarantine_max_share, float(settings.freshness_error_hours))
     checks += MART_CHECKS
     frames = {**raw_datasets(con, raw_snapshot, checked_at), **mart_datasets(settings.warehouse_db, MART_CHECKS)}
     context = _context()
@@ -92,6 +93,7 @@ def run_quality_gate(con: duckdb.DuckDBPyConnection, settings: Settings, run_id:
             if result.exception_info and result.exception_info.get("raised_exception"):
                 observed["exception"] = str(result.exception_info.get("exception_message"))
             observed["rows_checked"] = len(frame)
+            observed.update(frame.attrs.get("observed", {}))
             outcome.rows.append({"run_id": run_id, "checked_at": checked_at, "suite": dataset,
                                  "expectation": check.label(), "success": bool(result.success),
                                  "observed": observed})

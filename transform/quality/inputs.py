@@ -9,30 +9,29 @@ import duckdb
 import pandas as pd
 
 from leerstroom import lake
+from transform.quality import quarantine
 from transform.quality.checks import Check
 
-RAW_DATASETS = {"raw_statements_changed", "raw_freshness", "roster_current"}
+RAW_DATASETS = {"raw_statements_changed", "raw_quarantine", "raw_freshness", "roster_current"}
 
 
-def changed_statements(con: duckdb.DuckDBPyConnection, raw_snapshot: int, checked_at: datetime) -> pd.DataFrame:
+def changed_statements(con: duckdb.DuckDBPyConnection, raw_snapshot: int) -> pd.DataFrame:
     """Statements inserted after the last certified raw snapshot, up to the pinned one.
 
     Only these are checked, so the gate's cost follows the new data, not the lake's whole history.
     """
     certified = lake.last_certified(con)
     since = certified["raw_snapshot_id"] if certified else -1
-    columns = ("statement_id, verb_id, actor_key, "
-               "epoch(statement_timestamp) - epoch(?::TIMESTAMPTZ) AS seconds_ahead_of_check")
+    columns = "statement_id"
     if since >= raw_snapshot:
-        return con.execute(f"SELECT {columns} FROM lake.raw.statements LIMIT 0", [checked_at]).df()
+        return con.execute(f"SELECT {columns} FROM lake.raw.statements LIMIT 0").df()
     oldest = con.execute("SELECT min(snapshot_id) FROM lake.snapshots()").fetchone()[0]
     if since + 1 < oldest:
         # Older snapshots were expired (maintenance, `leerstroom forget`): no change feed that far back, check all.
-        return con.execute(f"SELECT {columns} FROM lake.raw.statements AT (VERSION => {int(raw_snapshot)})",
-                           [checked_at]).df()
+        return con.execute(f"SELECT {columns} FROM lake.raw.statements AT (VERSION => {int(raw_snapshot)})").df()
     return con.execute(
         f"SELECT {columns} FROM ducklake_table_insertions('{lake.LAKE}', 'raw', 'statements', ?, ?)",
-        [checked_at, since + 1, raw_snapshot],
+        [since + 1, raw_snapshot],
     ).df()
 
 
@@ -54,9 +53,13 @@ def current_roster(con: duckdb.DuckDBPyConnection, raw_snapshot: int) -> pd.Data
 
 def raw_datasets(con: duckdb.DuckDBPyConnection, raw_snapshot: int, checked_at: datetime) -> dict[str, pd.DataFrame]:
     frames = {
-        "raw_statements_changed": changed_statements(con, raw_snapshot, checked_at),
+        "raw_statements_changed": changed_statements(con, raw_snapshot),
         "roster_current": current_roster(con, raw_snapshot),
     }
+    share = quarantine.share_to_judge(con, raw_snapshot)
+    if share is not None:
+        frames["raw_quarantine"] = pd.DataFrame({"share_of_new_statements_quarantined": [share["share"]]})
+        frames["raw_quarantine"].attrs["observed"] = share
     fresh = freshness(con, raw_snapshot, checked_at)
     if len(fresh):
         frames["raw_freshness"] = fresh

@@ -1,5 +1,6 @@
-"""The retention model: trained, validated over time and scored inside `leerstroom transform`."""
+"""The retention model: backtested over time, trained and scored inside `leerstroom transform`."""
 
-from transform.risk.step import RISK_TABLES, RiskOutcome, run_risk_step
+from transform.risk.step import RiskOutcome, run_risk_step
+from transform.risk.tables import RISK_TABLES
 
 __all__ = ["RISK_TABLES", "RiskOutcome", "run_risk_step"]

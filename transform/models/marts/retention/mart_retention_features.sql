@@ -8,11 +8,15 @@
     )
 }}
 
-{#- Features for the retention model. **Grain:** employee x month-end snapshot. Every feature uses only
-    statements KNOWN (known_at: stored, or for the tools' go-live backfill their own timestamp) by the end of the
-    snapshot day, so a late statement never changes a past snapshot: no leakage. Roster attributes are the current roster's (HRIS exports carry no attribute history).
+{#- Features for the retention model. **Grain:** employee x month-end snapshot while employed: a snapshot on or
+    after the termination date is no row, so a leaver never looks like a stayer who stopped learning. Every feature
+    uses only what was KNOWN by the end of the snapshot day: statements by known_at (stored, or for the tools'
+    go-live backfill their own timestamp), HR attributes from the roster version in force (imported by then; see
+    stg_hris__roster_versions). An attribute no roster held by then stays null; it is never filled in from a later
+    import. Hire and termination dates come from the current roster: they are dated facts that say who was employed
+    when, and the label needs the exits HR knows today.
     Incremental by employee: each build rebuilds the snapshots of the people new statements touch, and adds
-    everyone's snapshot when a month ends (macros/incremental_scope.sql). -#}
+    everyone's snapshot when a month ends (macros/incremental_scope.sql); a new roster import rebuilds everyone. -#}
 
 -- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}, {{ ref('stg_hris__identities') }}
 
@@ -29,6 +33,12 @@ statements as not materialized (
 
     select * from {{ ref('int_statements_classified') }}
     where employee_id is not null and ({{ in_rebuild_scope('employee_id') }} or {{ any_rebuild_cells() }})
+
+),
+
+roster_versions as (
+
+    select * from {{ ref('stg_hris__roster_versions') }}
 
 ),
 
@@ -51,7 +61,10 @@ snapshots as (
         month_ends.snapshot_date,
         cast(month_ends.snapshot_date + interval 1 day as timestamptz) as known_before
     from people
-    inner join month_ends on coalesce(people.hire_date, date '1900-01-01') <= month_ends.snapshot_date
+    inner join month_ends
+        on coalesce(people.hire_date, date '1900-01-01') <= month_ends.snapshot_date
+        -- Only while employed: from the termination date on, a person has no snapshot.
+        and (people.termination_date is null or people.termination_date > month_ends.snapshot_date)
     where {{ in_rebuild_scope('people.employee_id') }} or {{ in_rebuild_cells({'snapshot_date': 'month_ends.snapshot_date'}) }}
 
 ),
@@ -126,6 +139,25 @@ paths as (
 
 ),
 
+-- HR's record as it stood at the snapshot: the version imported before the snapshot day ended and not yet
+-- superseded. When that version does not list the person (or no roster was imported yet), there is no row.
+hr_in_force as (
+
+    select
+        snapshots.employee_id,
+        snapshots.snapshot_date,
+        roster_versions.imported_at,
+        roster_versions.satisfaction,
+        roster_versions.overtime_hours,
+        roster_versions.last_promotion_date
+    from snapshots
+    inner join roster_versions
+        on snapshots.employee_id = roster_versions.employee_id
+        and roster_versions.imported_at < snapshots.known_before
+        and (roster_versions.superseded_at is null or roster_versions.superseded_at >= snapshots.known_before)
+
+),
+
 touchpoints as (
 
     select snapshots.employee_id, snapshots.snapshot_date, count(*) as manager_touchpoints
@@ -148,7 +180,9 @@ final as (
         people.manager_id,
         people.job_role,
         people.location,
+        -- Always true: snapshots are taken only while employed (kept so readers can filter on it explicitly).
         (people.termination_date is null or people.termination_date > snapshots.snapshot_date) as is_employed_at_snapshot,
+        hr_in_force.imported_at as hr_record_imported_at,
         -- A statement dated after the snapshot (a tool's clock ahead) counts as today, never as negative days.
         case when known.last_learning_date is not null
              then cast(snapshots.snapshot_date - least(known.last_learning_date, snapshots.snapshot_date) as integer)
@@ -162,10 +196,10 @@ final as (
         cast(coalesce(touchpoints.manager_touchpoints, 0) as integer) as manager_touchpoints,
         cast(coalesce(known.badges_90d, 0) as integer) as badges_90d,
         cast(snapshots.snapshot_date - people.hire_date as integer) as tenure_days,
-        cast(snapshots.snapshot_date - case when people.last_promotion_date <= snapshots.snapshot_date
-                                            then people.last_promotion_date end as integer) as days_since_promotion,
-        people.overtime_hours,
-        people.satisfaction,
+        cast(snapshots.snapshot_date - case when hr_in_force.last_promotion_date <= snapshots.snapshot_date
+                                            then hr_in_force.last_promotion_date end as integer) as days_since_promotion,
+        hr_in_force.overtime_hours,
+        hr_in_force.satisfaction,
         -- The label needs the whole 180 days after the snapshot to be known to HR (the roster's latest export).
         case
             when snapshots.snapshot_date + 180 > data_window.roster_as_of_date then null
@@ -183,6 +217,7 @@ final as (
     left join goals on snapshots.employee_id = goals.employee_id and snapshots.snapshot_date = goals.snapshot_date
     left join paths on snapshots.employee_id = paths.employee_id and snapshots.snapshot_date = paths.snapshot_date
     left join touchpoints on snapshots.employee_id = touchpoints.employee_id and snapshots.snapshot_date = touchpoints.snapshot_date
+    left join hr_in_force on snapshots.employee_id = hr_in_force.employee_id and snapshots.snapshot_date = hr_in_force.snapshot_date
 
 )
 

@@ -27,20 +27,7 @@ renamed as (
     select
         source.import_id,
         cast(latest_import.imported_at as timestamptz) as imported_at,
-        source.employee_id,
-        source.display_name,
-        coalesce(nullif(trim(source.department), ''), 'unassigned') as department,
-        coalesce(nullif(trim(source.team), ''), 'unassigned') as team,
-        nullif(trim(source.manager_id), '') as manager_id,
-        source.job_role,
-        source.location,
-        source.hire_date,
-        source.termination_date,
-        coalesce(source.exit_voluntary, false) as is_exit_voluntary,
-        try_cast(source.attributes ->> '$.satisfaction' as double) as satisfaction,
-        try_cast(source.attributes ->> '$.overtime_hours' as double) as overtime_hours,
-        try_cast(source.attributes ->> '$.last_promotion_date' as date) as last_promotion_date,
-        coalesce(try_cast(source.attributes ->> '$.leaderboard_opt_in' as boolean), false) as is_leaderboard_opt_in
+        {{ hris_roster_columns('source') }}
 
     from source
     inner join latest_import on source.import_id = latest_import.import_id

@@ -6,6 +6,12 @@ source as (
 
 ),
 
+quarantine as (
+
+    select * from {{ ref('stg_quality__quarantined_statements') }}
+
+),
+
 renamed as (
 
     select
@@ -28,6 +34,23 @@ renamed as (
 
 ),
 
+-- Statements the quality step set aside stay out of every metric until released. Released, one dated in the
+-- future counts at its stored time, and all enter the metrics at their release (loaded_at), like late statements.
+screened as (
+
+    select
+        renamed.* replace (
+            case when quarantine.is_timestamp_in_future then renamed.stored_at else renamed.statement_at end
+                as statement_at,
+            coalesce(quarantine.released_at, renamed.loaded_at) as loaded_at
+        )
+
+    from renamed
+    left join quarantine on renamed.statement_id = quarantine.statement_id
+    where quarantine.statement_id is null or quarantine.is_released
+
+),
+
 final as (
 
     select
@@ -46,7 +69,7 @@ final as (
         kafka_offset,
         payload
 
-    from renamed
+    from screened
 
 )
 
