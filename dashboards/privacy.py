@@ -61,6 +61,8 @@ DERIVED_FROM_SUB_SCORES = ("lci", "lci_change")
 ABOUT_MANAGERS = frozenset({"t4_leadership_active", "managers_learning", "manager_touchpoints",
                             "touchpoints_per_report"})
 PERIOD_COLUMNS = ("week_start", "month_start", "quarter_start")
+# A unit table's column naming, per row, the figures emptied here: measured, but not to be shown to this role.
+WITHHELD = "withheld"
 ORGANISATION = "organisation"
 UNIT_PARENT_SEPARATOR = " / "  # team units are named "<department> / <team>"
 
@@ -380,7 +382,8 @@ def _managers_of(units: pd.DataFrame, managers: pd.DataFrame | None) -> pd.Serie
 def unit_table(rows: pd.DataFrame, audience_name: str, k: int, visibility: Mapping[str, pd.DataFrame],
                mart: str = "") -> pd.DataFrame:
     """A unit mart's rows as `audience_name` may see them: hidden units dropped, figures about hidden managers and
-    whatever is derived from a hidden figure emptied. Rows of a shape this module does not know are refused."""
+    whatever is derived from a hidden figure emptied (and named in the row's `withheld` column, so that a page
+    never calls them "not measured"). Rows of a shape this module does not know are refused."""
     if audience_name == UNRESTRICTED or rows.empty:
         return rows
     if is_person_level(rows.columns):
@@ -408,7 +411,9 @@ def unit_table(rows: pd.DataFrame, audience_name: str, k: int, visibility: Mappi
             emptied[column] = any_score_emptied & shown[column].notna()
     _empty_changes(shown, emptied, people_hidden, level, name, period)
     for column in emptied.columns[emptied.any()]:
-        shown[column] = shown[column].astype("object").where(~emptied[column], None)
+        shown[column] = shown[column].mask(emptied[column])
+    if emptied.any().any():
+        shown[WITHHELD] = [", ".join(emptied.columns[flags]) or None for flags in emptied.to_numpy()]
     return shown[~people_hidden].reset_index(drop=True)
 
 

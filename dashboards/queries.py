@@ -512,3 +512,17 @@ def retention_feature_effects(catalog: str, snapshot_id: int) -> pd.DataFrame:
                coefficient_max, share_among_reasons, share_unknown
         FROM lake.marts.retention_feature_effects ORDER BY abs(coefficient) DESC, term
     """)
+
+
+# --- what the culture figures measure (coverage, complete periods, the LCI's validation) ------------------------
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def lci_validation(catalog: str, snapshot_id: int, audience: str) -> pd.DataFrame:
+    """The LCI against next-quarter retention (mart_lci_validation), for HR analysts only; the pooled rows
+    (quarter_start null) first. Its units are all above the privacy threshold already."""
+    if audience != privacy.UNRESTRICTED or not has_mart(catalog, snapshot_id, "mart_lci_validation"):
+        return pd.DataFrame()
+    return _frame(catalog, snapshot_id, """
+        SELECT * FROM lake.marts.mart_lci_validation
+        ORDER BY unit_level, quarter_start DESC NULLS FIRST
+    """)

@@ -19,9 +19,12 @@ SCORES = {
                              "People learn when their leaders do: the share of managers who learned this quarter "
                              "and manager touchpoints (mentoring, assignments) per direct report."),
     "t5_diverse_resources": ("T5 Diverse resources",
-                             "How evenly people use video, audio, articles, courses and quizzes.",
+                             "How evenly people use video, audio, reading, quizzes, courses and live or social "
+                             "learning.",
                              "Access to diverse resources shows in use: the mean normalised evenness (Shannon) of "
-                             "the activity types each learner uses."),
+                             "the six resource kinds (video, audio, reading, interactive, course, live/social) each "
+                             "learner uses; the kinds are fixed, so connecting another tool changes no score by "
+                             "itself."),
     "l1_microlearning": ("L1 Microlearning",
                          "Share of short sessions and micro-items per active learner.",
                          "Short learning fits into a working day: the share of sessions of at most 10 minutes (or "
@@ -85,16 +88,16 @@ MESSAGES = {
     "dim.department": "Department", "dim.team": "Team", "dim.manager_id": "Manager", "dim.job_role": "Job role",
     "dim.location": "Location",
     "overview.title": "Executive overview", "overview.lci": "Learning Culture Index",
-    "overview.lci_month": "{month}, change against the month before.",
-    "overview.lci_explain": "0–100: the mean of the ten sub-scores below. Higher means learning is part of how "
-                            "the organisation works.",
+    "overview.lci_month": "{month}, the last complete month; change against the complete month before.",
+    "overview.lci_explain": "0–100: the mean of the sub-scores below that the connected tools measure. Higher means "
+                            "learning is part of how the organisation works.",
     "overview.sub_scores": "The ten sub-scores",
     "overview.changed": "What changed since the previous month",
     "overview.no_previous": "There is no previous month to compare with yet.",
     "overview.changed_sentence": "From {previous} to {current}: **{up}** moved most up ({up_by}), **{down}** "
                                  "moved most down ({down_by}).",
     "overview.engagement": "Engagement", "overview.engagement_index": "Engagement index (0–100)",
-    "overview.engagement_now": "Engagement index, last week",
+    "overview.engagement_now": "Engagement index, last complete week",
     "overview.risk": "Retention risk", "overview.risk_share": "Share of people at high risk",
     "overview.risk_explain": "Scored on {date}; high risk is a probability of leaving of at least 3× the "
                              "organisation's usual rate. Departments of fewer than {k} people are not shown.",
@@ -116,6 +119,30 @@ MESSAGES = {
     "activity.per_verb": "Per verb", "activity.verb": "Verb", "activity.last_statement": "Last statement (UTC)",
     "activity.empty": "The certified snapshot holds no statements.",
     "activity.voided_note": "Voided statements and voiding statements are not counted.",
+    "metric.withheld": "withheld",
+    "metric.withheld_explain": "Measured, but about fewer than {k} people (a handful of managers, say): shown to HR "
+                               "analysts only.",
+    "metric.not_measured": "not measured",
+    "metric.measured": "{measured} of 10 measured",
+    "metric.not_measured_explain": "Not measured: no connected tool sends what {score} needs (e.g. badges, goals, "
+                                   "learning paths). It is left out of the index, not counted as 0; an operator can "
+                                   "declare a tool that is quiet for a while (transform/seeds/declared_signals.csv).",
+    "metric.none_measured": "Not measured: no connected tool sends what this sub-score needs.",
+    "metric.so_far": "{period} so far: {value}",
+    "metric.so_far_explain": "The running period is not complete: it is shown so far, and headlines compare "
+                             "complete periods only.",
+    "metric.history_short": "Less than a year of data: the 365-day windows of {period} reach back before the first "
+                            "data, so its figures rest on less history than a year.",
+    "metric.no_complete_month": "No complete month yet: the figures below are {period} so far.",
+    "metric.week_so_far": "This week so far ({week}): {value}",
+    "validation.title": "Does the culture keep people? (HR analysts)",
+    "validation.result": "Across {n} {level}-quarters, the LCI and the next quarter's retention correlate r = {r} "
+                         "(95 % interval {low} to {high}).",
+    "validation.short": "Too little history to tell yet: {n} units with an LCI and a known next-quarter retention; "
+                        "a correlation and its interval need at least 4.",
+    "validation.note": "A correlation is not a cause; on generated demo data it only shows what the generator built "
+                       "in. Per quarter below.",
+    "level.department": "department", "level.team": "team",
     "dive.trend": "Organisation, month by month", "dive.by_unit": "Per unit, newest quarter",
     "dive.evidence": "Evidence", "dive.mart": "{mart}",
     "dive.evidence_marts": "the evidence marts ({prefixes}…)",
