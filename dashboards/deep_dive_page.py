@@ -33,8 +33,8 @@ def render(key: str) -> None:
         frame.not_yet(context, "mart_lci_unit_quarter")
     else:
         newest = units[units["quarter_start"] == units["quarter_start"].max()]
-        shown = newest[[c for c in ("unit_level", "unit_name", "headcount", "is_suppressed", dive.score)
-                        if c in newest.columns]]
+        shown = newest[[c for c in ("unit_level", "unit_name", "headcount", "is_suppressed", dive.score,
+                                    privacy.WITHHELD) if c in newest.columns]]
         scored = shown.dropna(subset=[dive.score])
         if scored.empty:
             st.info(context.t("metric.none_measured"))

@@ -58,6 +58,16 @@ MESSAGES = {
     "signin.oidc": "Sign in with your organisation's account",
     "signin.oidc_unknown": "{email} is signed in with the identity provider but has no dashboard role; "
                            "ask an administrator to add it with `leerstroom users add`.",
+    "signin.oidc_unverified": "{email} is signed in with the identity provider, but the provider does not say the "
+                              "address is verified, so it cannot open the dashboards.",
+    "access.not_for_role": "This page is not open to your role.",
+    "download.refused": "This download is not open to you (any more): sign in again.",
+    "privacy.hidden_rows": "{n} more left out: fewer than {k} people, or comparing them with another figure here "
+                           "would single out fewer than {k}.",
+    "privacy.whole_units_note": "Figures are shown for whole groups only (the organisation, a department, team, "
+                                "manager's team, location or job role), each of at least {k} people. A filter "
+                                "that cuts across groups hides them: compared with the whole group, it would "
+                                "give away the people it leaves out.",
     "role.executive": "executive", "role.hr_analyst": "HR analyst", "role.admin": "administrator",
     "sidebar.signed_in": "Signed in as {name} ({role})", "sidebar.sign_out": "Sign out",
     "sidebar.language": "Language", "sidebar.as_of": "As of certified snapshot",
@@ -70,9 +80,9 @@ MESSAGES = {
                           "{latest}.",
     "data.not_yet": "The data for this part is not there yet: {what} is not in the certified snapshot.",
     "table.download": "Download CSV",
-    "table.empty_after_suppression": "Nothing to show: every group here has fewer than {k} people and is suppressed.",
+    "table.empty_after_suppression": "Nothing to show: every group here has fewer than {k} people, or would single "
+                                     "out fewer than {k} when compared with another figure.",
     "privacy.individuals_hidden": "Individual-level data is shown to HR analysts only.",
-    "privacy.suppressed_note": "Groups of fewer than {k} people are left out.",
     "axis.day": "Day", "axis.week": "Week", "axis.month": "Month", "axis.minute": "Minute (UTC)",
     "axis.unit": "Unit", "axis.department": "Department",
     "dim.department": "Department", "dim.team": "Team", "dim.manager_id": "Manager", "dim.job_role": "Job role",
@@ -109,6 +119,9 @@ MESSAGES = {
     "activity.per_verb": "Per verb", "activity.verb": "Verb", "activity.last_statement": "Last statement (UTC)",
     "activity.empty": "The certified snapshot holds no statements.",
     "activity.voided_note": "Voided statements and voiding statements are not counted.",
+    "metric.withheld": "withheld",
+    "metric.withheld_explain": "Measured, but about fewer than {k} people (a handful of managers, say): shown to HR "
+                               "analysts only.",
     "metric.not_measured": "not measured",
     "metric.measured": "{measured} of 10 measured",
     "metric.not_measured_explain": "Not measured: no connected tool sends what {score} needs (e.g. badges, goals, "
@@ -160,8 +173,9 @@ MESSAGES = {
     "health.quarantine_share": "Set aside in the last judged run",
     "health.quarantine_share_value": "{quarantined} of {screened} new statements ({share}; limit {limit})",
     "audit.title": "Audit log",
-    "audit.explain": "Every view and download of individual-level data: who, when, what, as of which snapshot.",
-    "audit.empty": "Nobody has viewed individual-level data yet.",
+    "audit.explain": "Every view of individual-level data and every download: who, when, what, as of which "
+                     "snapshot.",
+    "audit.empty": "Nobody has viewed individual-level data or downloaded anything yet.",
 }
 for _score, (_name, _short, _explain) in SCORES.items():
     MESSAGES[f"score.{_score}"] = _name

@@ -59,6 +59,16 @@ MESSAGES = {
     "signin.oidc": "Inloggen met het account van je organisatie",
     "signin.oidc_unknown": "{email} is ingelogd bij de identiteitsprovider maar heeft geen dashboardrol; vraag "
                            "een beheerder om het toe te voegen met `leerstroom users add`.",
+    "signin.oidc_unverified": "{email} is ingelogd bij de identiteitsprovider, maar die meldt niet dat het adres "
+                              "geverifieerd is, dus het kan de dashboards niet openen.",
+    "access.not_for_role": "Deze pagina is niet open voor jouw rol.",
+    "download.refused": "Deze download is niet (meer) voor jou beschikbaar: log opnieuw in.",
+    "privacy.hidden_rows": "{n} andere weggelaten: minder dan {k} mensen, of een vergelijking met een ander cijfer "
+                           "hier zou minder dan {k} mensen aanwijzen.",
+    "privacy.whole_units_note": "Cijfers staan er alleen voor hele groepen (de organisatie, een afdeling, team, "
+                                "team van een manager, locatie of functie), elk van minstens {k} mensen. Een filter "
+                                "dat groepen doorsnijdt, verbergt ze: vergeleken met de hele groep zou het de "
+                                "mensen verraden die het weglaat.",
     "role.executive": "directie", "role.hr_analyst": "HR-analist", "role.admin": "beheerder",
     "sidebar.signed_in": "Ingelogd als {name} ({role})", "sidebar.sign_out": "Uitloggen",
     "sidebar.language": "Taal", "sidebar.as_of": "Stand van gecertificeerde snapshot",
@@ -72,10 +82,9 @@ MESSAGES = {
     "data.not_yet": "De gegevens voor dit onderdeel zijn er nog niet: {what} staat niet in de gecertificeerde "
                     "snapshot.",
     "table.download": "CSV downloaden",
-    "table.empty_after_suppression": "Niets te tonen: elke groep hier telt minder dan {k} mensen en is "
-                                     "onderdrukt.",
+    "table.empty_after_suppression": "Niets te tonen: elke groep hier telt minder dan {k} mensen, of zou er "
+                                     "vergeleken met een ander cijfer minder dan {k} aanwijzen.",
     "privacy.individuals_hidden": "Gegevens over individuele personen zijn alleen zichtbaar voor HR-analisten.",
-    "privacy.suppressed_note": "Groepen van minder dan {k} mensen worden weggelaten.",
     "axis.day": "Dag", "axis.week": "Week", "axis.month": "Maand", "axis.minute": "Minuut (UTC)",
     "axis.unit": "Eenheid", "axis.department": "Afdeling",
     "dim.department": "Afdeling", "dim.team": "Team", "dim.manager_id": "Leidinggevende",
@@ -114,6 +123,9 @@ MESSAGES = {
     "activity.verb": "Werkwoord", "activity.last_statement": "Laatste statement (UTC)",
     "activity.empty": "De gecertificeerde snapshot bevat geen statements.",
     "activity.voided_note": "Ingetrokken statements en de intrekkende statements tellen niet mee.",
+    "metric.withheld": "niet getoond",
+    "metric.withheld_explain": "Gemeten, maar over minder dan {k} mensen (een handvol managers bijvoorbeeld): alleen "
+                               "voor HR-analisten.",
     "metric.not_measured": "niet gemeten",
     "metric.measured": "{measured} van 10 gemeten",
     "metric.not_measured_explain": "Niet gemeten: geen gekoppelde tool stuurt wat {score} nodig heeft (bijv. badges, "
@@ -169,9 +181,9 @@ MESSAGES = {
     "health.quarantine_share": "Apart gezet in de laatst beoordeelde run",
     "health.quarantine_share_value": "{quarantined} van {screened} nieuwe statements ({share}; grens {limit})",
     "audit.title": "Auditlog",
-    "audit.explain": "Elke weergave en download van gegevens over individuele personen: wie, wanneer, wat, van "
-                     "welke snapshot.",
-    "audit.empty": "Nog niemand heeft gegevens over individuele personen bekeken.",
+    "audit.explain": "Elke weergave van gegevens over individuele personen en elke download: wie, wanneer, wat, "
+                     "van welke snapshot.",
+    "audit.empty": "Nog niemand heeft gegevens over individuele personen bekeken of iets gedownload.",
 }
 for _score, (_name, _short, _explain) in SCORES.items():
     MESSAGES[f"score.{_score}"] = _name

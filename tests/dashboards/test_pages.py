@@ -13,6 +13,7 @@ from tests.dashboards.app_session import (
     ADMIN_ONLY,
     PAGE_FILES,
     PERSON_COLUMNS,
+    ROLES_OF,
     create_users,
     frames,
     open_page,
@@ -59,7 +60,7 @@ def test_every_page_renders_for_each_role_without_individuals_outside_analysts(o
     at = sign_in(org.settings, role)
     k = org.settings.privacy_k
     for page in PAGE_FILES:
-        if page in ADMIN_ONLY and role != "admin":
+        if role not in ROLES_OF[page]:
             continue
         at = open_page(at, page)
         assert not at.exception, (page, at.exception)
@@ -212,3 +213,20 @@ def test_pages_before_any_certification_say_so(settings, monkeypatch: pytest.Mon
         at = open_page(at, page)
         assert not at.exception, (page, at.exception)
         assert "No certified data yet: run `leerstroom transform`" in [info.value for info in at.info]
+
+
+def test_a_team_leads_own_learning_is_withheld_not_called_unmeasured(org: OrgLake) -> None:
+    """T4 of a team is its one lead's learning: executives get an empty, withheld cell; analysts the figure."""
+    tables = {}
+    for role in ("executive", "hr_analyst"):
+        at = open_page(sign_in(org.settings, role), "leadership")
+        tables[role] = next(frame for frame in frames(at) if "t4_leadership_active" in frame.columns
+                            and "unit_name" in frame.columns and "quarter_start" not in frame.columns)
+    executive = tables["executive"].set_index("unit_name")
+    teams = [name for name in executive.index if " / " in name]
+    assert teams, "the executive still sees the teams themselves"
+    for team in teams:
+        assert pd.isna(executive.loc[team, "t4_leadership_active"]), team
+        assert "t4_leadership_active" in executive.loc[team, "withheld"], team
+    analyst = tables["hr_analyst"].set_index("unit_name")
+    assert analyst.loc[teams, "t4_leadership_active"].map(lambda value: isinstance(value, float)).all()

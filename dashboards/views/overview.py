@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, frame, i18n, measured, queries
+from dashboards import charts, frame, i18n, measured, privacy, queries
 from dashboards.deep_dives import SUB_SCORES
 
 context = frame.start("overview", "overview.title")
@@ -61,10 +61,14 @@ else:
 
     st.subheader(t("overview.sub_scores"))
     not_measured = t("metric.not_measured")
+    withheld = set(str(current.get(privacy.WITHHELD) or "").split(", "))
     for row in (SUB_SCORES[:5], SUB_SCORES[5:]):
         for column, score in zip(st.columns(5), row):
             value = current.get(score)
-            if value is None or pd.isna(value):
+            if score in withheld:
+                # Measured, but about fewer than k people (a handful of managers): not for this role.
+                column.metric(t(f"score.{score}"), t("metric.withheld"), help=t("metric.withheld_explain", k=context.k))
+            elif value is None or pd.isna(value):
                 # Never a 0: no connected tool sends what this sub-score needs.
                 column.metric(t(f"score.{score}"), not_measured,
                               help=t("metric.not_measured_explain", score=t(f"score.{score}")))
@@ -79,10 +83,13 @@ else:
     if previous is None:
         st.info(t("overview.no_previous"))
     else:
+        was_withheld = set(str(previous.get(privacy.WITHHELD) or "").split(", "))
         changes = pd.DataFrame([
             {"sub_score": t(f"score.{score}"), "previous": previous.get(score), "current": current.get(score),
              "change": (current.get(score) - previous.get(score))
-             if pd.notna(current.get(score)) and pd.notna(previous.get(score)) else None}
+             if pd.notna(current.get(score)) and pd.notna(previous.get(score)) else None,
+             privacy.WITHHELD: ", ".join(when for when, names in (("previous", was_withheld), ("current", withheld))
+                                         if score in names) or None}
             for score in ("lci", *SUB_SCORES) if score in monthly.columns
         ])
         movers = changes.dropna(subset=["change"]).sort_values("change")
