@@ -13,7 +13,6 @@ months it validates. These figures only show that the model recovers the generat
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import tempfile
 import time
@@ -23,8 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ingest.generator import build_organisation, generate_statements  # noqa: E402
-from ingest.generator.organisation import Employee  # noqa: E402
-from ingest.generator.roster import write_roster  # noqa: E402
+from ingest.generator.roster import monthly_exports, write_roster  # noqa: E402
 from ingest.roster.importer import store_roster  # noqa: E402
 from ingest.roster.mapping import Mapping  # noqa: E402
 from ingest.roster.validation import read_roster  # noqa: E402
@@ -36,40 +34,13 @@ from transform.runner import run_transform  # noqa: E402
 END = date(2026, 11, 16)
 
 
-def as_known_on(people: list[Employee], day: date) -> list[Employee]:
-    """The roster an HRIS export of `day` holds: people hired by then; exits and promotions only up to then."""
-    known = []
-    for person in people:
-        if person.hire_date > day:
-            continue
-        left = person.termination_date is not None and person.termination_date <= day
-        promoted = person.last_promotion_date is not None and person.last_promotion_date <= day
-        known.append(dataclasses.replace(
-            person, termination_date=person.termination_date if left else None,
-            exit_voluntary=person.exit_voluntary if left else None,
-            last_promotion_date=person.last_promotion_date if promoted else None))
-    # A manager hired later is not in this export either, and an export names no manager it does not list.
-    listed = {person.employee_id for person in known}
-    return [person if person.manager_id in listed or person.manager_id is None
-            else dataclasses.replace(person, manager_id=None) for person in known]
-
-
-def valid(people: list[Employee]) -> list[Employee]:
-    # Over long windows the generator can date an exit before the hire, which a roster import refuses.
-    return [dataclasses.replace(p, termination_date=None, exit_voluntary=None)
-            if p.termination_date is not None and p.termination_date <= p.hire_date else p for p in people]
-
-
-def import_versions(settings: Settings, people: list[Employee], first: date, folder: Path) -> int:
+def import_versions(settings: Settings, people: list, first: date, folder: Path) -> int:
     con = lake.connect(settings)
     try:
-        day, versions = date(first.year, first.month, 1), 0
-        while day <= END:
-            path = write_roster(as_known_on(people, day), folder / f"roster-{day}.csv")
-            store_roster(con, settings, read_roster(path, Mapping()), str(path),
-                         imported_at=datetime(day.year, day.month, day.day, 6, tzinfo=timezone.utc))
+        versions = 0
+        for exported_at, path in monthly_exports(people, first, END, folder):
+            store_roster(con, settings, read_roster(path, Mapping()), str(path), imported_at=exported_at)
             versions += 1
-            day = (day + timedelta(days=32)).replace(day=1)
         final = write_roster(people, folder / "roster-final.csv")
         store_roster(con, settings, read_roster(final, Mapping()), str(final),
                      imported_at=datetime(END.year, END.month, END.day, 18, tzinfo=timezone.utc))
@@ -91,7 +62,7 @@ def main() -> int:
         settings = Settings(data_dir=folder)
         folder.mkdir(parents=True, exist_ok=True)
         began = time.monotonic()
-        people = valid(build_organisation(args.employees, args.months, args.seed, END))
+        people = build_organisation(args.employees, args.months, args.seed, END)
         statements = list(generate_statements(people, args.months, args.seed, END))
         for statement in statements:
             when = datetime.fromisoformat(statement["timestamp"].replace("Z", "+00:00"))

@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from dashboards import i18n, queries, session
+from dashboards import i18n, queries, routes, session
 from dashboards.connection import catalog_key
-from dashboards.deep_dives import DEEP_DIVES
 from dashboards.frame import chosen_certification
-
-PAGES = Path(__file__).resolve().parent / "pages"
 
 st.set_page_config(page_title="Leerstroom", layout="wide")
 
 
 def pages_for(viewer: session.Viewer) -> dict[str, list[st.Page]]:
-    t = viewer.t
-    sections = {
-        t("nav.overview"): [
-            st.Page(PAGES / "overview.py", title=t("overview.title"), url_path="overview", default=True),
-            st.Page(PAGES / "explorer.py", title=t("explorer.title"), url_path="explorer"),
-            st.Page(PAGES / "activity.py", title=t("activity.title"), url_path="activity"),
-        ],
-        t("nav.deep_dives"): [
-            st.Page(PAGES / f"dive_{dive.key}.py", title=t(f"dive.{dive.key}.title"), url_path=dive.key)
-            for dive in DEEP_DIVES
-        ],
-    }
-    if viewer.role in ("hr_analyst", "admin"):
-        sections[t("nav.overview")].append(
-            st.Page(PAGES / "retention_model.py", title=t("model.title"), url_path="retention-model"))
-    if viewer.role == "admin":
-        sections[t("nav.operations")] = [
-            st.Page(PAGES / "health.py", title=t("health.title"), url_path="health"),
-            st.Page(PAGES / "audit_log.py", title=t("audit.title"), url_path="audit"),
-        ]
+    """The reader's navigation: only the routes of their role exist for them (dashboards.routes)."""
+    sections: dict[str, list[st.Page]] = {}
+    for route in routes.for_role(viewer.role):
+        sections.setdefault(viewer.t(route.section_key), []).append(
+            st.Page(route.file, title=viewer.t(route.title_key), url_path=route.path, default=route.default))
     return sections
 
 

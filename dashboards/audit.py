@@ -1,4 +1,4 @@
-"""The audit log of individual-level data: who viewed or downloaded which rows, when, as of which snapshot.
+"""The audit log: who viewed individual-level rows, or downloaded any table, when, and as of which snapshot.
 
 A small SQLite file under the data folder (data/audit/audit.sqlite). Admins read it on
 the audit page; nothing in the dashboards ever deletes from it.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, frame, privacy, queries
+from dashboards import charts, frame, measured, privacy, queries
 from dashboards.deep_dives import BY_KEY
 
 
@@ -16,8 +16,11 @@ def render(key: str) -> None:
 
     st.subheader(context.t("dive.trend"))
     monthly = queries.lci_org_month(context.catalog, context.snapshot_id, context.viewer.audience, context.k)
+    not_measured = context.t("metric.not_measured")
     if monthly.empty or dive.score not in monthly.columns:
         frame.not_yet(context, "mart_lci_org_month")
+    elif monthly[dive.score].isna().all():
+        st.info(context.t("metric.none_measured"))
     else:
         charts.trend(monthly, "month_start", dive.score, x_title=context.t("axis.month"),
                      y_title=context.t(f"score.{dive.score}"), zero_to_hundred=True, monthly=True)
@@ -30,11 +33,17 @@ def render(key: str) -> None:
         frame.not_yet(context, "mart_lci_unit_quarter")
     else:
         newest = units[units["quarter_start"] == units["quarter_start"].max()]
-        shown = newest[["unit_level", "unit_name", "headcount", dive.score]].dropna(subset=[dive.score])
-        charts.bars(shown[shown["unit_level"] == "department"] if (shown["unit_level"] == "department").any()
-                    else shown, "unit_name", dive.score, category_title=context.t("axis.unit"),
-                    value_title=context.t(f"score.{dive.score}"), zero_to_hundred=True)
-        frame.table(context, shown, f"{key}_by_unit")
+        shown = newest[[c for c in ("unit_level", "unit_name", "headcount", "is_suppressed", dive.score,
+                                    privacy.WITHHELD) if c in newest.columns]]
+        scored = shown.dropna(subset=[dive.score])
+        if scored.empty:
+            st.info(context.t("metric.none_measured"))
+        else:
+            charts.bars(scored[scored["unit_level"] == "department"] if (scored["unit_level"] == "department").any()
+                        else scored, "unit_name", dive.score, category_title=context.t("axis.unit"),
+                        value_title=context.t(f"score.{dive.score}"), zero_to_hundred=True)
+        # A unit's missing sub-score reads "not measured" on screen and in the CSV, never an empty cell.
+        frame.table(context, measured.with_not_measured(shown, not_measured, (dive.score,)), f"{key}_by_unit")
 
     st.subheader(context.t("dive.evidence"))
     marts = sorted(name.split(".", 1)[1] for name in queries.tables(context.catalog, context.snapshot_id)
@@ -52,5 +61,5 @@ def render(key: str) -> None:
         if rows.empty:
             st.info(context.t("table.empty_after_suppression", k=context.k))
             continue
-        frame.table(context, rows, mart, individual=individual)
+        frame.table(context, measured.with_not_measured(rows, not_measured), mart, individual=individual)
 

@@ -1,21 +1,26 @@
-"""What every page shares: who is reading, which certified snapshot, how fresh, and tables with CSV downloads.
+"""What every page shares: who is reading, whether their role may open it, which certified snapshot, how fresh, and
+tables with CSV downloads.
 
 Tables of individual-level rows are written to the audit log when shown (once per
-reader, page and filter) and again on every download.
+reader, page and filter); every download is written to it when it is made
+(dashboards.downloads).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
-from dashboards import audit, i18n, queries, session
+from dashboards import audit, downloads, i18n, privacy, queries, routes, session
 from dashboards.connection import catalog_key
 from dashboards.queries import Certification
 from leerstroom.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 AUDITED_KEY = "audited_views"
 
@@ -37,6 +42,10 @@ class PageContext:
     def snapshot_id(self) -> int:
         assert self.certification is not None
         return self.certification.snapshot_id
+
+    @property
+    def shown_snapshot(self) -> int | None:
+        return None if self.certification is None else self.certification.snapshot_id
 
     @property
     def retention_scoring(self) -> bool:
@@ -63,9 +72,15 @@ def chosen_certification(catalog: str) -> tuple[Certification | None, Certificat
 
 
 def start(page: str, title_key: str, *, needs_certified: bool = True) -> PageContext:
-    """Heading plus the snapshot and freshness line; stops the page when it needs certified data and there is none."""
+    """Heading plus the snapshot and freshness line; stops the page when the reader's role may not open it, or when
+    it needs certified data and there is none."""
     viewer = session.current_viewer()
     if viewer is None:  # app.py only routes signed-in readers here; a stale session lands on the sign-in form
+        st.stop()
+    if not routes.allowed(page, viewer.role):
+        # app.py never offers this page to this role; reaching it anyway is refused here too, before any query.
+        log.warning("page %s refused to %s (%s)", page, viewer.name, viewer.role)
+        st.error(viewer.t("access.not_for_role"))
         st.stop()
     catalog = catalog_key()
     chosen, latest = chosen_certification(catalog)
@@ -98,13 +113,21 @@ def _filters_text(filters: object) -> str:
 
 def _record(context: PageContext, action: str, dataset: str, rows: int, filters: str) -> None:
     audit.record(context.settings, user=context.viewer.name, role=context.viewer.role, action=action,
-                 page=context.page, dataset=dataset, row_count=rows, snapshot_id=context.snapshot_id, filters=filters)
+                 page=context.page, dataset=dataset, row_count=rows, snapshot_id=context.shown_snapshot,
+                 filters=filters)
+
+
+def hidden_note(context: PageContext, frame: pd.DataFrame) -> None:
+    """Say how many rows disclosure control left out (dashboards.privacy), when it left any out."""
+    hidden = int(frame.attrs.get("hidden", 0) or 0)
+    if hidden and not privacy.sees_individuals(context.viewer.role):
+        st.caption(context.t("privacy.hidden_rows", n=hidden, k=context.k))
 
 
 def table(context: PageContext, frame: pd.DataFrame, dataset: str, *, individual: bool = False,
           filters: object = (), column_config: dict | None = None) -> None:
     """A table and its CSV download. Individual-level tables are audited, and refused to anyone else but analysts."""
-    if individual and context.viewer.role != "hr_analyst":
+    if individual and not privacy.sees_individuals(context.viewer.role):
         # Queries already return nothing for other roles; this is the second lock on the same door.
         st.info(context.t("privacy.individuals_hidden"))
         return
@@ -112,15 +135,14 @@ def table(context: PageContext, frame: pd.DataFrame, dataset: str, *, individual
     if individual:
         seen = st.session_state.setdefault(AUDITED_KEY, set())
         fingerprint = hashlib.sha256(
-            f"{context.page}|{dataset}|{context.snapshot_id}|{filters_text}|{len(frame)}".encode()).hexdigest()
+            f"{context.page}|{dataset}|{context.shown_snapshot}|{filters_text}|{len(frame)}".encode()).hexdigest()
         if fingerprint not in seen:
             _record(context, "view", dataset, len(frame), filters_text)
             seen.add(fingerprint)
     labels = {column: label for column in frame.columns
               if (label := i18n.optional(context.viewer.language, f"col.{column}")) is not None}
     st.dataframe(frame, hide_index=True, width="stretch", column_config={**labels, **(column_config or {})})
-    on_download = (lambda: _record(context, "download", dataset, len(frame), filters_text)) if individual else None
-    st.download_button(
-        context.t("table.download"), frame.to_csv(index=False).encode(), file_name=f"{dataset}.csv",
-        mime="text/csv", key=f"download-{context.page}-{dataset}", on_click=on_download or "ignore",
-    )
+    hidden_note(context, frame)
+    downloads.button(context.t("table.download"), context.settings, context.page, dataset, frame,
+                     individual=individual, snapshot_id=context.shown_snapshot, filters=filters_text,
+                     key=f"download-{context.page}-{dataset}")

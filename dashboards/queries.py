@@ -117,44 +117,102 @@ def newest_statement(catalog: str, snapshot_id: int) -> datetime | None:
 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
-def statements_per_day(catalog: str, snapshot_id: int) -> pd.DataFrame:
-    return _frame(catalog, snapshot_id, """
-        SELECT activity_date, sum(statement_count) AS statements, count(DISTINCT actor_key) AS learners
+def activity_breakdowns(catalog: str, snapshot_id: int, k: int) -> privacy.Breakdowns:
+    """Which days and verbs of the daily activity may be shown outside the analyst role."""
+    cursor = certified_lake(catalog, snapshot_id).cursor()
+    try:
+        return privacy.event_breakdowns(cursor, "lake.marts.mart_daily_activity", "actor_key",
+                                        ("activity_date", "verb_id"), k)
+    finally:
+        cursor.close()
+
+
+def _activity_shown(catalog: str, snapshot_id: int, audience: str, k: int, dimension: str,
+                    rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows (keyed by their `shown_key`: the dimension's value as text) as `audience` may see them."""
+    keys = rows.pop("shown_key")
+    if audience == privacy.UNRESTRICTED or rows.empty:
+        return rows
+    allowed = activity_breakdowns(catalog, snapshot_id, k)
+    keep = [allowed.allows(dimension, key) for key in keys]
+    shown = rows[keep].reset_index(drop=True)
+    shown.attrs["hidden"] = len(rows) - len(shown)
+    return shown
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def activity_totals(catalog: str, snapshot_id: int, audience: str, k: int) -> dict | None:
+    """The activity page's headline, or None when the whole organisation is under k learners."""
+    if audience != privacy.UNRESTRICTED and not activity_breakdowns(catalog, snapshot_id, k).total:
+        return None
+    return activity_headline(catalog, snapshot_id)
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def statements_per_day(catalog: str, snapshot_id: int, audience: str, k: int) -> pd.DataFrame:
+    rows = _frame(catalog, snapshot_id, """
+        SELECT activity_date, sum(statement_count) AS statements, count(DISTINCT actor_key) AS learners,
+               CAST(activity_date AS VARCHAR) AS shown_key
         FROM lake.marts.mart_daily_activity
         GROUP BY activity_date
         ORDER BY activity_date
     """)
+    return _activity_shown(catalog, snapshot_id, audience, k, "activity_date", rows)
 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
-def statements_per_verb(catalog: str, snapshot_id: int) -> pd.DataFrame:
-    return _frame(catalog, snapshot_id, """
+def statements_per_verb(catalog: str, snapshot_id: int, audience: str, k: int) -> pd.DataFrame:
+    rows = _frame(catalog, snapshot_id, """
         SELECT verb_id AS verb, sum(statement_count) AS statements, count(DISTINCT actor_key) AS learners,
-               count(DISTINCT activity_date) AS active_days, max(last_statement_at) AS last_statement_at
+               count(DISTINCT activity_date) AS active_days, max(last_statement_at) AS last_statement_at,
+               verb_id AS shown_key
         FROM lake.marts.mart_daily_activity
         GROUP BY verb_id
         ORDER BY statements DESC, verb
     """)
+    return _activity_shown(catalog, snapshot_id, audience, k, "verb_id", rows)
 
 
-# --- unit-level marts (suppressed in SQL) ---------------------------------------------------------------------
+# --- unit-level marts (disclosure control in dashboards.privacy) ---------------------------------------------
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def _mart_rows(catalog: str, snapshot_id: int, mart: str) -> pd.DataFrame:
+    """A whole unit-level mart (units x periods: small), before any suppression: never handed to a page as is."""
+    return _frame(catalog, snapshot_id, f"SELECT * FROM lake.marts.{mart}")
+
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def unit_visibility(catalog: str, snapshot_id: int, k: int) -> dict[str, pd.DataFrame]:
+    """Which units (people, managers) may be shown, decided once over every unit-level mart of the snapshot."""
+    marts = {name.split(".", 1)[1]: columns for name, columns in tables(catalog, snapshot_id).items()
+             if name.startswith("marts.")}
+    unit_marts = {mart: _mart_rows(catalog, snapshot_id, mart) for mart, columns in marts.items()
+                  if "headcount" in columns and not privacy.is_person_level(columns)}
+    return privacy.unit_visibility(unit_marts, k)
+
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def unit_rows(catalog: str, snapshot_id: int, audience: str, k: int, mart: str, where: str = "TRUE",
               order: str = "1") -> pd.DataFrame:
-    """Rows of a unit-level mart, without units over fewer than k people unless the audience is unrestricted.
+    """Rows of a unit-level mart as `audience` may see them (see dashboards.privacy.unit_table).
 
-    `where` and `order` are written by the dashboards' own code, never taken from a reader.
+    `where` and `order` are written by the dashboards' own code, never taken from a reader. They apply after
+    suppression, which is decided over the whole mart, so a filter cannot change what is hidden.
     """
     columns = columns_of(catalog, snapshot_id, mart)
     if not columns:
         return pd.DataFrame()
     if privacy.is_person_level(columns):
         return person_rows(catalog, snapshot_id, audience, mart)
-    suppression = privacy.unit_filter(audience, k, columns)
-    return _frame(catalog, snapshot_id,
-                  f"SELECT * FROM lake.marts.{mart} WHERE ({where}) AND ({suppression}) ORDER BY {order} "
-                  f"LIMIT {ROW_LIMIT}")
+    rows = _mart_rows(catalog, snapshot_id, mart)
+    if audience != privacy.UNRESTRICTED:
+        rows = privacy.unit_table(rows, audience, k, unit_visibility(catalog, snapshot_id, k), mart)
+    local = duckdb.connect()
+    try:
+        local.register("unit_rows", rows)
+        return local.execute(f"SELECT * FROM unit_rows WHERE ({where}) ORDER BY {order} LIMIT {ROW_LIMIT}").df()
+    finally:
+        local.close()
 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
@@ -201,48 +259,75 @@ def engagement_org_weekly(catalog: str, snapshot_id: int, audience: str, k: int)
                      where="unit_level = 'organisation'", order="week_start")
 
 
+def _risk_source(catalog: str, snapshot_id: int) -> privacy.Microdata:
+    employed = ("coalesce(f.is_employed_at_snapshot, TRUE)"
+                if "is_employed_at_snapshot" in columns_of(catalog, snapshot_id, "mart_retention_features") else "TRUE")
+    return privacy.Microdata(f"""(
+        SELECT s.employee_id, s.snapshot_date, coalesce(f.department, '?') AS department, s.risk_band
+        FROM lake.marts.retention_scores s
+        JOIN (SELECT max(snapshot_date) AS snapshot_date FROM lake.marts.retention_scores) USING (snapshot_date)
+        LEFT JOIN lake.marts.mart_retention_features f USING (employee_id, snapshot_date)
+        WHERE {employed})""", "employee_id", "snapshot_date", ("department",))
+
+
+@st.cache_resource(ttl=SNAPSHOT_TTL, max_entries=8, show_spinner=False)
+def risk_groups(catalog: str, snapshot_id: int, k: int) -> pd.DataFrame:
+    """The scoring-date groups the risk headline may publish (dashboards.privacy.catalogue); read, never changed."""
+    cursor = certified_lake(catalog, snapshot_id).cursor()
+    try:
+        return privacy.catalogue(cursor, _risk_source(catalog, snapshot_id), k)
+    finally:
+        cursor.close()
+
+
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def risk_by_department(catalog: str, snapshot_id: int, audience: str, k: int) -> pd.DataFrame:
-    """Share of people in the high risk band per department, at the newest scoring date; groups under k dropped."""
+    """Share of people in the high risk band per department, at the newest scoring date, as `audience` may see it."""
     if not (has_mart(catalog, snapshot_id, "retention_scores")
             and has_mart(catalog, snapshot_id, "mart_retention_features")):
         return pd.DataFrame()
-    floor = privacy.group_floor(audience, k)
-    employed = ("coalesce(f.is_employed_at_snapshot, TRUE)"
-                if "is_employed_at_snapshot" in columns_of(catalog, snapshot_id, "mart_retention_features") else "TRUE")
-    return _frame(catalog, snapshot_id, f"""
-        WITH newest AS (SELECT max(snapshot_date) AS snapshot_date FROM lake.marts.retention_scores),
-        scored AS (
-            SELECT coalesce(f.department, '?') AS department, s.risk_band, s.snapshot_date
-            FROM lake.marts.retention_scores s
-            JOIN newest USING (snapshot_date)
-            LEFT JOIN lake.marts.mart_retention_features f USING (employee_id, snapshot_date)
-            WHERE {employed}
-        )
-        SELECT department, count(*) AS people, avg(CASE WHEN risk_band = 'high' THEN 1.0 ELSE 0.0 END) AS share_high,
-               any_value(snapshot_date) AS snapshot_date
-        FROM scored GROUP BY department HAVING count(*) >= {floor}
-        ORDER BY share_high DESC, department
-    """)
+    published = None if audience == privacy.UNRESTRICTED else risk_groups(catalog, snapshot_id, k)
+    cursor = certified_lake(catalog, snapshot_id).cursor()
+    try:
+        rows = privacy.aggregate(cursor, _risk_source(catalog, snapshot_id), published, by="department", measures={
+            "people": "count(*)", "share_high": "avg(CASE WHEN risk_band = 'high' THEN 1.0 ELSE 0.0 END)",
+            "snapshot_date": "any_value(snapshot_date)"}, order="share_high DESC, unit")
+    finally:
+        cursor.close()
+    return rows.rename(columns={"unit": "department"})
 
 
-# --- explorer (mart_engagement_weekly is person-level: every aggregate over it has a HAVING floor) ---------------
+# --- explorer (person-week rows: every aggregate through dashboards.privacy.aggregate) --------------------------
+
+ENGAGEMENT = privacy.Microdata("lake.marts.mart_engagement_weekly", "employee_id", "week_start", DIMENSIONS,
+                               breakdown="engagement_segment")
+
 
 def _where(filters: Filters, week_from=None, week_to=None, alias: str = "w") -> tuple[str, list]:
-    clauses, params = ["TRUE"], []
-    for dimension, values in filters:
-        if dimension not in DIMENSIONS:
-            raise ValueError(f"unknown filter dimension {dimension!r}")
-        if values:
-            clauses.append(f"{alias}.{dimension} IN ({', '.join('?' for _ in values)})")
-            params.extend(values)
-    if week_from is not None:
-        clauses.append(f"{alias}.week_start >= ?")
-        params.append(week_from)
-    if week_to is not None:
-        clauses.append(f"{alias}.week_start <= ?")
-        params.append(week_to)
-    return " AND ".join(clauses), params
+    return privacy.filter_sql(ENGAGEMENT, filters, (week_from, week_to), alias)
+
+
+@st.cache_resource(ttl=SNAPSHOT_TTL, max_entries=8, show_spinner=False)
+def engagement_groups(catalog: str, snapshot_id: int, k: int) -> pd.DataFrame:
+    """The person-week groups the explorer may publish outside the analyst role (dashboards.privacy.catalogue).
+
+    Kept as one shared object (read, never changed): it can hold hundreds of thousands of rows, which a copy per
+    use, as st.cache_data makes, would cost more than the queries it guards.
+    """
+    cursor = certified_lake(catalog, snapshot_id).cursor()
+    try:
+        return privacy.catalogue(cursor, ENGAGEMENT, k)
+    finally:
+        cursor.close()
+
+
+def _engagement(catalog: str, snapshot_id: int, audience: str, k: int, **kwargs) -> pd.DataFrame:
+    published = None if audience == privacy.UNRESTRICTED else engagement_groups(catalog, snapshot_id, k)
+    cursor = certified_lake(catalog, snapshot_id).cursor()
+    try:
+        return privacy.aggregate(cursor, ENGAGEMENT, published, **kwargs)
+    finally:
+        cursor.close()
 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
@@ -281,56 +366,43 @@ def manager_names(catalog: str, snapshot_id: int) -> dict[str, str]:
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def unit_comparison(catalog: str, snapshot_id: int, audience: str, k: int, filters: Filters, week_from, week_to,
                     by: str) -> pd.DataFrame:
-    """One row per unit (value of `by`) over the filtered people and weeks; units under k people dropped."""
+    """One row per unit (value of `by`) over the filtered people and weeks, as `audience` may see it."""
     if by not in DIMENSIONS:
         raise ValueError(f"cannot compare by {by!r}")
-    where, params = _where(filters, week_from, week_to)
-    floor = privacy.group_floor(audience, k)
-    return _frame(catalog, snapshot_id, f"""
-        SELECT w.{by} AS unit,
-               count(DISTINCT w.employee_id) AS headcount,
-               count(DISTINCT CASE WHEN w.active_days > 0 THEN w.employee_id END) AS active_learners,
-               round(avg(w.engagement_index), 1) AS avg_engagement_index,
-               round(sum(w.learning_minutes), 0) AS learning_minutes,
-               sum(w.completions) AS completions,
-               sum(w.social_actions) AS social_actions
-        FROM lake.marts.mart_engagement_weekly w
-        WHERE {where}
-        GROUP BY w.{by}
-        HAVING count(DISTINCT w.employee_id) >= {floor}
-        ORDER BY avg_engagement_index DESC NULLS LAST, unit
-    """, params)
+    return _engagement(catalog, snapshot_id, audience, k, by=by, filters=filters, periods=(week_from, week_to),
+                       order="avg_engagement_index DESC NULLS LAST, unit", measures={
+                           "headcount": "count(DISTINCT employee_id)",
+                           "active_learners": "count(DISTINCT CASE WHEN active_days > 0 THEN employee_id END)",
+                           "avg_engagement_index": "round(avg(engagement_index), 1)",
+                           "learning_minutes": "round(sum(learning_minutes), 0)",
+                           "completions": "sum(completions)",
+                           "social_actions": "sum(social_actions)",
+                       })
 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def engagement_trend(catalog: str, snapshot_id: int, audience: str, k: int, filters: Filters, week_from,
                      week_to) -> pd.DataFrame:
-    where, params = _where(filters, week_from, week_to)
-    floor = privacy.group_floor(audience, k)
-    return _frame(catalog, snapshot_id, f"""
-        SELECT w.week_start, count(DISTINCT w.employee_id) AS headcount,
-               round(avg(w.engagement_index), 1) AS avg_engagement_index
-        FROM lake.marts.mart_engagement_weekly w
-        WHERE {where}
-        GROUP BY w.week_start HAVING count(DISTINCT w.employee_id) >= {floor}
-        ORDER BY w.week_start
-    """, params)
+    rows = _engagement(catalog, snapshot_id, audience, k, by="week_start", filters=filters,
+                       periods=(week_from, week_to), order="unit", measures={
+                           "headcount": "count(DISTINCT employee_id)",
+                           "avg_engagement_index": "round(avg(engagement_index), 1)"})
+    return rows.rename(columns={"unit": "week_start"})
 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def segments(catalog: str, snapshot_id: int, audience: str, k: int, filters: Filters, week_from,
              week_to) -> pd.DataFrame:
-    """People per engagement segment in the last week of the period; a segment of fewer than k people is dropped."""
+    """People per engagement segment in the last week of the period, as `audience` may see them."""
     where, params = _where(filters, week_from, week_to)
-    floor = privacy.group_floor(audience, k)
-    return _frame(catalog, snapshot_id, f"""
-        WITH filtered AS (SELECT * FROM lake.marts.mart_engagement_weekly w WHERE {where}),
-        last_week AS (SELECT max(week_start) AS week_start FROM filtered)
-        SELECT engagement_segment AS segment, count(DISTINCT employee_id) AS people, any_value(week_start) AS week_start
-        FROM filtered JOIN last_week USING (week_start)
-        GROUP BY engagement_segment HAVING count(DISTINCT employee_id) >= {floor}
-        ORDER BY people DESC, segment
-    """, params)
+    last = _frame(catalog, snapshot_id, f"SELECT max(week_start) AS w FROM lake.marts.mart_engagement_weekly w "
+                                        f"WHERE {where}", params)["w"].iloc[0]
+    if pd.isna(last):
+        return pd.DataFrame(columns=["segment", "people", "week_start"])
+    rows = _engagement(catalog, snapshot_id, audience, k, by="engagement_segment", filters=filters,
+                       periods=(last, last), order="people DESC, unit",
+                       measures={"people": "count(DISTINCT employee_id)", "week_start": "any_value(week_start)"})
+    return rows.rename(columns={"unit": "segment"})
 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
@@ -384,7 +456,7 @@ def risk_list(catalog: str, snapshot_id: int, audience: str, filters: Filters) -
 
 # --- retention model page (HR analysts and admins): how good the model is, never who is at risk -----------------
 # These read only aggregates. The two tables that count people per group (departments, tenths of predicted risk)
-# drop groups under k for every audience but the analysts', as every other aggregate does.
+# go through dashboards.privacy.partition_table for every audience but the analysts'.
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def retention_model(catalog: str, snapshot_id: int) -> dict | None:
@@ -406,27 +478,28 @@ def retention_backtest(catalog: str, snapshot_id: int) -> pd.DataFrame:
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def retention_calibration(catalog: str, snapshot_id: int, audience: str, k: int, scope: str = "pooled") -> pd.DataFrame:
-    """Predicted against observed per tenth of predicted risk; a tenth of fewer than k snapshots is dropped."""
+    """Predicted against observed per tenth of predicted risk, as `audience` may see it (privacy.partition_table)."""
     if not has_mart(catalog, snapshot_id, "retention_calibration"):
         return pd.DataFrame()
-    floor = privacy.group_floor(audience, k)
-    return _frame(catalog, snapshot_id, f"""
+    rows = _frame(catalog, snapshot_id, """
         SELECT decile, rows, mean_predicted, observed_rate, expected_exits, exits
-        FROM lake.marts.retention_calibration WHERE scope = ? AND rows >= {floor} ORDER BY decile
+        FROM lake.marts.retention_calibration WHERE scope = ? ORDER BY decile
     """, [scope])
+    return privacy.partition_table(rows, audience, k, "rows")
 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def retention_department_exits(catalog: str, snapshot_id: int, audience: str, k: int) -> pd.DataFrame:
-    """Expected against actual exits per department over the pooled backtest; departments under k people dropped."""
+    """Expected against actual exits per department over the pooled backtest, as `audience` may see them: the
+    organisation's total is on the same page, so the hidden departments together must hold 0 or at least k."""
     if not has_mart(catalog, snapshot_id, "retention_department_exits"):
         return pd.DataFrame()
-    floor = privacy.group_floor(audience, k)
-    return _frame(catalog, snapshot_id, f"""
+    rows = _frame(catalog, snapshot_id, """
         SELECT department, people, snapshots, round(expected_exits, 1) AS expected_exits, actual_exits
-        FROM lake.marts.retention_department_exits WHERE scope = 'pooled' AND people >= {floor}
+        FROM lake.marts.retention_department_exits WHERE scope = 'pooled'
         ORDER BY department
     """)
+    return privacy.partition_table(rows, audience, k, "people")
 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
@@ -438,4 +511,18 @@ def retention_feature_effects(catalog: str, snapshot_id: int) -> pd.DataFrame:
         SELECT term, description, is_missing_indicator, coefficient, odds_ratio_per_sd, coefficient_min,
                coefficient_max, share_among_reasons, share_unknown
         FROM lake.marts.retention_feature_effects ORDER BY abs(coefficient) DESC, term
+    """)
+
+
+# --- what the culture figures measure (coverage, complete periods, the LCI's validation) ------------------------
+
+@st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
+def lci_validation(catalog: str, snapshot_id: int, audience: str) -> pd.DataFrame:
+    """The LCI against next-quarter retention (mart_lci_validation), for HR analysts only; the pooled rows
+    (quarter_start null) first. Its units are all above the privacy threshold already."""
+    if audience != privacy.UNRESTRICTED or not has_mart(catalog, snapshot_id, "mart_lci_validation"):
+        return pd.DataFrame()
+    return _frame(catalog, snapshot_id, """
+        SELECT * FROM lake.marts.mart_lci_validation
+        ORDER BY unit_level, quarter_start DESC NULLS FIRST
     """)

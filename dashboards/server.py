@@ -13,12 +13,13 @@ from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
 
-APP = Path(__file__).resolve().parent / "app.py"
+APP = Path(__file__).resolve().parent / "app.py"  # the Streamlit script (AppTest runs this one)
+SERVED = APP.parent / "web.py"  # what is served: APP behind the download middleware
 
 
 def streamlit_command(settings: Settings) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(SERVED),
         "--server.address", settings.dashboard_host,
         "--server.port", str(settings.dashboard_port),
         "--server.headless", "true",
@@ -43,7 +44,9 @@ def run(settings: Settings) -> int:
 
     previous = {signum: signal.signal(signum, forward) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        return child.wait()
+        code = child.wait()
+        # Served through st.App, Streamlit ends on SIGTERM by the signal itself: report it as a shell would (128+n).
+        return 128 - code if code < 0 else code
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

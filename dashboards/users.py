@@ -115,13 +115,16 @@ def remove(settings: Settings, name: str) -> bool:
     return True
 
 
+# Checked against when the name has no password (unknown, or identity-provider only), so that every sign-in costs
+# exactly one scrypt and its time does not tell names apart. A hash of nothing anyone can sign in with.
+_DECOY = hash_password(secrets.token_urlsafe(32))
+
+
 def authenticate(settings: Settings, name: str, password: str) -> User | None:
     user = load(settings).get(name.strip())
-    if user is None:
-        # Hash anyway, so a wrong name takes as long as a wrong password.
-        password_matches(password, hash_password("not a user", salt=b"0" * 16))
-        return None
-    return user if password_matches(password, user.password_hash) else None
+    has_password = user is not None and user.password_hash is not None
+    matches = password_matches(password, user.password_hash if has_password else _DECOY)
+    return user if has_password and matches else None
 
 
 def role_of_identity(settings: Settings, email: str | None) -> User | None:

@@ -38,10 +38,18 @@ class DbtOutcome:
     by_type: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    results_read: bool = False
+    models_skipped: int = 0
 
     @property
     def ok(self) -> bool:
         return self.exit_code == 0 and not self.failures
+
+    @property
+    def models_built(self) -> bool:
+        """Every model and seed built (none failed, none skipped after a failed test), whatever the tests said."""
+        return (self.results_read and not self.models_skipped
+                and not any(f.startswith(("model.", "seed.")) for f in self.failures))
 
     def as_details(self) -> dict:
         return {
@@ -108,11 +116,13 @@ def read_results(path: Path, outcome: DbtOutcome) -> None:
     if not path.exists():
         outcome.failures.append(f"dbt {outcome.command} wrote no results ({path.name} missing)")
         return
+    outcome.results_read = True
     for result in json.loads(path.read_text())["results"]:
         status = str(result.get("status"))
         node = result["unique_id"]
         outcome.statuses[status] += 1
         outcome.by_type[node.split(".")[0]] += 1
+        outcome.models_skipped += status == "skipped" and node.startswith("model.")
         message = _freshness_message(result) if "max_loaded_at" in result else (
             result.get("message") or result.get("error") or status)
         if status in FAILED_STATUSES:

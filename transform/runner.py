@@ -31,6 +31,7 @@ import duckdb
 from leerstroom import lake
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
+from transform import model_version
 from transform.dbt_invocation import DbtOutcome, mart_tables, run_dbt
 from transform.publish import RunRecord, publish_and_certify, record_failed_run
 from transform.quality import run_quality_gate
@@ -99,9 +100,16 @@ def run_transform(settings: Settings, full_refresh: bool = False, *, progress: P
                 # Earlier builds (before any screening) may hold statements now set aside: start again without them.
                 progress("statements screened for the first time were set aside: rebuilding every model")
                 full_refresh = True
+            version = model_version.current()
+            if not full_refresh and model_version.needs_full_build(settings):
+                progress("the models changed since the warehouse was last built (an upgrade or an edit): "
+                         "rebuilding every model")
+                full_refresh = True
             build_args = ["build", "--full-refresh"] if full_refresh else ["build"]
             build = _timed(durations, "build", lambda: run_dbt(
                 settings, build_args, raw_snapshot=run.raw_snapshot_id, progress=progress))
+            if build.models_built:
+                model_version.record_build(settings, version)
             freshness = _timed(durations, "freshness", lambda: run_dbt(
                 settings, ["source", "freshness"], raw_snapshot=run.raw_snapshot_id, progress=progress))
             details = {"build": build.as_details(), "freshness": freshness.as_details(),

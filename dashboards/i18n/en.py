@@ -19,9 +19,12 @@ SCORES = {
                              "People learn when their leaders do: the share of managers who learned this quarter "
                              "and manager touchpoints (mentoring, assignments) per direct report."),
     "t5_diverse_resources": ("T5 Diverse resources",
-                             "How evenly people use video, audio, articles, courses and quizzes.",
+                             "How evenly people use video, audio, reading, quizzes, courses and live or social "
+                             "learning.",
                              "Access to diverse resources shows in use: the mean normalised evenness (Shannon) of "
-                             "the activity types each learner uses."),
+                             "the six resource kinds (video, audio, reading, interactive, course, live/social) each "
+                             "learner uses; the kinds are fixed, so connecting another tool changes no score by "
+                             "itself."),
     "l1_microlearning": ("L1 Microlearning",
                          "Share of short sessions and micro-items per active learner.",
                          "Short learning fits into a working day: the share of sessions of at most 10 minutes (or "
@@ -55,6 +58,16 @@ MESSAGES = {
     "signin.oidc": "Sign in with your organisation's account",
     "signin.oidc_unknown": "{email} is signed in with the identity provider but has no dashboard role; "
                            "ask an administrator to add it with `leerstroom users add`.",
+    "signin.oidc_unverified": "{email} is signed in with the identity provider, but the provider does not say the "
+                              "address is verified, so it cannot open the dashboards.",
+    "access.not_for_role": "This page is not open to your role.",
+    "download.refused": "This download is not open to you (any more): sign in again.",
+    "privacy.hidden_rows": "{n} more left out: fewer than {k} people, or comparing them with another figure here "
+                           "would single out fewer than {k}.",
+    "privacy.whole_units_note": "Figures are shown for whole groups only (the organisation, a department, team, "
+                                "manager's team, location or job role), each of at least {k} people. A filter "
+                                "that cuts across groups hides them: compared with the whole group, it would "
+                                "give away the people it leaves out.",
     "role.executive": "executive", "role.hr_analyst": "HR analyst", "role.admin": "administrator",
     "sidebar.signed_in": "Signed in as {name} ({role})", "sidebar.sign_out": "Sign out",
     "sidebar.language": "Language", "sidebar.as_of": "As of certified snapshot",
@@ -67,24 +80,24 @@ MESSAGES = {
                           "{latest}.",
     "data.not_yet": "The data for this part is not there yet: {what} is not in the certified snapshot.",
     "table.download": "Download CSV",
-    "table.empty_after_suppression": "Nothing to show: every group here has fewer than {k} people and is suppressed.",
+    "table.empty_after_suppression": "Nothing to show: every group here has fewer than {k} people, or would single "
+                                     "out fewer than {k} when compared with another figure.",
     "privacy.individuals_hidden": "Individual-level data is shown to HR analysts only.",
-    "privacy.suppressed_note": "Groups of fewer than {k} people are left out.",
     "axis.day": "Day", "axis.week": "Week", "axis.month": "Month", "axis.minute": "Minute (UTC)",
     "axis.unit": "Unit", "axis.department": "Department",
     "dim.department": "Department", "dim.team": "Team", "dim.manager_id": "Manager", "dim.job_role": "Job role",
     "dim.location": "Location",
     "overview.title": "Executive overview", "overview.lci": "Learning Culture Index",
-    "overview.lci_month": "{month}, change against the month before.",
-    "overview.lci_explain": "0–100: the mean of the ten sub-scores below. Higher means learning is part of how "
-                            "the organisation works.",
+    "overview.lci_month": "{month}, the last complete month; change against the complete month before.",
+    "overview.lci_explain": "0–100: the mean of the sub-scores below that the connected tools measure. Higher means "
+                            "learning is part of how the organisation works.",
     "overview.sub_scores": "The ten sub-scores",
     "overview.changed": "What changed since the previous month",
     "overview.no_previous": "There is no previous month to compare with yet.",
     "overview.changed_sentence": "From {previous} to {current}: **{up}** moved most up ({up_by}), **{down}** "
                                  "moved most down ({down_by}).",
     "overview.engagement": "Engagement", "overview.engagement_index": "Engagement index (0–100)",
-    "overview.engagement_now": "Engagement index, last week",
+    "overview.engagement_now": "Engagement index, last complete week",
     "overview.risk": "Retention risk", "overview.risk_share": "Share of people at high risk",
     "overview.risk_explain": "Scored on {date}; high risk is a probability of leaving of at least 3× the "
                              "organisation's usual rate. Departments of fewer than {k} people are not shown.",
@@ -106,6 +119,30 @@ MESSAGES = {
     "activity.per_verb": "Per verb", "activity.verb": "Verb", "activity.last_statement": "Last statement (UTC)",
     "activity.empty": "The certified snapshot holds no statements.",
     "activity.voided_note": "Voided statements and voiding statements are not counted.",
+    "metric.withheld": "withheld",
+    "metric.withheld_explain": "Measured, but about fewer than {k} people (a handful of managers, say): shown to HR "
+                               "analysts only.",
+    "metric.not_measured": "not measured",
+    "metric.measured": "{measured} of 10 measured",
+    "metric.not_measured_explain": "Not measured: no connected tool sends what {score} needs (e.g. badges, goals, "
+                                   "learning paths). It is left out of the index, not counted as 0; an operator can "
+                                   "declare a tool that is quiet for a while (transform/seeds/declared_signals.csv).",
+    "metric.none_measured": "Not measured: no connected tool sends what this sub-score needs.",
+    "metric.so_far": "{period} so far: {value}",
+    "metric.so_far_explain": "The running period is not complete: it is shown so far, and headlines compare "
+                             "complete periods only.",
+    "metric.history_short": "Less than a year of data: the 365-day windows of {period} reach back before the first "
+                            "data, so its figures rest on less history than a year.",
+    "metric.no_complete_month": "No complete month yet: the figures below are {period} so far.",
+    "metric.week_so_far": "This week so far ({week}): {value}",
+    "validation.title": "Does the culture keep people? (HR analysts)",
+    "validation.result": "Across {n} {level}-quarters, the LCI and the next quarter's retention correlate r = {r} "
+                         "(95 % interval {low} to {high}).",
+    "validation.short": "Too little history to tell yet: {n} units with an LCI and a known next-quarter retention; "
+                        "a correlation and its interval need at least 4.",
+    "validation.note": "A correlation is not a cause; on generated demo data it only shows what the generator built "
+                       "in. Per quarter below.",
+    "level.department": "department", "level.team": "team",
     "dive.trend": "Organisation, month by month", "dive.by_unit": "Per unit, newest quarter",
     "dive.evidence": "Evidence", "dive.mart": "{mart}",
     "dive.evidence_marts": "the evidence marts ({prefixes}…)",
@@ -136,8 +173,9 @@ MESSAGES = {
     "health.quarantine_share": "Set aside in the last judged run",
     "health.quarantine_share_value": "{quarantined} of {screened} new statements ({share}; limit {limit})",
     "audit.title": "Audit log",
-    "audit.explain": "Every view and download of individual-level data: who, when, what, as of which snapshot.",
-    "audit.empty": "Nobody has viewed individual-level data yet.",
+    "audit.explain": "Every view of individual-level data and every download: who, when, what, as of which "
+                     "snapshot.",
+    "audit.empty": "Nobody has viewed individual-level data or downloaded anything yet.",
 }
 for _score, (_name, _short, _explain) in SCORES.items():
     MESSAGES[f"score.{_score}"] = _name

@@ -19,9 +19,12 @@ SCORES = {
                              "Mensen leren als hun leidinggevenden dat doen: het aandeel managers dat dit kwartaal "
                              "zelf leerde en contactmomenten (mentoring, toewijzingen) per medewerker."),
     "t5_diverse_resources": ("T5 Gevarieerd aanbod",
-                             "Hoe gelijkmatig mensen video, audio, artikelen, cursussen en quizzen gebruiken.",
+                             "Hoe gelijkmatig mensen video, audio, lezen, quizzen, cursussen en live of sociaal leren "
+                             "gebruiken.",
                              "Toegang tot gevarieerd aanbod blijkt uit gebruik: de gemiddelde genormaliseerde "
-                             "gelijkmatigheid (Shannon) van de activiteitsoorten per lerende."),
+                             "gelijkmatigheid (Shannon) over de zes soorten bronnen (video, audio, lezen, interactief, "
+                             "cursus, live/sociaal) per lerende; de soorten liggen vast, dus een tool erbij verandert "
+                             "op zich geen score."),
     "l1_microlearning": ("L1 Microlearning",
                          "Aandeel korte sessies en micro-items per actieve lerende.",
                          "Kort leren past in een werkdag: het aandeel sessies van hooguit 10 minuten (of media van "
@@ -56,6 +59,16 @@ MESSAGES = {
     "signin.oidc": "Inloggen met het account van je organisatie",
     "signin.oidc_unknown": "{email} is ingelogd bij de identiteitsprovider maar heeft geen dashboardrol; vraag "
                            "een beheerder om het toe te voegen met `leerstroom users add`.",
+    "signin.oidc_unverified": "{email} is ingelogd bij de identiteitsprovider, maar die meldt niet dat het adres "
+                              "geverifieerd is, dus het kan de dashboards niet openen.",
+    "access.not_for_role": "Deze pagina is niet open voor jouw rol.",
+    "download.refused": "Deze download is niet (meer) voor jou beschikbaar: log opnieuw in.",
+    "privacy.hidden_rows": "{n} andere weggelaten: minder dan {k} mensen, of een vergelijking met een ander cijfer "
+                           "hier zou minder dan {k} mensen aanwijzen.",
+    "privacy.whole_units_note": "Cijfers staan er alleen voor hele groepen (de organisatie, een afdeling, team, "
+                                "team van een manager, locatie of functie), elk van minstens {k} mensen. Een filter "
+                                "dat groepen doorsnijdt, verbergt ze: vergeleken met de hele groep zou het de "
+                                "mensen verraden die het weglaat.",
     "role.executive": "directie", "role.hr_analyst": "HR-analist", "role.admin": "beheerder",
     "sidebar.signed_in": "Ingelogd als {name} ({role})", "sidebar.sign_out": "Uitloggen",
     "sidebar.language": "Taal", "sidebar.as_of": "Stand van gecertificeerde snapshot",
@@ -69,25 +82,25 @@ MESSAGES = {
     "data.not_yet": "De gegevens voor dit onderdeel zijn er nog niet: {what} staat niet in de gecertificeerde "
                     "snapshot.",
     "table.download": "CSV downloaden",
-    "table.empty_after_suppression": "Niets te tonen: elke groep hier telt minder dan {k} mensen en is "
-                                     "onderdrukt.",
+    "table.empty_after_suppression": "Niets te tonen: elke groep hier telt minder dan {k} mensen, of zou er "
+                                     "vergeleken met een ander cijfer minder dan {k} aanwijzen.",
     "privacy.individuals_hidden": "Gegevens over individuele personen zijn alleen zichtbaar voor HR-analisten.",
-    "privacy.suppressed_note": "Groepen van minder dan {k} mensen worden weggelaten.",
     "axis.day": "Dag", "axis.week": "Week", "axis.month": "Maand", "axis.minute": "Minuut (UTC)",
     "axis.unit": "Eenheid", "axis.department": "Afdeling",
     "dim.department": "Afdeling", "dim.team": "Team", "dim.manager_id": "Leidinggevende",
     "dim.job_role": "Functie", "dim.location": "Locatie",
     "overview.title": "Directieoverzicht", "overview.lci": "Leercultuurindex",
-    "overview.lci_month": "{month}, verandering ten opzichte van de maand ervoor.",
-    "overview.lci_explain": "0–100: het gemiddelde van de tien deelscores hieronder. Hoger betekent dat leren "
-                            "deel is van hoe de organisatie werkt.",
+    "overview.lci_month": "{month}, de laatste volledige maand; verandering ten opzichte van de volledige maand "
+                          "ervoor.",
+    "overview.lci_explain": "0–100: het gemiddelde van de deelscores hieronder die de gekoppelde tools meten. Hoger "
+                            "betekent dat leren deel is van hoe de organisatie werkt.",
     "overview.sub_scores": "De tien deelscores",
     "overview.changed": "Wat veranderde sinds de vorige maand",
     "overview.no_previous": "Er is nog geen vorige maand om mee te vergelijken.",
     "overview.changed_sentence": "Van {previous} naar {current}: **{up}** steeg het meest ({up_by}), **{down}** "
                                  "daalde het meest ({down_by}).",
     "overview.engagement": "Betrokkenheid", "overview.engagement_index": "Betrokkenheidsindex (0–100)",
-    "overview.engagement_now": "Betrokkenheidsindex, vorige week",
+    "overview.engagement_now": "Betrokkenheidsindex, laatste volledige week",
     "overview.risk": "Vertrekrisico", "overview.risk_share": "Aandeel mensen met hoog risico",
     "overview.risk_explain": "Berekend op {date}; hoog risico is een vertrekkans van minstens 3× het gebruikelijke "
                              "percentage van de organisatie. Afdelingen met minder dan {k} mensen worden niet getoond.",
@@ -110,6 +123,30 @@ MESSAGES = {
     "activity.verb": "Werkwoord", "activity.last_statement": "Laatste statement (UTC)",
     "activity.empty": "De gecertificeerde snapshot bevat geen statements.",
     "activity.voided_note": "Ingetrokken statements en de intrekkende statements tellen niet mee.",
+    "metric.withheld": "niet getoond",
+    "metric.withheld_explain": "Gemeten, maar over minder dan {k} mensen (een handvol managers bijvoorbeeld): alleen "
+                               "voor HR-analisten.",
+    "metric.not_measured": "niet gemeten",
+    "metric.measured": "{measured} van 10 gemeten",
+    "metric.not_measured_explain": "Niet gemeten: geen gekoppelde tool stuurt wat {score} nodig heeft (bijv. badges, "
+                                   "doelen, leerpaden). Het telt niet mee in de index, en niet als 0; een beheerder "
+                                   "kan een tool opgeven die een tijd stil is (transform/seeds/declared_signals.csv).",
+    "metric.none_measured": "Niet gemeten: geen gekoppelde tool stuurt wat deze deelscore nodig heeft.",
+    "metric.so_far": "{period} tot nu toe: {value}",
+    "metric.so_far_explain": "De lopende periode is niet volledig: ze staat er tot nu toe, en de koppen vergelijken "
+                             "alleen volledige periodes.",
+    "metric.history_short": "Minder dan een jaar aan gegevens: de vensters van 365 dagen van {period} reiken terug tot "
+                            "vóór de eerste gegevens, dus de cijfers rusten op minder dan een jaar geschiedenis.",
+    "metric.no_complete_month": "Nog geen volledige maand: de cijfers hieronder zijn {period} tot nu toe.",
+    "metric.week_so_far": "Deze week tot nu toe ({week}): {value}",
+    "validation.title": "Houdt de cultuur mensen vast? (HR-analisten)",
+    "validation.result": "Over {n} {level}-kwartalen hangen de LCI en het behoud in het volgende kwartaal samen met "
+                         "r = {r} (95 %-interval {low} tot {high}).",
+    "validation.short": "Te weinig geschiedenis om iets te zeggen: {n} eenheden met een LCI en een bekend behoud in "
+                        "het volgende kwartaal; een correlatie met interval vraagt er minstens 4.",
+    "validation.note": "Samenhang is geen oorzaak; op gegenereerde demogegevens toont ze alleen wat de generator erin "
+                       "legde. Per kwartaal hieronder.",
+    "level.department": "afdeling", "level.team": "team",
     "dive.trend": "Organisatie, per maand", "dive.by_unit": "Per eenheid, nieuwste kwartaal",
     "dive.evidence": "Onderbouwing", "dive.mart": "{mart}",
     "dive.evidence_marts": "de onderbouwende marts ({prefixes}…)",
@@ -144,9 +181,9 @@ MESSAGES = {
     "health.quarantine_share": "Apart gezet in de laatst beoordeelde run",
     "health.quarantine_share_value": "{quarantined} van {screened} nieuwe statements ({share}; grens {limit})",
     "audit.title": "Auditlog",
-    "audit.explain": "Elke weergave en download van gegevens over individuele personen: wie, wanneer, wat, van "
-                     "welke snapshot.",
-    "audit.empty": "Nog niemand heeft gegevens over individuele personen bekeken.",
+    "audit.explain": "Elke weergave van gegevens over individuele personen en elke download: wie, wanneer, wat, "
+                     "van welke snapshot.",
+    "audit.empty": "Nog niemand heeft gegevens over individuele personen bekeken of iets gedownload.",
 }
 for _score, (_name, _short, _explain) in SCORES.items():
     MESSAGES[f"score.{_score}"] = _name

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ingest.generator.vocabulary import (
-    CMI5_CATEGORY, CMI5_MOVEON, CMI5_PROGRESS, CMI5_SESSION, TYPES, VIDEO_LENGTH,
+    CMI5_CATEGORY, CMI5_MOVEON, CMI5_PROGRESS, CMI5_SESSION, TYPES, VIDEO_EXTENSIONS, VIDEO_LENGTH, VIDEO_PROFILE,
+    VIDEO_SESSION,
 )
 from ingest.generator.writer import ACTIVITIES, Writer, duration
 
@@ -39,22 +40,49 @@ class Forum:
         return None
 
 
+def _segments(*spans: tuple[float, float]) -> str:
+    return "[,]".join(f"{start:.3f}[.]{end:.3f}" for start, end in spans)
+
+
 def media(w: Writer, when: datetime, kind: str, activity: str | None = None) -> list[dict]:
+    """A video or podcast player's session as the xAPI Video Profile has it: initialized, played, sometimes a seek
+    back to replay a part, then paused or completed. Every statement names the session; paused, seeked and
+    completed carry the session's played segments so far, as players send them."""
     rng = w.rng
     act = activity or f"{ACTIVITIES}{kind}/{rng.choice(TOPICS)}-{rng.randint(1, 6)}"
     length = rng.choice([90, 180, 240, 420, 900, 1500])
     ext = {VIDEO_LENGTH: length}
-    watched = length * rng.uniform(0.3, 1.0)
-    out = [w.statement("initialized", act, kind, when, extensions=ext),
-           w.statement("played", act, kind, when + timedelta(seconds=5), extensions=ext,
-                       result={"duration": duration(watched)})]
+    # Derived, not drawn: the session id leaves the shared random sequence (and so every other session) as it was.
+    session = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{act}|{w.person.employee_id}|{when.isoformat()}"))
+    context = {"extensions": {VIDEO_SESSION: session, VIDEO_LENGTH: length}}
+    if kind == "video":
+        context["contextActivities"] = {"category": [{"id": VIDEO_PROFILE}]}
+    watched = round(length * rng.uniform(0.3, 1.0), 3)
+    start = when + timedelta(seconds=5)
+    out = [w.statement("initialized", act, kind, when, extensions=ext, context=context),
+           w.statement("played", act, kind, start, extensions=ext, context=context,
+                       result={"extensions": {VIDEO_EXTENSIONS + "time": 0}})]
+    spans = [(0.0, watched)]
+    played_for = watched
     if rng.random() < 0.3:
-        out.append(w.statement("seeked", act, kind, when + timedelta(seconds=watched / 2), extensions=ext))
+        # A replay: at half-way the learner seeks back a quarter of the way and watches on to the same end.
+        turn = round(watched / 2, 3)
+        back = round(watched / 4, 3)
+        spans = [(0.0, turn), (back, watched)]
+        played_for = turn + (watched - back)
+        out.append(w.statement("seeked", act, kind, start + timedelta(seconds=turn), extensions=ext, context=context,
+                               result={"extensions": {VIDEO_EXTENSIONS + "time-from": turn,
+                                                      VIDEO_EXTENSIONS + "time-to": back,
+                                                      VIDEO_EXTENSIONS + "played-segments": _segments((0.0, turn))}}))
+    end = start + timedelta(seconds=played_for)
+    progress = round(min(1.0, watched / length), 3)
+    ending = {"extensions": {VIDEO_EXTENSIONS + "time": watched, VIDEO_EXTENSIONS + "progress": progress,
+                             VIDEO_EXTENSIONS + "played-segments": _segments(*spans)}}
     if watched >= 0.9 * length:
-        out.append(w.statement("completed", act, kind, when + timedelta(seconds=watched), extensions=ext,
-                               result={"completion": True, "duration": duration(watched)}))
+        out.append(w.statement("completed", act, kind, end, extensions=ext, context=context,
+                               result={**ending, "completion": True, "duration": duration(played_for + 5)}))
     else:
-        out.append(w.statement("paused", act, kind, when + timedelta(seconds=watched), extensions=ext))
+        out.append(w.statement("paused", act, kind, end, extensions=ext, context=context, result=ending))
     return out
 
 

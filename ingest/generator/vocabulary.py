@@ -20,8 +20,9 @@ VERBS = {
     "passed": ADL + "passed",
     "failed": ADL + "failed",
     "launched": ADL + "launched",
-    "satisfied": ADL + "satisfied",
-    "abandoned": ADL + "abandoned",
+    # cmi5 defines these two in the ADL vocabulary's w3id namespace (cmi5 spec, section 9.3).
+    "satisfied": "https://w3id.org/xapi/adl/verbs/satisfied",
+    "abandoned": "https://w3id.org/xapi/adl/verbs/abandoned",
     "earned": "http://specification.openbadges.org/xapi/verbs/earned",
     "achieved": "https://w3id.org/xapi/tla/verbs/achieved",
     "posted": ACROSSX + "posted",
@@ -56,7 +57,11 @@ TYPES = {
     "meeting": "http://id.tincanapi.com/activitytype/meeting",
 }
 
-VIDEO_LENGTH = "https://w3id.org/xapi/video/extensions/length"
+VIDEO_EXTENSIONS = "https://w3id.org/xapi/video/extensions/"
+VIDEO_LENGTH = VIDEO_EXTENSIONS + "length"
+VIDEO_SESSION = VIDEO_EXTENSIONS + "session-id"
+# The Video Profile's statements name it as a category context activity.
+VIDEO_PROFILE = "https://w3id.org/xapi/video"
 CMI5_PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
 # cmi5: every statement of a session carries the cmi5 category; passed/failed/completed also "moveOn".
 CMI5_CATEGORY = CMI5 + "context/categories/cmi5"

@@ -84,11 +84,16 @@ def store_roster(con: duckdb.DuckDBPyConnection, settings: Settings, rows: list[
     return ImportSummary(import_id, imported_at, len(rows), identities.num_rows, source_file)
 
 
-def import_roster(settings: Settings, path: Path, mapping: Mapping | None = None) -> ImportSummary:
-    """Validate `path` (refusing the whole file on any problem) and store it as a new roster version."""
+def import_roster(settings: Settings, path: Path, mapping: Mapping | None = None,
+                  imported_at: datetime | None = None) -> ImportSummary:
+    """Validate `path` (refusing the whole file on any problem) and store it as a new roster version.
+
+    `imported_at` dates an export HR made earlier (default: now); the retention features read each
+    snapshot's HR attributes from the version in force then.
+    """
     rows = read_roster(path, mapping or Mapping())
     con = lake.connect(settings)
     try:
-        return store_roster(con, settings, rows, str(Path(path).resolve()))
+        return store_roster(con, settings, rows, str(Path(path).resolve()), imported_at)
     finally:
         con.close()

@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from ingest import client
 from ingest.generator import build_organisation, generate_statements
-from ingest.generator.roster import write_roster
+from ingest.generator.roster import monthly_exports, write_roster
 from ingest.roster import import_roster
 from leerstroom import lake
 from leerstroom.cli.supervisor import Child, Supervisor
@@ -133,6 +133,26 @@ def demo_end_date(settings: Settings) -> date:
     return end
 
 
+def import_demo_roster(settings: Settings, people: list, statements: list[dict], roster) -> None:
+    """The first run imports the organisation's HRIS history (an export at every month's start, each with only
+    what HR knew then: the retention model reads HR attributes as they were) and today's roster; later runs
+    import today's roster again, as a scheduled HRIS export would."""
+    con = lake.connect(settings, read_only=True)
+    try:
+        earlier = con.execute("SELECT count(*) FROM lake.raw.roster_imports").fetchone()[0]
+    finally:
+        con.close()
+    if not earlier:
+        first = min(statement["timestamp"] for statement in statements)[:10]
+        history = list(monthly_exports(people, date.fromisoformat(first), demo_end_date(settings),
+                                       settings.data_dir / "roster-history"))
+        for exported_at, path in tqdm(history, desc="HRIS history", unit="export"):
+            import_roster(settings, path, imported_at=exported_at)
+    imported = import_roster(settings, roster)
+    print(f"Roster imported into the lake ({imported.employees} employees, import {imported.import_id}"
+          + ("" if earlier else f", after {len(history)} monthly exports of the HRIS's history") + ").")
+
+
 def _count_in_lake(settings: Settings, ids: list[str]) -> int:
     if not lake.exists(settings):
         return 0  # the sink creates the lake with its first connection
@@ -164,7 +184,7 @@ def wait_for_lake(settings: Settings, ids: list[str], timeout: float = 600.0) ->
             time.sleep(0.5)
 
 
-def run(settings: Settings, employees: int = 1000, months: int = 12, seed: int = 7) -> int:
+def run(settings: Settings, employees: int = 1000, months: int = 24, seed: int = 7) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -193,8 +213,7 @@ def run(settings: Settings, employees: int = 1000, months: int = 12, seed: int =
         with tqdm(total=len(statements), desc="sent to the LRS", unit="stmt") as bar:
             ids = client.send(lrs, statements, batch_size=100, progress=bar.update)
         wait_for_lake(settings, ids)
-        imported = import_roster(settings, roster)
-        print(f"Roster imported into the lake ({imported.employees} employees, import {imported.import_id}).")
+        import_demo_roster(settings, people, statements, roster)
 
         print("Running the transform (dbt build, freshness, certification)…")
         env = {**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve()), **lake.environment(settings)}

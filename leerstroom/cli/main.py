@@ -145,7 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     # The default demo organisation (as `generate`): enough people and history for exits, a trained
     # retention model and a year of Learning Culture Index trend. Smaller runs start faster.
     demo.add_argument("--employees", type=int, default=1000, help="size of the generated organisation (default 1000)")
-    demo.add_argument("--months", type=int, default=12, help="months of learning history (default 12)")
+    demo.add_argument("--months", type=int, default=24,
+                      help="months of learning history (default 24: the retention model needs about 16 to validate)")
     demo.add_argument("--seed", type=int, default=7)
     demo.set_defaults(func=_demo)
 

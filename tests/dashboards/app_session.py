@@ -8,21 +8,14 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from dashboards import users
+from dashboards.routes import ROUTES
 from dashboards.server import APP
 from leerstroom.settings import Settings, get_settings
 
-PAGES = Path(APP).parent / "pages"
-PAGE_FILES = {
-    "overview": "pages/overview.py",
-    "explorer": "pages/explorer.py",
-    "activity": "pages/activity.py",
-    **{key: f"pages/dive_{key}.py" for key in (
-        "continuous_learning", "development", "mistakes", "leadership", "diverse_resources", "microlearning",
-        "gamification", "paths", "social", "performance")},
-    "health": "pages/health.py",
-    "audit": "pages/audit_log.py",
-}
-ADMIN_ONLY = {"health", "audit"}
+# Route path -> the page script, as st.switch_page names it (relative to app.py).
+PAGE_FILES = {route.path: str(route.file.relative_to(Path(APP).parent)) for route in ROUTES}
+ADMIN_ONLY = {route.path for route in ROUTES if route.roles == {"admin"}}
+ROLES_OF = {route.path: route.roles for route in ROUTES}
 PASSWORDS = {"executive": "exec-password-1", "hr_analyst": "analyst-password-1", "admin": "admin-password-1"}
 PERSON_COLUMNS = {"employee_id", "name", "display_name", "actor_key", "reason_1", "risk_score"}
 
@@ -42,11 +35,11 @@ def point_at(settings: Settings) -> None:
     get_settings.cache_clear()
 
 
-def sign_in(settings: Settings, role: str, *, password: str | None = None) -> AppTest:
+def sign_in(settings: Settings, role: str, *, password: str | None = None, name: str | None = None) -> AppTest:
     point_at(settings)
     at = AppTest.from_file(str(APP), default_timeout=90).run()
     assert not at.exception, at.exception
-    at.text_input[0].input(f"{role.replace('_', '-')}-user")
+    at.text_input[0].input(name or f"{role.replace('_', '-')}-user")
     at.text_input[1].input(password or PASSWORDS[role])
     at.form_submit_button[0].click().run()
     return at

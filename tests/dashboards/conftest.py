@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.dashboards.app_session import create_users
 from tests.dashboards.org_lake import OrgLake, build_org_lake
+from tests.fixtures import chromium
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +18,14 @@ def org_lake(tmp_path_factory: pytest.TempPathFactory) -> OrgLake:
     built = build_org_lake(tmp_path_factory.mktemp("org") / "data")
     create_users(built.settings)
     return built
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """Headless Debian chromium for one test."""
+    with sync_playwright() as playwright:
+        launched = chromium.launch(playwright)
+        try:
+            yield launched
+        finally:
+            launched.close()

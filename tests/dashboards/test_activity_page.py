@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pandas as pd
+import pyarrow as pa
+from streamlit.testing.v1 import AppTest
+
 from dashboards import i18n
 from leerstroom import lake
 from leerstroom.settings import Settings
@@ -29,11 +33,26 @@ def mart_figures(settings: Settings, snapshot_id: int) -> tuple[int, int, dateti
     return int(statements), int(learners), newest, {verb: int(count) for verb, count in per_verb.items()}
 
 
+def learners_per(settings: Settings, snapshot_id: int, column: str) -> dict:
+    con = lake.connect(settings, snapshot=snapshot_id)
+    try:
+        return dict(con.execute(f"SELECT {column}, count(DISTINCT actor_key) FROM lake.marts.mart_daily_activity "
+                                f"GROUP BY 1").fetchall())
+    finally:
+        con.close()
+
+
+def chart_rows(at: AppTest) -> pd.DataFrame:
+    """The rows the page's chart sends to the browser."""
+    chart = next(element for element in at.main if getattr(element, "type", "") == "vega_lite_chart")
+    return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pandas()
+
+
 def test_page_shows_the_certified_marts_and_says_which_snapshot(org_lake: OrgLake) -> None:
     snapshot = org_lake.certified
     statements, learners, newest, per_verb = mart_figures(org_lake.settings, snapshot)
 
-    at = open_page(sign_in(org_lake.settings, "executive"), "activity")
+    at = open_page(sign_in(org_lake.settings, "hr_analyst"), "activity")
 
     assert not at.exception
     metrics = {metric.label: metric.value for metric in at.metric}
@@ -45,6 +64,24 @@ def test_page_shows_the_certified_marts_and_says_which_snapshot(org_lake: OrgLak
     assert f"Certified snapshot {snapshot}" in freshness
     assert f"lake snapshot {org_lake.transform.raw_snapshot_id}" in freshness
     assert f"Newest statement: {i18n.moment_text(newest, 'en')}" in freshness
+
+
+def test_days_and_verbs_of_fewer_than_k_learners_are_left_out_outside_analysts(org_lake: OrgLake) -> None:
+    """The finding: 26 of 112 days showed fewer than 5 learners, to every role."""
+    k = org_lake.settings.privacy_k
+    per_day = learners_per(org_lake.settings, org_lake.certified, "activity_date")
+    per_verb = learners_per(org_lake.settings, org_lake.certified, "verb_id")
+    assert min(per_day.values()) < k, "the organisation needs quiet days"
+
+    for role in ("executive", "admin"):
+        at = open_page(sign_in(org_lake.settings, role), "activity")
+        days = chart_rows(at)
+        verbs = at.dataframe[0].value
+        assert len(days) > 0 and (days["learners"] >= k).all(), role
+        assert len(verbs) > 0 and (verbs["learners"] >= k).all(), role
+        assert len(days) < len(per_day), role
+    analyst = open_page(sign_in(org_lake.settings, "hr_analyst"), "activity")
+    assert len(chart_rows(analyst)) == len(per_day) and len(analyst.dataframe[0].value) == len(per_verb)
 
 
 def test_page_without_a_lake_says_nothing_is_certified(settings: Settings) -> None:

@@ -136,7 +136,7 @@ def test_risk_list_links_to_the_model_page(org_lake: OrgLake, monkeypatch: pytes
     assert not at.exception
     assert [link.proto.label for link in links] == [i18n.text("en", "model.link")]
     # Resolved to the page registered in the analyst's navigation (an unknown page would have no script hash).
-    assert links[0].proto.page == "retention_model" and links[0].proto.page_script_hash
+    assert links[0].proto.page == "retention-model" and links[0].proto.page_script_hash
 
 
 def test_too_short_a_history_is_said_and_no_figure_is_shown(org_lake: OrgLake,
@@ -144,7 +144,7 @@ def test_too_short_a_history_is_said_and_no_figure_is_shown(org_lake: OrgLake,
     # The generated organisation has four months: no snapshot has its 180 days after it known yet.
     monkeypatch.setenv("LEERSTROOM_DATA_DIR", str(org_lake.settings.data_dir))
     at = sign_in(org_lake.settings, "hr_analyst")
-    at = at.switch_page("pages/retention_model.py").run()
+    at = at.switch_page("views/retention_model.py").run()
 
     warnings = " ".join(warning.value for warning in at.warning)
     assert not at.exception
@@ -157,4 +157,4 @@ def test_executives_do_not_get_the_model_page(org_lake: OrgLake, monkeypatch: py
     monkeypatch.setenv("LEERSTROOM_DATA_DIR", str(org_lake.settings.data_dir))
     at = sign_in(org_lake.settings, "executive")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/retention_model.py").run()
+        at.switch_page("views/retention_model.py").run()

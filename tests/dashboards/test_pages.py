@@ -13,6 +13,7 @@ from tests.dashboards.app_session import (
     ADMIN_ONLY,
     PAGE_FILES,
     PERSON_COLUMNS,
+    ROLES_OF,
     create_users,
     frames,
     open_page,
@@ -59,7 +60,7 @@ def test_every_page_renders_for_each_role_without_individuals_outside_analysts(o
     at = sign_in(org.settings, role)
     k = org.settings.privacy_k
     for page in PAGE_FILES:
-        if page in ADMIN_ONLY and role != "admin":
+        if role not in ROLES_OF[page]:
             continue
         at = open_page(at, page)
         assert not at.exception, (page, at.exception)
@@ -84,8 +85,10 @@ def test_overview_shows_the_lci_and_risk_of_the_marts(org: OrgLake) -> None:
     at = open_page(sign_in(org.settings, "executive"), "overview")
 
     metrics = {metric.label: metric for metric in at.metric}
-    assert metrics["Learning Culture Index"].value == i18n.number(monthly["lci"].iloc[-1], "en", 1)
-    assert metrics["T1 Continuous learning"].value == i18n.number(monthly["t1_continuous_learning"].iloc[-1], "en", 0)
+    # The headline is the last complete month (the running one is shown "so far" beside it).
+    complete = monthly[monthly["is_complete"]]
+    assert metrics["Learning Culture Index"].value == i18n.number(complete["lci"].iloc[-1], "en", 1)
+    assert metrics["T1 Continuous learning"].value == i18n.number(complete["t1_continuous_learning"].iloc[-1], "en", 0)
     captions = " ".join(caption.value for caption in at.caption)
     assert f"Certified snapshot {org.certified}" in captions
     assert "Share of people at high risk" in metrics
@@ -164,7 +167,8 @@ def test_leaderboard_lists_only_people_who_opted_in(org: OrgLake) -> None:
 
 
 def test_dutch_switches_words_and_number_formats(org: OrgLake) -> None:
-    monthly = mart(org, "SELECT lci FROM lake.marts.mart_lci_org_month ORDER BY month_start")
+    # The headline is the last complete month.
+    monthly = mart(org, "SELECT lci FROM lake.marts.mart_lci_org_month WHERE is_complete ORDER BY month_start")
     at = sign_in(org.settings, "executive")
     at.selectbox(key="language").select("nl").run()
     at = open_page(at, "overview")
@@ -209,3 +213,20 @@ def test_pages_before_any_certification_say_so(settings, monkeypatch: pytest.Mon
         at = open_page(at, page)
         assert not at.exception, (page, at.exception)
         assert "No certified data yet: run `leerstroom transform`" in [info.value for info in at.info]
+
+
+def test_a_team_leads_own_learning_is_withheld_not_called_unmeasured(org: OrgLake) -> None:
+    """T4 of a team is its one lead's learning: executives get an empty, withheld cell; analysts the figure."""
+    tables = {}
+    for role in ("executive", "hr_analyst"):
+        at = open_page(sign_in(org.settings, role), "leadership")
+        tables[role] = next(frame for frame in frames(at) if "t4_leadership_active" in frame.columns
+                            and "unit_name" in frame.columns and "quarter_start" not in frame.columns)
+    executive = tables["executive"].set_index("unit_name")
+    teams = [name for name in executive.index if " / " in name]
+    assert teams, "the executive still sees the teams themselves"
+    for team in teams:
+        assert pd.isna(executive.loc[team, "t4_leadership_active"]), team
+        assert "t4_leadership_active" in executive.loc[team, "withheld"], team
+    analyst = tables["hr_analyst"].set_index("unit_name")
+    assert analyst.loc[teams, "t4_leadership_active"].map(lambda value: isinstance(value, float)).all()

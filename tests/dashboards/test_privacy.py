@@ -1,12 +1,22 @@
-"""The privacy rules as SQL: who sees individuals, the floors of small groups, and cache partitions per role."""
+"""Disclosure control (dashboards.privacy) on organisations Hypothesis generates: no two figures a suppressed role can
+see differ by fewer than k people, along filters, periods, segments and the unit hierarchy."""
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
+
 import duckdb
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dashboards import privacy
 
 ROLES = ("executive", "hr_analyst", "admin")
+DIMENSIONS = ("department", "team", "manager_id", "location")
+SOURCE = privacy.Microdata("people_weeks", "employee_id", "week", DIMENSIONS, breakdown="segment")
+MEASURES = {"headcount": "count(DISTINCT employee_id)", "minutes": "sum(minutes)"}
 
 
 def test_each_role_reads_from_its_own_cache_partition_and_only_analysts_unrestricted() -> None:
@@ -17,23 +27,272 @@ def test_each_role_reads_from_its_own_cache_partition_and_only_analysts_unrestri
     assert [role for role in ROLES if privacy.sees_individuals(role)] == ["hr_analyst"]
 
 
-def test_unit_filter_drops_units_under_k_and_flagged_units_outside_analysts() -> None:
-    con = duckdb.connect()
-    con.execute("CREATE TABLE units AS SELECT * FROM (VALUES ('a', 4, FALSE), ('b', 5, FALSE), ('c', 9, TRUE), "
-                "('d', 12, NULL)) t(unit_name, headcount, is_suppressed)")
-    columns = ("unit_name", "headcount", "is_suppressed")
-
-    def kept(audience: str) -> list[str]:
-        condition = privacy.unit_filter(audience, 5, columns)
-        return [row[0] for row in con.execute(f"SELECT unit_name FROM units WHERE {condition} ORDER BY 1").fetchall()]
-
-    assert kept(privacy.audience("executive")) == ["b"]  # an unknown flag counts as suppressed
-    assert kept(privacy.audience("hr_analyst")) == ["a", "b", "c", "d"]
-    assert privacy.group_floor(privacy.audience("admin"), 5) == 5
-    assert privacy.group_floor(privacy.audience("hr_analyst"), 5) == 1
-
-
 def test_rows_naming_a_person_are_person_level() -> None:
     assert privacy.is_person_level(("employee_id", "badges"))
     assert privacy.is_person_level(("display_name", "team"))
     assert not privacy.is_person_level(("helper_team", "helped_team", "replies", "is_suppressed"))
+
+
+# --- person-week rows -----------------------------------------------------------------------------------------
+
+@st.composite
+def organisations(draw: st.DrawFn) -> pd.DataFrame:
+    """People in departments, teams (one manager each, or none), locations; employed for some of 4 weeks, in a
+    segment each week, with some learning minutes."""
+    rows = []
+    for number in range(draw(st.integers(4, 26))):
+        department = draw(st.sampled_from("AB"))
+        team = f"{department}{draw(st.integers(1, 2))}"
+        first = draw(st.integers(1, 4))
+        last = draw(st.integers(first, 4))
+        manager = None if team == "B2" else f"M-{team}"
+        location = draw(st.sampled_from(("Ams", "Rot", "Utr")))
+        for week in range(first, last + 1):
+            rows.append({"employee_id": f"E{number:02d}", "week": week, "department": department, "team": team,
+                         "manager_id": manager, "location": location,
+                         "segment": draw(st.sampled_from(("active", "inactive"))),
+                         "minutes": draw(st.integers(0, 500))})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class View:
+    filters: tuple[tuple[str, tuple[str, ...]], ...]
+    by: str | None
+    weeks: tuple[int, int]
+
+
+@st.composite
+def views(draw: st.DrawFn, org: pd.DataFrame) -> View:
+    filters = []
+    for dimension in draw(st.lists(st.sampled_from(DIMENSIONS), max_size=2, unique=True)):
+        values = sorted(org[dimension].dropna().unique())
+        if values:
+            filters.append((dimension, tuple(draw(st.lists(st.sampled_from(values), min_size=1, unique=True)))))
+    first = draw(st.integers(1, 4))
+    return View(tuple(filters), draw(st.sampled_from((None, *DIMENSIONS, "week", "segment"))),
+                (first, draw(st.integers(first, 4))))
+
+
+def matching(org: pd.DataFrame, view: View) -> pd.DataFrame:
+    rows = org[(org["week"] >= view.weeks[0]) & (org["week"] <= view.weeks[1])]
+    for dimension, values in view.filters:
+        rows = rows[rows[dimension].isin(values)]
+    if view.by == "segment" and not rows.empty:
+        rows = rows[rows["week"] == rows["week"].max()]  # segments are counted in the last week, as the explorer does
+    return rows
+
+
+def figures(con: duckdb.DuckDBPyConnection, org: pd.DataFrame, published: pd.DataFrame, view: View) -> list[frozenset]:
+    """The (person, week) rows behind every figure the view shows."""
+    rows = matching(org, view)
+    weeks = view.weeks
+    if view.by == "segment" and not rows.empty:
+        weeks = (int(rows["week"].min()), int(rows["week"].max()))
+    shown = privacy.aggregate(con, SOURCE, published, measures=MEASURES, by=view.by, filters=view.filters,
+                              periods=weeks)
+    behind = []
+    for unit in (shown["unit"] if view.by else [None] * len(shown)):
+        cell = rows if view.by is None else rows[rows[view.by].isna() if pd.isna(unit) else rows[view.by] == unit]
+        behind.append(frozenset(zip(cell["employee_id"], cell["week"])))
+    return behind
+
+
+def people(rows: frozenset) -> int:
+    return len({person for person, _week in rows})
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), org=organisations(), k=st.integers(2, 4))
+def test_no_two_views_differ_by_fewer_than_k_people(data: st.DataObject, org: pd.DataFrame, k: int) -> None:
+    con = duckdb.connect()
+    con.register("people_weeks", org)
+    published = privacy.catalogue(con, SOURCE, k)
+    seen = [figure for _ in range(4) for figure in figures(con, org, published, data.draw(views(org)))]
+
+    for figure in seen:
+        assert people(figure) >= k
+    for bigger, smaller in itertools.permutations(seen, 2):
+        if smaller < bigger:
+            assert people(bigger - smaller) >= k, (sorted(bigger - smaller), k)
+
+
+def test_the_complement_of_a_filter_is_not_given_away() -> None:
+    """The finding: a department unfiltered, then without one location, differed by one person's exact figures."""
+    org = pd.DataFrame([{"employee_id": f"E{i}", "week": 1, "department": "CS", "team": "CS1", "manager_id": "M",
+                         "location": "Ams" if i == 0 else "Rot", "segment": "active", "minutes": 10 * i}
+                        for i in range(8)])
+    con = duckdb.connect()
+    con.register("people_weeks", org)
+    published = privacy.catalogue(con, SOURCE, 5)
+
+    whole = privacy.aggregate(con, SOURCE, published, measures=MEASURES, by="department")
+    without = privacy.aggregate(con, SOURCE, published, measures=MEASURES, by="department",
+                                filters=(("location", ("Rot",)),))
+
+    assert whole["headcount"].tolist() == [8]
+    assert without.empty and without.attrs["hidden"] == 1
+    unrestricted = privacy.aggregate(con, SOURCE, None, measures=MEASURES, by="department",
+                                     filters=(("location", ("Rot",)),))
+    assert unrestricted["headcount"].tolist() == [7]  # analysts keep every figure
+
+
+def test_a_department_minus_its_visible_teams_does_not_give_away_a_small_team() -> None:
+    sizes = {"T1": 6, "T2": 6, "T3": 2}
+    org = pd.DataFrame([{"employee_id": f"{team}-{i}", "week": 1, "department": "D", "team": team, "manager_id": None,
+                         "location": "Ams", "segment": "active", "minutes": 1}
+                        for team, size in sizes.items() for i in range(size)]
+                       + [{"employee_id": f"X-{i}", "week": 1, "department": "X", "team": "X1", "manager_id": None,
+                           "location": "Ams", "segment": "active", "minutes": 1} for i in range(6)])
+    con = duckdb.connect()
+    con.register("people_weeks", org)
+
+    teams = privacy.aggregate(con, SOURCE, privacy.catalogue(con, SOURCE, 5), measures=MEASURES, by="team",
+                              filters=(("department", ("D",)),))
+
+    # T3 (2) is under k; with T1 and T2 both shown, D (14) minus them would be T3: one of them goes too.
+    assert len(teams) == 1 and teams.attrs["hidden"] == 2
+
+
+# --- unit tables ----------------------------------------------------------------------------------------------
+
+@st.composite
+def unit_marts(draw: st.DrawFn) -> pd.DataFrame:
+    """An organisation's units over two quarters: headcount and managers per team, summed upwards, plus T4 and the
+    LCI as a unit mart has them."""
+    rows = []
+    for quarter in ("2026-07-01", "2026-10-01"):
+        teams = {f"D{d} / T{t}": (draw(st.integers(1, 12)), draw(st.integers(0, 2)))
+                 for d in range(draw(st.integers(1, 3))) for t in range(draw(st.integers(1, 3)))}
+        units = {("team", name): size for name, size in teams.items()}
+        for name, (people, managers) in teams.items():
+            for key in (("department", name.split(" / ")[0]), ("organisation", "organisation")):
+                before = units.get(key, (0, 0))
+                units[key] = (before[0] + people, before[1] + managers)
+        for (level, name), (people, managers) in units.items():
+            rows.append({"unit_level": level, "unit_name": name, "quarter_start": pd.Timestamp(quarter),
+                         "headcount": people, "is_suppressed": people < 5, "managers": managers,
+                         "t4_leadership_active": 50.0 if managers else None, "t1_continuous_learning": 40.0,
+                         "lci": 45.0, "lci_change": 1.0})
+    return pd.DataFrame(rows)
+
+
+def shown_units(mart: pd.DataFrame, k: int) -> pd.DataFrame:
+    visibility = privacy.unit_visibility({"mart_manager_participation": mart}, k)
+    return privacy.unit_table(mart, privacy.audience("executive"), k, visibility, "mart_manager_participation")
+
+
+def ancestors(level: str, name: str) -> list[tuple[str, str]]:
+    if level == "team":
+        return [("department", name.split(" / ")[0]), ("organisation", "organisation")]
+    return [("organisation", "organisation")] if level == "department" else []
+
+
+@settings(max_examples=100, deadline=None)
+@given(mart=unit_marts(), k=st.integers(2, 5))
+def test_no_unit_figure_is_recovered_along_the_hierarchy(mart: pd.DataFrame, k: int) -> None:
+    shown = shown_units(mart, k)
+
+    for quarter, rows in shown.groupby("quarter_start"):
+        for count, figure in (("headcount", "t1_continuous_learning"), ("managers", "t4_leadership_active")):
+            visible = {(r.unit_level, r.unit_name): r[count] for _, r in rows.iterrows() if pd.notna(r[figure])}
+            for (level, name), size in visible.items():
+                assert size >= k, (level, name, count)
+                for ancestor in ancestors(level, name):
+                    if ancestor in visible:
+                        assert visible[ancestor] - size == 0 or visible[ancestor] - size >= k, (name, ancestor, count)
+            for parent, size in visible.items():
+                for child_level in ("department", "team"):
+                    children = [size for (lvl, n), size in visible.items()
+                                if lvl == child_level and parent in ancestors(lvl, n)]
+                    if children:
+                        left = size - sum(children)
+                        assert left == 0 or left >= k, (parent, child_level, count, left)
+
+
+def test_a_team_leads_own_learning_is_not_shown_and_takes_the_lci_with_it() -> None:
+    mart = pd.DataFrame([
+        {"unit_level": level, "unit_name": name, "quarter_start": pd.Timestamp("2026-10-01"), "headcount": people,
+         "is_suppressed": False, "managers": managers, "t4_leadership_active": 100.0, "t1_continuous_learning": 40.0,
+         "lci": 70.0, "lci_change": None}
+        for level, name, people, managers in (("organisation", "organisation", 40, 6), ("department", "D", 40, 6),
+                                              ("team", "D / T1", 8, 1), ("team", "D / T2", 32, 5))])
+
+    shown = shown_units(mart, 5).set_index("unit_name")
+
+    assert shown.loc["D / T1", "t1_continuous_learning"] == 40.0  # the team's people: 8, shown
+    assert pd.isna(shown.loc["D / T1", "t4_leadership_active"]) and pd.isna(shown.loc["D / T1", "lci"])
+    # T2's 5 managers would leave the department's 6 minus 5 = T1's one lead: secondary suppression.
+    assert pd.isna(shown.loc["D / T2", "t4_leadership_active"]) and pd.isna(shown.loc["D / T2", "lci"])
+    assert shown.loc["D", "t4_leadership_active"] == 100.0
+
+
+def test_a_change_on_a_hidden_period_is_hidden() -> None:
+    rows = [{"unit_level": "organisation", "unit_name": "organisation", "quarter_start": pd.Timestamp(q),
+             "headcount": 20, "is_suppressed": False, "managers": managers, "t4_leadership_active": 60.0,
+             "lci": 50.0, "lci_change": 2.0} for q, managers in (("2026-07-01", 2), ("2026-10-01", 6))]
+
+    shown = shown_units(pd.DataFrame(rows), 5)
+
+    assert pd.isna(shown.loc[0, "lci"])  # July: two managers, so T4 and the LCI made of it are hidden
+    assert shown.loc[1, "lci"] == 50.0 and pd.isna(shown.loc[1, "lci_change"])  # October's change would give July's
+
+
+def test_a_team_by_team_table_shows_a_quarter_only_when_every_pair_reaches_k() -> None:
+    pairs = pd.DataFrame([
+        {"quarter_start": pd.Timestamp(q), "helper_team": a, "helped_team": b, "is_suppressed": False, "replies": 9,
+         "helpers": helpers, "people_helped": 6}
+        for q, a, b, helpers in (("2026-07-01", "A", "B", 6), ("2026-07-01", "A", "C", 1),
+                                 ("2026-10-01", "A", "B", 5), ("2026-10-01", "B", "A", 7))])
+
+    shown = privacy.unit_table(pairs, privacy.audience("executive"), 5, {})
+
+    assert shown["quarter_start"].astype(str).unique().tolist() == ["2026-10-01"]
+    assert len(privacy.unit_table(pairs, privacy.UNRESTRICTED, 5, {})) == 4
+
+
+def test_rows_that_split_a_whole_hide_enough_that_the_whole_minus_the_rest_gives_nothing_away() -> None:
+    exits = pd.DataFrame({"department": ["A", "B", "C"], "people": [6, 7, 2], "actual_exits": [1, 2, 1]})
+
+    shown = privacy.partition_table(exits, privacy.audience("admin"), 5, "people")
+
+    # C alone (2) would be the organisation's total minus A and B: A, the smaller of them, goes too.
+    assert shown["department"].tolist() == ["B"] and shown.attrs["hidden"] == 2
+    assert len(privacy.partition_table(exits, privacy.UNRESTRICTED, 5, "people")) == 3
+
+
+# --- event breakdowns -----------------------------------------------------------------------------------------
+
+@st.composite
+def events(draw: st.DrawFn) -> pd.DataFrame:
+    rows = draw(st.lists(st.tuples(st.integers(0, 14), st.integers(1, 5), st.sampled_from("abcd")), min_size=1,
+                         max_size=60))
+    return pd.DataFrame(rows, columns=["person", "day", "verb"]).drop_duplicates()
+
+
+def actors(frame: pd.DataFrame) -> int:
+    return frame["person"].nunique()
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=events(), k=st.integers(2, 5))
+def test_no_day_or_verb_total_is_recovered_from_the_others(rows: pd.DataFrame, k: int) -> None:
+    con = duckdb.connect()
+    con.register("activity", rows)
+    allowed = privacy.event_breakdowns(con, "activity", "person", ("day", "verb"), k)
+
+    if not allowed.total:
+        assert actors(rows) < k
+        return
+    cells = {(d, v): rows[rows[d].astype(str) == v] for d in ("day", "verb") for v in allowed.shown[d]}
+    everything = {("*", "*"): rows, **cells}
+    for (d, v), cell in cells.items():
+        assert actors(cell) >= k
+        hidden = rows[rows[d].astype(str).isin(set(rows[d].astype(str)) - allowed.shown[d])]
+        assert actors(hidden) == 0 or actors(hidden) >= k, (d, "the hidden ones together")
+    for (key_a, a), (key_b, b) in itertools.permutations(everything.items(), 2):
+        inside = b.merge(a, how="left", indicator=True)["_merge"].eq("both").all()
+        if inside and len(b) < len(a):
+            rest = a.merge(b, how="left", indicator=True)
+            rest = rest[rest["_merge"] == "left_only"]
+            assert actors(rest) >= k, (key_a, key_b)

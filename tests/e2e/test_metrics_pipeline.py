@@ -15,7 +15,8 @@ from transform.runner import run_transform
 
 EMPLOYEES, MONTHS, SEED = 60, 3, 7
 PERIOD_COLUMNS = ("week_start", "quarter_start", "month_start")
-UNIT_KEYS = {"unit_level", "unit_name", "headcount", "is_suppressed", *PERIOD_COLUMNS, "period_kind"}
+UNIT_KEYS = {"unit_level", "unit_name", "headcount", "is_suppressed", *PERIOD_COLUMNS, "period_kind", "is_complete",
+             "is_history_short"}
 
 
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

@@ -18,7 +18,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ingest.generator import build_organisation, generate_statements
 from ingest.generator.organisation import Employee
-from ingest.generator.roster import write_roster
+from ingest.generator.roster import monthly_exports, write_roster
 from ingest.generator.vocabulary import CMI5_CATEGORY, TYPES, VERBS, VIDEO_LENGTH
 from ingest.roster.mapping import Mapping
 from ingest.roster.validation import read_roster
@@ -220,3 +220,27 @@ def test_the_default_organisation_generates_quickly(default_org) -> None:
 
     assert len(statements) > 100_000
     assert seconds < 60
+
+
+def test_the_hris_history_holds_at_each_month_only_what_hr_knew_then(default_org, tmp_path: Path) -> None:
+    people = default_org[0]
+    exports = list(monthly_exports(people, date(2026, 1, 17), END, tmp_path))
+
+    assert [exported.date() for exported, _ in exports] == [date(2026, month, 1) for month in range(1, 12)]
+    by_id = {person.employee_id: person for person in people}
+    for exported, path in exports:
+        day = exported.date()
+        rows = read_roster(path, Mapping())  # every export passes the importer's own validation
+        listed = {row.employee_id for row in rows}
+        assert listed == {p.employee_id for p in people if p.hire_date <= day}
+        for row in rows:
+            truth = by_id[row.employee_id]
+            # An exit or a promotion after the export's day is not in it; one before it is, as it happened.
+            assert row.termination_date == (truth.termination_date if truth.termination_date
+                                            and truth.termination_date <= day else None)
+            promoted = row.attributes.get("last_promotion_date") or None
+            assert promoted == (truth.last_promotion_date.isoformat() if truth.last_promotion_date
+                                and truth.last_promotion_date <= day else None)
+            assert row.manager_id is None or row.manager_id in listed
+    # Exits happen over the year, so the exports differ in what they know.
+    assert len({path.read_text() for _, path in exports}) == len(exports)

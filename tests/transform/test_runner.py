@@ -19,7 +19,7 @@ from tests.transform.appender import BATCH
 from tests.transform.lake_rows import (
     CertifiedLake, append_raw, build_certified_lake, expected_daily_counts, last_certified, mart_counts,
 )
-from transform import runner
+from transform import model_version, runner
 from transform.dbt_invocation import REPO, run_dbt, target_dir
 
 
@@ -195,3 +195,25 @@ def test_scheduled_transform_runs_until_sigterm(certified: CertifiedLake, tmp_pa
     output = log_path.read_text()
     assert child.returncode == 0, output[-3000:]
     assert "certified snapshot" in output
+
+
+def test_a_warehouse_built_by_older_model_definitions_is_rebuilt_from_scratch_by_itself(
+        certified: CertifiedLake, tmp_path: Path) -> None:
+    settings = certified.copy_to(tmp_path / "data")
+    # As an upgrade leaves it: an incremental model's table has a column its new definition no longer builds
+    # (on_schema_change='fail' refuses it), and the warehouse was recorded under other definitions.
+    with duckdb.connect(str(settings.warehouse_db)) as warehouse:
+        schema = warehouse.execute("SELECT schema_name FROM duckdb_tables() WHERE table_name = 'int_failed_attempts'"
+                                   ).fetchone()[0]
+        warehouse.execute(f"ALTER TABLE {schema}.int_failed_attempts ADD COLUMN column_of_an_older_release INTEGER")
+    model_version.record_build(settings, "models of an older release")
+    printed: list[str] = []
+
+    upgraded = runner.run_transform(settings, progress=printed.append)
+
+    assert upgraded.certified, upgraded.details["reasons"]
+    assert any("rebuilding every model" in line for line in printed)
+    assert model_version.built(settings) == model_version.current()
+    printed.clear()
+    again = runner.run_transform(settings, progress=printed.append)
+    assert again.certified and not any("rebuilding every model" in line for line in printed)

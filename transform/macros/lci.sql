@@ -39,3 +39,18 @@
         case when is_suppressed then null else round({{ score }}, 1) end::double as {{ score }}{% if not loop.last %},{% endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#- The components of the sub-scores, each fed by the signals seed lci_signals names for it. -#}
+{% macro lci_components() -%}
+    {{ return(['continuous_learners_share', 'people_with_path_or_goal_share', 'days_assignment_to_launch',
+               'retried_after_fail_share', 'passed_after_fail_share', 'managers_learning_share', 'touchpoints_per_report',
+               'resource_evenness', 'micro_sessions_share', 'micro_items_per_learner', 'badge_earners_share',
+               'badges_per_learner', 'path_enrolled_share', 'median_path_progress', 'launches_after_recommendation_share',
+               'posters_or_repliers_share', 'replies_per_post', 'peer_reviews_per_learner', 'people_with_review_goal_share',
+               'goal_completion_rate']) }}
+{%- endmacro %}
+
+{#- A component's value in periods where the connected tools measure it (int_lci_coverage), else null. -#}
+{% macro measured(component, expression) -%}
+    case when coverage.measures_{{ component }} then {{ expression }} end
+{%- endmacro %}

@@ -12,8 +12,9 @@
 {#- Engagement components per xAPI identity and ISO week. Incremental: each build recomputes only the
     (actor, week) pairs touched by newly loaded statements - including the old week a LATE statement
     (old timestamp) lands in, and the week of a statement that a new voiding statement removes.
-    Distinct days and activity types are kept as lists so that a person with several identities
-    can be counted once per day and type. Everything is rebuilt when int_build_inputs changes (the verb mapping). -#}
+    Distinct days, activity types and completed activities are kept as lists so that a person with several
+    identities is counted once per day, type and activity. Learning time is not here: it is a property of
+    sessions, which may span identities (int_learning_sessions). Everything is rebuilt when int_build_inputs changes (the verb mapping). -#}
 
 -- depends_on: {{ ref('int_build_inputs') }}
 
@@ -67,8 +68,8 @@ weekly as (
         statements.week_start,
         count(*) as statement_count,
         list_distinct(list(statements.activity_date)) as active_dates,
-        sum(statements.learning_seconds) as learning_seconds,
-        count(*) filter (where statements.is_completion) as completions,
+        list_sort(list_distinct(list(statements.activity_id) filter (where statements.is_completion and statements.activity_id is not null)))
+            as completed_activities,
         list_distinct(list(coalesce(statements.activity_type, 'untyped')) filter (where statements.is_learning)) as activity_types,
         count(*) filter (where statements.is_social) as social_actions,
         count(*) filter (where statements.is_pass or statements.is_failure) as concluded_attempts,
@@ -100,8 +101,7 @@ final as (
         touched.week_start,
         coalesce(weekly.statement_count, 0) as statement_count,
         coalesce(weekly.active_dates, []::date[]) as active_dates,
-        coalesce(weekly.learning_seconds, 0)::double as learning_seconds,
-        coalesce(weekly.completions, 0) as completions,
+        coalesce(weekly.completed_activities, []::varchar[]) as completed_activities,
         coalesce(weekly.activity_types, []::varchar[]) as activity_types,
         coalesce(weekly.social_actions, 0) as social_actions,
         coalesce(weekly.concluded_attempts, 0) as concluded_attempts,

@@ -1,5 +1,6 @@
 {#- One row: a fingerprint of everything besides the statements themselves that derived rows depend on: the
-    roster (its latest import and identities), the verb mapping, and the settings that change every row. When it
+    roster (its latest import and identities), the verb mapping, the resource kinds, and the settings that change
+    every row. When it
     changes, every incremental model rebuilds from all statements (see macros/incremental_scope.sql). -#}
 
 with
@@ -13,6 +14,12 @@ verb_categories as (
 identities as (
 
     select * from {{ ref('stg_hris__identities') }}
+
+),
+
+resource_kinds as (
+
+    select * from {{ ref('resource_kinds') }}
 
 ),
 
@@ -32,7 +39,10 @@ final as (
 
     select
         md5(concat_ws('|',
-            (select coalesce(string_agg(verb_id || '=' || category, ',' order by verb_id), '') from verb_categories),
+            (select coalesce(string_agg(verb_id || coalesce('@' || activity_type, '') || '=' || category, ','
+                                        order by verb_id, activity_type nulls first), '') from verb_categories),
+            (select coalesce(string_agg(activity_type || '=' || resource_kind, ',' order by activity_type), '')
+             from resource_kinds),
             (select coalesce(string_agg(actor_key || '=' || employee_id, ',' order by actor_key, employee_id), '') from identities),
             (select coalesce(cast(max(imported_at) as varchar), 'no roster') || ':' || count(*) from employees),
             -- The go-live backfill window starts at the oldest stored statement (int_statements_classified.known_at).

@@ -9,10 +9,10 @@
 }}
 
 {#- What each person did in each period that the Learning Culture Index counts. **Grain:** person x period
-    (period_kind 'quarter' or 'month'). Trailing windows ("up to the period's end") look back 365 days.
+    (period_kind 'quarter' or 'month'). Trailing windows ("up to the period's end") look back 365 days. T1's active
+    weeks are counted in int_lci_unit_periods, because the weeks a period has reached change as data arrives.
     Incremental by person: each build rebuilds the rows of the people new statements touch, and adds everyone's
-    rows for a new period (a new month); see macros/incremental_scope.sql. Nothing here depends on other people:
-    type evenness, which compares with the types the whole organisation used, is finished in int_lci_unit_periods. -#}
+    rows for a new period (a new month); see macros/incremental_scope.sql. Nothing here depends on other people. -#}
 
 -- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}, {{ ref('stg_hris__identities') }}
 
@@ -34,12 +34,6 @@ statements as not materialized (
 
     select * from {{ ref('int_statements_classified') }}
     where {{ in_rebuild_scope('person_id') }} or {{ any_rebuild_cells() }}
-
-),
-
-person_weeks as (
-
-    select * from {{ ref('int_person_weeks') }}
 
 ),
 
@@ -78,43 +72,73 @@ in_period as (
 
 ),
 
--- T1: active weeks among the 13 ISO weeks that end with the period.
-weeks_active as (
+-- T5: the resources a person used in the period, by kind (seed resource_kinds): distinct activities, so a video
+-- that sends ten statements weighs as much as an article that sends one.
+kind_counts as (
 
-    select members.person_id, members.period_kind, members.period_start,
-           count(*) filter (where person_weeks.active_days > 0) as weeks_active_last_13
-    from members
-    inner join person_weeks
-        on members.person_id = person_weeks.person_id
-        and person_weeks.week_start > members.period_end - 91
-        and person_weeks.week_start <= members.period_end
-    group by 1, 2, 3
-
-),
-
-type_counts as (
-
-    select members.person_id, members.period_kind, members.period_start,
-           coalesce(statements.activity_type, 'untyped') as activity_type, count(*) as type_count
+    select members.person_id, members.period_kind, members.period_start, statements.resource_kind,
+           count(distinct coalesce(statements.activity_id, statements.statement_id)) as kind_count
     from members
     inner join statements
         on members.person_id = statements.person_id
         and statements.activity_date between members.period_start and members.period_end
         and statements.is_learning
+        and statements.resource_kind is not null
     group by 1, 2, 3, 4
 
 ),
 
--- T5: Shannon entropy of the person's activity types, and the types; int_lci_unit_periods divides it by
--- ln(types used in the whole organisation that period) to give the evenness.
+-- Shannon entropy over the kinds, and the kinds; int_lci_unit_periods divides it by ln(the taxonomy's kinds).
 diversity as (
 
     select
         person_id, period_kind, period_start,
-        round(-sum((type_count / total) * ln(type_count / total)), 6) as type_entropy,
-        list(activity_type order by activity_type) as learning_types
+        round(-sum((kind_count / total) * ln(kind_count / total)), 6) as kind_entropy,
+        list(resource_kind order by resource_kind) as learning_kinds
 
-    from (select *, sum(type_count) over (partition by person_id, period_kind, period_start) as total from type_counts) as type_counts
+    from (select *, sum(kind_count) over (partition by person_id, period_kind, period_start) as total from kind_counts) as kind_counts
+    group by 1, 2, 3
+
+),
+
+-- L3: launches (a new attempt or session on an activity, counted once per attempt) and those that came within
+-- 7 days after the activity was recommended to the person.
+recommended as (
+
+    select person_id, object_id, assigned_at
+    from {{ ref('int_assignments') }}
+    where assignment_kind = 'recommendation'
+
+),
+
+-- One row per start, joined on person and activity first (a hash join) and only then on the 7 days.
+launched as (
+
+    select
+        starts.person_id,
+        starts.activity_date,
+        starts.attempt_key,
+        bool_or(recommended.assigned_at is not null) as is_after_recommendation
+    from statements as starts
+    left join recommended
+        on starts.person_id = recommended.person_id
+        and starts.activity_id = recommended.object_id
+        and starts.statement_at between recommended.assigned_at and recommended.assigned_at + interval 7 day
+    where starts.is_attempt_start and starts.activity_id is not null
+    group by starts.person_id, starts.statement_id, starts.activity_date, starts.attempt_key
+
+),
+
+launches as (
+
+    select members.person_id, members.period_kind, members.period_start,
+           count(distinct launched.attempt_key) as launches,
+           count(distinct launched.attempt_key) filter (where launched.is_after_recommendation)
+               as launches_after_recommendation
+    from members
+    inner join launched
+        on members.person_id = launched.person_id
+        and launched.activity_date between members.period_start and members.period_end
     group by 1, 2, 3
 
 ),
@@ -207,14 +231,13 @@ final as (
         members.is_manager,
         members.is_direct_report,
         coalesce(in_period.learning_statements, 0) > 0 as is_active_learner,
-        coalesce(weeks_active.weeks_active_last_13, 0) as weeks_active_last_13,
         coalesce(in_period.posts, 0) as posts,
         coalesce(in_period.replies, 0) as replies,
         coalesce(in_period.peer_reviews, 0) as peer_reviews,
         coalesce(in_period.badges, 0) as badges,
         coalesce(in_period.micro_items, 0) as micro_items,
-        diversity.type_entropy,
-        coalesce(diversity.learning_types, []::varchar[]) as learning_types,
+        diversity.kind_entropy,
+        coalesce(diversity.learning_kinds, []::varchar[]) as learning_kinds,
         coalesce(failures.failed_attempts, 0) as failed_attempts,
         coalesce(failures.retried_within_14_days, 0) as retried_within_14_days,
         coalesce(failures.passed_after_fail, 0) as passed_after_fail,
@@ -225,12 +248,14 @@ final as (
         coalesce(assignments.assignments, 0) as assignments,
         coalesce(assignments.recommendations, 0) as recommendations,
         coalesce(assignments.recommendations_taken_up, 0) as recommendations_taken_up,
+        coalesce(launches.launches, 0) as launches,
+        coalesce(launches.launches_after_recommendation, 0) as launches_after_recommendation,
         coalesce(touchpoints.manager_touchpoints, 0) as manager_touchpoints,
         coalesce(sessions.learning_sessions, 0) as learning_sessions,
         coalesce(sessions.micro_sessions, 0) as micro_sessions
 
     from members
-    {% for cte in ['in_period', 'weeks_active', 'diversity', 'failures', 'goals', 'paths', 'assignments', 'touchpoints', 'sessions'] %}
+    {% for cte in ['in_period', 'diversity', 'launches', 'failures', 'goals', 'paths', 'assignments', 'touchpoints', 'sessions'] %}
     left join {{ cte }}
         on members.person_id = {{ cte }}.person_id
         and members.period_kind = {{ cte }}.period_kind

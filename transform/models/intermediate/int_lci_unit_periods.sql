@@ -11,25 +11,39 @@ person_period_rows as (
 
 ),
 
--- T5: the activity types the whole organisation used in each period ...
-organisation_types as (
+periods as (
 
-    select period_kind, period_start, len(list_distinct(flatten(list(learning_types)))) as organisation_types
-    from person_period_rows
-    group by 1, 2
+    select * from {{ ref('int_periods') }}
 
 ),
 
--- ... make each person's Shannon evenness H / ln(types used in the organisation); null below 2 types.
+-- T1: active weeks among the 13 ISO weeks up to the last day the period has reached (a period still running
+-- counts the weeks so far, never weeks not reached yet).
+weeks_active as (
+
+    select person_period_rows.person_id, person_period_rows.period_kind, person_period_rows.period_start,
+           count(*) filter (where person_weeks.active_days > 0) as weeks_active_last_13
+    from person_period_rows
+    inner join periods using (period_kind, period_start)
+    inner join {{ ref('int_person_weeks') }} as person_weeks
+        on person_period_rows.person_id = person_weeks.person_id
+        and person_weeks.week_start > periods.reached_date - 91
+        and person_weeks.week_start <= periods.reached_date
+    group by 1, 2, 3
+
+),
+
+-- T5: each person's Shannon evenness over the fixed taxonomy of resource kinds: H / ln(kinds in seed
+-- resource_kinds), so connecting one more tool changes nobody's score by itself.
 person_periods as (
 
     select
         person_period_rows.*,
-        case when organisation_types.organisation_types >= 2
-             then person_period_rows.type_entropy / ln(organisation_types.organisation_types)
-        end as type_evenness
+        coalesce(weeks_active.weeks_active_last_13, 0) as weeks_active_last_13,
+        person_period_rows.kind_entropy
+            / nullif(ln((select count(distinct resource_kind) from {{ ref('resource_kinds') }})), 0) as type_evenness
     from person_period_rows
-    inner join organisation_types using (period_kind, period_start)
+    left join weeks_active using (person_id, period_kind, period_start)
 
 ),
 
@@ -39,9 +53,17 @@ units as (
 
 ),
 
-periods as (
+-- Which components the connected tools measure in each period (int_lci_coverage), one column per component.
+coverage as (
 
-    select * from {{ ref('int_periods') }}
+    select
+        period_kind,
+        period_start,
+        {%- for component in lci_components() %}
+        coalesce(bool_or(is_measured) filter (where component = '{{ component }}'), false) as measures_{{ component }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ ref('int_lci_coverage') }}
+    group by 1, 2
 
 ),
 
@@ -71,7 +93,9 @@ counted as (
         count(*) filter (where person_periods.is_manager and person_periods.is_active_learner) as managers_learning,
         count(*) filter (where person_periods.is_direct_report) as direct_reports,
         sum(person_periods.manager_touchpoints) filter (where person_periods.is_direct_report) as manager_touchpoints,
-        avg(coalesce(person_periods.type_evenness, 0)) filter (where person_periods.is_active_learner) as mean_type_evenness,
+        -- Averaged as decimals: a double sum depends on the order rows are added in, and builds must be repeatable.
+        cast(avg(cast(coalesce(person_periods.type_evenness, 0) as decimal(18, 9)))
+             filter (where person_periods.is_active_learner) as double) as mean_type_evenness,
         sum(person_periods.learning_sessions) as learning_sessions,
         sum(person_periods.micro_sessions) as micro_sessions,
         sum(person_periods.micro_items) as micro_items,
@@ -81,6 +105,8 @@ counted as (
         sum(person_periods.assignments) as assignments,
         sum(person_periods.recommendations) as recommendations,
         sum(person_periods.recommendations_taken_up) as recommendations_taken_up,
+        sum(person_periods.launches) as launches,
+        sum(person_periods.launches_after_recommendation) as launches_after_recommendation,
         count(*) filter (where person_periods.posts > 0 or person_periods.replies > 0) as posters_or_repliers,
         sum(person_periods.posts) as posts,
         sum(person_periods.replies) as replies,
@@ -161,6 +187,8 @@ measured as (
         counted.*,
         days_to_launch.median_days_to_launch,
         median_progress.median_path_progress,
+        periods.is_complete,
+        periods.is_history_short,
         manager_touchpoints / nullif(direct_reports, 0) as touchpoints_per_report,
         micro_items / nullif(active_learners, 0) as micro_items_per_learner,
         badges / nullif(active_learners, 0) as badges_per_learner,
@@ -168,37 +196,51 @@ measured as (
         peer_reviews / nullif(active_learners, 0) as peer_reviews_per_learner
 
     from counted
+    inner join periods using (period_kind, period_start)
     left join days_to_launch using (unit_level, unit_name, period_kind, period_start)
     left join median_progress using (unit_level, unit_name, period_kind, period_start)
 
 ),
 
+-- Each component counts only where the tools measure it (int_lci_coverage); a sub-score is the mean of
+-- its measured components, and NULL ("not measured") when none is.
 scored_raw as (
 
     select
         measured.*,
-        {{ share_score('continuous_learners', 'headcount') }} as t1_continuous_learning,
-        {{ mean_of_present([share_score('people_with_path_or_goal', 'headcount'),
-                            anchored('median_days_to_launch', 't2_days_assignment_to_launch')]) }} as t2_development_facilitated,
-        {{ mean_of_present([share_score('retried_within_14_days', 'failed_attempts'),
-                            share_score('passed_after_fail', 'failed_attempts')]) }} as t3_mistakes_as_learning,
-        {{ mean_of_present([share_score('managers_learning', 'managers'),
-                            anchored('touchpoints_per_report', 't4_touchpoints_per_report')]) }} as t4_leadership_active,
-        100.0 * mean_type_evenness as t5_diverse_resources,
-        {{ mean_of_present([share_score('micro_sessions', 'learning_sessions'),
-                            anchored('micro_items_per_learner', 'l1_micro_items_per_learner')]) }} as l1_microlearning,
-        {{ mean_of_present([share_score('badge_earners', 'headcount'),
-                            anchored('badges_per_learner', 'l2_badges_per_learner')]) }} as l2_gamification,
-        {{ mean_of_present([share_score('path_enrolled_people', 'headcount'),
-                            '100.0 * median_path_progress',
-                            share_score('recommendations_taken_up', 'recommendations')]) }} as l3_personalised_paths,
-        {{ mean_of_present([share_score('posters_or_repliers', 'headcount'),
-                            anchored('replies_per_post', 'l4_replies_per_post'),
-                            anchored('peer_reviews_per_learner', 'l4_peer_reviews_per_learner')]) }} as l4_social_learning,
-        {{ mean_of_present([share_score('people_with_review_goal', 'headcount'),
-                            share_score('goals_completed', 'goals_defined')]) }} as l5_tied_to_performance
+        {{ mean_of_present([measured('continuous_learners_share', share_score('continuous_learners', 'headcount'))]) }}
+            as t1_continuous_learning,
+        {{ mean_of_present([measured('people_with_path_or_goal_share', share_score('people_with_path_or_goal', 'headcount')),
+                            measured('days_assignment_to_launch', anchored('median_days_to_launch', 't2_days_assignment_to_launch'))]) }}
+            as t2_development_facilitated,
+        {{ mean_of_present([measured('retried_after_fail_share', share_score('retried_within_14_days', 'failed_attempts')),
+                            measured('passed_after_fail_share', share_score('passed_after_fail', 'failed_attempts'))]) }}
+            as t3_mistakes_as_learning,
+        {{ mean_of_present([measured('managers_learning_share', share_score('managers_learning', 'managers')),
+                            measured('touchpoints_per_report', anchored('touchpoints_per_report', 't4_touchpoints_per_report'))]) }}
+            as t4_leadership_active,
+        {{ mean_of_present([measured('resource_evenness', '100.0 * mean_type_evenness')]) }} as t5_diverse_resources,
+        {{ mean_of_present([measured('micro_sessions_share', share_score('micro_sessions', 'learning_sessions')),
+                            measured('micro_items_per_learner', anchored('micro_items_per_learner', 'l1_micro_items_per_learner'))]) }}
+            as l1_microlearning,
+        {{ mean_of_present([measured('badge_earners_share', share_score('badge_earners', 'headcount')),
+                            measured('badges_per_learner', anchored('badges_per_learner', 'l2_badges_per_learner'))]) }}
+            as l2_gamification,
+        {{ mean_of_present([measured('path_enrolled_share', share_score('path_enrolled_people', 'headcount')),
+                            measured('median_path_progress', '100.0 * median_path_progress'),
+                            measured('launches_after_recommendation_share',
+                                     share_score('launches_after_recommendation', 'launches'))]) }}
+            as l3_personalised_paths,
+        {{ mean_of_present([measured('posters_or_repliers_share', share_score('posters_or_repliers', 'headcount')),
+                            measured('replies_per_post', anchored('replies_per_post', 'l4_replies_per_post')),
+                            measured('peer_reviews_per_learner', anchored('peer_reviews_per_learner', 'l4_peer_reviews_per_learner'))]) }}
+            as l4_social_learning,
+        {{ mean_of_present([measured('people_with_review_goal_share', share_score('people_with_review_goal', 'headcount')),
+                            measured('goal_completion_rate', share_score('goals_completed', 'goals_defined'))]) }}
+            as l5_tied_to_performance
 
     from measured
+    inner join coverage using (period_kind, period_start)
 
 ),
 
@@ -219,6 +261,8 @@ final as (
     select
         scored.*,
         round({{ lci_weighted_mean() }}, 3) as lci,
+        {% for score in lci_sub_scores() %}(case when {{ score }} is null then 0 else 1 end){% if not loop.last %} + {% endif %}{% endfor %}
+            as measured_sub_scores,
         {{ is_below_privacy_k('headcount') }} as is_suppressed
 
     from scored

@@ -8,8 +8,10 @@
     )
 }}
 
-{#- Engagement components per person and ISO week. Incremental by person: each build rebuilds the weeks of the
-    people new statements touch, and everyone's when a new week begins (macros/incremental_scope.sql). -#}
+{#- Engagement components per person and ISO week. Learning minutes are the person's sessions that began in the
+    week (int_learning_sessions: each counted once); completions are distinct activities completed or passed.
+    Incremental by person: each build rebuilds the weeks of the people new statements touch, and everyone's when a
+    new week begins (macros/incremental_scope.sql). -#}
 
 -- depends_on: {{ ref('int_actor_changes') }}, {{ ref('int_build_inputs') }}
 
@@ -63,6 +65,19 @@ person_actor_weeks as (
 
 ),
 
+session_weeks as (
+
+    select
+        person_id,
+        cast(date_trunc('week', session_date) as date) as week_start,
+        -- Summed as decimals, so the result does not depend on the order rows are added in.
+        sum(cast(session_seconds as decimal(18, 3))) / 60.0 as learning_minutes
+    from {{ ref('int_learning_sessions') }}
+    where {{ in_rebuild_scope('person_id') }}
+    group by 1, 2
+
+),
+
 components as (
 
     select
@@ -70,8 +85,7 @@ components as (
         week_start,
         len(list_distinct(flatten(list(active_dates)))) as active_days,
         list_max(flatten(list(active_dates))) as last_active_date_in_week,
-        sum(learning_seconds) / 60.0 as learning_minutes,
-        sum(completions) as completions,
+        len(list_distinct(flatten(list(completed_activities)))) as completions,
         len(list_distinct(flatten(list(activity_types)))) as breadth,
         sum(social_actions) as social_actions,
         sum(concluded_attempts) as concluded_attempts,
@@ -88,7 +102,7 @@ final as (
         grid.person_id,
         grid.week_start,
         cast(coalesce(components.active_days, 0) as integer) as active_days,
-        round(coalesce(components.learning_minutes, 0), 2)::double as learning_minutes,
+        round(coalesce(session_weeks.learning_minutes, 0), 2)::double as learning_minutes,
         cast(coalesce(components.completions, 0) as integer) as completions,
         cast(coalesce(components.breadth, 0) as integer) as breadth,
         cast(coalesce(components.social_actions, 0) as integer) as social_actions,
@@ -101,6 +115,7 @@ final as (
 
     from grid
     left join components on grid.person_id = components.person_id and grid.week_start = components.week_start
+    left join session_weeks on grid.person_id = session_weeks.person_id and grid.week_start = session_weeks.week_start
 
 )
 

@@ -52,7 +52,9 @@ extracted as (
             '$.object.definition.extensions."https://w3id.org/xapi/video/extensions/length"',
             '$.result.success',
             '$.result.score.scaled',
-            '$.result.extensions."https://w3id.org/xapi/cmi5/result/extensions/progress"'
+            '$.result.extensions."https://w3id.org/xapi/cmi5/result/extensions/progress"',
+            '$.context.extensions."https://w3id.org/xapi/video/extensions/session-id"',
+            '$.context.extensions."https://w3id.org/xapi/cmi5/context/extensions/sessionid"'
         ]) as scalars,
         json_extract(payload, [
             '$.context.contextActivities.grouping',
@@ -92,6 +94,10 @@ unpacked as (
         )[1] ->> '$.id' as review_cycle_id,
         case when json_type(parts[2]) = 'OBJECT' then parts[2] ->> '$.id' else parts[2] ->> '$[0].id' end
             as parent_activity_id,
+        case when json_type(parts[2]) = 'OBJECT' then parts[2] ->> '$.definition.type' else parts[2] ->> '$[0].definition.type' end
+            as parent_activity_type,
+        scalars[9] as video_session_id,
+        scalars[10] as cmi5_session_id,
         parts[3] as instructor
 
     from extracted
@@ -115,13 +121,21 @@ final as (
         loaded_at,
         cast(timezone('UTC', statement_at) as date) as activity_date,
         cast(date_trunc('week', timezone('UTC', statement_at)) as date) as week_start,
-        -- Time spent: the played segments of a video/audio statement, otherwise result.duration.
-        cast(coalesce(
-            {{ played_segments_seconds('played_segments') }},
-            {{ iso8601_duration_seconds('result_duration') }},
-            0
-        ) as double) as learning_seconds,
+        -- Time is never added up per statement: a player repeats the session's played segments, and a cmi5 AU the
+        -- session's duration, in statement after statement. int_learning_sessions counts each session once.
+        played_segments,
+        cast({{ iso8601_duration_seconds('result_duration') }} as double) as reported_seconds,
         media_length_seconds,
+        video_session_id,
+        cmi5_session_id,
+        -- An attempt activity (Moodle's quiz attempts) is one try at its parent, the quiz: the attempt is the unit
+        -- that reports its own duration, the parent the activity that is attempted and completed.
+        case when activity_type = '{{ attempt_activity_type() }}' then object_id
+             when parent_activity_type = '{{ attempt_activity_type() }}' then parent_activity_id
+        end as attempt_id,
+        case when activity_type = '{{ attempt_activity_type() }}' then coalesce(parent_activity_id, object_id)
+             else object_id
+        end as activity_id,
         result_success,
         score_scaled,
         -- greatest/least skip nulls in DuckDB, so a missing progress must stay null explicitly.

@@ -12,6 +12,12 @@ units as (
 
 ),
 
+data_window as (
+
+    select * from {{ ref('int_data_window') }}
+
+),
+
 rolled_up as (
 
     select
@@ -28,10 +34,11 @@ rolled_up as (
         -- in (a double sum could round an average of x.xx5 either way).
         sum(cast(weekly.engagement_index as decimal(18, 2))) as sum_engagement_index,
         avg(cast(weekly.engagement_index as decimal(18, 2))) as avg_engagement_index,
-        count(*) filter (where weekly.engagement_segment = 'highly_engaged') as highly_engaged_count,
-        count(*) filter (where weekly.engagement_segment = 'struggling') as struggling_count,
-        count(*) filter (where weekly.engagement_segment = 'disengaging') as disengaging_count,
-        count(*) filter (where weekly.engagement_segment = 'inactive') as inactive_count,
+        -- Segments overlap (a person may be highly engaged and struggling): each count is of its own flag.
+        count(*) filter (where weekly.is_highly_engaged) as highly_engaged_count,
+        count(*) filter (where weekly.is_struggling) as struggling_count,
+        count(*) filter (where weekly.is_disengaging) as disengaging_count,
+        count(*) filter (where weekly.is_inactive) as inactive_count,
         count(*) filter (where weekly.engagement_segment = 'active') as active_count
 
     from weekly
@@ -42,8 +49,13 @@ rolled_up as (
 
 flagged as (
 
-    select *, {{ is_below_privacy_k('headcount') }} as is_suppressed
+    select
+        rolled_up.*,
+        {{ is_below_privacy_k('headcount') }} as is_suppressed,
+        -- A week is complete once data arrived after its Sunday; the week still running is "so far".
+        rolled_up.week_start + 6 < data_window.last_stored_date as is_complete
     from rolled_up
+    cross join data_window
 
 ),
 
@@ -55,6 +67,7 @@ final as (
         week_start,
         cast(headcount as integer) as headcount,
         is_suppressed,
+        is_complete,
         {{ unless_suppressed('active_learners', 'integer') }},
         {{ unless_suppressed('total_learning_minutes', 'double') }},
         {{ unless_suppressed('total_completions', 'integer') }},

@@ -79,25 +79,42 @@ indexed as (
 
 ),
 
-segmented as (
+-- Open edX Insights' segments may overlap: a struggling learner can be highly engaged too. Each is a flag;
+-- engagement_segment keeps one per row (the first that applies, in this order) for views that need one.
+flagged as (
 
     select
         indexed.*,
-        case
-            when {% for column in components %}(indexed.{{ column }} > 0 and indexed.{{ column }} >= thresholds.{{ column }}_p85){% if not loop.last %} or {% endif %}{% endfor %}
-                then 'highly_engaged'
-            when indexed.attempts_per_pass > 1 and indexed.attempts_per_pass >= thresholds.attempts_per_pass_p85
-                then 'struggling'
-            -- The week ends on Sunday: "the last 7 days" is this ISO week, "8-14 days ago" the week before.
-            when indexed.last_active_date between indexed.week_start - 7 and indexed.week_start - 1
-                then 'disengaging'
-            when indexed.last_active_date is null or indexed.last_active_date < indexed.week_start - 7
-                then 'inactive'
-            else 'active'
-        end as engagement_segment
+        {% for column in components %}(indexed.{{ column }} > 0 and indexed.{{ column }} >= thresholds.{{ column }}_p85){% if not loop.last %} or {% endif %}{% endfor %}
+            as is_highly_engaged,
+        coalesce(indexed.attempts_per_pass > 1 and indexed.attempts_per_pass >= thresholds.attempts_per_pass_p85, false)
+            as is_struggling,
+        -- The week ends on Sunday: "the last 7 days" is this ISO week, "8-14 days ago" the week before.
+        coalesce(indexed.last_active_date between indexed.week_start - 7 and indexed.week_start - 1, false)
+            as is_disengaging,
+        indexed.last_active_date is null or indexed.last_active_date < indexed.week_start - 7 as is_inactive
 
     from indexed
     cross join thresholds
+
+),
+
+segmented as (
+
+    select
+        *,
+        case
+            when is_highly_engaged then 'highly_engaged'
+            when is_struggling then 'struggling'
+            when is_disengaging then 'disengaging'
+            when is_inactive then 'inactive'
+            else 'active'
+        end as engagement_segment,
+        list_filter([
+            case when is_highly_engaged then 'highly_engaged' end, case when is_struggling then 'struggling' end,
+            case when is_disengaging then 'disengaging' end, case when is_inactive then 'inactive' end
+        ], lambda segment: segment is not null)::varchar[] as engagement_segments
+    from flagged
 
 ),
 
@@ -121,7 +138,12 @@ final as (
         segmented.passes,
         segmented.last_active_date,
         cast(segmented.engagement_index as double) as engagement_index,
-        segmented.engagement_segment
+        segmented.engagement_segment,
+        segmented.engagement_segments,
+        segmented.is_highly_engaged,
+        segmented.is_struggling,
+        segmented.is_disengaging,
+        segmented.is_inactive
 
     from segmented
     inner join people on segmented.person_id = people.person_id

@@ -7,9 +7,12 @@ unit_periods as (
 
 ),
 
+-- The change compares complete months only; the month still running shows its value so far and no change.
 with_trend as (
 
-    select *, lci - lag(lci) over (order by period_start) as lci_change
+    select
+        *,
+        case when is_complete then lci - lag(lci) over (partition by is_complete order by period_start) end as lci_change
     from unit_periods
 
 ),
@@ -20,6 +23,9 @@ final as (
         period_start as month_start,
         cast(headcount as integer) as headcount,
         is_suppressed,
+        is_complete,
+        is_history_short,
+        {{ unless_suppressed('measured_sub_scores', 'integer') }},
         {{ lci_score_columns() }}
 
     from with_trend

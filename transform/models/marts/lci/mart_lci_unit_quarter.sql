@@ -7,11 +7,14 @@ unit_periods as (
 
 ),
 
+-- The change compares complete quarters only; a quarter still running shows its value so far and no change.
 with_trend as (
 
     select
         *,
-        lci - lag(lci) over (partition by unit_level, unit_name order by period_start) as lci_change
+        case when is_complete
+             then lci - lag(lci) over (partition by unit_level, unit_name, is_complete order by period_start)
+        end as lci_change
     from unit_periods
 
 ),
@@ -24,6 +27,9 @@ final as (
         period_start as quarter_start,
         cast(headcount as integer) as headcount,
         is_suppressed,
+        is_complete,
+        is_history_short,
+        {{ unless_suppressed('measured_sub_scores', 'integer') }},
         {{ lci_score_columns() }}
 
     from with_trend

@@ -24,7 +24,7 @@ def dimension_label(dimension: str, value: object) -> str:
 
 
 if context.viewer.role != "hr_analyst":
-    st.caption(t("privacy.suppressed_note", k=context.k))
+    st.caption(t("privacy.whole_units_note", k=context.k))
 
 selected = {}
 filter_columns = st.columns([1] * len(DIMENSIONS) + [2])  # a date range needs room for two dates
@@ -57,6 +57,7 @@ if trend.empty:
 else:
     charts.trend(trend, "week_start", "avg_engagement_index", x_title=t("axis.week"),
                  y_title=t("overview.engagement_index"), zero_to_hundred=True)
+    frame.hidden_note(context, trend)
 
 st.subheader(t("explorer.drill"))
 all_units = t("explorer.all")
@@ -108,7 +109,7 @@ if context.retention_scoring and context.has("retention_scores"):
     st.subheader(t("explorer.risk"))
     if context.viewer.role == "hr_analyst":
         st.caption(t("explorer.risk_note"))
-        st.page_link("pages/retention_model.py", label=t("model.link"), icon=":material/query_stats:")
+        st.page_link("views/retention_model.py", label=t("model.link"), icon=":material/query_stats:")
         risk = queries.risk_list(context.catalog, context.snapshot_id, audience, filters)
         frame.table(context, risk, "retention_risk", individual=True, filters=filters)
     else:
@@ -116,4 +117,4 @@ if context.retention_scoring and context.has("retention_scores"):
 elif context.retention_scoring and context.has("retention_model_metrics") and context.viewer.role == "hr_analyst":
     st.subheader(t("explorer.risk"))
     st.info(t("explorer.risk_not_scored"))
-    st.page_link("pages/retention_model.py", label=t("model.link"), icon=":material/query_stats:")
+    st.page_link("views/retention_model.py", label=t("model.link"), icon=":material/query_stats:")

@@ -12,23 +12,28 @@ if not context.has("mart_daily_activity"):
     frame.not_yet(context, "mart_daily_activity")
     st.stop()
 
-headline = queries.activity_headline(context.catalog, context.snapshot_id)
+args = (context.catalog, context.snapshot_id, context.viewer.audience, context.k)
+headline = queries.activity_totals(*args)
 st.caption(t("activity.voided_note"))
+if headline is None:
+    st.info(t("table.empty_after_suppression", k=context.k))
+    st.stop()
 statements, learners, days = st.columns(3)
 statements.metric(t("activity.statements"), i18n.number(headline["statements"], lang))
 learners.metric(t("activity.learners"), i18n.number(headline["learners"], lang))
 days.metric(t("activity.active_days"), i18n.number(headline["active_days"], lang))
 
-per_day = queries.statements_per_day(context.catalog, context.snapshot_id)
+per_day = queries.statements_per_day(*args)
 st.subheader(t("activity.per_day"))
 if per_day.empty:
     st.info(t("activity.empty"))
 else:
     charts.trend(per_day, "activity_date", "statements", x_title=t("axis.day"), y_title=t("activity.statements"),
                  tooltip=["activity_date:T", "statements:Q", "learners:Q"])
+    frame.hidden_note(context, per_day)
 
 st.subheader(t("activity.per_verb"))
-frame.table(context, queries.statements_per_verb(context.catalog, context.snapshot_id), "statements_per_verb",
+frame.table(context, queries.statements_per_verb(*args), "statements_per_verb",
             column_config={
                 "verb": t("activity.verb"), "statements": t("activity.statements"),
                 "learners": t("activity.learners"), "active_days": t("activity.active_days"),

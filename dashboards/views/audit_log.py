@@ -12,6 +12,4 @@ events = audit.recent(context.settings)
 if events.empty:
     st.info(context.t("audit.empty"))
 else:
-    st.dataframe(events, hide_index=True, width="stretch")
-    st.download_button(context.t("table.download"), events.to_csv(index=False).encode(), file_name="audit.csv",
-                       mime="text/csv", key="download-audit")
+    frame.table(context, events, "audit")
