@@ -24,7 +24,6 @@ import threading
 import time
 
 import duckdb
-from confluent_kafka import KafkaException
 from kafka.errors import KafkaError
 
 from ingest import kafka, offsets, outbox
@@ -77,7 +76,7 @@ class Relay:
 
     def _disconnect(self) -> None:
         # After a failure start over: the embedded broker may be back on another port.
-        with contextlib.suppress(KafkaError, KafkaException, OSError):
+        with contextlib.suppress(KafkaError, OSError):
             if self._producer is not None:
                 self._producer.close()
             if self._admin is not None:
