@@ -20,10 +20,10 @@ from kafka import KafkaConsumer, TopicPartition
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest import outbox  # noqa: E402
 from ingest.broker import EmbeddedBroker  # noqa: E402
+from ingest.lrs import outbox  # noqa: E402
+from ingest.lrs.relay import Relay  # noqa: E402
 from ingest.lrs.store import LrsStore  # noqa: E402
-from ingest.relay import Relay  # noqa: E402
 from ingest.sink import Sink  # noqa: E402
 from ingest.xapi.identity import actor_key  # noqa: E402
 from leerstroom import logs  # noqa: E402

@@ -60,7 +60,7 @@ class Target:
 
 def start(command: str, data_dir: Path, port: int, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "LEERSTROOM_DATA_DIR": str(data_dir), "LEERSTROOM_LRS_PORT": str(port)}
-    log = open(data_dir / f"{command}.log", "ab")
+    log = open(data_dir / f"{command}.log", "ab")  # noqa: SIM115 - kept by the child
     return subprocess.Popen([PYTHON, "-m", "leerstroom.cli.main", command, *extra], cwd=REPO, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
 

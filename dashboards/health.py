@@ -6,7 +6,6 @@ its question is "is data flowing right now", not "what did the certified marts s
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import datetime, timezone
@@ -15,15 +14,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from ingest.lrs import rejected
-from ingest.lrs import store as lrs_store
-from ingest.lrs.exceptions import StoreUnavailable
+from ingest import status as ingest_status
 from leerstroom import lake
-from leerstroom.cli import status
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
-from transform.quality import quarantine
-from transform.quality.certification import CertificationHealth, certification_health
+from transform import status as transform_status
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +29,7 @@ BATCH_POSITION = re.compile(r"^\[\d+\]\.?")  # a statement's place in its batch:
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
 def pipeline_status(catalog: str, _settings: Settings) -> dict:
     """`leerstroom status`'s report: LRS store and outbox, Kafka lag per partition, lake counts."""
-    return status.collect(_settings)
+    return ingest_status.collect(_settings)
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
@@ -80,16 +75,8 @@ def rejections_per_tool(catalog: str, _settings: Settings) -> pd.DataFrame | Non
     None when there is no LRS store here. A statement's place in its batch ([3].result.score.min) is left out,
     so one rule broken by any statement of a batch counts as one reason.
     """
-    if not lrs_store.exists(_settings):
-        return None
-    try:
-        store = lrs_store.LrsStore(_settings)
-        try:
-            rows = rejected.counts(store, rejected.cutoff(_settings))
-        finally:
-            store.close()
-    except StoreUnavailable as err:
-        log.warning("refused requests could not be read: %s", err)
+    rows = ingest_status.refusals(_settings)
+    if rows is None:
         return None
     found = pd.DataFrame(rows, columns=["tool", "status", "field", "rule", "reason", "refused", "replayed",
                                         "last_refused_at"])
@@ -103,14 +90,14 @@ def rejections_per_tool(catalog: str, _settings: Settings) -> pd.DataFrame | Non
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
-def certification_state(catalog: str, max_age_hours: float, _settings: Settings) -> CertificationHealth | None:
+def certification_state(catalog: str, max_age_hours: float, _settings: Settings) -> transform_status.CertificationHealth | None:
     """Whether a snapshot was certified within `max_age_hours` (the verdict of `leerstroom health transform`)."""
     if not lake.exists(_settings):
         return None
     con = lake.connect(_settings, read_only=True)
     try:
         limit = _settings.model_copy(update={"certification_max_age_hours": max_age_hours})
-        return certification_health(con, limit, datetime.now(timezone.utc))
+        return transform_status.certification_health(con, limit, datetime.now(timezone.utc))
     finally:
         con.close()
 
@@ -122,13 +109,11 @@ def quarantine_state(catalog: str, _settings: Settings) -> dict:
         return {}
     con = lake.connect(_settings, read_only=True)
     try:
-        counts = pd.DataFrame(quarantine.counts(con), columns=["reason", "decision", "statements", "last_set_aside_at"])
-        judged = con.execute(
-            "SELECT observed FROM lake.meta.quality_results WHERE suite = ? ORDER BY checked_at DESC LIMIT 1",
-            [quarantine.SUITE]).fetchone()
+        counts, last_judged = transform_status.quarantine_state(con)
     finally:
         con.close()
-    return {"counts": counts, "last_judged": json.loads(judged[0]) if judged else None}
+    counts = pd.DataFrame(counts, columns=["reason", "decision", "statements", "last_set_aside_at"])
+    return {"counts": counts, "last_judged": last_judged}
 
 
 def lag_rows(report: dict) -> pd.DataFrame:

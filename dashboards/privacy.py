@@ -344,11 +344,11 @@ def unit_visibility(tables: Mapping[str, pd.DataFrame], k: int) -> dict[str, pd.
         if period is None or "headcount" not in rows.columns or rows.empty:
             continue
         by_period.setdefault(period, []).append(pd.DataFrame({
-            "unit_level": rows["unit_level"] if "unit_level" in rows else ORGANISATION,
-            "unit_name": rows["unit_name"] if "unit_name" in rows else ORGANISATION,
+            "unit_level": rows.get("unit_level", ORGANISATION),
+            "unit_name": rows.get("unit_name", ORGANISATION),
             "period": _periods(rows[period]),
             "headcount": rows["headcount"],
-            "is_suppressed": rows["is_suppressed"] if "is_suppressed" in rows else False,
+            "is_suppressed": rows.get("is_suppressed", False),
         }))
     managers = tables.get("mart_manager_participation")
     result = {}

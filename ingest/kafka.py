@@ -24,6 +24,8 @@ from leerstroom.settings import Settings
 log = logging.getLogger(__name__)
 
 UNKNOWN_TOPIC = 3
+# Each message carries its outbox entry's event id (set by the relay): the sink deduplicates document events by it.
+EVENT_ID_HEADER = "leerstroom-event-id"
 
 
 class TopicInfo(NamedTuple):

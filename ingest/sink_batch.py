@@ -7,11 +7,10 @@ A message is a stored xAPI statement unless its JSON object carries a
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-
-import uuid
 from typing import Any
 
 import orjson
@@ -19,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from kafka.consumer.fetcher import ConsumerRecord
 
-from ingest.relay import EVENT_ID_HEADER
+from ingest.kafka import EVENT_ID_HEADER
 from ingest.xapi.columns import NotAStatement, parse_timestamp, statement_columns
 from ingest.xapi.identity import actor_key
 
@@ -137,12 +136,6 @@ def _statement(parsed: Any) -> dict:
         if columns[name] is not None and not isinstance(columns[name], str):
             raise NotAStatement(f"{name}: must be a string, got {type(columns[name]).__name__}")
     return columns
-
-
-def unpack(value: bytes | None) -> tuple[str, dict]:
-    """The message as JSON text and its statement columns; NotAStatement says why it is not one."""
-    payload, parsed = _parse(value)
-    return payload, _statement(parsed)
 
 
 def _optional_text(event: dict, field: str) -> str | None:

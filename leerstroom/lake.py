@@ -39,18 +39,14 @@ NEVER_CREATED = "does not exist"
 CREATION_RACE = ("already exists", "duplicate key")
 
 
-def _config() -> dict:
+def duckdb_config() -> dict:
+    """Connection settings every DuckDB connection to the lake needs (also used by dbt's profile)."""
     # Extensions come from the duckdb-ext wheel; downloading them at run time fails offline.
     return {
         "extension_directory": duckdb_ext.get_extension_dir(),
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": True,
     }
-
-
-def duckdb_config() -> dict:
-    """Connection settings every DuckDB connection to the lake needs (also used by dbt's profile)."""
-    return _config()
 
 
 # Where the lake is -------------------------------------------------------------------------------
@@ -158,7 +154,7 @@ def exists(settings: Settings | None = None) -> bool:
     settings = settings or get_settings()
     if not on_postgres(settings):
         return settings.lake_catalog_file.exists()
-    con = duckdb.connect(config=_config())
+    con = duckdb.connect(config=duckdb_config())
     try:
         try:
             attach(con, settings, read_only=True)
@@ -189,7 +185,7 @@ def _create_sqlite_lake(settings: Settings) -> None:
         # WAL lets readers (dbt, dashboards) run while the sink commits.
         with contextlib.closing(sqlite3.connect(staging)) as db:
             db.execute("PRAGMA journal_mode=WAL")
-        con = duckdb.connect(config=_config())
+        con = duckdb.connect(config=duckdb_config())
         try:
             con.execute("SET TimeZone = 'UTC'")
             _object_storage(con, settings)
@@ -245,7 +241,7 @@ def connect(settings: Settings | None = None, *, read_only: bool = False, snapsh
     A read-write connection first brings the lake's tables to the newest schema version.
     """
     settings = settings or get_settings()
-    con = duckdb.connect(str(database), config=_config())
+    con = duckdb.connect(str(database), config=duckdb_config())
     try:
         con.execute("SET TimeZone = 'UTC'")
         attach(con, settings, read_only=read_only, snapshot=snapshot)

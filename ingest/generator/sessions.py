@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ingest.generator.vocabulary import (
-    CMI5_CATEGORY, CMI5_MOVEON, CMI5_PROGRESS, CMI5_SESSION, TYPES, VIDEO_EXTENSIONS, VIDEO_LENGTH, VIDEO_PROFILE,
+    CMI5_CATEGORY,
+    CMI5_MOVEON,
+    CMI5_PROGRESS,
+    CMI5_SESSION,
+    TYPES,
+    VIDEO_EXTENSIONS,
+    VIDEO_LENGTH,
+    VIDEO_PROFILE,
     VIDEO_SESSION,
 )
 from ingest.generator.writer import ACTIVITIES, Writer, duration

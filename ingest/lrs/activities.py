@@ -70,9 +70,9 @@ def definition(store: LrsStore, activity_id: str) -> dict | None:
 
 async def get(call: Call) -> Response:
     """The Activities resource: the canonical Activity object for activityId."""
-    scopes.require(call, scopes.DESCRIBE)
+    call.require(scopes.DESCRIBE)
     params = call.request.query_params
-    for name in params.keys():
+    for name in params:
         if name != "activityId":
             raise BadRequest(name, "is not a parameter of the Activities resource")
     activity_id = params.get("activityId")

@@ -39,7 +39,7 @@ class AlternateSyntax:
             problem = ("method", "with the alternate request syntax, every other parameter goes in the form body")
         elif method not in METHODS:
             problem = ("method", f"must be one of {', '.join(METHODS)}")
-        headers = dict((name.lower(), value) for name, value in scope["headers"])
+        headers = {name.lower(): value for name, value in scope["headers"]}
         if problem is None and headers.get(b"content-type", b"").split(b";")[0].strip().lower() != FORM.encode():
             problem = ("Content-Type", f"must be {FORM} with the alternate request syntax")
         if problem is not None:

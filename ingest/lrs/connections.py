@@ -74,7 +74,7 @@ def timed_protocol(header_seconds: float, body_seconds: float) -> type[HttpTools
             self._timer = None
             if self.transport.is_closing():
                 return
-            client = "%s:%d" % self.client if self.client else "a client"
+            client = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
             log.info("closing the connection of %s: no complete request %s within %g s", client, phase, seconds)
             if self.cycle is None or self.cycle.response_complete or not self.cycle.response_started:
                 body = f'{{"error": "request {phase} not received within {seconds:g} s"}}'.encode()

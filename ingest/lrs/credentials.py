@@ -110,11 +110,6 @@ def revoke(store_or_settings: LrsStore | Settings, name: str) -> Credential:
     return Credential(name, row[0], None, tuple(orjson.loads(row[1])), row[2] or now)
 
 
-def verify(store_or_settings: LrsStore | Settings, key: str, secret: str) -> Credential | None:
-    """The credential for this key if the secret matches its digest and it is not revoked, else None."""
-    return check(store_or_settings, key, secret).credential
-
-
 def check(store_or_settings: LrsStore | Settings, key: str, secret: str) -> Verdict:
     store = open_store(store_or_settings)
     row = store.read_one("SELECT name, secret_sha256, scopes, revoked_at FROM credentials WHERE key = ?", (key,))

@@ -14,8 +14,7 @@ from typing import Any
 
 import orjson
 
-from ingest import outbox
-from ingest.lrs import nesting
+from ingest.lrs import nesting, outbox
 from ingest.lrs.engine import Db
 from ingest.lrs.exceptions import (
     BadRequest,

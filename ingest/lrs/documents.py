@@ -82,10 +82,10 @@ async def _write(call: Call, resource: Resource, operation: Callable[..., docume
 
 
 def _prepare(call: Call, resource: Resource, extra: set[str]) -> Scope:
-    scopes.require(call, resource.scope_needed)
+    call.require(resource.scope_needed)
     params = call.request.query_params
     allowed = set(resource.scope_params) | extra
-    for name in params.keys():
+    for name in params:
         if name not in allowed:
             raise BadRequest(name, f"is not a parameter of this resource here (allowed: {', '.join(sorted(allowed))})")
     fields: dict = {}

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from ingest.lrs import rejected
+from ingest.lrs import rejected, scopes
 from ingest.lrs.auth import REALM, authenticate
 from ingest.lrs.credentials import Credential
 from ingest.lrs.exceptions import (
@@ -47,6 +47,11 @@ class Call:
     credential: Credential
     store: LrsStore
     settings: Settings
+
+    def require(self, need: str) -> None:
+        """Raise Forbidden (403) unless this call's credential may do this (ingest/lrs/scopes.py)."""
+        if not scopes.allows(self.credential, need, reading=self.request.method in scopes.READ_METHODS):
+            raise Forbidden(need)
 
     async def body(self) -> bytes:
         """The request body, refused with PayloadTooLarge as soon as it passes the configured limit."""

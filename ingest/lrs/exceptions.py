@@ -88,6 +88,3 @@ class DocumentConflict(TerminalError):
 class PreconditionFailed(TerminalError):
     """If-Match or If-None-Match does not hold for the document as it is now (412)."""
 
-
-class NotFound(TerminalError):
-    """The one document or statement asked for does not exist (404)."""

@@ -7,7 +7,7 @@ operator can read it, export it, repair it and replay it (`leerstroom rejected`,
 - a body up to LEERSTROOM_LRS_REJECTED_BODY_BYTES is kept whole; a larger one keeps its SHA-256
   and its first HEAD_BYTES only;
 - a body naming a person who was forgotten is not kept at all, and `leerstroom forget` erases every
-  note whose request, reason or body names the person (ingest/privacy/erasure.py);
+  note whose request, reason or body names the person (ingest/erasure.py);
 - notes are deleted after LEERSTROOM_LRS_REJECTED_DAYS, and at most LEERSTROOM_LRS_REJECTED_PER_TOOL
   are kept per credential (the oldest go first); reads never show an expired one.
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any

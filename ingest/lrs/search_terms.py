@@ -18,15 +18,12 @@ import functools
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 import orjson
 
 from ingest.lrs.engine import Db
+from ingest.lrs.prepared import Prepared
 from ingest.xapi.terms import ACTOR_TYPES, credential_term, statement_terms
-
-if TYPE_CHECKING:
-    from ingest.lrs.statement_writes import Prepared
 
 log = logging.getLogger(__name__)
 

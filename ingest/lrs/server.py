@@ -19,9 +19,9 @@ import uvicorn
 
 from ingest.lrs.app import create_app
 from ingest.lrs.connections import timed_protocol
+from ingest.lrs.exceptions import StoreUnavailable
 from ingest.lrs.store import LrsStore
 from ingest.privacy.forgotten import ForgetList
-from ingest.lrs.exceptions import StoreUnavailable
 from leerstroom import files, heartbeat, logs
 from leerstroom.settings import Settings, get_settings
 
@@ -89,7 +89,7 @@ def _beat(settings: Settings, store: LrsStore, stop: threading.Event) -> None:
 
 def _start_relay(settings: Settings, store: LrsStore, stop: threading.Event) -> threading.Thread:
     # Imported here so the LRS runs (and is tested) without Kafka when the relay is off.
-    from ingest.relay import Relay
+    from ingest.lrs.relay import Relay
 
     relay = Relay(settings, store=store)
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from ingest.lrs import nesting
 from ingest.lrs.exceptions import BadRequest
-from ingest.lrs.store import StatementQuery
+from ingest.lrs.statement_reads import StatementQuery
 from ingest.xapi import formats, terms
 from ingest.xapi.exceptions import StatementInvalid
 from ingest.xapi.formatting import FORMATS
@@ -42,7 +42,7 @@ class ParsedQuery:
 
 
 def parse_query(params: Mapping[str, str], *, exclude: set[str] | frozenset[str] = frozenset()) -> ParsedQuery:
-    for name in params.keys():
+    for name in params:
         if name not in FILTERS and name not in PAGING and name not in exclude:
             raise BadRequest(name, "is not a parameter of the Statement resource (names are case sensitive)")
     search: list[str] = []

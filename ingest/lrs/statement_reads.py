@@ -24,7 +24,6 @@ class StatementQuery:
 BY_ID = {
     "payload": "SELECT payload FROM statements WHERE id = ?",
     "voided": "SELECT voided FROM statements WHERE id = ?",
-    "stored": "SELECT stored FROM statements WHERE id = ?",
 }
 ATTACHMENT = ("SELECT a.content_type, a.content FROM statement_attachments l JOIN attachments a ON a.sha2 = l.sha2 "
               "WHERE l.statement_id = ? AND l.sha2 = ?")

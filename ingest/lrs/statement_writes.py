@@ -22,10 +22,10 @@ from typing import Any
 
 import orjson
 
-from ingest import outbox
-from ingest.lrs import search_terms
+from ingest.lrs import outbox, search_terms
 from ingest.lrs.engine import DatabaseError, Db
 from ingest.lrs.exceptions import PersonForgotten, StatementConflict, StoreUnavailable, VoidingForbidden
+from ingest.lrs.prepared import Prepared
 from ingest.xapi.comparison import content_hash, timestamp_instant
 from ingest.xapi.exceptions import StatementInvalid
 from ingest.xapi.identity import actor_key
@@ -44,27 +44,6 @@ POSTGRES_INSERT = (
     "?::text[], ?::text[]) ON CONFLICT (id) DO NOTHING RETURNING id, seq"
 )
 SQLITE_INSERT = f"INSERT INTO statements ({', '.join(STATEMENT_COLUMNS)}) VALUES ({','.join('?' * 12)})"
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A validated statement with the LRS-assigned fields, ready to insert."""
-
-    statement_id: str
-    payload: bytes
-    content_hash: str
-    sent_instant: str | None
-    timestamp_instant: str
-    stored: str
-    actor_key: str
-    verb_id: str
-    object_type: str
-    object_id: str | None
-    registration: str | None
-    voids: str | None
-    terms: frozenset[str]
-    attachment_sha2s: frozenset[str] = frozenset()
-    document: dict | None = None  # the statement as stored, for checks that need it before the commit
 
 
 @dataclass
@@ -170,7 +149,7 @@ class GroupCommit:
                     write.fresh = self._apply(db, write)
                 except DatabaseError:
                     raise  # the store itself failed: the whole group is retried by its callers
-                except Exception as err:
+                except Exception as err:  # noqa: BLE001 - the caller raises it in its own request (a 409, a 400)
                     db.execute("ROLLBACK TO request")
                     write.error = err
                 db.execute("RELEASE request")

@@ -29,7 +29,7 @@ SINGLE_EXTRAS = {"attachments", "format"}
 
 
 async def post(call: Call) -> Response:
-    scopes.require(call, scopes.STATEMENTS_WRITE)
+    call.require(scopes.STATEMENTS_WRITE)
     _reject_params(call, allowed=set())
     body = await call.body()
     ids = await run_in_threadpool(_store, call, body, None)
@@ -37,7 +37,7 @@ async def post(call: Call) -> Response:
 
 
 async def put(call: Call) -> Response:
-    scopes.require(call, scopes.STATEMENTS_WRITE)
+    call.require(scopes.STATEMENTS_WRITE)
     _reject_params(call, allowed={"statementId"})
     statement_id = call.request.query_params.get("statementId")
     if statement_id is None:
@@ -50,7 +50,7 @@ async def put(call: Call) -> Response:
 
 
 async def get(call: Call) -> Response:
-    scopes.require(call, scopes.STATEMENTS_READ)
+    call.require(scopes.STATEMENTS_READ)
     params = call.request.query_params
     if "statementId" in params and "voidedStatementId" in params:
         raise BadRequest("voidedStatementId", "must not be combined with statementId")
@@ -139,7 +139,7 @@ def _match_attachments(statements: list[dict], parts: list[multipart.Part]) -> d
                                            "is required unless the attachment data is sent as multipart/mixed")
                 elif "fileUrl" not in attachment:
                     raise StatementInvalid(f"{field}.sha2", "names no multipart part and the attachment has no fileUrl")
-        for position, attachment in enumerate(signature_attachments(statement)):
+        for attachment in signature_attachments(statement):
             field = f"{prefix}attachments (signature)"
             if attachment["contentType"] != SIGNATURE_CONTENT_TYPE:
                 raise StatementInvalid(f"{field}.contentType", "a signature attachment must be application/octet-stream")
@@ -154,7 +154,7 @@ def _match_attachments(statements: list[dict], parts: list[multipart.Part]) -> d
 
 
 def _reject_params(call: Call, allowed: set[str]) -> None:
-    for name in call.request.query_params.keys():
+    for name in call.request.query_params:
         if name not in allowed:
             raise BadRequest(name, "is not a parameter of this resource (names are case sensitive)")
 

@@ -22,12 +22,12 @@ from typing import Any
 
 import orjson
 
-from ingest import outbox
-from ingest.lrs import schema
+from ingest.lrs import outbox, schema
 from ingest.lrs.engine import DatabaseError, Db, Engine, SqliteEngine, open_engine
 from ingest.lrs.exceptions import StoreUnavailable
+from ingest.lrs.prepared import Prepared
 from ingest.lrs.statement_reads import ATTACHMENT, BY_ID, LAST_SEQ, StatementQuery, query_sql
-from ingest.lrs.statement_writes import GroupCommit, Prepared, Write, prepare, refuse_forgotten
+from ingest.lrs.statement_writes import GroupCommit, Write, prepare, refuse_forgotten
 from ingest.privacy.forgotten import ForgetList
 from ingest.xapi import formats
 from ingest.xapi.exceptions import StatementInvalid
@@ -35,7 +35,6 @@ from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LrsStore", "StatementQuery", "Prepared", "prepare", "utc_now", "exists"]
 
 
 def utc_now() -> datetime:
@@ -247,14 +246,6 @@ class LrsStore:
         """Voided: a voiding statement targets it and it is not itself a voiding statement."""
         row = self.read_one(BY_ID["voided"], (statement_id.lower(),))
         return bool(row and row[0])
-
-    def stored_of(self, statement_id: str) -> str | None:
-        row = self.read_one(BY_ID["stored"], (statement_id.lower(),))
-        return row[0] if row else None
-
-    def recent(self, limit: int, *, before_seq: int | None = None) -> list[tuple[int, bytes]]:
-        """Newest statements first that are not voided, as (seq, payload); `before_seq` pages on."""
-        return self.query(StatementQuery(limit=limit, cursor=before_seq))
 
     def query(self, query: StatementQuery) -> list[tuple[int, bytes]]:
         """Statements matching every term of `query`, not voided, as (seq, payload) in the asked order."""

@@ -69,10 +69,6 @@ class ForgetList:
     def __len__(self) -> int:
         return len(self._list[1])
 
-    def is_forgotten(self, plain_key: str) -> bool:
-        key, digests = self._list
-        return bool(digests) and _digest(key, plain_key) in digests
-
     def about(self, document: Any, key: str | None = None) -> bool:
         """Whether a statement or document event is about a forgotten person: the LRS refuses it, the sink drops it.
 

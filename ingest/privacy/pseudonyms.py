@@ -7,6 +7,7 @@ account name. Without the key nobody can recompute a pseudonym from a guessed ad
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 from typing import Any
@@ -46,10 +47,8 @@ def agent_keys(document: Any) -> set[str]:
         value = stack.pop()
         if isinstance(value, dict):
             if is_agent(value):
-                try:
+                with contextlib.suppress(ValueError):  # not a well-formed identity; nothing to match it against
                     found.add(actor_key(value))
-                except ValueError:
-                    pass  # not a well-formed identity; nothing to match it against
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)

@@ -224,7 +224,7 @@ def run(settings: Settings, employees: int = 1000, months: int = 24, seed: int =
         print()
         print(f"  LRS endpoint : {settings.lrs_base_url}")
         print(f"  Dashboard    : http://{settings.dashboard_host}:{settings.dashboard_port}/")
-        print(f"  Status       : leerstroom status   |   SQL: leerstroom sql \"SELECT count(*) FROM lake.raw.statements\"")
+        print("  Status       : leerstroom status   |   SQL: leerstroom sql \"SELECT count(*) FROM lake.raw.statements\"")
         print("Press Ctrl-C to stop.")
         while not stop.wait(1.0):
             pass

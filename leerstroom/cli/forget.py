@@ -10,7 +10,7 @@ from leerstroom.settings import Settings
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.privacy.erasure import forget
+    from ingest.erasure import forget
 
     report = forget(settings, args.actor)
     print(json.dumps({"removed": report.removed, "remaining": report.remaining}, indent=2))

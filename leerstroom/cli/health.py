@@ -53,7 +53,7 @@ def _broker(settings: Settings) -> tuple[bool, str]:
 
 def _transform(settings: Settings) -> tuple[bool, str]:
     from leerstroom import lake
-    from transform.quality.certification import certification_health
+    from transform.status import certification_health
 
     con = lake.connect(settings, read_only=True)
     try:

@@ -23,7 +23,7 @@ def _lrs(args: argparse.Namespace) -> int:
 
 
 def _relay(args: argparse.Namespace) -> int:
-    from ingest.relay import run
+    from ingest.lrs.relay import run
 
     return run(get_settings())
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.lrs import rejected, repairs, replay
-from ingest.lrs.rejected import Rejection
 from ingest.lrs import store as lrs_store
+from ingest.lrs.rejected import Rejection
 from ingest.lrs.store import LrsStore
 from ingest.privacy.forgotten import ForgetList
 from leerstroom.errors import ConfigurationError

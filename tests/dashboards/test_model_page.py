@@ -132,7 +132,7 @@ def test_risk_list_links_to_the_model_page(org_lake: OrgLake, monkeypatch: pytes
     monkeypatch.setenv("LEERSTROOM_DATA_DIR", str(org_lake.settings.data_dir))
     at = open_page(sign_in(org_lake.settings, "hr_analyst"), "explorer")
 
-    links = [element for element in at.get("page_link")]
+    links = list(at.get("page_link"))
     assert not at.exception
     assert [link.proto.label for link in links] == [i18n.text("en", "model.link")]
     # Resolved to the page registered in the analyst's navigation (an unknown page would have no script hash).

@@ -193,7 +193,7 @@ def ancestors(level: str, name: str) -> list[tuple[str, str]]:
 def test_no_unit_figure_is_recovered_along_the_hierarchy(mart: pd.DataFrame, k: int) -> None:
     shown = shown_units(mart, k)
 
-    for quarter, rows in shown.groupby("quarter_start"):
+    for _, rows in shown.groupby("quarter_start"):
         for count, figure in (("headcount", "t1_continuous_learning"), ("managers", "t4_leadership_active")):
             visible = {(r.unit_level, r.unit_name): r[count] for _, r in rows.iterrows() if pd.notna(r[figure])}
             for (level, name), size in visible.items():
@@ -286,7 +286,7 @@ def test_no_day_or_verb_total_is_recovered_from_the_others(rows: pd.DataFrame, k
         return
     cells = {(d, v): rows[rows[d].astype(str) == v] for d in ("day", "verb") for v in allowed.shown[d]}
     everything = {("*", "*"): rows, **cells}
-    for (d, v), cell in cells.items():
+    for (d, _), cell in cells.items():
         assert actors(cell) >= k
         hidden = rows[rows[d].astype(str).isin(set(rows[d].astype(str)) - allowed.shown[d])]
         assert actors(hidden) == 0 or actors(hidden) >= k, (d, "the hidden ones together")

@@ -17,11 +17,11 @@ import pytest
 
 from dashboards import queries
 from dashboards.connection import catalog_key
+from ingest import status
 from ingest.generator import build_organisation, generate_statements
 from ingest.generator.roster import write_roster
 from ingest.roster import import_roster
 from leerstroom import lake
-from leerstroom.cli import status
 from leerstroom.settings import Settings
 from tests.fixtures.object_storage import SharedLake
 from transform.runner import run_transform

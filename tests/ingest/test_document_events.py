@@ -9,15 +9,16 @@ import httpx
 import orjson
 import pytest
 
-from ingest import kafka, outbox
+from ingest import kafka
 from ingest.broker import EmbeddedBroker
-from ingest.lrs import document_store
+from ingest.kafka import EVENT_ID_HEADER
+from ingest.lrs import document_store, outbox
+from ingest.lrs.relay import Relay
 from ingest.lrs.store import LrsStore
-from ingest.relay import EVENT_ID_HEADER, Relay
 from ingest.sink import Sink
+from ingest.status import lake_counts
 from ingest.xapi.identity import actor_key
 from leerstroom import lake
-from leerstroom.cli.status import lake_counts
 from leerstroom.settings import Settings
 from tests.fixtures.broker import wait_until
 from tests.fixtures.pipeline import Pipeline

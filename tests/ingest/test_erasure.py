@@ -11,9 +11,9 @@ from pathlib import Path
 
 import orjson
 
+from ingest.erasure import forget
 from ingest.lrs import document_store
 from ingest.lrs.store import LrsStore
-from ingest.privacy.erasure import forget
 from leerstroom.settings import Settings
 from tests.fixtures.broker import part_environment
 

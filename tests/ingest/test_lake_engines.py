@@ -117,7 +117,7 @@ def test_processes_creating_one_lake_at_once_migrate_it_once(engine: str, settin
 
 def test_forget_erases_a_person_from_a_lake_on_postgresql_its_files_and_its_catalog_statistics(
         settings: Settings, postgres_database, tmp_path) -> None:
-    from ingest.privacy.erasure import forget
+    from ingest.erasure import forget
 
     files = tmp_path / "shared-files"
     on_postgres = lake_in_shared_folder(settings, postgres_database, files)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import httpx
 
+from ingest.erasure import forget
 from ingest.lrs.importer import Importer
 from ingest.lrs.store import LrsStore
-from ingest.privacy.erasure import forget
 from leerstroom.settings import Settings
 from tests.fixtures.lrs import LrsProcess, on_every_engine
 from tests.reliability.test_privacy import (

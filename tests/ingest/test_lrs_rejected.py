@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ingest.erasure import forget
 from ingest.lrs import credentials, rejected, repairs, replay
 from ingest.lrs.store import LrsStore
-from ingest.privacy.erasure import forget
 from ingest.privacy.forgotten import ForgetList
 from ingest.xapi import formats
 from leerstroom.settings import Settings

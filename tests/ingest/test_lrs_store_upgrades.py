@@ -6,18 +6,19 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
-import pytest
-
 import orjson
+import pytest
 
 from ingest.lrs import credentials, document_store, schema
 from ingest.lrs.engine import open_engine
-from ingest.lrs.store import LrsStore, StatementQuery
+from ingest.lrs.statement_reads import StatementQuery
+from ingest.lrs.store import LrsStore
 from ingest.xapi.terms import agent_term
 from leerstroom.settings import Settings
 from tests.fixtures.lrs import on_every_engine
 from tests.ingest.test_lrs_attachments import attachment_for
-from tests.ingest.test_lrs_between_tools import ACTIVITY, statement as tool_statement
+from tests.ingest.test_lrs_between_tools import ACTIVITY
+from tests.ingest.test_lrs_between_tools import statement as tool_statement
 from tests.ingest.test_lrs_store import AUTHORITY, statement
 
 engine_settings = on_every_engine("engine_settings")

@@ -9,11 +9,11 @@ import orjson
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
-from ingest import outbox
 from ingest.broker import EmbeddedBroker
+from ingest.lrs import outbox
 from ingest.lrs import store as lrs_store
+from ingest.lrs.relay import Relay
 from ingest.lrs.store import LrsStore
-from ingest.relay import Relay
 from ingest.sink import Sink
 from leerstroom.settings import Settings
 from tests.fixtures.broker import append_to_outbox, lake_ids, outbox_size, stored_statements, wait_until

@@ -9,7 +9,7 @@ import pytest
 
 from ingest import kafka
 from ingest.broker import EmbeddedBroker
-from ingest.relay import Relay
+from ingest.lrs.relay import Relay
 from ingest.sink import Sink
 from ingest.sink_status import lag
 from leerstroom import lake

@@ -10,11 +10,18 @@ from collections import Counter
 import pytest
 
 from ingest.broker import EmbeddedBroker
-from ingest.relay import Relay
+from ingest.lrs.relay import Relay
 from ingest.sink import Sink
 from leerstroom.settings import Settings
 from tests.fixtures.broker import (
-    PartProcess, RelayProcess, SinkProcess, append_to_outbox, lake_ids, outbox_size, stored_statements, wait_until,
+    PartProcess,
+    RelayProcess,
+    SinkProcess,
+    append_to_outbox,
+    lake_ids,
+    outbox_size,
+    stored_statements,
+    wait_until,
 )
 
 pytestmark = [pytest.mark.broker, pytest.mark.slow]

@@ -125,11 +125,11 @@ def test_a_list_that_kept_its_salt_inside_moves_it_to_the_key_file(settings: Set
     path.write_text(json.dumps({"salt": salt.hex(), "digests": [digest]}))
 
     forget_list = ForgetList(settings)
-    assert forget_list.is_forgotten(PERSON), "everyone forgotten before stays forgotten"
+    assert forget_list.about({}, PERSON), "everyone forgotten before stays forgotten"
     assert set(json.loads(path.read_text())) == {"format", "digests"}
     assert bytes.fromhex(settings.forget_list_key_path.read_text().strip()) == salt
     assert stat.S_IMODE(settings.forget_list_key_path.stat().st_mode) == 0o600
-    assert ForgetList(settings).is_forgotten(PERSON)
+    assert ForgetList(settings).about({}, PERSON)
 
 
 def test_a_list_without_its_key_says_where_the_key_should_be(settings: Settings) -> None:

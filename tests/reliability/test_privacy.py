@@ -145,7 +145,7 @@ def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_stateme
     others = [statement(f"learner{n}@example.org") for n in range(30)]
     ada = [statement(ADA) for _ in range(20)] + [statement("grace@example.org", context={
         "instructor": {"mbox": f"mailto:{ADA}"}})]
-    letter = "Motivation letter of Ada King, Countess of Lovelace, 12 St James's Square, London".encode()
+    letter = b"Motivation letter of Ada King, Countess of Lovelace, 12 St James's Square, London"
     essay = statement(ADA, attachments=[attachment_for(letter)])
     auth = (pipeline.key, pipeline.secret)
     agent = f'{{"mbox": "mailto:{ADA}"}}'

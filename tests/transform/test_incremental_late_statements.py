@@ -15,7 +15,17 @@ from ingest.xapi.columns import VOIDED
 from leerstroom.settings import Settings
 from tests.transform.lake_rows import append_raw
 from tests.transform.test_metrics_lake import (
-    ACTIVITIES, TINCAN_VERBS, VERBS, VIDEO, VIDEO_VERBS, Employee, at, dbt_build, import_roster, mbox, statement,
+    ACTIVITIES,
+    TINCAN_VERBS,
+    VERBS,
+    VIDEO,
+    VIDEO_VERBS,
+    Employee,
+    at,
+    dbt_build,
+    import_roster,
+    mbox,
+    statement,
 )
 
 ARTICLE = "http://id.tincanapi.com/activitytype/article"
@@ -100,10 +110,10 @@ def test_incremental_build_equals_full_refresh_after_late_statements(late_arriva
 def test_the_old_week_changed_and_the_voided_view_is_gone(late_arrivals) -> None:
     incremental, _, _ = late_arrivals
     with duckdb.connect(str(incremental.warehouse_db), read_only=True) as con:
-        rows = dict(((employee, str(week)), (days, completions)) for employee, week, days, completions in con.execute(
+        rows = {(employee, str(week)): (days, completions) for employee, week, days, completions in con.execute(
             """SELECT employee_id, week_start, active_days, completions FROM marts.mart_engagement_weekly
                WHERE employee_id IN ('e1', 'e2', 'e3', 'unknown:mbox:mailto:visitor@org.example')
-                 AND week_start = '2025-01-06'""").fetchall())
+                 AND week_start = '2025-01-06'""").fetchall()}
         materialised = {name for (name,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'intermediate' AND table_type = 'BASE TABLE'"
         ).fetchall()}

@@ -25,7 +25,16 @@ from leerstroom.settings import Settings
 from tests.fixtures.data import corpus_statements
 from tests.transform.lake_rows import append_raw
 from tests.transform.test_metrics_lake import (
-    ACTIVITIES, TINCAN_VERBS, VERBS, VIDEO, Employee, Warehouse, at, dbt_build, import_roster, statement,
+    ACTIVITIES,
+    TINCAN_VERBS,
+    VERBS,
+    VIDEO,
+    Employee,
+    Warehouse,
+    at,
+    dbt_build,
+    import_roster,
+    statement,
 )
 
 ARTICLE = "http://id.tincanapi.com/activitytype/article"

@@ -12,7 +12,6 @@ import pyarrow as pa
 
 from leerstroom import lake
 from leerstroom.settings import Settings
-from tests.transform.lake_rows import append_raw
 from transform.dbt_invocation import run_dbt
 
 VERBS = "http://adlnet.gov/expapi/verbs/"

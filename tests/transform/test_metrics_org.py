@@ -19,8 +19,21 @@ import pytest
 from leerstroom.settings import Settings
 from tests.transform.lake_rows import append_raw
 from tests.transform.test_metrics_lake import (
-    ACROSSX_VERBS, ACTIVITIES, GOAL, REVIEW, TINCAN_VERBS, VERBS, VIDEO, VIDEO_VERBS, Employee, Warehouse, at,
-    dbt_build, import_roster, mbox, statement,
+    ACROSSX_VERBS,
+    ACTIVITIES,
+    GOAL,
+    REVIEW,
+    TINCAN_VERBS,
+    VERBS,
+    VIDEO,
+    VIDEO_VERBS,
+    Employee,
+    Warehouse,
+    at,
+    dbt_build,
+    import_roster,
+    mbox,
+    statement,
 )
 
 DISCUSSION = "http://id.tincanapi.com/activitytype/discussion"
@@ -121,9 +134,9 @@ def test_one_persons_week_merges_identities_and_counts_each_component(org: Wareh
 
 
 def test_segments_follow_the_open_edx_rules(org: Warehouse) -> None:
-    rows = dict(((employee, str(week)), (segment, index)) for employee, week, segment, index in org.query("""
+    rows = {(employee, str(week)): (segment, index) for employee, week, segment, index in org.query("""
         SELECT employee_id, week_start, engagement_segment, engagement_index FROM marts.mart_engagement_weekly
-        WHERE employee_id IN ('d3', 'ceo', 'n2') AND week_start IN ('2025-01-06', '2025-01-13', '2025-01-20')"""))
+        WHERE employee_id IN ('d3', 'ceo', 'n2') AND week_start IN ('2025-01-06', '2025-01-13', '2025-01-20')""")}
     # d3 was active once, on Tue 7 Jan. Fewer than 15 % of the baseline's person-weeks have any active day, so
     # the 85th percentile of active_days is 0 and any activity is "highly engaged" (the rule's "value above zero").
     # The next week d3 is disengaging (active 8-14 days before its end), then inactive.

@@ -19,7 +19,13 @@ import pytest
 from leerstroom import lake
 from leerstroom.settings import Settings
 from tests.transform.lake_rows import (
-    CertifiedLake, append_raw, build_certified_lake, last_certified, mart_counts, raw_rows, screen_and_judge,
+    CertifiedLake,
+    append_raw,
+    build_certified_lake,
+    last_certified,
+    mart_counts,
+    raw_rows,
+    screen_and_judge,
 )
 from transform import runner
 from transform.quality import quarantine
@@ -210,7 +216,7 @@ def test_each_row_level_problem_is_set_aside_with_its_reason_and_screened_once(s
         con.close()
 
     assert (first.statements_screened, first.statements_quarantined) == (len(rows), len(rows) - 1)
-    assert first.by_reason == {**{reason: 1 for reason in broken}, "result_malformed": 1 + len(odd_results)}
+    assert first.by_reason == {**dict.fromkeys(broken, 1), "result_malformed": 1 + len(odd_results)}
     reasons = {row["statement_id"]: row["reason"] for row in found}
     assert {reasons[s["id"]] for s in broken.values()} == set(broken) and good["id"] not in reasons
     assert all(reasons[s["id"]] == "result_malformed" for s in odd_results)

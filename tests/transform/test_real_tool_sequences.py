@@ -88,8 +88,8 @@ def test_each_session_is_counted_once_per_tool(warehouse: Warehouse) -> None:
     # (not 3.15); Open edX 921.076 s = 15.35 min (not 0); H5P 470.62 s = 7.84 min (not 22.90); Moodle 1 s = 0.02.
     assert {person: round(value, 2) for person, value in minutes.items()} == {
         VIDEO: 1.55, CMI5: 1.09, OPENEDX: 15.35, H5P: 7.84, MOODLE: 0.02}
-    seconds = dict(((person, str(day)), round(total, 3)) for person, day, total in warehouse.query(
-        "SELECT person_id, activity_date, sum(learning_seconds) FROM marts.mart_daily_activity GROUP BY 1, 2"))
+    seconds = {(person, str(day)): round(total, 3) for person, day, total in warehouse.query(
+        "SELECT person_id, activity_date, sum(learning_seconds) FROM marts.mart_daily_activity GROUP BY 1, 2")}
     # cmi5: one duration per session of a registration, 22.52 s + 43.03 s (not the 188.70 s of all statements).
     assert seconds[(CMI5, "2016-06-09")] == 65.55
     # Video Profile: the union of the played segments, 0-5 and 12-100 = 93 s (not 360.66 s).

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from bench import retention_anchor
 from tests.fixtures.data import REPO
@@ -73,4 +72,4 @@ def test_anchor_refuses_another_file_and_says_where_the_sample_is_expected(tmp_p
     assert "this is not IBM's HR attrition sample" in capsys.readouterr().err
     assert retention_anchor.main([str(tmp_path / "absent.csv")]) == 2
     assert "docs/retention-and-quality.md" in capsys.readouterr().err
-    assert retention_anchor.DEFAULT_PATH == REPO.parent / "shared" / "datasets" / "ibm-hr-attrition.csv"
+    assert REPO.parent / "shared" / "datasets" / "ibm-hr-attrition.csv" == retention_anchor.DEFAULT_PATH

@@ -20,7 +20,12 @@ from leerstroom.settings import Settings
 from tests.transform.retention_rows import LABEL, features_table, write_features
 from transform.risk import run_risk_step
 from transform.risk.backtest import (
-    LABEL_WINDOW, MIN_CUTOFFS, PERSON_GROUPS, cross_recalibrated, labelled_rows, run_backtest,
+    LABEL_WINDOW,
+    MIN_CUTOFFS,
+    PERSON_GROUPS,
+    cross_recalibrated,
+    labelled_rows,
+    run_backtest,
 )
 from transform.risk.features import BY_COLUMN, COLUMNS, NULLABLE, indicator, read_features
 from transform.risk.model import HIGH_RATIO, MEDIUM_RATIO, fit
@@ -61,7 +66,7 @@ def test_backtest_reports_every_cutoff_then_pooled_with_intervals_and_prints_the
     assert ((cutoffs["roc_auc_high"] - cutoffs["roc_auc_low"]) > 0.1).all()
     assert pooled["roc_auc_high"] - pooled["roc_auc_low"] < (cutoffs["roc_auc_high"] - cutoffs["roc_auc_low"]).min()
     # The signal is real but noisy: better than chance, far from perfect, and said against the base rate.
-    assert 0.6 < pooled["roc_auc_low"] and pooled["roc_auc_high"] < 0.9 and pooled["pr_auc"] > pooled["base_rate"]
+    assert pooled["roc_auc_low"] > 0.6 and pooled["roc_auc_high"] < 0.9 and pooled["pr_auc"] > pooled["base_rate"]
     assert pooled["brier_reference"] == pytest.approx(pooled["base_rate"] * (1 - pooled["base_rate"]))
     assert pooled["brier_skill"] == pytest.approx(1 - pooled["brier"] / pooled["brier_reference"], abs=1e-6)
     assert pooled["exits"] == cutoffs["exits"].sum() and pooled["rows"] == cutoffs["rows"].sum()
@@ -149,7 +154,7 @@ def test_bands_compare_the_calibrated_probability_with_the_usual_rate(trained) -
     assert list(scores["risk_band"]) == list(expected)
     # Not a fixed share: the high band holds whoever reaches 3× the usual rate, here not a tenth of the people.
     share_high = (scores["risk_band"] == "high").mean()
-    assert 0 < share_high and abs(share_high - 0.10) > 0.02
+    assert share_high > 0 and abs(share_high - 0.10) > 0.02
     assert any(f"{(scores['risk_band'] == 'high').sum()} at 3× that or more (high)" in line for line in lines)
 
 

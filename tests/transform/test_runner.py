@@ -17,7 +17,12 @@ from leerstroom import lake
 from leerstroom.settings import Settings
 from tests.transform.appender import BATCH
 from tests.transform.lake_rows import (
-    CertifiedLake, append_raw, build_certified_lake, expected_daily_counts, last_certified, mart_counts,
+    CertifiedLake,
+    append_raw,
+    build_certified_lake,
+    expected_daily_counts,
+    last_certified,
+    mart_counts,
 )
 from transform import model_version, runner
 from transform.dbt_invocation import REPO, run_dbt, target_dir

@@ -23,13 +23,35 @@ from transform.risk.backtest import PERSON_GROUPS, Backtest, TooShort, labelled_
 from transform.risk.evaluation import single_feature_auc
 from transform.risk.features import LABEL, features_present, indicator, plain_name, read_features
 from transform.risk.model import (
-    HIGH_RATIO, MEDIUM_RATIO, Explanation, FittedModel, Recalibration, explain, fit, recalibrate, risk_band,
+    HIGH_RATIO,
+    MEDIUM_RATIO,
+    Explanation,
+    FittedModel,
+    Recalibration,
+    explain,
+    fit,
+    recalibrate,
+    risk_band,
 )
 from transform.risk.report import (
-    GENERATED_DATA_NOTE, POOLED, Assessment, assess, band_counts, bands_line, describe, leakage_findings,
+    GENERATED_DATA_NOTE,
+    POOLED,
+    assess,
+    band_counts,
+    bands_line,
+    describe,
+    leakage_findings,
 )
 from transform.risk.tables import (
-    BACKTEST, CALIBRATION, DEPARTMENTS, EFFECTS, METRICS, RISK_TABLES, SCORES, drop, write,
+    BACKTEST,
+    CALIBRATION,
+    DEPARTMENTS,
+    EFFECTS,
+    METRICS,
+    RISK_TABLES,
+    SCORES,
+    drop,
+    write,
 )
 
 log = logging.getLogger(__name__)

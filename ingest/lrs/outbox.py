@@ -11,15 +11,20 @@ that restarted empty) are published again.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from ingest.lrs.engine import Db
 
-if TYPE_CHECKING:
-    from ingest.lrs.store import LrsStore
-
 COLUMNS = ("event_id", "message_key", "payload", "created_at")
+
+
+class Reader(Protocol):
+    """The reads the counts below need: the LRS store's (ingest/lrs/store.py), which writes through this module."""
+
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
+
+    def read_one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None: ...
 
 
 class Entry(NamedTuple):
@@ -77,13 +82,13 @@ def confirm(db: Db, lake_offsets: Mapping[tuple[str, int], int]) -> int:
     return deleted
 
 
-def counts(store: LrsStore) -> dict[str, int]:
+def counts(store: Reader) -> dict[str, int]:
     total, unpublished = store.read_one(
         "SELECT count(*), count(*) FILTER (WHERE topic_id IS NULL) FROM outbox")
     return {"outbox": total, "outbox_unpublished": unpublished}
 
 
-def placed_beyond(store: LrsStore, topic_id: str, lake_offsets: Mapping[int, int]) -> tuple[dict[int, int], int]:
+def placed_beyond(store: Reader, topic_id: str, lake_offsets: Mapping[int, int]) -> tuple[dict[int, int], int]:
     """Per partition, entries placed on this log but not yet in the lake; and entries not yet published."""
     behind: dict[int, int] = {}
     for partition, placed in store.read("SELECT kafka_partition, count(*) FROM outbox WHERE topic_id = ? "

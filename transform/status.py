@@ -1,6 +1,9 @@
-"""Whether the dashboards' data is current: when a snapshot was last certified, and if too long ago, why and what to do.
+"""What the transform tells about itself: whether the dashboards' data is current, and what it set aside.
 
-`leerstroom health transform` and the admins' health page both ask this, so they say the same.
+Whether a snapshot was certified recently enough, and if not, why and what to do: `leerstroom
+health transform` and the admins' health page both ask this, so they say the same. The
+statements the quality step set aside, per reason and decision. This module is the
+transform's public interface for the dashboards (the import contracts in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from leerstroom.settings import Settings
+from transform.quality import quarantine
 
 RUNBOOK = "docs/operations.md, 'When no snapshot is certified'"
 
@@ -65,3 +69,12 @@ def _refusals_since(con: duckdb.DuckDBPyConnection, certified_at: datetime | Non
         return 0, ()
     details = json.loads(rows[0][0]) if rows[0][0] else {}
     return len(rows), tuple(str(reason) for reason in details.get("reasons", [])[:3])
+
+
+def quarantine_state(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[str, str, int, object]], dict | None]:
+    """Set-aside statements as (reason, decision or 'set aside', statements, newest), and the share of set-aside
+    statements the last judged run found (None before any run judged one)."""
+    judged = con.execute(
+        "SELECT observed FROM lake.meta.quality_results WHERE suite = ? ORDER BY checked_at DESC LIMIT 1",
+        [quarantine.SUITE]).fetchone()
+    return quarantine.counts(con), json.loads(judged[0]) if judged else None

@@ -392,13 +392,13 @@ def erase_from_files(settings: Settings, person: Person, report: ErasureReport) 
         content = path.read_bytes()
         if not any(needle in content for needle in needles):
             continue
-        if path.suffix in LINE_FILES or "logs" in path.relative_to(settings.data_dir).parts[:-1]:
-            if not content.startswith(BINARY_MAGIC):
-                lines = content.splitlines(keepends=True)
-                kept = [line for line in lines if not any(needle in line for needle in needles)]
-                _replace(path, b"".join(kept))
-                report.add("lines of logs and exports", len(lines) - len(kept))
-                continue
+        is_lines = path.suffix in LINE_FILES or "logs" in path.relative_to(settings.data_dir).parts[:-1]
+        if is_lines and not content.startswith(BINARY_MAGIC):
+            lines = content.splitlines(keepends=True)
+            kept = [line for line in lines if not any(needle in line for needle in needles)]
+            _replace(path, b"".join(kept))
+            report.add("lines of logs and exports", len(lines) - len(kept))
+            continue
         report.remaining.append(str(path.relative_to(settings.data_dir)))
 
 

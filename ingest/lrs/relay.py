@@ -26,7 +26,8 @@ import time
 import duckdb
 from kafka.errors import KafkaError
 
-from ingest import kafka, offsets, outbox
+from ingest import kafka, offsets
+from ingest.lrs import outbox
 from ingest.lrs.engine import DatabaseError, Db
 from ingest.lrs.exceptions import StoreUnavailable
 from ingest.lrs.store import LrsStore
@@ -36,9 +37,6 @@ from leerstroom.errors import BrokerUnavailable, ConfigurationError, LakeUnavail
 from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# Each message carries its outbox entry's event id: the sink deduplicates document events by it.
-EVENT_ID_HEADER = "leerstroom-event-id"
 
 
 class Relay:
@@ -129,7 +127,7 @@ class Relay:
             return [], None
         log_id = self.topic_id
         deliveries = self._producer.send(self.settings.kafka_topic, [
-            Record(e.message_key, e.payload, [(EVENT_ID_HEADER, e.event_id.encode())]) for e in entries])
+            Record(e.message_key, e.payload, [(kafka.EVENT_ID_HEADER, e.event_id.encode())]) for e in entries])
         placements = []
         failure = None
         for entry, delivery in zip(entries, deliveries):
