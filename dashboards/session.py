@@ -48,7 +48,8 @@ def current_viewer() -> Viewer | None:
     settings = get_settings()
     signed_in = st.session_state.get(USER_KEY)
     if signed_in is None and oidc_configured() and _oidc_logged_in():
-        user = users.role_of_identity(settings, st.user.get("email")) if email_verified(st.user) else None
+        email = st.user.get("email")
+        user = users.role_of_identity(settings, email) if isinstance(email, str) and email_verified(st.user) else None
         if user is not None:
             signed_in = st.session_state[USER_KEY] = {"name": user.name, "role": user.role, "oidc": True,
                                                       "credential": None}

@@ -12,7 +12,7 @@ import logging
 import signal
 import threading
 import time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
@@ -96,15 +96,6 @@ def ensure(client: KafkaAdminClient, settings: Settings) -> TopicInfo:
     return info
 
 
-def ensure_topic(settings: Settings, servers: str) -> str:
-    """Create the statements topic if absent; return its id."""
-    client = admin(settings, servers)
-    try:
-        return ensure(client, settings).topic_id
-    finally:
-        client.close()
-
-
 def topic_id(settings: Settings, servers: str) -> str | None:
     """The id of the statements topic now, or None when the broker does not have it."""
     client = admin(settings, servers)
@@ -143,7 +134,7 @@ def consumer(settings: Settings, servers: str, *, max_records: int, group: str |
     up to the rebalance timeout (max_poll_interval_ms), 300 s by default.
     """
     timeout = settings.kafka_timeout_ms
-    membership = {"group_id": None}
+    membership: dict[str, Any] = {"group_id": None}
     if group:
         membership = {"group_id": group, "session_timeout_ms": 10_000, "heartbeat_interval_ms": 2_000,
                       "max_poll_interval_ms": 15_000}

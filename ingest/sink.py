@@ -25,7 +25,7 @@ from datetime import datetime
 
 import duckdb
 import pyarrow as pa
-from kafka import TopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.errors import KafkaError
 
@@ -105,15 +105,14 @@ class Sink:
         # Per partition read: the next offset as stored in the lake, or None when the lake has no row yet.
         self.expected: dict[int, int | None] = {}
         self.written = 0
-        self.documents_written = 0
         self.duplicates = 0
         self.dead_letters = 0
         self.conflicts = 0
         self.log_changes = 0
         self.rebalances = 0
         self.privacy = SinkPrivacy(settings)
-        self._admin = None
-        self._consumer = None
+        self._admin: KafkaAdminClient | None = None
+        self._consumer: KafkaConsumer | None = None
         self._subscribed = False
         self._topic_checked = 0.0
 
@@ -258,7 +257,6 @@ class Sink:
             self.expected[partition] = new
         duplicates = batch.messages - batch.dead_letters.num_rows - inserted - documents
         self.written += inserted
-        self.documents_written += documents
         self.duplicates += duplicates
         self.dead_letters += batch.dead_letters.num_rows
         elapsed = time.monotonic() - started

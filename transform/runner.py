@@ -34,7 +34,7 @@ from leerstroom.settings import Settings
 from transform import model_version
 from transform.dbt_invocation import DbtOutcome, mart_tables, run_dbt
 from transform.publish import RunRecord, publish_and_certify, record_failed_run
-from transform.quality import run_quality_gate
+from transform.quality.gate import run_quality_gate
 from transform.quality.quarantine import screen_new_statements
 from transform.risk import RISK_TABLES, run_risk_step
 

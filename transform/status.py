@@ -25,8 +25,6 @@ class CertificationHealth:
     healthy: bool
     reason: str
     advice: str = ""
-    refused_runs: int = 0
-    last_reasons: tuple[str, ...] = ()
 
     def message(self) -> str:
         return f"{self.reason}; {self.advice}" if self.advice else self.reason
@@ -52,13 +50,13 @@ def certification_health(con: duckdb.DuckDBPyConnection, settings: Settings, now
     limit_words = f"limit {_hours(limit)}, LEERSTROOM_CERTIFICATION_MAX_AGE_HOURS"
     if age <= limit:
         tail = f", {refused} refused since" if refused else ""
-        return CertificationHealth(True, f"{what} ({limit_words}){tail}", refused_runs=refused, last_reasons=reasons)
+        return CertificationHealth(True, f"{what} ({limit_words}){tail}")
     why = f"{refused} runs refused since, the newest because: " + "; ".join(reasons) if refused else (
         "no run finished since")
     advice = ("the dashboards show old data. Fix the cause named (a quarantine above its share: `leerstroom "
               "quarantine list`; stale data: is the sink running?), then run `leerstroom transform`, which prints "
               f"every reason. Runbook: {RUNBOOK}")
-    return CertificationHealth(False, f"{what} ({limit_words}): {why}", advice, refused, reasons)
+    return CertificationHealth(False, f"{what} ({limit_words}): {why}", advice)
 
 
 def _refusals_since(con: duckdb.DuckDBPyConnection, certified_at: datetime | None) -> tuple[int, tuple[str, ...]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import orjson
 from starlette.concurrency import run_in_threadpool
@@ -81,7 +82,7 @@ async def get(call: Call) -> Response:
     if not formats.is_iri(activity_id):
         raise BadRequest("activityId", "must be an IRI")
     known = await run_in_threadpool(definition, call.store, activity_id)
-    activity = {"objectType": "Activity", "id": activity_id}
+    activity: dict[str, Any] = {"objectType": "Activity", "id": activity_id}
     if known:
         activity["definition"] = known
     return json_response(activity, call.version)

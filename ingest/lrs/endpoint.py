@@ -162,7 +162,7 @@ async def _handle(handler: Handler, call: Call, header: str | None) -> Response:
         # Who it was stays out of the log and the rejection note: no query string (a document's agent is in it).
         log.info("refused %s %s: %s", call.request.method, call.request.url.path, err)
         response = error_response(403, str(err), version, field=err.field, rule=err.rule)
-        response.names_a_forgotten_person = True
+        response.names_a_forgotten_person = True  # type: ignore[attr-defined]  # read by the request log above
         return response
     except StatementConflict as err:
         return error_response(409, str(err), version, field="id", rule="a stored statement id cannot take new content")

@@ -67,6 +67,10 @@ class Db:
         marks = ",".join("?" * len(columns))
         self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
+    @property
+    def in_transaction(self) -> bool:
+        raise NotImplementedError
+
     def text(self, column: str) -> str:
         """SQL reading a BLOB column as UTF-8 text (for LIKE)."""
         return f"CAST({column} AS TEXT)"

@@ -19,7 +19,7 @@ ERROR = {"description": "refused; the body names the field and the rule",
          "content": {"application/json": {"schema": {"type": "object"}}}}
 UNAUTHORISED = {"description": "no valid credentials"}
 LIMITED = {"description": "too many failed sign-ins; wait Retry-After seconds"}
-ANY_JSON = {"application/json": {"schema": {}}}
+ANY_JSON: dict[str, dict] = {"application/json": {"schema": {}}}
 DOCUMENT_BODY = {"content": {"application/json": {"schema": {"type": "object"}},
                              "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
 

@@ -115,10 +115,10 @@ COLUMNS = ("seq, at, credential, request, status, reason, field, rule, version, 
 
 
 def _row(row: tuple) -> Rejection:
-    *head, replayed_ids, replay_note = row
-    *fields, body, body_bytes, body_sha256, body_note, replayed_at = head
-    return Rejection(*fields, bytes(body) if body is not None else None, body_bytes, body_sha256, body_note,
-                     replayed_at, orjson.loads(replayed_ids) if replayed_ids else [], replay_note)
+    values = dict(zip(COLUMNS.split(", "), row, strict=True))
+    values["body"] = bytes(values["body"]) if values["body"] is not None else None
+    values["replayed_ids"] = orjson.loads(values["replayed_ids"]) if values["replayed_ids"] else []
+    return Rejection(**values)
 
 
 def is_statement_write(method: str, path: str) -> bool:
@@ -191,7 +191,8 @@ def expire(store: LrsStore, settings: Settings) -> int:
 def listing(store: LrsStore, settings: Settings, *, credential: str | None = None, dead_letters_only: bool = False,
             pending_only: bool = False, limit: int | None = 100) -> list[Rejection]:
     """Unexpired notes, newest first; filters: one tool, statements refused with 400, not yet replayed."""
-    where, params = ["at >= ?"], [cutoff(settings)]
+    where: list[str] = ["at >= ?"]
+    params: list[Any] = [cutoff(settings)]
     if credential is not None:
         where.append("credential = ?")
         params.append(credential)

@@ -24,6 +24,7 @@ import threading
 import time
 
 import duckdb
+from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
 from ingest import kafka, offsets
@@ -55,10 +56,9 @@ class Relay:
         self._turn: int | None = None  # the SQLite relay lock's file descriptor, once this relay holds it
         self.topic_id: str | None = None
         self.published = 0
-        self.confirmed = 0
         self._servers: str | None = None
-        self._admin = None
-        self._producer = None
+        self._admin: KafkaAdminClient | None = None
+        self._producer: Publisher | None = None
         self._lake: duckdb.DuckDBPyConnection | None = None
         self._topic_checked = 0.0
         self._confirmed_at = 0.0
@@ -222,7 +222,6 @@ class Relay:
             return 0
         with self._transaction() as db:
             deleted = outbox.confirm(db, held)
-        self.confirmed += deleted
         if deleted:
             log.debug("confirmed %d outbox entries held by the lake", deleted)
         return deleted

@@ -54,10 +54,6 @@ class Prepared:
     content_type: str
     changes: list[list[Change]] = field(default_factory=list)  # per statement of the batch
 
-    @property
-    def repaired(self) -> bool:
-        return any(self.changes)
-
 
 @dataclass(frozen=True)
 class Outcome:

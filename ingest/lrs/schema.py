@@ -173,7 +173,7 @@ def _link_existing_attachments(db: Db) -> None:
     from ingest.lrs.statement_writes import attachment_sha2s
 
     held = {row[0] for row in db.execute("SELECT sha2 FROM attachments")}
-    rows = []
+    rows: list[tuple] = []
     if held:
         for statement_id, payload in db.execute(
                 "SELECT id, payload FROM statements WHERE CAST(payload AS TEXT) LIKE '%\"sha2\"%'").fetchall():

@@ -58,7 +58,7 @@ def index_fresh(db: Db, fresh: list[Prepared], seqs: Mapping[str, int], credenti
     """The term rows of newly stored statements, and the terms they give statements already referring to them."""
     by_id = {p.statement_id: p for p in fresh}
     own = credential_term(credential) if credential is not None else None
-    rows = []
+    rows: list[tuple[int, int]] = []
     for p in fresh:
         seq = seqs[p.statement_id]
         terms = p.terms
@@ -100,7 +100,7 @@ def spread_to_referrers(db: Db, new_terms: Mapping[str, set[str]]) -> None:
     frontier = dict(new_terms)
     for _ in range(REF_DEPTH):
         referrers: dict[str, set[str]] = {}
-        rows: list[tuple[str, int]] = []
+        rows: list[tuple[int, int]] = []
         targets = list(frontier)
         for start in range(0, len(targets), LOOKUP_SLICE):
             chunk = targets[start:start + LOOKUP_SLICE]

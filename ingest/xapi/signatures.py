@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+from collections.abc import Callable
+from typing import Any
 
 import orjson
 from cryptography import x509
@@ -63,10 +65,10 @@ def _same_statement(payload: dict, statement: dict) -> bool:
         return False
 
 
-def _verify(header_b64: str, payload_b64: str, signature: bytes, chain: object, algorithm: type[hashes.HashAlgorithm],
+def _verify(header_b64: str, payload_b64: str, signature: bytes, chain: Any, algorithm: Callable[[], hashes.HashAlgorithm],
             field: str) -> None:
     try:
-        certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0]))  # type: ignore[index]
+        certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0]))
     except (ValueError, TypeError, IndexError, KeyError, binascii.Error) as err:
         raise StatementInvalid(field, "JWS x5c must hold a base64 DER X.509 certificate") from err
     key = certificate.public_key()

@@ -20,7 +20,7 @@ from ingest.status import lake_counts
 from ingest.xapi.identity import actor_key
 from leerstroom import lake
 from leerstroom.settings import Settings
-from tests.fixtures.broker import wait_until
+from tests.fixtures.broker import ensure_topic, wait_until
 from tests.fixtures.pipeline import Pipeline
 
 pytestmark = pytest.mark.broker
@@ -123,7 +123,7 @@ def test_a_document_event_published_twice_is_kept_once(broker: EmbeddedBroker, s
 
 def test_a_malformed_document_event_becomes_a_dead_letter_naming_the_field(
         broker: EmbeddedBroker, settings: Settings) -> None:
-    kafka.ensure_topic(settings, broker.bootstrap)
+    ensure_topic(settings, broker.bootstrap)
     good = {"leerstroom_event": "document", "resource": "state", "action": "put", "documentId": "d",
             "activityId": "http://example.org/a", "agent": {"mbox": "mailto:a@example.org"},
             "at": "2026-11-26T10:00:00.000Z"}

@@ -14,7 +14,7 @@ from ingest.sink import Sink
 from ingest.sink_status import lag
 from leerstroom import lake
 from leerstroom.settings import Settings
-from tests.fixtures.broker import append_to_outbox, lake_ids, stored_statements
+from tests.fixtures.broker import append_to_outbox, ensure_topic, lake_ids, stored_statements
 from tests.fixtures.object_storage import lake_in_shared_folder
 
 pytestmark = pytest.mark.broker
@@ -84,7 +84,7 @@ def test_each_statement_lands_once_with_its_offsets_and_a_restart_resumes(
 
 def test_poison_messages_become_dead_letters_and_the_stream_continues(
         broker: EmbeddedBroker, settings: Settings) -> None:
-    kafka.ensure_topic(settings, broker.bootstrap)
+    ensure_topic(settings, broker.bootstrap)
     good = stored_statements(3)
     no_id = dict(good[0])
     del no_id["id"]

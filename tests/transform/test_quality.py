@@ -18,7 +18,7 @@ from tests.transform.lake_rows import CertifiedLake, append_raw, build_certified
 from transform import runner
 from transform.dbt_invocation import DbtOutcome
 from transform.publish import RunRecord
-from transform.quality import run_quality_gate
+from transform.quality.gate import run_quality_gate
 from transform.quality.quarantine import screen_new_statements
 
 

@@ -20,6 +20,7 @@ operator releases it (`leerstroom quarantine release`), and a voided one stays o
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -223,7 +224,7 @@ def counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, object]]
                        ).fetchall()
 
 
-def decide(con: duckdb.DuckDBPyConnection, settings: Settings, decision: str, *, statement_ids: list[str] = (),
+def decide(con: duckdb.DuckDBPyConnection, settings: Settings, decision: str, *, statement_ids: Sequence[str] = (),
            reason: str | None = None, note: str = "", decided_at: datetime) -> int:
     """Release or void undecided rows (by statement id, or every one with a reason); returns the statements decided.
 

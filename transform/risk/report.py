@@ -113,8 +113,10 @@ def leakage_findings(pooled_auc: float, single: dict[str, float | None]) -> list
 
 
 def band_counts(bands: list[str]) -> dict[str, int]:
-    values, counts = np.unique(np.asarray(bands, dtype=object), return_counts=True) if bands else ([], [])
-    return {str(v): int(c) for v, c in zip(values, counts)}
+    if not bands:
+        return {}
+    values, counts = np.unique(np.asarray(bands, dtype=object), return_counts=True)
+    return {str(v): int(c) for v, c in zip(values, counts, strict=True)}
 
 
 def bands_line(scored: int, snapshot: object, base_rate: float, counts: dict[str, int]) -> str:
