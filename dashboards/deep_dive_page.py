@@ -45,17 +45,17 @@ def render(key: str) -> None:
         # A unit's missing sub-score reads "not measured" on screen and in the CSV, never an empty cell.
         frame.table(context, measured.with_not_measured(shown, not_measured, (dive.score,)), f"{key}_by_unit")
 
+    if not dive.evidence:
+        return  # no mart holds this sub-score's evidence apart from the index itself
     st.subheader(context.t("dive.evidence"))
-    marts = sorted(name.split(".", 1)[1] for name in queries.tables(context.catalog, context.snapshot_id)
-                   if name.startswith("marts.") and name.split(".", 1)[1].startswith(dive.evidence))
+    marts = [mart for mart in dive.evidence if queries.has_mart(context.catalog, context.snapshot_id, mart)]
     if not marts:
         frame.not_yet(context, context.t("dive.evidence_marts", prefixes=", ".join(dive.evidence)))
     for mart in marts:
         st.markdown(f"**{context.t('dive.mart', mart=mart)}**")
-        columns = queries.columns_of(context.catalog, context.snapshot_id, mart)
-        individual = privacy.is_person_level(columns)
+        individual = privacy.is_person_level(mart)
         rows = queries.unit_rows(context.catalog, context.snapshot_id, context.viewer.audience, context.k, mart)
-        if individual and context.viewer.role != "hr_analyst":
+        if individual and not privacy.sees_individuals(context.viewer.role):
             st.info(context.t("privacy.individuals_hidden"))
             continue
         if rows.empty:

@@ -19,7 +19,9 @@ comes out of one of the three shapes below, and each shape has its rules here:
   exactly one published group (`aggregate`). Two nested figures then differ, period
   by period, by nothing or by at least k people.
 - **Unit tables** (`unit_table`): marts with a row per organisation, department and
-  team. The same rules run over the unit hierarchy, once for the people of a unit
+  team. Which marts these are, and which of their columns name the unit, the period and
+  its people, each mart declares in its model's YAML (`meta.disclosure`, read through
+  transform/marts.py); a mart that declares nothing is shown to no one. The same rules run over the unit hierarchy, once for the people of a unit
   and once for its managers: a figure about a team's managers (T4, manager
   participation) is a figure about one person when the team has one lead. A derived
   figure (the LCI, a change on the period before) is hidden with what it is made of.
@@ -38,29 +40,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from dashboards.deep_dives import SUB_SCORES
+from dashboards.roles import HR_ANALYST
+from transform import marts as mart_contracts
+from transform.marts import Disclosure
+
 log = logging.getLogger(__name__)
 
-EXECUTIVE, HR_ANALYST, ADMIN = "executive", "hr_analyst", "admin"
 UNRESTRICTED = "unrestricted"
 
-# Columns that make a row about one person rather than a group.
-PERSON_COLUMNS = frozenset({"employee_id", "actor_key", "display_name", "person", "learner"})
-
-# The sub-scores of the Learning Culture Index and what is derived from them.
-SUB_SCORES = ("t1_continuous_learning", "t2_development_facilitated", "t3_mistakes_as_learning", "t4_leadership_active",
-              "t5_diverse_resources", "l1_microlearning", "l2_gamification", "l3_personalised_paths",
-              "l4_social_learning", "l5_tied_to_performance")
+# What is derived from the sub-scores of the Learning Culture Index (dashboards.deep_dives.SUB_SCORES).
 DERIVED_FROM_SUB_SCORES = ("lci", "lci_change")
 # Figures about a unit's managers rather than its people; a team has one lead, so these describe one person.
 ABOUT_MANAGERS = frozenset({"t4_leadership_active", "managers_learning", "manager_touchpoints",
                             "touchpoints_per_report"})
-PERIOD_COLUMNS = ("week_start", "month_start", "quarter_start")
 # A unit table's column naming, per row, the figures emptied here: measured, but not to be shown to this role.
 WITHHELD = "withheld"
 ORGANISATION = "organisation"
@@ -82,8 +82,16 @@ def audience(role: str) -> str:
     return UNRESTRICTED if role == HR_ANALYST else f"suppressed:{role}"
 
 
-def is_person_level(columns: Iterable[str]) -> bool:
-    return bool(PERSON_COLUMNS & set(columns))
+def disclosure(mart: str) -> Disclosure | None:
+    """How a mart may be shown, as its model declares it; None for a table that declares nothing (shown to no one)."""
+    contract = mart_contracts.marts().get(mart)
+    return contract.disclosure if contract is not None else None
+
+
+def is_person_level(mart: str) -> bool:
+    """Whether the mart's rows are about one person each (or repeat a person): HR analysts only."""
+    declared = disclosure(mart)
+    return declared is None or declared.shape in ("people", "events")
 
 
 # --- the rule every shape shares ------------------------------------------------------------------------------
@@ -246,7 +254,8 @@ def catalogue(con: duckdb.DuckDBPyConnection, source: Microdata, k: int) -> pd.D
 
 def filter_sql(source: Microdata, filters: Sequence[tuple[str, Sequence[Any]]], periods: tuple[Any, Any],
                 alias: str = "") -> tuple[str, list]:
-    clauses, params = ["TRUE"], []
+    clauses: list[str] = ["TRUE"]
+    params: list[Any] = []
     prefix = f"{alias}." if alias else ""
     for dimension, values in filters:
         if dimension not in source.dimensions:
@@ -302,17 +311,13 @@ def aggregate(con: duckdb.DuckDBPyConnection, source: Microdata, published: pd.D
 
 # --- unit tables ----------------------------------------------------------------------------------------------
 
-def _period_column(columns: Iterable[str]) -> str | None:
-    return next((column for column in PERIOD_COLUMNS if column in columns), None)
-
-
 def _parent(level: str, name: str) -> str | None:
     if level == "team":
         return name.split(UNIT_PARENT_SEPARATOR, 1)[0] if UNIT_PARENT_SEPARATOR in name else None
     return ORGANISATION if level == "department" else None
 
 
-def _hierarchy(units: pd.DataFrame, count: str, k: int, hidden_already: set = frozenset()) -> set:
+def _hierarchy(units: pd.DataFrame, count: str, k: int, hidden_already: AbstractSet = frozenset()) -> set:
     """Hidden (level, name, period) keys of one population (`count` people per unit) over the unit hierarchy."""
     units = units.dropna(subset=[count])
     keys = list(zip(units["unit_level"], units["unit_name"], units["period"]))
@@ -335,22 +340,26 @@ def _periods(values: pd.Series) -> pd.Series:
 def unit_visibility(tables: Mapping[str, pd.DataFrame], k: int) -> dict[str, pd.DataFrame]:
     """Per period column: each unit's people and managers hidden or not, decided once over every unit table.
 
-    `tables`: mart name -> its rows. A unit in a period reads the same in every table, so a figure hidden in one
-    cannot be recovered from another. Managers are counted by mart_manager_participation.
+    `tables`: mart name -> its rows; marts not declared as unit tables are passed over. A unit in a period reads the
+    same in every table, so a figure hidden in one cannot be recovered from another. Managers are counted by the
+    mart that declares a `managers` column.
     """
     by_period: dict[str, list[pd.DataFrame]] = {}
-    for rows in tables.values():
-        period = _period_column(rows.columns)
-        if period is None or "headcount" not in rows.columns or rows.empty:
+    managers = None
+    for mart, rows in tables.items():
+        declared = disclosure(mart)
+        if declared is None or declared.shape != "units" or rows.empty:
             continue
-        by_period.setdefault(period, []).append(pd.DataFrame({
-            "unit_level": rows.get("unit_level", ORGANISATION),
-            "unit_name": rows.get("unit_name", ORGANISATION),
-            "period": _periods(rows[period]),
-            "headcount": rows["headcount"],
+        if declared.managers is not None:
+            managers = (rows, declared)
+        level, name = declared.unit or (None, None)
+        by_period.setdefault(declared.period, []).append(pd.DataFrame({
+            "unit_level": rows[level] if level else ORGANISATION,
+            "unit_name": rows[name] if name else ORGANISATION,
+            "period": _periods(rows[declared.period]),
+            "headcount": rows[declared.people[0]],
             "is_suppressed": rows.get("is_suppressed", False),
         }))
-    managers = tables.get("mart_manager_participation")
     result = {}
     for period, frames in by_period.items():
         units = (pd.concat(frames).groupby(["unit_level", "unit_name", "period"], as_index=False)
@@ -367,12 +376,13 @@ def unit_visibility(tables: Mapping[str, pd.DataFrame], k: int) -> dict[str, pd.
     return result
 
 
-def _managers_of(units: pd.DataFrame, managers: pd.DataFrame | None) -> pd.Series:
-    """Managers per unit in the quarter its period falls in, from mart_manager_participation (NA where unknown)."""
-    if managers is None or "managers" not in managers.columns or managers.empty:
+def _managers_of(units: pd.DataFrame, managers: tuple[pd.DataFrame, Disclosure] | None) -> pd.Series:
+    """Managers per unit in the quarter its period falls in, from the mart that counts them (NA where unknown)."""
+    if managers is None:
         return pd.Series(pd.NA, index=units.index, dtype="Float64")
-    counts = managers.assign(quarter=_periods(managers["quarter_start"])).set_index(
-        ["unit_level", "unit_name", "quarter"])["managers"]
+    rows, declared = managers
+    level, name = declared.unit
+    counts = rows.assign(quarter=_periods(rows[declared.period])).set_index([level, name, "quarter"])[declared.managers]
     counts = counts[~counts.index.duplicated()]
     quarters = units["period"].dt.to_period("Q").dt.start_time
     keys = pd.MultiIndex.from_arrays([units["unit_level"], units["unit_name"], quarters])
@@ -380,23 +390,23 @@ def _managers_of(units: pd.DataFrame, managers: pd.DataFrame | None) -> pd.Serie
 
 
 def unit_table(rows: pd.DataFrame, audience_name: str, k: int, visibility: Mapping[str, pd.DataFrame],
-               mart: str = "") -> pd.DataFrame:
+               mart: str) -> pd.DataFrame:
     """A unit mart's rows as `audience_name` may see them: hidden units dropped, figures about hidden managers and
     whatever is derived from a hidden figure emptied (and named in the row's `withheld` column, so that a page
-    never calls them "not measured"). Rows of a shape this module does not know are refused."""
+    never calls them "not measured"). Rows of a mart not declared as unit table or unit pairs are refused."""
     if audience_name == UNRESTRICTED or rows.empty:
         return rows
-    if is_person_level(rows.columns):
+    declared = disclosure(mart)
+    if declared is not None and declared.shape == "unit_pairs":
+        return _pair_table(rows, declared, k)
+    if declared is None or declared.shape != "units" or declared.period not in visibility:
+        log.warning("%s is not declared a unit table in its model's meta: shown to HR analysts only", mart)
         return rows.iloc[0:0]
-    if {"helper_team", "helped_team"} <= set(rows.columns):
-        return _pair_table(rows, k)
-    period = _period_column(rows.columns)
-    if period is None or "headcount" not in rows.columns or period not in visibility:
-        log.warning("unit table %s has no unit, period and headcount: shown to HR analysts only", mart or "?")
-        return rows.iloc[0:0]
+    period = declared.period
     units = visibility[period].set_index(["unit_level", "unit_name", "period"])
-    level = rows["unit_level"] if "unit_level" in rows else pd.Series(ORGANISATION, index=rows.index)
-    name = rows["unit_name"] if "unit_name" in rows else pd.Series(ORGANISATION, index=rows.index)
+    level_column, name_column = declared.unit or (None, None)
+    level = rows[level_column] if level_column else pd.Series(ORGANISATION, index=rows.index)
+    name = rows[name_column] if name_column else pd.Series(ORGANISATION, index=rows.index)
     keys = pd.MultiIndex.from_arrays([level, name, _periods(rows[period])])
     people_hidden = units["people_hidden"].reindex(keys).fillna(True).astype(bool).to_numpy()
     managers_hidden = units["managers_hidden"].reindex(keys).fillna(True).astype(bool).to_numpy()
@@ -443,16 +453,15 @@ def partition_table(rows: pd.DataFrame, audience_name: str, k: int, count: str) 
     return shown
 
 
-def _pair_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
+def _pair_table(rows: pd.DataFrame, declared: Disclosure, k: int) -> pd.DataFrame:
     """A team-by-team table: shown for a period only when every pair in it reaches k on both sides.
 
     Each team's totals are published elsewhere, so hiding some pairs would let the rest give them away; the
     people behind the hidden pairs cannot be counted from the table to prove otherwise.
     """
-    period = _period_column(rows.columns) or "quarter_start"
-    counts = [column for column in ("helpers", "people_helped") if column in rows.columns]
+    period = declared.period
     fine = ~rows.get("is_suppressed", pd.Series(False, index=rows.index)).fillna(True).astype(bool)
-    for column in counts:
+    for column in declared.people:
         fine &= rows[column].fillna(0).astype(int) >= k
     whole_periods = fine.groupby(rows[period]).all()
     return rows[rows[period].map(whole_periods).astype(bool)].reset_index(drop=True)

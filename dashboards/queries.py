@@ -17,12 +17,15 @@ import streamlit as st
 from dashboards import privacy
 from dashboards.connection import certified_lake, latest_lake
 from leerstroom.errors import ConfigurationError
+from transform import marts as mart_contracts
 
 # A certified snapshot's rows never change, so results keyed by it may live long;
 # only the question "which snapshot is the last certified one" must be asked again soon.
 SNAPSHOT_TTL = "1h"
 CERTIFICATION_TTL = 15
-DIMENSIONS = ("department", "team", "manager_id", "job_role", "location")
+# The explorer's person-week rows, as their model declares them: who, which week, what a reader may filter by.
+WEEKLY = mart_contracts.marts()["mart_engagement_weekly"]
+DIMENSIONS = WEEKLY.disclosure.dimensions
 ROW_LIMIT = 5000
 # Filters travel as a hashable tuple so st.cache_data can key on them: ((dimension, (values...)), ...).
 Filters = tuple
@@ -183,11 +186,10 @@ def _mart_rows(catalog: str, snapshot_id: int, mart: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def unit_visibility(catalog: str, snapshot_id: int, k: int) -> dict[str, pd.DataFrame]:
-    """Which units (people, managers) may be shown, decided once over every unit-level mart of the snapshot."""
-    marts = {name.split(".", 1)[1]: columns for name, columns in tables(catalog, snapshot_id).items()
-             if name.startswith("marts.")}
-    unit_marts = {mart: _mart_rows(catalog, snapshot_id, mart) for mart, columns in marts.items()
-                  if "headcount" in columns and not privacy.is_person_level(columns)}
+    """Which units (people, managers) may be shown, decided once over every unit table of the snapshot (the marts
+    whose models declare them so: transform/marts.py)."""
+    unit_marts = {mart.name: _mart_rows(catalog, snapshot_id, mart.name) for mart in mart_contracts.of_shape("units")
+                  if has_mart(catalog, snapshot_id, mart.name)}
     return privacy.unit_visibility(unit_marts, k)
 
 
@@ -197,12 +199,13 @@ def unit_rows(catalog: str, snapshot_id: int, audience: str, k: int, mart: str, 
     """Rows of a unit-level mart as `audience` may see them (see dashboards.privacy.unit_table).
 
     `where` and `order` are written by the dashboards' own code, never taken from a reader. They apply after
-    suppression, which is decided over the whole mart, so a filter cannot change what is hidden.
+    suppression, which is decided over the whole mart, so a filter cannot change what is hidden. A mart whose
+    model declares no disclosure is shown to no one.
     """
-    columns = columns_of(catalog, snapshot_id, mart)
-    if not columns:
+    declared = privacy.disclosure(mart)
+    if declared is None or not has_mart(catalog, snapshot_id, mart):
         return pd.DataFrame()
-    if privacy.is_person_level(columns):
+    if declared.shape in ("people", "events"):
         return person_rows(catalog, snapshot_id, audience, mart)
     rows = _mart_rows(catalog, snapshot_id, mart)
     if audience != privacy.UNRESTRICTED:
@@ -217,16 +220,18 @@ def unit_rows(catalog: str, snapshot_id: int, audience: str, k: int, mart: str, 
 
 @st.cache_data(ttl=SNAPSHOT_TTL, show_spinner=False)
 def person_rows(catalog: str, snapshot_id: int, audience: str, mart: str) -> pd.DataFrame:
-    """A person-level mart, for the unrestricted audience only; names from the roster; leaderboards opt-in only."""
-    if audience != privacy.UNRESTRICTED:
+    """A person-level mart, for the unrestricted audience only; names from the roster; a mart that declares an opt-in
+    (a leaderboard) lists only the people whose roster record has it set."""
+    declared = privacy.disclosure(mart)
+    if audience != privacy.UNRESTRICTED or declared is None:
         return pd.DataFrame()
-    columns = columns_of(catalog, snapshot_id, mart)
-    if "employee_id" not in columns:
+    if declared.person != "employee_id":
         return _frame(catalog, snapshot_id, f"SELECT * FROM lake.marts.{mart} LIMIT {ROW_LIMIT}")
     opt_in = ""
-    if "leaderboard" in mart:
+    if declared.opt_in:
         # The mart already keeps only opted-in people; the roster is asked again so a mart bug cannot leak anyone.
-        opt_in = "WHERE coalesce(try_cast(json_extract_string(r.attributes, '$.leaderboard_opt_in') AS BOOLEAN), FALSE)"
+        opt_in = (f"WHERE coalesce(try_cast(json_extract_string(r.attributes, '$.{declared.opt_in}') AS BOOLEAN), "
+                  "FALSE)")
     return _frame(catalog, snapshot_id, f"""
         WITH {_ROSTER_CTE}
         SELECT r.display_name AS name, m.* FROM lake.marts.{mart} m
@@ -299,8 +304,8 @@ def risk_by_department(catalog: str, snapshot_id: int, audience: str, k: int) ->
 
 # --- explorer (person-week rows: every aggregate through dashboards.privacy.aggregate) --------------------------
 
-ENGAGEMENT = privacy.Microdata("lake.marts.mart_engagement_weekly", "employee_id", "week_start", DIMENSIONS,
-                               breakdown="engagement_segment")
+ENGAGEMENT = privacy.Microdata(f"lake.marts.{WEEKLY.name}", WEEKLY.disclosure.person, WEEKLY.disclosure.period,
+                               DIMENSIONS, breakdown=WEEKLY.disclosure.breakdown)
 
 
 def _where(filters: Filters, week_from=None, week_to=None, alias: str = "w") -> tuple[str, list]:

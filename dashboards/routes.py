@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboards.deep_dives import DEEP_DIVES
-from dashboards.privacy import ADMIN, EXECUTIVE, HR_ANALYST
+from dashboards.roles import ADMIN, HR_ANALYST, ROLES
 
 ENTRYPOINT = Path(__file__).resolve().parent / "app.py"
 VIEWS = ENTRYPOINT.parent / "views"
-EVERYONE = frozenset({EXECUTIVE, HR_ANALYST, ADMIN})
+EVERYONE = frozenset(ROLES)
 ADMINS = frozenset({ADMIN})
 
 

@@ -19,12 +19,12 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from dashboards.roles import ROLES
 from leerstroom.errors import ConfigurationError, TerminalError
 from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ROLES = ("executive", "hr_analyst", "admin")
 USERS_FILE = "dashboard-users.json"
 NAME_RULE = re.compile(r"^[A-Za-z0-9._@+-]{2,100}$")
 MIN_PASSWORD = 10

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 import streamlit as st
 
-from dashboards import charts, frame, i18n, queries
+from dashboards import charts, frame, i18n, privacy, queries
 from dashboards.queries import DIMENSIONS
 
 context = frame.start("explorer", "explorer.title")
@@ -23,14 +24,14 @@ def dimension_label(dimension: str, value: object) -> str:
     return names.get(value, str(value)) if dimension == "manager_id" else str(value)
 
 
-if context.viewer.role != "hr_analyst":
+if not privacy.sees_individuals(context.viewer.role):
     st.caption(t("privacy.whole_units_note", k=context.k))
 
 selected = {}
 filter_columns = st.columns([1] * len(DIMENSIONS) + [2])  # a date range needs room for two dates
 for column, dimension in zip(filter_columns, DIMENSIONS):
     selected[dimension] = column.multiselect(t(f"dim.{dimension}"), options[dimension], key=f"filter-{dimension}",
-                                             format_func=lambda value, d=dimension: dimension_label(d, value))
+                                             format_func=functools.partial(dimension_label, dimension))
 first_week, last_week = options["weeks"]
 period = filter_columns[-1].date_input(t("explorer.period"), value=(first_week, last_week), min_value=first_week,
                                        max_value=last_week + timedelta(days=6), key="filter-period")
@@ -76,7 +77,7 @@ drill_args = (context.catalog, context.snapshot_id, audience, context.k, tuple(d
               week_to)
 if team != all_units:
     st.markdown(t("explorer.level_people", team=team))
-    if context.viewer.role == "hr_analyst":
+    if privacy.sees_individuals(context.viewer.role):
         people = queries.people(context.catalog, context.snapshot_id, audience, tuple(drill_filters.items()),
                                 week_from, week_to)
         frame.table(context, people, "people", individual=True, filters=(tuple(drill_filters.items()), week_from, week_to))
@@ -107,14 +108,14 @@ else:
 
 if context.retention_scoring and context.has("retention_scores"):
     st.subheader(t("explorer.risk"))
-    if context.viewer.role == "hr_analyst":
+    if privacy.sees_individuals(context.viewer.role):
         st.caption(t("explorer.risk_note"))
         st.page_link("views/retention_model.py", label=t("model.link"), icon=":material/query_stats:")
         risk = queries.risk_list(context.catalog, context.snapshot_id, audience, filters)
         frame.table(context, risk, "retention_risk", individual=True, filters=filters)
     else:
         st.info(t("privacy.individuals_hidden"))
-elif context.retention_scoring and context.has("retention_model_metrics") and context.viewer.role == "hr_analyst":
+elif context.retention_scoring and context.has("retention_model_metrics") and privacy.sees_individuals(context.viewer.role):
     st.subheader(t("explorer.risk"))
     st.info(t("explorer.risk_not_scored"))
     st.page_link("views/retention_model.py", label=t("model.link"), icon=":material/query_stats:")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, frame, i18n, privacy, queries
+from dashboards import charts, frame, i18n, queries, roles
 
 context = frame.start("retention-model", "model.title")
 t, lang = context.t, context.viewer.language
-if context.viewer.role not in (privacy.HR_ANALYST, privacy.ADMIN):
+if context.viewer.role not in (roles.HR_ANALYST, roles.ADMIN):
     # app.py offers this page to analysts and admins only; a reader who reaches it anyway sees nothing of it.
     st.info(t("model.not_for_role"))
     st.stop()

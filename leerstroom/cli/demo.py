@@ -19,6 +19,7 @@ from datetime import date, datetime, timezone
 
 from tqdm import tqdm
 
+from dashboards.roles import ROLES
 from ingest import client
 from ingest.generator import build_organisation, generate_statements
 from ingest.generator.roster import monthly_exports, write_roster
@@ -100,7 +101,6 @@ def _write_private_json(path, data) -> None:
     os.chmod(path, 0o600)
 
 
-DEMO_ROLES = ("executive", "hr_analyst", "admin")
 
 
 def demo_dashboard_users(settings: Settings) -> dict[str, str]:
@@ -114,7 +114,7 @@ def demo_dashboard_users(settings: Settings) -> dict[str, str]:
         if all(name in known for name in saved):
             return saved
     saved = {}
-    for role in DEMO_ROLES:
+    for role in ROLES:
         name = f"demo-{role.replace('_', '-')}"
         password = secrets.token_urlsafe(12)
         users.add(settings, name, role, password)

@@ -10,13 +10,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import session, users
+from dashboards.roles import ROLES
 from dashboards.routes import ROUTES
 from dashboards.server import APP
 from leerstroom.settings import Settings
 from tests.dashboards.app_session import PASSWORDS, create_users, open_page, sign_in
 from tests.dashboards.org_lake import OrgLake
 
-ROLES = ("executive", "hr_analyst", "admin")
 NOT_FOR_ROLE = "This page is not open to your role."
 
 

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from dashboards import audit, i18n
+from dashboards.roles import ROLES
 from dashboards.routes import ROUTES
 from leerstroom import lake
 from tests.dashboards.app_session import PASSWORDS, PERSON_COLUMNS
@@ -29,7 +30,6 @@ from tests.dashboards.org_lake import OrgLake
 from tests.fixtures.data import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
-ROLES = ("executive", "hr_analyst", "admin")
 GROUP_SIZES = ("headcount", "people", "learners")
 
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboards import privacy
+from dashboards.roles import ROLES
 
-ROLES = ("executive", "hr_analyst", "admin")
 DIMENSIONS = ("department", "team", "manager_id", "location")
 SOURCE = privacy.Microdata("people_weeks", "employee_id", "week", DIMENSIONS, breakdown="segment")
 MEASURES = {"headcount": "count(DISTINCT employee_id)", "minutes": "sum(minutes)"}
@@ -27,10 +27,21 @@ def test_each_role_reads_from_its_own_cache_partition_and_only_analysts_unrestri
     assert [role for role in ROLES if privacy.sees_individuals(role)] == ["hr_analyst"]
 
 
-def test_rows_naming_a_person_are_person_level() -> None:
-    assert privacy.is_person_level(("employee_id", "badges"))
-    assert privacy.is_person_level(("display_name", "team"))
-    assert not privacy.is_person_level(("helper_team", "helped_team", "replies", "is_suppressed"))
+def test_a_mart_is_person_level_when_its_model_says_so_and_when_no_model_says_anything() -> None:
+    assert privacy.is_person_level("mart_gamification_leaderboard")  # meta.disclosure.shape: people
+    assert privacy.is_person_level("mart_daily_activity")  # events: a person's rows per day and verb
+    assert not privacy.is_person_level("mart_social_help_network")
+    assert not privacy.is_person_level("mart_lci_unit_quarter")
+    assert privacy.is_person_level("mart_no_model_declares"), "a table nothing declares is closed"
+
+
+def test_a_unit_table_no_model_declares_is_shown_to_no_one_but_the_analysts() -> None:
+    rows = pd.DataFrame([{"unit_level": "department", "unit_name": name, "quarter_start": pd.Timestamp("2026-07-01"),
+                          "headcount": 40, "is_suppressed": False, "figure": 1.0} for name in ("A", "B")])
+    visibility = privacy.unit_visibility({"mart_no_model_declares": rows}, 5)
+
+    assert privacy.unit_table(rows, privacy.audience("executive"), 5, visibility, "mart_no_model_declares").empty
+    assert len(privacy.unit_table(rows, privacy.UNRESTRICTED, 5, visibility, "mart_no_model_declares")) == 2
 
 
 # --- person-week rows -----------------------------------------------------------------------------------------
@@ -245,10 +256,10 @@ def test_a_team_by_team_table_shows_a_quarter_only_when_every_pair_reaches_k() -
         for q, a, b, helpers in (("2026-07-01", "A", "B", 6), ("2026-07-01", "A", "C", 1),
                                  ("2026-10-01", "A", "B", 5), ("2026-10-01", "B", "A", 7))])
 
-    shown = privacy.unit_table(pairs, privacy.audience("executive"), 5, {})
+    shown = privacy.unit_table(pairs, privacy.audience("executive"), 5, {}, "mart_social_help_network")
 
     assert shown["quarter_start"].astype(str).unique().tolist() == ["2026-10-01"]
-    assert len(privacy.unit_table(pairs, privacy.UNRESTRICTED, 5, {})) == 4
+    assert len(privacy.unit_table(pairs, privacy.UNRESTRICTED, 5, {}, "mart_social_help_network")) == 4
 
 
 def test_rows_that_split_a_whole_hide_enough_that_the_whole_minus_the_rest_gives_nothing_away() -> None:
