@@ -67,7 +67,8 @@ class MemoryWatch(threading.Thread):
 
 
 def freshness(settings: Settings, acknowledged_at: list[tuple[float, str]]) -> dict:
-    """Seconds from a batch's acknowledgement to the end of the first certified transform whose raw snapshot holds it."""
+    """Seconds from a batch's acknowledgement to the end of the first certified transform whose raw snapshot
+    holds it."""
     con = lake.connect(settings, read_only=True)
     try:
         runs = con.execute("SELECT raw_snapshot_id, epoch(finished_at) FROM lake.meta.transform_runs "

@@ -1,4 +1,4 @@
-"""Benchmark (not a test): a from-scratch transform on a large lake, then an incremental one after 100,000 new statements.
+"""Benchmark (not a test): a from-scratch transform on a large lake, then an incremental one after 100,000 more.
 
     python -m bench.transform_scale [--statements 10000000] [--incremental 100000] [--data-dir DIR]
                                     [--arrivals recent|spread] [--reuse] [--new-month]

@@ -21,9 +21,10 @@ comes out of one of the three shapes below, and each shape has its rules here:
 - **Unit tables** (`unit_table`): marts with a row per organisation, department and
   team. Which marts these are, and which of their columns name the unit, the period and
   its people, each mart declares in its model's YAML (`meta.disclosure`, read through
-  transform/marts.py); a mart that declares nothing is shown to no one. The same rules run over the unit hierarchy, once for the people of a unit
-  and once for its managers: a figure about a team's managers (T4, manager
-  participation) is a figure about one person when the team has one lead. A derived
+  transform/marts.py); a mart that declares nothing is shown to no one. The same rules
+  run over the unit hierarchy, once for the people of a unit and once for its managers:
+  a figure about a team's managers (T4, manager participation) is a figure about one
+  person when the team has one lead. A derived
   figure (the LCI, a change on the period before) is hidden with what it is made of.
 - **Event breakdowns** (`event_breakdowns`): rows that are not one per person (a
   person's statements per day and verb). A category (a day, a verb) needs k distinct

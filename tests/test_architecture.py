@@ -66,9 +66,9 @@ def test_a_part_importing_another_parts_internals_breaks_the_contract(tree: Path
 
 def test_an_import_cycle_breaks_the_contract_even_under_type_checking(tree: Path) -> None:
     scopes = tree / "ingest" / "lrs" / "scopes.py"
-    scopes.write_text(scopes.read_text().replace(
-        "from typing import Protocol\n",
-        "from typing import TYPE_CHECKING, Protocol\n\nif TYPE_CHECKING:\n    from ingest.lrs.credentials import Credential\n"))
+    cycle = ("from typing import TYPE_CHECKING, Protocol\n\n"
+             "if TYPE_CHECKING:\n    from ingest.lrs.credentials import Credential\n")
+    scopes.write_text(scopes.read_text().replace("from typing import Protocol\n", cycle))
 
     result = lint_imports(tree)
 

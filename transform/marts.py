@@ -1,4 +1,4 @@
-"""What each table in lake.marts is, for the parts that read it: its columns, how it may be shown, what it is evidence of.
+"""What each table in lake.marts is, for the parts that read it: its columns, how it may be shown, what it backs.
 
 Declared once, beside each model: its columns in the model's YAML (every mart has `contract: enforced: true`, so
 dbt refuses a build whose table differs), and under `config.meta` how the dashboards may disclose it and which

@@ -1,4 +1,4 @@
-"""Canonical activity definitions (merged from the statements of credentials with the define scope) and the Activities resource."""
+"""Canonical activity definitions (merged from statements sent with the define scope) and the Activities resource."""
 
 from __future__ import annotations
 

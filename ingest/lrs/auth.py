@@ -1,4 +1,4 @@
-"""HTTP Basic authentication against the stored credentials, the authority it gives each statement, and failed sign-ins."""
+"""HTTP Basic authentication against the stored credentials, the authority it gives statements, failed sign-ins."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ EVENT_CONTENT_MAX = 64 * 1024
 
 @dataclass(frozen=True)
 class Scope:
-    """What a set of documents belongs to: its resource kind and key, the tool that keeps them, the fields events report.
+    """What a set of documents belongs to: its resource kind and key, the tool keeping them, the fields events report.
 
     Each credential (`owner`) has its own documents: another tool's state, however it names it, is not reachable.
     """

@@ -1,4 +1,4 @@
-"""Historical import: statements from NDJSON/JSON files or another LRS's Statement API, through the same validation, store and outbox.
+"""Historical import: statements from NDJSON/JSON files or another LRS, through the same validation, store and outbox.
 
 Imported statements keep their id, timestamp and content; this LRS assigns `stored`
 and an authority naming the import. Re-importing is harmless (identical statements are

@@ -1,4 +1,4 @@
-"""Statement query parameters: checked one by one (400 naming the parameter), turned into the store's terms, and `more` links."""
+"""Statement query parameters: checked one by one (400 naming the parameter), made the store's terms; `more` links."""
 
 from __future__ import annotations
 

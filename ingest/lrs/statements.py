@@ -1,4 +1,4 @@
-"""The Statement resource: POST and PUT store statements (JSON or multipart/mixed with attachments), GET and HEAD read them.
+"""The Statement resource: POST and PUT store statements (JSON, or multipart/mixed with attachments), GET and HEAD read.
 
 Parsing, validation and the store's transaction run off the event loop, so one large
 batch does not stall other requests.

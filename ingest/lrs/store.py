@@ -228,7 +228,7 @@ class LrsStore:
                     del self._in_flight[stored]
 
     def consistent_through(self) -> str:
-        """A time before which every statement stored by this process is readable: now, or the oldest write in flight."""
+        """A time before which every statement this process stored is readable: now, or the oldest write in flight."""
         with self._in_flight_lock:
             now = formats.format_timestamp(utc_now())
             return min(self._in_flight, default=now)

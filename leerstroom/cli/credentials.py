@@ -1,4 +1,4 @@
-"""`leerstroom credentials add|list|rotate|revoke|rejected`: the keys learning tools use, and why a tool's requests fail."""
+"""`leerstroom credentials add|list|rotate|revoke|rejected`: the keys tools use, and why a tool's requests fail."""
 
 from __future__ import annotations
 

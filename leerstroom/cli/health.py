@@ -1,8 +1,9 @@
-"""`leerstroom health PART [PART ...]`: exit 0 when every part named is healthy, 1 with the reasons otherwise (docker-compose).
+"""`leerstroom health PART [PART ...]`: exit 0 when every part named is healthy, else 1 and why (docker-compose).
 
 lrs and dashboard answer over HTTP (an LRS process also beats while it reaches its store); the relay and
-the sink prove they are looping through their heartbeat files, one per instance (leerstroom/heartbeat.py); the broker by accepting connections; the transform by a recent run in the lake and a
-snapshot certified within LEERSTROOM_CERTIFICATION_MAX_AGE_HOURS.
+the sink prove they are looping through their heartbeat files, one per instance (leerstroom/heartbeat.py);
+the broker by accepting connections; the transform by a recent run in the lake and a snapshot certified
+within LEERSTROOM_CERTIFICATION_MAX_AGE_HOURS.
 """
 
 from __future__ import annotations

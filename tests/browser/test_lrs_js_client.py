@@ -1,4 +1,4 @@
-"""E-learning content in a real headless Chromium page: the TinCanJS client (from the npm registry) posts statements and keeps state.
+"""E-learning content in a real headless Chromium page: the TinCanJS client (npm) posts statements and keeps state.
 
 The page is served from its own origin, as content is in an LMS, so every LRS call
 goes through CORS and its preflight. The npm package is installed by this test into
@@ -37,7 +37,8 @@ PAGE = """<!doctype html>
 function call(method, ...args) {
   return new Promise((resolve, reject) => {
     const options = args.pop() || {};
-    options.callback = (err, result) => err ? reject(new Error(String(err) + ' ' + JSON.stringify(result))) : resolve(result);
+    options.callback = (err, result) =>
+      err ? reject(new Error(String(err) + ' ' + JSON.stringify(result))) : resolve(result);
     lrs[method](...args, options);
   });
 }

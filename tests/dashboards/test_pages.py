@@ -155,8 +155,8 @@ def test_leaderboard_lists_only_people_who_opted_in(org: OrgLake) -> None:
 
     board = next(frame for frame in frames(at) if "employee_id" in frame.columns)  # the page's one person-level table
     roster = mart(org, """
-        SELECT employee_id, coalesce(try_cast(json_extract_string(attributes, '$.leaderboard_opt_in') AS BOOLEAN), FALSE)
-               AS opted_in
+        SELECT employee_id,
+               coalesce(try_cast(json_extract_string(attributes, '$.leaderboard_opt_in') AS BOOLEAN), FALSE) AS opted_in
         FROM lake.raw.roster WHERE import_id = (SELECT import_id FROM lake.raw.roster_imports
                                                ORDER BY imported_at DESC LIMIT 1)
     """)

@@ -1,4 +1,4 @@
-"""A small generated organisation through LRS → Kafka → lake → roster import → `leerstroom transform` → certified marts."""
+"""A small generated organisation through LRS, Kafka, lake, roster import, `leerstroom transform`: certified marts."""
 
 from __future__ import annotations
 

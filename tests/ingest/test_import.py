@@ -1,4 +1,4 @@
-"""`leerstroom import`: history from NDJSON/JSON files and from another LRS, through validation, store and outbox, resumable."""
+"""`leerstroom import`: history from NDJSON/JSON files and another LRS, through validation, store, outbox; resumable."""
 
 from __future__ import annotations
 

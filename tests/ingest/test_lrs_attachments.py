@@ -1,4 +1,4 @@
-"""Attachments in multipart/mixed, signed statements (JWS, checked with a real RSA key), the 1.0.3 alternate syntax, CORS."""
+"""Attachments in multipart/mixed, signed statements (JWS, a real RSA key), the 1.0.3 alternate syntax, CORS."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The document resources over real HTTP: ETag concurrency, JSON merge, since, multi-delete, outbox events; Activities, Agents, About."""
+"""Document resources over HTTP: ETags, JSON merge, since, multi-delete, outbox events; Activities, Agents, About."""
 
 from __future__ import annotations
 

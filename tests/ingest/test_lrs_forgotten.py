@@ -1,4 +1,4 @@
-"""The right to erasure at the LRS: a running LRS refuses statements about a person forgotten meanwhile, storing nothing.
+"""The right to erasure at the LRS: a running LRS refuses statements about a person forgotten since, storing nothing.
 
 `leerstroom forget` runs as its own process while the LRS serves; here it runs in the test
 process, beside the LRS subprocess, as an operator's command would.

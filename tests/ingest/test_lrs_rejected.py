@@ -71,7 +71,8 @@ def test_a_statement_refused_with_400_is_kept_with_its_body_and_the_tool_still_g
     lines = [line.split("\t") for line in listed.stdout.splitlines()]
     assert [(line[2], line[3], line[4], line[5]) for line in lines] == [
         ("test-tool", "400", "POST /xapi/statements",
-         "[0].context.contextActivities.grouping[0].id: must be an IRI with a scheme (e.g. http://...) and no spaces"),
+         "[0].context.contextActivities.grouping[0].id: "
+         "must be an IRI with a scheme (e.g. http://...) and no spaces"),
         ("test-tool", "400", "POST /xapi/statements", "result.score.min: must be less than max"),
     ]
     assert lines[1][6] == f"{len(sent)} bytes, body kept"

@@ -1,4 +1,4 @@
-"""Credentials for tool admins: scopes enforced (401 vs 403), authority per credential, rotate, revoke, rejected requests."""
+"""Credentials for tool admins: scopes enforced (401 vs 403), authority per credential, rotate, revoke, refusals."""
 
 from __future__ import annotations
 

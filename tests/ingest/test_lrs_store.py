@@ -1,4 +1,4 @@
-"""The LRS store keeps its promise: acknowledged means committed with its outbox entry, through crashes and a busy store.
+"""The LRS store keeps its promise: acknowledged is committed with its outbox entry, through crashes and a busy store.
 
 Every test runs on SQLite and on PostgreSQL (tests/fixtures/lrs.py: on_every_engine).
 """

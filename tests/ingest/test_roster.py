@@ -102,11 +102,13 @@ def test_reimport_is_a_new_version_and_history_is_kept(settings: Settings, tmp_p
     (GOOD[0].replace("mailto:anna@x.example", "anna@x.example"),
      "row 2, column 'identities': identity 'anna@x.example' has no known format"),
     (GOOD[0].replace("account:https://lms.x.example::u1", "account:lms::u1"),
-     "row 2, column 'identities': identity 'account:lms::u1': an account identity is account:<homePage URL>::<name>"),
+     "row 2, column 'identities': identity 'account:lms::u1': "
+     "an account identity is account:<homePage URL>::<name>"),
     (GOOD[0].replace("mailto:anna@x.example", "mailto:bram@x.example"),
      "already belongs to employee 'E1'"),
     (GOOD[0].replace("2019-03-01,,", "2019-03-01,,maybe"), "row 2, column 'exit_voluntary': 'maybe' is neither a yes"),
-    (GOOD[0].replace(",,Team lead", ",E1,Team lead"), "row 2, column 'manager_id': an employee cannot be their own manager"),
+    (GOOD[0].replace(",,Team lead", ",E1,Team lead"),
+     "row 2, column 'manager_id': an employee cannot be their own manager"),
 ])
 def test_each_rule_refuses_the_whole_file_naming_row_column_and_rule(settings: Settings, tmp_path: Path,
                                                                     row: str, expected: str) -> None:
@@ -148,7 +150,8 @@ def test_mapping_renames_columns_reformats_dates_and_builds_identities(settings:
     assert summary.identities == 4
     rows = lake_rows(settings, "SELECT employee_id, department, manager_id, hire_date::VARCHAR, exit_voluntary, "
                                "attributes->>'satisfaction' FROM lake.raw.roster ORDER BY 1")
-    assert rows == [("100", "Finance", None, "2020-02-01", None, "7"), ("101", "Finance", "100", "2021-09-15", True, "5")]
+    assert rows == [("100", "Finance", None, "2020-02-01", None, "7"),
+                    ("101", "Finance", "100", "2021-09-15", True, "5")]
     assert ("101", "account:https://lms.x.example::e101") in lake_rows(
         settings, "SELECT employee_id, actor_key FROM lake.raw.roster_identities")
 

@@ -1,4 +1,4 @@
-"""Crash rounds on the running pipeline: a tool keeps posting while LRS, relay, sink, transform and broker are SIGKILLed.
+"""Crash rounds on the running pipeline: a tool keeps posting while LRS, relay, sink, transform and broker die.
 
 Shared by tests/reliability/test_crash_rounds.py (sized for CI) and bench/crash_soak.py
 (the long run). Every part is a real process; the tool is a real HTTP client that, like

@@ -1,4 +1,4 @@
-"""Operating Leerstroom: health checks for every part, and a backup taken while statements flow that restores consistent."""
+"""Operating Leerstroom: health checks for every part; a backup taken while statements flow restores consistent."""
 
 from __future__ import annotations
 

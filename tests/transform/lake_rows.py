@@ -1,4 +1,4 @@
-"""Real statements written into a test lake's raw table the way the sink writes them, and a certified lake built from them."""
+"""Real statements written into a test lake's raw table as the sink writes them; a certified lake built from them."""
 
 from __future__ import annotations
 

@@ -65,7 +65,8 @@ def marts(warehouse_db: Path, schema: str = "marts") -> dict[str, list[tuple]]:
     with duckdb.connect(str(warehouse_db), read_only=True) as con:
         names = [name for (name,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = ? "
-            "AND (table_name LIKE 'mart%' OR table_name LIKE 'int%') AND table_name NOT LIKE '%\\_\\_%' ESCAPE '\\' "
+            "AND (table_name LIKE 'mart%' OR table_name LIKE 'int%') "
+            "AND table_name NOT LIKE '%\\_\\_%' ESCAPE '\\' "
             "AND table_name <> 'int_actor_weeks'", [schema]
         ).fetchall()]
         return {name: sorted(con.execute(f"SELECT * FROM {schema}.{name}").fetchall(), key=repr) for name in names}
@@ -115,7 +116,8 @@ def test_the_old_week_changed_and_the_voided_view_is_gone(late_arrivals) -> None
                WHERE employee_id IN ('e1', 'e2', 'e3', 'unknown:mbox:mailto:visitor@org.example')
                  AND week_start = '2025-01-06'""").fetchall()}
         materialised = {name for (name,) in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'intermediate' AND table_type = 'BASE TABLE'"
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'intermediate' AND table_type = 'BASE TABLE'"
         ).fetchall()}
     # e1: viewed on Tue 7 Jan (first load) + completed on Wed 8 Jan (late) -> 2 days, 1 completion.
     assert rows[("e1", "2025-01-06")] == (2, 1)
@@ -257,7 +259,8 @@ def test_a_new_month_adds_everyones_new_period_and_keeps_their_old_ones(new_mont
                      f"ORDER BY ALL")
             kept, rebuilt = ours.execute(query).fetchall(), theirs.execute(query).fetchall()
             new_periods = {p for p, _ in rebuilt} - {p for p, _ in ours.execute(
-                f"SELECT {period}, 0 FROM {table} WHERE {PERSON_KEY.get(table, 'person_id')} = 'e9' AND {column} >= 1000"
+                f"SELECT {period}, 0 FROM {table} "
+                f"WHERE {PERSON_KEY.get(table, 'person_id')} = 'e9' AND {column} >= 1000"
             ).fetchall()}
             assert new_periods, table  # April (or 31 March) is new
             # e9's old periods keep their (marked) rows; the new periods were added as a full build makes them.

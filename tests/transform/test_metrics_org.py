@@ -213,10 +213,12 @@ def test_learning_culture_sub_scores_worked_by_hand(org: Warehouse) -> None:
                                l5_tied_to_performance FROM marts.mart_lci_unit_quarter
                         WHERE unit_level = 'organisation' AND quarter_start = '2025-01-01'""")
     # Headcount 14. T1: only n1 was active in >= 9 of the 13 weeks ending 31 Mar: 100 x 1/14 = 7.1.
-    # T3: two fails (n2 retried after 2 days and passed; d2 never retried): retried 1/2 = 50, passed after 1/2 = 50 -> 50.
+    # T3: two fails (n2 retried after 2 days and passed; d2 never retried):
+    # retried 1/2 = 50, passed after 1/2 = 50 -> 50.
     # T4: managers ceo, n1, d1; n1 and d1 learned this quarter: 66.667; touchpoints per direct report: n1 mentored n2
     #     twice, 12 direct reports -> 0.1667, anchors 0..3 -> 5.556; mean 36.111 -> 36.1.
-    # L5: d1's goal is linked to a review cycle: 1/14 = 7.143; goals defined 2 (d1, d2), completed 1 -> 50; mean 28.571 -> 28.6.
+    # L5: d1's goal is linked to a review cycle: 1/14 = 7.143; goals defined 2 (d1, d2), completed 1 -> 50;
+    # mean 28.571 -> 28.6.
     assert row == [(14, 7.1, 50.0, 36.1, 28.6)]
 
 

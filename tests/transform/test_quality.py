@@ -116,7 +116,10 @@ BROKEN = {
         "mart_retention_features", "SELECT 'E1' AS employee_id, DATE '2026-01-31' AS snapshot_date FROM range(2)"),
 }
 SCORES = {
-    "retention_scores.risk_score: ExpectColumnValuesToBeBetween": "1.5 AS risk_score, 'high' AS risk_band, 'E' || range",
+    "retention_scores.risk_score: ExpectColumnValuesToBeBetween": (
+        "1.5 AS risk_score, 'high' AS risk_band, "
+        "'E' || range"
+    ),
     "retention_scores.risk_band: ExpectColumnValuesToBeInSet": "0.5 AS risk_score, 'severe' AS risk_band, 'E' || range",
     "retention_scores.employee_id: ExpectColumnValuesToBeUnique": "0.5 AS risk_score, 'low' AS risk_band, 'E1'",
 }

@@ -98,7 +98,8 @@ def test_a_failed_check_is_recorded_and_the_previous_certification_stays(
     con = lake.connect(settings, read_only=True)
     try:
         status, certified_id, details = con.execute(
-            "SELECT status, certified_snapshot_id, details FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 1"
+            "SELECT status, certified_snapshot_id, details FROM lake.meta.transform_runs "
+            "ORDER BY finished_at DESC LIMIT 1"
         ).fetchone()
     finally:
         con.close()

@@ -41,7 +41,7 @@ def _between(dataset: str, column: str, low: float, high: float) -> Check:
 
 
 def raw_checks(max_quarantined_share: float, freshness_error_hours: float) -> list[Check]:
-    """Checks on the whole of what arrived: ids new since the last certification, the quarantined share, the newest load.
+    """Checks on the whole of what arrived: ids new since the last certification, the quarantined share, newest load.
 
     Row-level problems (a timestamp in the future, an unidentified actor, ...) never fail the gate: the
     quarantine sets those statements aside first (transform/quality/quarantine.py). Only their share can.

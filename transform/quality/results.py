@@ -9,7 +9,8 @@ import pyarrow as pa
 
 
 def insert_quality_results(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
-    """Append the gate's rows (run_id, checked_at, suite, expectation, success, observed) in the caller's transaction."""
+    """Append the gate's rows (run_id, checked_at, suite, expectation, success, observed) in the caller's
+    transaction."""
     if not rows:
         return
     table = pa.table({
