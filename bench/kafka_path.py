@@ -20,14 +20,14 @@ from kafka import KafkaConsumer, TopicPartition
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.broker import EmbeddedBroker  # noqa: E402
-from ingest.lrs import outbox  # noqa: E402
-from ingest.lrs.relay import Relay  # noqa: E402
-from ingest.lrs.store import LrsStore  # noqa: E402
-from ingest.sink import Sink  # noqa: E402
-from ingest.xapi.identity import actor_key  # noqa: E402
-from leerstroom import logs  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
+from ingest.broker import EmbeddedBroker
+from ingest.lrs import outbox
+from ingest.lrs.relay import Relay
+from ingest.lrs.store import LrsStore
+from ingest.sink import Sink
+from ingest.xapi.identity import actor_key
+from leerstroom import logs
+from leerstroom.settings import Settings
 
 CHUNK = 10_000
 

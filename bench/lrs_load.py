@@ -35,10 +35,10 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.lrs_store_fill import LEARNERS, VERBS, fill, generated  # noqa: E402
-from leerstroom import lake  # noqa: E402
-from leerstroom.net import free_port  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
+from bench.lrs_store_fill import LEARNERS, VERBS, fill, generated
+from leerstroom import lake
+from leerstroom.net import free_port
+from leerstroom.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable

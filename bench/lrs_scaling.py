@@ -31,11 +31,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.lrs_load import Target, cpu_seconds, drain, post_load, stop, wait_healthy  # noqa: E402
-from leerstroom import logs  # noqa: E402
-from leerstroom.net import free_port  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
-from tests.fixtures.postgres import start_cluster  # noqa: E402
+from bench.lrs_load import Target, cpu_seconds, drain, post_load, stop, wait_healthy
+from leerstroom import logs
+from leerstroom.net import free_port
+from leerstroom.settings import Settings
+from tests.fixtures.postgres import start_cluster
 
 PYTHON = sys.executable
 WARM_UP_SECONDS = 3

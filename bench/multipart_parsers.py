@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import python_multipart  # noqa: E402 - installed with streamlit
 
-from ingest.lrs import multipart  # noqa: E402
+from ingest.lrs import multipart
 
 SIZES = (1_000, 100_000, 2_000_000)
 

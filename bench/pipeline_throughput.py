@@ -26,13 +26,13 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.kafka_path import bare_consume, relay_all, sink_all, statements  # noqa: E402
-from ingest.broker import EmbeddedBroker  # noqa: E402
-from ingest.lrs.credentials import add  # noqa: E402
-from leerstroom import logs  # noqa: E402
-from leerstroom.cli.supervisor import Child  # noqa: E402
-from leerstroom.net import free_port  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
+from bench.kafka_path import bare_consume, relay_all, sink_all, statements
+from ingest.broker import EmbeddedBroker
+from ingest.lrs.credentials import add
+from leerstroom import logs
+from leerstroom.cli.supervisor import Child
+from leerstroom.net import free_port
+from leerstroom.settings import Settings
 
 BATCH = 100
 

@@ -26,8 +26,8 @@ from sklearn.model_selection import RepeatedStratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transform.risk.evaluation import figures, roc_auc  # noqa: E402
-from transform.risk.model import fit  # noqa: E402
+from transform.risk.evaluation import figures, roc_auc
+from transform.risk.model import fit
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "ibm-hr-attrition.csv"
 SHA256 = "a5c31e38bd7fafc9bc333884eb181b06b41b8e5e488e8f7ccb27199fb3be7659"

@@ -21,15 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.generator import build_organisation, generate_statements  # noqa: E402
-from ingest.generator.roster import monthly_exports, write_roster  # noqa: E402
-from ingest.roster.importer import store_roster  # noqa: E402
-from ingest.roster.mapping import Mapping  # noqa: E402
-from ingest.roster.validation import read_roster  # noqa: E402
-from leerstroom import lake, logs  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
-from tests.transform.lake_rows import append_raw  # noqa: E402
-from transform.runner import run_transform  # noqa: E402
+from ingest.generator import build_organisation, generate_statements
+from ingest.generator.roster import monthly_exports, write_roster
+from ingest.roster.importer import store_roster
+from ingest.roster.mapping import Mapping
+from ingest.roster.validation import read_roster
+from leerstroom import lake, logs
+from leerstroom.settings import Settings
+from tests.transform.lake_rows import append_raw
+from transform.runner import run_transform
 
 END = date(2026, 11, 16)
 

@@ -32,11 +32,11 @@ import duckdb
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.kafka_path import fill_outbox, relay_all  # noqa: E402
-from ingest.broker import EmbeddedBroker  # noqa: E402
-from leerstroom import lake, logs  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
-from tests.fixtures.postgres import start_cluster  # noqa: E402
+from bench.kafka_path import fill_outbox, relay_all
+from ingest.broker import EmbeddedBroker
+from leerstroom import lake, logs
+from leerstroom.settings import Settings
+from tests.fixtures.postgres import start_cluster
 
 POLL_SECONDS = 0.2
 

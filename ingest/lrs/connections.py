@@ -34,6 +34,7 @@ def timed_protocol(header_seconds: float, body_seconds: float) -> type[HttpTools
     """uvicorn's httptools protocol with these timeouts, to pass as uvicorn.Config(http=...)."""
 
     class TimedProtocol(HttpToolsProtocol):
+        # Ignored override: asyncio.Protocol takes any BaseTransport; uvicorn's protocol narrows it, as this does.
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             self._timer: asyncio.TimerHandle | None = None
             super().connection_made(transport)

@@ -116,7 +116,9 @@ def _attribute_value(value: str) -> object:
 
 
 def _check_rows(rows: list[RosterRow], reader: _RowReader, problems: list[RowProblem]) -> None:
-    col = lambda name: reader.columns[name][0] if reader.columns[name] else name  # noqa: E731
+    def col(name: str) -> str:
+        return reader.columns[name][0] if reader.columns[name] else name
+
     ids = Counter(r.employee_id for r in rows if r.employee_id)
     owners: dict[str, str] = {}
     for r in rows:

@@ -86,7 +86,7 @@ def content_site(tmp_path: Path, tincanjs_bundle: Path) -> Iterator[str]:
     (site / "index.html").write_text(PAGE)
     shutil.copy(tincanjs_bundle, site / "tincan.js")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]  # quiet: no request log
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
