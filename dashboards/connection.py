@@ -9,12 +9,6 @@ from leerstroom import lake
 from leerstroom.settings import get_settings
 
 
-@st.cache_resource(max_entries=2)
-def latest_lake(catalog: str) -> duckdb.DuckDBPyConnection:
-    """Read-only at the lake's latest state: used only to find the last certified snapshot."""
-    return lake.connect(get_settings(), read_only=True)
-
-
 @st.cache_resource(max_entries=4)
 def certified_lake(catalog: str, snapshot_id: int) -> duckdb.DuckDBPyConnection:
     """Read-only, pinned to one certified snapshot: what every chart and table reads."""

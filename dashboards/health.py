@@ -37,35 +37,35 @@ def lake_activity(catalog: str, _settings: Settings) -> dict[str, pd.DataFrame]:
     """Statements per minute over the last hour of arrivals, dead letters, and quality results of certified runs."""
     if not lake.exists(_settings):
         return {}
-    con = lake.connect(_settings, read_only=True)
+    return lake.read(_settings, _lake_activity)
+
+
+def _lake_activity(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    found = {
+        "per_minute": con.execute("""
+            WITH newest AS (SELECT max(stored_at) AS at FROM lake.raw.statements)
+            SELECT date_trunc('minute', stored_at) AS minute, count(*) AS statements
+            FROM lake.raw.statements, newest
+            WHERE stored_at > newest.at - INTERVAL 60 MINUTE
+            GROUP BY 1 ORDER BY 1
+        """).df(),
+        "freshness": con.execute(
+            "SELECT max(stored_at) AS newest_stored_at, max(loaded_at) AS newest_loaded_at, count(*) AS statements "
+            "FROM lake.raw.statements").df(),
+        "dead_letters": con.execute(
+            "SELECT received_at, kafka_partition, kafka_offset, error FROM lake.raw.dead_letters "
+            "ORDER BY received_at DESC LIMIT 50").df(),
+        "runs": con.execute(
+            "SELECT run_id, status, started_at, finished_at, raw_snapshot_id, certified_snapshot_id "
+            "FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 20").df(),
+    }
     try:
-        found = {
-            "per_minute": con.execute("""
-                WITH newest AS (SELECT max(stored_at) AS at FROM lake.raw.statements)
-                SELECT date_trunc('minute', stored_at) AS minute, count(*) AS statements
-                FROM lake.raw.statements, newest
-                WHERE stored_at > newest.at - INTERVAL 60 MINUTE
-                GROUP BY 1 ORDER BY 1
-            """).df(),
-            "freshness": con.execute(
-                "SELECT max(stored_at) AS newest_stored_at, max(loaded_at) AS newest_loaded_at, count(*) AS statements "
-                "FROM lake.raw.statements").df(),
-            "dead_letters": con.execute(
-                "SELECT received_at, kafka_partition, kafka_offset, error FROM lake.raw.dead_letters "
-                "ORDER BY received_at DESC LIMIT 50").df(),
-            "runs": con.execute(
-                "SELECT run_id, status, started_at, finished_at, raw_snapshot_id, certified_snapshot_id "
-                "FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 20").df(),
-        }
-        try:
-            found["quality"] = con.execute(
-                "SELECT run_id, checked_at, suite, expectation, success, observed FROM lake.meta.quality_results "
-                "ORDER BY checked_at DESC, suite, expectation LIMIT 500").df()
-        except duckdb.CatalogException:
-            found["quality"] = None  # the quality gate has not written results yet
-        return found
-    finally:
-        con.close()
+        found["quality"] = con.execute(
+            "SELECT run_id, checked_at, suite, expectation, success, observed FROM lake.meta.quality_results "
+            "ORDER BY checked_at DESC, suite, expectation LIMIT 500").df()
+    except duckdb.CatalogException:
+        found["quality"] = None  # the quality gate has not written results yet
+    return found
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
@@ -94,12 +94,8 @@ def certification_state(catalog: str, max_age_hours: float, _settings: Settings)
     """Whether a snapshot was certified within `max_age_hours` (the verdict of `leerstroom health transform`)."""
     if not lake.exists(_settings):
         return None
-    con = lake.connect(_settings, read_only=True)
-    try:
-        limit = _settings.model_copy(update={"certification_max_age_hours": max_age_hours})
-        return transform_status.certification_health(con, limit, datetime.now(timezone.utc))
-    finally:
-        con.close()
+    limit = _settings.model_copy(update={"certification_max_age_hours": max_age_hours})
+    return lake.read(_settings, lambda con: transform_status.certification_health(con, limit, datetime.now(timezone.utc)))
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
@@ -107,11 +103,7 @@ def quarantine_state(catalog: str, _settings: Settings) -> dict:
     """Set-aside statements per reason and decision, and the share the last judged run found."""
     if not lake.exists(_settings):
         return {}
-    con = lake.connect(_settings, read_only=True)
-    try:
-        counts, last_judged = transform_status.quarantine_state(con)
-    finally:
-        con.close()
+    counts, last_judged = lake.read(_settings, transform_status.quarantine_state)
     counts = pd.DataFrame(counts, columns=["reason", "decision", "statements", "last_set_aside_at"])
     return {"counts": counts, "last_judged": last_judged}
 

@@ -15,8 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import privacy
-from dashboards.connection import certified_lake, latest_lake
+from dashboards.connection import certified_lake
+from leerstroom import lake
 from leerstroom.errors import ConfigurationError
+from leerstroom.settings import get_settings
 from transform import marts as mart_contracts
 
 # A certified snapshot's rows never change, so results keyed by it may live long;
@@ -42,19 +44,14 @@ class Certification:
 @st.cache_data(ttl=CERTIFICATION_TTL, show_spinner=False)
 def certified_runs(catalog: str) -> list[Certification]:
     """Every certified transform run, newest first; empty when nothing is certified or there is no lake."""
+    # A connection of its own each time: a kept one would reload the catalog unguarded whenever the sink committed.
     try:
-        cursor = latest_lake(catalog).cursor()
-    except ConfigurationError:
-        return []
-    try:
-        rows = cursor.execute(
+        rows = lake.read(get_settings(), lambda con: con.execute(
             "SELECT certified_snapshot_id, raw_snapshot_id, finished_at, run_id FROM lake.meta.transform_runs "
             "WHERE status = 'certified' AND certified_snapshot_id IS NOT NULL ORDER BY certified_snapshot_id DESC"
-        ).fetchall()
-    except duckdb.CatalogException:
+        ).fetchall())
+    except (ConfigurationError, duckdb.CatalogException):
         return []
-    finally:
-        cursor.close()
     return [Certification(int(s), int(r), at, str(run)) for s, r, at, run in rows]
 
 

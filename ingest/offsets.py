@@ -44,11 +44,7 @@ def of_every_log(con: duckdb.DuckDBPyConnection, topic: str) -> dict[tuple[str, 
 
 def read(settings: Settings) -> dict[str, dict[int, int]]:
     """Log id -> partition -> next offset, read through a read-only connection of its own."""
-    con = lake.connect(settings, read_only=True)
-    try:
-        found = of_every_log(con, settings.kafka_topic)
-    finally:
-        con.close()
+    found = lake.read(settings, lambda con: of_every_log(con, settings.kafka_topic))
     offsets: dict[str, dict[int, int]] = {}
     for (topic_id, partition), next_offset in found.items():
         offsets.setdefault(topic_id, {})[partition] = next_offset

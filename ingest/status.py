@@ -40,30 +40,30 @@ def lrs_counts(settings: Settings) -> dict[str, Any]:
 def lake_counts(settings: Settings) -> dict[str, Any]:
     if not lake.exists(settings):
         return {"available": False, "reason": f"no lake at {lake.identity(settings)} yet"}
-    con = lake.connect(settings, read_only=True)
-    try:
-        statements, newest = con.execute("SELECT count(*), max(loaded_at) FROM lake.raw.statements").fetchone()
-        dead = con.execute("SELECT count(*) FROM lake.raw.dead_letters").fetchone()[0]
-        documents = _count_if_present(con, "raw", "document_events")
-        last = con.execute(
-            "SELECT run_id, status, started_at, finished_at, raw_snapshot_id, certified_snapshot_id "
-            "FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 1"
-        ).fetchone()
-        certified = lake.last_certified(con)
-        return {
-            "available": True,
-            "statements": statements,
-            "newest_loaded_at": newest.isoformat() if newest else None,
-            "dead_letters": dead,
-            "document_events": documents,
-            "snapshot": lake.current_snapshot(con),
-            "last_transform": None if last is None else dict(zip(
-                ["run_id", "status", "started_at", "finished_at", "raw_snapshot_id", "certified_snapshot_id"],
-                [v.isoformat() if hasattr(v, "isoformat") else v for v in last])),
-            "last_certified_snapshot": certified["snapshot_id"] if certified else None,
-        }
-    finally:
-        con.close()
+    return lake.read(settings, _lake_counts)
+
+
+def _lake_counts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    statements, newest = con.execute("SELECT count(*), max(loaded_at) FROM lake.raw.statements").fetchone()
+    dead = con.execute("SELECT count(*) FROM lake.raw.dead_letters").fetchone()[0]
+    documents = _count_if_present(con, "raw", "document_events")
+    last = con.execute(
+        "SELECT run_id, status, started_at, finished_at, raw_snapshot_id, certified_snapshot_id "
+        "FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 1"
+    ).fetchone()
+    certified = lake.last_certified(con)
+    return {
+        "available": True,
+        "statements": statements,
+        "newest_loaded_at": newest.isoformat() if newest else None,
+        "dead_letters": dead,
+        "document_events": documents,
+        "snapshot": lake.current_snapshot(con),
+        "last_transform": None if last is None else dict(zip(
+            ["run_id", "status", "started_at", "finished_at", "raw_snapshot_id", "certified_snapshot_id"],
+            [v.isoformat() if hasattr(v, "isoformat") else v for v in last])),
+        "last_certified_snapshot": certified["snapshot_id"] if certified else None,
+    }
 
 
 def _count_if_present(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> int | None:

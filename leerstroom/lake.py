@@ -16,6 +16,7 @@ import os
 import random
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -216,7 +217,10 @@ def attach(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, *, 
             _make_data_folder(settings)
             if not settings.lake_catalog_file.exists():
                 _create_sqlite_lake(settings)
-        con.execute(sql)
+        with catalog_quiet(settings):
+            con.execute(sql)
+            # Load the catalog and its statistics now, while no writer commits (see catalog_quiet).
+            con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE database_name = '{alias}'").fetchone()
         return
     if not reading:
         _make_data_folder(settings)
@@ -253,9 +257,60 @@ def connect(settings: Settings | None = None, *, read_only: bool = False, snapsh
     return con
 
 
+def read(settings: Settings, work: Callable[[duckdb.DuckDBPyConnection], T], *, snapshot: int | None = None) -> T:
+    """Run a short read on a connection of its own, with no writer committing meanwhile (see catalog_quiet).
+
+    For quick looks (counts, offsets, the last certification): writers wait while it runs.
+    """
+    con = connect(settings, read_only=True, snapshot=snapshot)
+    try:
+        with catalog_quiet(settings):
+            return work(con)
+    finally:
+        con.close()
+
+
 def writers_serialised(settings: Settings) -> bool:
     """True when writer_lock orders every writer (the SQLite catalog); False when conflicts do (PostgreSQL)."""
     return not on_postgres(settings)
+
+
+# Which threads hold writer_lock, so that a reader opened inside a write never waits on its own thread.
+_writing = threading.local()
+
+
+@contextlib.contextmanager
+def catalog_quiet(settings: Settings) -> Iterator[None]:
+    """No commit by Leerstroom's writers while this runs (the SQLite catalog only): writer_lock, taken shared.
+
+    DuckLake 1.4 reads its SQLite catalog one table at a time, each on a SQLite connection of its
+    own, so a reader that loads the catalog while a writer commits can join one table's new rows
+    with another's old ones (a table's statistics without its columns' statistics). It then fails
+    with DuckDB's internal error "Calling GetValueInternal on a value that is NULL", which also
+    invalidates the reader's whole database. Writers hold writer_lock while they commit; a reader
+    holds it shared for the milliseconds a catalog load takes (attach, and lake.read). A
+    PostgreSQL catalog reads one snapshot per transaction and needs none of this.
+    """
+    writing: int = getattr(_writing, "depth", 0)
+    if not writers_serialised(settings) or writing:
+        yield
+        return
+    settings.lake_dir.mkdir(parents=True, exist_ok=True)
+    _through_turnstile(settings)
+    with open(settings.lake_dir / "write.lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _through_turnstile(settings: Settings) -> None:
+    # A writer waiting for write.lock holds the turnstile, so readers arriving meanwhile wait behind it
+    # instead of overlapping one another's shared holds for ever (flock itself prefers nobody).
+    with open(settings.lake_dir / "write.turnstile", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager
@@ -274,10 +329,14 @@ def writer_lock(settings: Settings | None = None) -> Iterator[None]:
         return
     settings.lake_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.lake_dir / "write.lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        with open(settings.lake_dir / "write.turnstile", "a+") as turnstile:
+            fcntl.flock(turnstile, fcntl.LOCK_EX)  # readers arriving now wait until this writer has the lock
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        _writing.depth = getattr(_writing, "depth", 0) + 1
         try:
             yield
         finally:
+            _writing.depth -= 1
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 

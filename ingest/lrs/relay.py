@@ -208,7 +208,8 @@ class Relay:
         try:
             if self._lake is None:
                 self._lake = lake.connect(self.settings, read_only=True)
-            held = offsets.of_every_log(self._lake, self.settings.kafka_topic)
+            with lake.catalog_quiet(self.settings):  # the connection reloads the catalog when the sink committed
+                held = offsets.of_every_log(self._lake, self.settings.kafka_topic)
         except ConfigurationError:
             return 0  # the sink has not created the lake yet
         except LakeUnavailable as err:

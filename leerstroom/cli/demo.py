@@ -137,11 +137,7 @@ def import_demo_roster(settings: Settings, people: list, statements: list[dict],
     """The first run imports the organisation's HRIS history (an export at every month's start, each with only
     what HR knew then: the retention model reads HR attributes as they were) and today's roster; later runs
     import today's roster again, as a scheduled HRIS export would."""
-    con = lake.connect(settings, read_only=True)
-    try:
-        earlier = con.execute("SELECT count(*) FROM lake.raw.roster_imports").fetchone()[0]
-    finally:
-        con.close()
+    earlier = lake.read(settings, lambda con: con.execute("SELECT count(*) FROM lake.raw.roster_imports").fetchone()[0])
     if not earlier:
         first = min(statement["timestamp"] for statement in statements)[:10]
         history = list(monthly_exports(people, date.fromisoformat(first), demo_end_date(settings),
@@ -156,14 +152,10 @@ def import_demo_roster(settings: Settings, people: list, statements: list[dict],
 def _count_in_lake(settings: Settings, ids: list[str]) -> int:
     if not lake.exists(settings):
         return 0  # the sink creates the lake with its first connection
-    con = lake.connect(settings, read_only=True)
-    try:
-        return con.execute(
-            "SELECT count(DISTINCT statement_id) FROM lake.raw.statements "
-            "WHERE statement_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
-        ).fetchone()[0]
-    finally:
-        con.close()
+    return lake.read(settings, lambda con: con.execute(
+        "SELECT count(DISTINCT statement_id) FROM lake.raw.statements "
+        "WHERE statement_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+    ).fetchone()[0])
 
 
 def wait_for_lake(settings: Settings, ids: list[str], timeout: float = 600.0) -> None:

@@ -56,13 +56,13 @@ def _transform(settings: Settings) -> tuple[bool, str]:
     from leerstroom import lake
     from transform.status import certification_health
 
-    con = lake.connect(settings, read_only=True)
-    try:
+    now = datetime.now(timezone.utc)
+
+    def look(con):
         row = con.execute("SELECT max(started_at) FROM lake.meta.transform_runs").fetchone()
-        now = datetime.now(timezone.utc)
-        certification = certification_health(con, settings, now) if row[0] is not None else None
-    finally:
-        con.close()
+        return row, (certification_health(con, settings, now) if row[0] is not None else None)
+
+    row, certification = lake.read(settings, look)
     if row[0] is None:
         return False, "no transform has run yet"
     # A scheduled transform starts one run per interval; two missed intervals mean the schedule stopped.

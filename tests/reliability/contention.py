@@ -61,12 +61,10 @@ class Readers(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             try:
-                con = lake.connect(self.settings, read_only=True)
-                try:
-                    certified = lake.last_certified(con)
-                    con.execute("SELECT count(*), max(stored_at) FROM lake.raw.statements").fetchone()
-                finally:
-                    con.close()
+                # As the dashboards read: the last certification (and here the raw count) with lake.read, marts pinned.
+                certified = lake.read(self.settings, lambda con: (
+                    con.execute("SELECT count(*), max(stored_at) FROM lake.raw.statements").fetchone(),
+                    lake.last_certified(con))[1])
                 if certified is not None:
                     con = lake.connect(self.settings, snapshot=certified["snapshot_id"])
                     try:

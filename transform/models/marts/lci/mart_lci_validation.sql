@@ -98,8 +98,9 @@ final as (
         case
             when measured.units_with_lci = 0 then 'no unit above the privacy threshold has an LCI for a complete quarter yet'
             when measured.pairs = 0 and measured.quarter_start is not null
-                then 'too little history: the next quarter''s retention is not known yet (HR''s latest export is of '
-                     || cast(data_window.roster_as_of_date as varchar) || ')'
+                then 'too little history: the next quarter''s retention is not known yet ('
+                     || coalesce('HR''s latest export is of ' || cast(data_window.roster_as_of_date as varchar),
+                                 'no HR export has been imported') || ')'
             when measured.pairs = 0
                 then 'too little history: no complete quarter has a known next-quarter retention yet'
             when measured.pairs < {{ minimum_pairs }}
