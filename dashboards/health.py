@@ -20,6 +20,7 @@ import streamlit as st
 from ingest.lrs import rejected
 from leerstroom import lake
 from leerstroom.cli import status
+from leerstroom.delivery import store as delivery_store
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
 from transform.quality import quarantine
@@ -126,6 +127,30 @@ def quarantine_state(catalog: str, _settings: Settings) -> dict:
     finally:
         con.close()
     return {"counts": counts, "last_judged": json.loads(judged[0]) if judged else None}
+
+
+@st.cache_data(ttl=LIVE_TTL, show_spinner=False)
+def delivery_state(catalog: str, _settings: Settings) -> pd.DataFrame:
+    """Each briefing's and alert's delivery to each recipient as it stands now, failing ones first."""
+    if not lake.exists(_settings):
+        return pd.DataFrame()
+    con = lake.connect(_settings, read_only=True)
+    try:
+        return delivery_store.deliveries(con)
+    finally:
+        con.close()
+
+
+@st.cache_data(ttl=LIVE_TTL, show_spinner=False)
+def raised_alerts(catalog: str, _settings: Settings) -> pd.DataFrame:
+    """Alerts raised by `leerstroom deliver`, newest first, with how their deliveries stand."""
+    if not lake.exists(_settings):
+        return pd.DataFrame()
+    con = lake.connect(_settings, read_only=True)
+    try:
+        return delivery_store.alerts(con)
+    finally:
+        con.close()
 
 
 def lag_rows(report: dict) -> pd.DataFrame:

@@ -106,7 +106,8 @@ def _change(fig: Figure, briefing: Briefing, language: str) -> None:
     _heading(fig, 0.715, text(language, "moved.title"))
     y = _paragraphs(fig, LEFT, 0.692, story.what_moved(briefing, language), width=62)
     _paragraphs(fig, LEFT, y - 0.002, [story.moved_most(briefing, language)], width=62)
-    if briefing.lci_change is not None and not briefing.lci_withheld:
+    split = briefing.split
+    if briefing.lci_change is not None and not briefing.lci_withheld and split.get("composition_change") is not None:
         charts.waterfall(fig.add_axes((0.08, 0.47, 0.40, 0.105)), briefing, language)
     fig.text(0.53, 0.715, text(language, "scores.title", month=story.month_label(briefing, language)),
              fontsize=8, color=INK, va="top")
