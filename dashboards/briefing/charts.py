@@ -152,4 +152,4 @@ def outlook(ax: Axes, briefing: Briefing, language: str) -> None:
             if pd.notna(value):
                 ax.annotate(i18n.number(value, language, 1 if offset > 0 else 0), (value, i + offset),
                             textcoords="offset points", xytext=(2, 0), va="center", fontsize=SMALL - 0.5, color=TEXT)
-    ax.legend(fontsize=SMALL, frameon=False, loc="lower right")
+    ax.legend(fontsize=SMALL, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))

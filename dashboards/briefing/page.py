@@ -129,4 +129,4 @@ def _outlook(fig: Figure, briefing: Briefing, language: str) -> None:
     y = _paragraphs(fig, LEFT, 0.182, [story.outlook(briefing, language)], width=120)
     found = briefing.outlook
     if found is not None and found.shown and not found.rows.empty:
-        charts.outlook(fig.add_axes((0.22, 0.045, 0.50, min(0.125, y - 0.06))), briefing, language)
+        charts.outlook(fig.add_axes((0.22, 0.05, 0.45, min(0.11, y - 0.065))), briefing, language)

@@ -104,7 +104,7 @@ MESSAGES = {
         "waterfall.behaviour": "wat ze doen",
         "waterfall.coverage": "wat gemeten wordt",
         "waterfall.now": "{month}",
-        "scores.title": "Deelscores in {month} (de drie die het meest bewogen gemarkeerd)",
+        "scores.title": "Deelscores in {month} (de drie grootste bewegers gemarkeerd)",
         "scores.moved": "Bewogen het meest: {list}.",
         "scores.none_moved": "Geen deelscore is te vergelijken met de maand ervoor.",
         "scores.not_measured": "niet gemeten",
