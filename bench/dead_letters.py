@@ -47,7 +47,7 @@ def per_refusal(store: LrsStore, settings: Settings, count: int, tool: str, body
 
 def refusals(folder: Path, count: int) -> dict:
     settings = Settings(data_dir=folder, lrs_rejected_per_tool=max(100, count // 2))
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     try:
         found = {
             "note only (before dead letters), µs": per_refusal(store, settings, count, "a", None),

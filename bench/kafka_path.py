@@ -7,9 +7,7 @@ Everything runs on this machine: an embedded Tansu broker and a lake in a tempor
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
-import sqlite3
 import sys
 import tempfile
 import time
@@ -24,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ingest import outbox  # noqa: E402
 from ingest.broker import EmbeddedBroker  # noqa: E402
+from ingest.lrs.store import LrsStore  # noqa: E402
 from ingest.relay import Relay  # noqa: E402
 from ingest.sink import Sink  # noqa: E402
 from ingest.xapi.identity import actor_key  # noqa: E402
@@ -56,23 +55,23 @@ def statements(count: int):
 
 
 def fill_outbox(settings: Settings, count: int) -> int:
-    settings.lrs_dir.mkdir(parents=True, exist_ok=True)
     size = 0
-    with contextlib.closing(sqlite3.connect(settings.lrs_db)) as db:
-        db.execute("PRAGMA journal_mode=WAL")
-        outbox.create(db)
+    store = LrsStore(settings)
+    try:
         batch = []
         for statement in statements(count):
             payload = orjson.dumps(statement)
             size += len(payload)
             batch.append((statement["id"], actor_key(statement["actor"]).encode(), payload))
             if len(batch) == CHUNK:
-                with db:
+                with store.transaction() as db:
                     outbox.append(db, batch)
                 batch = []
         if batch:
-            with db:
+            with store.transaction() as db:
                 outbox.append(db, batch)
+    finally:
+        store.close()
     return size // max(count, 1)
 
 

@@ -29,6 +29,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import httpx
 import orjson
 
@@ -169,12 +170,19 @@ def query_params(rng: random.Random, count: int) -> tuple[list[dict], list[dict]
     return verbs, agents
 
 
-def lake_count(settings: Settings) -> int:
+def lake_count(settings: Settings, tries: int = 5) -> int:
     if not lake.exists(settings):
         return 0
     con = lake.connect(settings, read_only=True)
     try:
-        return con.execute("SELECT count(*) FROM lake.raw.statements").fetchone()[0]
+        for attempt in range(tries):
+            try:
+                return con.execute("SELECT count(*) FROM lake.raw.statements").fetchone()[0]
+            except duckdb.Error:
+                # DuckLake 1.4.4 now and then fails to read table statistics while a commit lands; read again.
+                if attempt == tries - 1:
+                    raise
+                time.sleep(0.2)
     finally:
         con.close()
 

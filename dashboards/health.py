@@ -6,11 +6,9 @@ its question is "is data flowing right now", not "what did the certified marts s
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
-import sqlite3
 from datetime import datetime, timezone
 
 import duckdb
@@ -18,6 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from ingest.lrs import rejected
+from ingest.lrs import store as lrs_store
+from ingest.lrs.exceptions import StoreUnavailable
 from leerstroom import lake
 from leerstroom.cli import status
 from leerstroom.delivery import store as delivery_store
@@ -81,13 +81,16 @@ def rejections_per_tool(catalog: str, _settings: Settings) -> pd.DataFrame | Non
     None when there is no LRS store here. A statement's place in its batch ([3].result.score.min) is left out,
     so one rule broken by any statement of a batch counts as one reason.
     """
-    if not _settings.lrs_db.exists():
+    if not lrs_store.exists(_settings):
         return None
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{_settings.lrs_db}?mode=ro", uri=True, timeout=5)) as db:
-            rows = rejected.counts(db, rejected.cutoff(_settings))
-    except sqlite3.Error as err:
-        log.warning("refused requests could not be read from %s: %s", _settings.lrs_db, err)
+        store = lrs_store.LrsStore(_settings)
+        try:
+            rows = rejected.counts(store, rejected.cutoff(_settings))
+        finally:
+            store.close()
+    except StoreUnavailable as err:
+        log.warning("refused requests could not be read: %s", err)
         return None
     found = pd.DataFrame(rows, columns=["tool", "status", "field", "rule", "reason", "refused", "replayed",
                                         "last_refused_at"])
@@ -161,6 +164,6 @@ def lag_rows(report: dict) -> pd.DataFrame:
 def safe_status(catalog: str, settings: Settings) -> dict:
     try:
         return pipeline_status(catalog, settings)
-    except (LeerstroomError, duckdb.Error, sqlite3.Error) as err:
+    except (LeerstroomError, duckdb.Error) as err:
         log.warning("pipeline status failed: %s", err)
         return {"error": str(err)}

@@ -1,33 +1,25 @@
 """The transactional outbox in the LRS store: what was acknowledged, waiting to reach the lake.
 
-The LRS appends entries in the same SQLite transaction as the statements it
-acknowledges. The relay publishes them to Kafka and records where each landed
-(topic id, partition, offset). An entry is deleted only once the lake's stored
-consumer offsets show the sink has committed past it. Entries published to a log
-that has since disappeared (a broker that restarted empty) are published again.
+The one module that reads and writes the outbox table (its schema is an LRS store migration,
+ingest/lrs/schema.py). The LRS appends entries in the same transaction as the statements it
+acknowledges. The relay publishes them to Kafka and records where each landed (topic id,
+partition, offset). An entry is deleted only once the lake's stored consumer offsets show the
+sink has committed past it. Entries published to a log that has since disappeared (a broker
+that restarted empty) are published again.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-DDL = """
-CREATE TABLE IF NOT EXISTS outbox (
-    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id        TEXT NOT NULL,
-    message_key     BLOB NOT NULL,
-    payload         BLOB NOT NULL,
-    created_at      REAL NOT NULL,
-    topic_id        TEXT,
-    kafka_partition INTEGER,
-    kafka_offset    INTEGER,
-    published_at    REAL
-);
-CREATE INDEX IF NOT EXISTS outbox_by_log ON outbox (topic_id, kafka_partition, kafka_offset);
-"""
+from ingest.lrs.engine import Db
+
+if TYPE_CHECKING:
+    from ingest.lrs.store import LrsStore
+
+COLUMNS = ("event_id", "message_key", "payload", "created_at")
 
 
 class Entry(NamedTuple):
@@ -44,53 +36,62 @@ class Placement(NamedTuple):
     kafka_offset: int
 
 
-def create(db: sqlite3.Connection) -> None:
-    db.executescript(DDL)
-
-
-def append(db: sqlite3.Connection, entries: Iterable[tuple[str, bytes, bytes]]) -> None:
+def append(db: Db, entries: Iterable[tuple[str, bytes, bytes]]) -> None:
     """Add (event_id, key, payload) entries inside the caller's open transaction."""
     now = time.time()
+    db.copy_rows("outbox", COLUMNS, [(event_id, key, payload, now) for event_id, key, payload in entries])
+
+
+def pending(db: Db, current_topic_id: str, limit: int, *, skip_locked: str = "") -> list[Entry]:
+    """Entries never published, oldest first, then those published to a log other than the current one.
+
+    With `skip_locked` (PostgreSQL's FOR UPDATE SKIP LOCKED, inside the caller's transaction) the entries
+    stay locked until that transaction ends, and another relay's call passes over them.
+    """
+    columns = "SELECT seq, event_id, message_key, payload FROM outbox"
+    rows = db.execute(f"{columns} WHERE topic_id IS NULL ORDER BY seq LIMIT ?{skip_locked}", (limit,)).fetchall()
+    if len(rows) < limit:
+        # Two ranges rather than <>, so both engines find the few entries of an old log through outbox_by_log.
+        rows += db.execute(f"{columns} WHERE topic_id < ? OR topic_id > ? ORDER BY seq LIMIT ?{skip_locked}",
+                           (current_topic_id, current_topic_id, limit - len(rows))).fetchall()
+    return [Entry(seq, event_id, bytes(key), bytes(payload)) for seq, event_id, key, payload in rows]
+
+
+def mark_published(db: Db, placements: Iterable[Placement]) -> None:
+    """Record where entries landed, inside the caller's open transaction."""
+    now = time.time()
     db.executemany(
-        "INSERT INTO outbox (event_id, message_key, payload, created_at) VALUES (?, ?, ?, ?)",
-        ((event_id, key, payload, now) for event_id, key, payload in entries),
+        "UPDATE outbox SET topic_id = ?, kafka_partition = ?, kafka_offset = ?, published_at = ? WHERE seq = ?",
+        [(p.topic_id, p.kafka_partition, p.kafka_offset, now, p.seq) for p in placements],
     )
 
 
-def pending(db: sqlite3.Connection, current_topic_id: str, limit: int) -> list[Entry]:
-    """Entries never published, or published to a log other than the current one."""
-    rows = db.execute(
-        "SELECT seq, event_id, message_key, payload FROM outbox "
-        "WHERE topic_id IS NULL OR topic_id <> ? ORDER BY seq LIMIT ?",
-        (current_topic_id, limit),
-    ).fetchall()
-    return [Entry(*row) for row in rows]
-
-
-def mark_published(db: sqlite3.Connection, placements: Iterable[Placement]) -> None:
-    now = time.time()
-    with db:
-        db.executemany(
-            "UPDATE outbox SET topic_id = ?, kafka_partition = ?, kafka_offset = ?, published_at = ? WHERE seq = ?",
-            ((p.topic_id, p.kafka_partition, p.kafka_offset, now, p.seq) for p in placements),
-        )
-
-
-def confirm(db: sqlite3.Connection, lake_offsets: Mapping[tuple[str, int], int]) -> int:
-    """Delete entries the lake holds: (topic_id, partition) -> next offset the sink will read."""
+def confirm(db: Db, lake_offsets: Mapping[tuple[str, int], int]) -> int:
+    """Delete entries the lake holds, inside the caller's open transaction: (topic_id, partition) -> next offset."""
     deleted = 0
-    with db:
-        for (topic_id, partition), next_offset in lake_offsets.items():
-            cur = db.execute(
-                "DELETE FROM outbox WHERE topic_id = ? AND kafka_partition = ? AND kafka_offset < ?",
-                (topic_id, partition, next_offset),
-            )
-            deleted += cur.rowcount
+    for (topic_id, partition), next_offset in lake_offsets.items():
+        deleted += db.execute(
+            "DELETE FROM outbox WHERE topic_id = ? AND kafka_partition = ? AND kafka_offset < ?",
+            (topic_id, partition, next_offset),
+        ).rowcount
     return deleted
 
 
-def counts(db: sqlite3.Connection) -> dict[str, int]:
-    total, unpublished = db.execute(
-        "SELECT count(*), count(*) FILTER (WHERE topic_id IS NULL) FROM outbox"
-    ).fetchone()
+def counts(store: LrsStore) -> dict[str, int]:
+    total, unpublished = store.read_one(
+        "SELECT count(*), count(*) FILTER (WHERE topic_id IS NULL) FROM outbox")
     return {"outbox": total, "outbox_unpublished": unpublished}
+
+
+def placed_beyond(store: LrsStore, topic_id: str, lake_offsets: Mapping[int, int]) -> tuple[dict[int, int], int]:
+    """Per partition, entries placed on this log but not yet in the lake; and entries not yet published."""
+    behind: dict[int, int] = {}
+    for partition, placed in store.read("SELECT kafka_partition, count(*) FROM outbox WHERE topic_id = ? "
+                                        "GROUP BY kafka_partition", (topic_id,)):
+        if partition in lake_offsets:
+            (placed,) = store.read_one("SELECT count(*) FROM outbox WHERE topic_id = ? AND kafka_partition = ? "
+                                       "AND kafka_offset >= ?", (topic_id, partition, lake_offsets[partition]))
+        if placed:
+            behind[partition] = placed
+    (unpublished,) = store.read_one("SELECT count(*) FROM outbox WHERE topic_id IS NULL")
+    return behind, unpublished

@@ -8,14 +8,12 @@ the outbox: every placed entry stays there until the lake's offsets pass it.
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
-
 import duckdb
 from kafka import TopicPartition
 from kafka.errors import KafkaError
 
-from ingest import kafka, offsets
+from ingest import kafka, offsets, outbox
+from ingest.lrs import store as lrs_store
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
 
@@ -39,21 +37,13 @@ def _broker_log(settings: Settings) -> tuple[kafka.TopicInfo | None, dict[int, i
 
 def _placed_beyond(settings: Settings, topic_id: str, lake_offsets: dict[int, int]) -> tuple[dict[int, int], int]:
     """Per partition, entries placed on this log but not yet in the lake; and entries not yet published."""
-    if not settings.lrs_db.exists():
+    if not lrs_store.exists(settings):
         return {}, 0
-    with contextlib.closing(sqlite3.connect(f"file:{settings.lrs_db}?mode=ro", uri=True, timeout=5)) as db:
-        try:
-            rows = db.execute(
-                "SELECT kafka_partition, kafka_offset FROM outbox WHERE topic_id = ?", [topic_id]
-            ).fetchall()
-            unpublished = db.execute("SELECT count(*) FROM outbox WHERE topic_id IS NULL").fetchone()[0]
-        except sqlite3.OperationalError:
-            return {}, 0  # no outbox table yet
-    behind: dict[int, int] = {}
-    for partition, offset in rows:
-        if offset >= lake_offsets.get(partition, 0):
-            behind[partition] = behind.get(partition, 0) + 1
-    return behind, unpublished
+    store = lrs_store.LrsStore(settings)
+    try:
+        return outbox.placed_beyond(store, topic_id, lake_offsets)
+    finally:
+        store.close()
 
 
 def lag(settings: Settings) -> dict:

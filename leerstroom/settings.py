@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,8 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(Path("data"), description="Folder holding the LRS store, the lake and run files.")
+    instance: str = Field("", description="This process's name among several of one part (lrs-2, sink-1), for its "
+                          "heartbeat file and logs; empty: the host name, which differs per container.")
 
     # Kafka. Empty bootstrap means: use the embedded Tansu broker started by `leerstroom broker`.
     kafka_bootstrap: str = Field("", description="External Kafka bootstrap servers; empty = embedded broker.")
@@ -32,6 +35,14 @@ class Settings(BaseSettings):
     # LRS endpoint.
     lrs_host: str = "127.0.0.1"
     lrs_port: int = 8000
+    lrs_database: str = Field("", description="The LRS store (statements, documents, credentials, outbox, dead "
+                              "letters): empty for the SQLite file in the data folder, or `postgresql://user@host/db` "
+                              "(a password from PGPASSWORD or ~/.pgpass) for one PostgreSQL database that LRS "
+                              "processes on several machines share.")
+    lrs_database_pool: int = Field(8, ge=1, description="Connections each LRS process keeps for reads on PostgreSQL.")
+    lrs_reuse_port: bool = Field(False, description="Bind the LRS port with SO_REUSEPORT, so several `leerstroom "
+                                 "lrs` processes on one host serve one address and the kernel spreads connections "
+                                 "over them.")
     lrs_max_body_bytes: int = Field(20 * 1024 * 1024, description="Larger request bodies get 413.")
     lrs_signin_failures: int = Field(
         20, ge=0, description="Failed sign-ins allowed per credential key from one client address, and per client "
@@ -199,6 +210,14 @@ class Settings(BaseSettings):
     def recipients_file(self) -> Path:
         return Path(self.delivery_recipients_file) if self.delivery_recipients_file.strip() else \
             self.data_dir / "delivery" / "recipients.yml"
+
+    @property
+    def instance_name(self) -> str:
+        return self.instance.strip() or socket.gethostname()
+
+    @property
+    def lrs_on_postgres(self) -> bool:
+        return self.lrs_database.strip().lower().startswith(("postgresql://", "postgres://"))
 
     @property
     def lrs_base_url(self) -> str:

@@ -144,3 +144,18 @@ def test_every_service_has_a_health_check_through_leerstroom_health(name):
     check = SERVICES[name]["healthcheck"]["test"]
     assert check[:3] == ["CMD", "leerstroom", "health"], check
     assert SERVICES[name]["command"][0] in build_parser().parse_args(check[2:]).parts, "each service checks itself"
+
+
+def test_both_lrs_share_one_lrs_store_on_postgresql_created_before_they_start():
+    stores = {settings_of(name).lrs_database for name in LEERSTROOM_SERVICES}
+    assert len(stores) == 1, "every part (the LRS, `leerstroom status`, forget) opens the same LRS store"
+    settings = settings_of(by_command("lrs")[0])
+    assert settings.lrs_on_postgres and "@postgres/leerstroom_lrs" in settings.lrs_database
+    assert "CREATE DATABASE leerstroom_lrs" in SERVICES["lrs-database"]["command"][0]
+    for name in LEERSTROOM_SERVICES:
+        assert SERVICES[name]["depends_on"]["lrs-database"]["condition"] == "service_completed_successfully"
+
+
+def test_each_lrs_and_sink_beats_under_its_own_name():
+    names = [settings_of(name).instance for name in by_command("lrs") + by_command("sink")]
+    assert len(set(names)) == len(names) == 4 and "" not in names

@@ -2,6 +2,8 @@
 # Runs the ADL LRS conformance suite against a fresh `leerstroom lrs --no-relay` and writes its summary here.
 # usage: docs/conformance/run.sh 2.0.0|1.0.3 SUITE_DIR
 #   SUITE_DIR: a checkout of adlnet/lrs-conformance-test-suite outside this repository, after `npm install`.
+# With LEERSTROOM_LRS_DATABASE=postgresql://… (an empty database) the LRS store is PostgreSQL, and the summary is
+# written as summary-VERSION-postgresql.json.
 set -euo pipefail
 version=$1
 suite=$(cd "$2" && pwd)
@@ -23,5 +25,6 @@ before=$(ls "$suite/logs" 2>/dev/null | wc -l)
 (cd "$suite" && node bin/console_runner.js -e "http://127.0.0.1:$port/xapi" -a -u "$key" -p "$secret" -x "$version" -z) \
     > "$data/suite.out" 2>&1 || true
 log=$(ls -t "$suite"/logs/*.log | head -1)
-"$python" "$repo/docs/conformance/summarize.py" "$log" > "$repo/docs/conformance/summary-$version.json"
+engine=${LEERSTROOM_LRS_DATABASE:+-postgresql}
+"$python" "$repo/docs/conformance/summarize.py" "$log" > "$repo/docs/conformance/summary-$version$engine.json"
 grep -o '{"total".*}' "$data/suite.out" | tail -1

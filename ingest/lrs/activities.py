@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 
 import orjson
@@ -11,34 +10,61 @@ from starlette.responses import Response
 
 from ingest.lrs import scopes
 from ingest.lrs.endpoint import Call
-from ingest.lrs.exceptions import BadRequest, StoreUnavailable
+from ingest.lrs.engine import Db
+from ingest.lrs.exceptions import BadRequest
 from ingest.lrs.responses import json_response
 from ingest.lrs.store import LrsStore
 from ingest.xapi import formats
 
 LANGUAGE_MAPS = ("name", "description")
+LOOKUP_SLICE = 500
+DEFINITIONS_LOCK = 7_401_015  # any number; PostgreSQL's advisory lock for merging definitions
 
 
-def merge_definitions(db: sqlite3.Connection, statements: list[dict]) -> None:
-    """Fold the activity definitions of just-stored statements into the canonical ones, inside their transaction."""
+def merge_definitions(db: Db, statements: list[dict]) -> None:
+    """Fold the activity definitions of just-stored statements into the canonical ones, inside their transaction.
+
+    Most statements repeat a definition the store holds already: those are read and left alone, without a
+    write or a row lock. The others are locked in id order (FOR UPDATE on PostgreSQL, where LRS processes merge
+    side by side), merged again with what is stored now, and written.
+    """
     incoming: dict[str, dict] = {}
     for activity in _activities(statements):
         definition = activity.get("definition")
         if isinstance(definition, dict) and definition:
             incoming[activity["id"]] = _merged(incoming.get(activity["id"], {}), definition)
-    for activity_id, definition in incoming.items():
-        row = db.execute("SELECT definition FROM activities WHERE id = ?", (activity_id,)).fetchone()
-        merged = _merged(orjson.loads(row[0]), definition) if row else definition
+    if not incoming:
+        return
+    stored = _stored_definitions(db, sorted(incoming), lock=False)
+    changed = sorted(activity_id for activity_id, definition in incoming.items()
+                     if activity_id not in stored or _merged(stored[activity_id], definition) != stored[activity_id])
+    if not changed:
+        return
+    if db.postgres:
+        # One lock for every writer of definitions, held to the commit: LRS processes that add the same new
+        # activities in different orders would otherwise deadlock on the primary key. Batches that only
+        # repeat known definitions (most) never take it.
+        db.execute("SELECT pg_advisory_xact_lock(?)", (DEFINITIONS_LOCK,))
+        stored = _stored_definitions(db, changed, lock=True)
+    for activity_id in changed:
+        merged = _merged(stored[activity_id], incoming[activity_id]) if activity_id in stored else incoming[activity_id]
         db.execute("INSERT INTO activities (id, definition) VALUES (?, ?) "
                    "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
                    (activity_id, orjson.dumps(merged)))
 
 
+def _stored_definitions(db: Db, ids: list[str], *, lock: bool) -> dict[str, dict]:
+    found = {}
+    for start in range(0, len(ids), LOOKUP_SLICE):
+        chunk = ids[start:start + LOOKUP_SLICE]
+        sql = f"SELECT id, definition FROM activities WHERE id IN ({','.join('?' * len(chunk))})"
+        for activity_id, definition in db.execute(sql + (" ORDER BY id FOR UPDATE" if lock else ""), chunk).fetchall():
+            found[activity_id] = orjson.loads(definition)
+    return found
+
+
 def definition(store: LrsStore, activity_id: str) -> dict | None:
-    try:
-        row = store.reader().execute("SELECT definition FROM activities WHERE id = ?", (activity_id,)).fetchone()
-    except sqlite3.Error as err:
-        raise StoreUnavailable(f"LRS store {store.path} cannot be read: {err}") from err
+    row = store.read_one("SELECT definition FROM activities WHERE id = ?", (activity_id,))
     return orjson.loads(row[0]) if row else None
 
 

@@ -81,7 +81,7 @@ class SignInLimit:
 
 
 def create_app(settings: Settings, store: LrsStore | None = None) -> Starlette:
-    store = store or LrsStore(settings.lrs_db, forgotten=ForgetList(settings))
+    store = store or LrsStore(settings, forgotten=ForgetList(settings))
     statement_resource = xapi_resource(store, settings, consistent_through=True)
     resource = xapi_resource(store, settings)
 

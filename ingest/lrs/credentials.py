@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
 from datetime import datetime, timezone
 from typing import NamedTuple
 
 import orjson
 
 from ingest.lrs import scopes as scope_rules
-from ingest.lrs.exceptions import BadRequest, CredentialExists, StoreUnavailable, UnknownCredential
+from ingest.lrs.exceptions import BadRequest, CredentialExists, UnknownCredential
 from ingest.lrs.store import LrsStore
 from leerstroom.settings import Settings
 
@@ -54,7 +53,7 @@ def digest(secret: str) -> str:
 def open_store(store_or_settings: LrsStore | Settings) -> LrsStore:
     if isinstance(store_or_settings, LrsStore):
         return store_or_settings
-    return LrsStore(store_or_settings.lrs_db)
+    return LrsStore(store_or_settings)
 
 
 def add(store_or_settings: LrsStore | Settings, name: str, scopes: list[str] | None = None) -> Credential:
@@ -82,12 +81,7 @@ def add(store_or_settings: LrsStore | Settings, name: str, scopes: list[str] | N
 def list_credentials(store_or_settings: LrsStore | Settings) -> list[Credential]:
     """Every credential, revoked ones included, without secrets (the store does not have them)."""
     store = open_store(store_or_settings)
-    try:
-        rows = store.reader().execute(
-            "SELECT name, key, scopes, revoked_at FROM credentials ORDER BY created_at, name"
-        ).fetchall()
-    except sqlite3.Error as err:
-        raise StoreUnavailable(f"LRS store {store.path} cannot be read: {err}") from err
+    rows = store.read("SELECT name, key, scopes, revoked_at FROM credentials ORDER BY created_at, name")
     return [Credential(name, key, None, tuple(orjson.loads(scopes)), revoked) for name, key, scopes, revoked in rows]
 
 
@@ -123,12 +117,7 @@ def verify(store_or_settings: LrsStore | Settings, key: str, secret: str) -> Cre
 
 def check(store_or_settings: LrsStore | Settings, key: str, secret: str) -> Verdict:
     store = open_store(store_or_settings)
-    try:
-        row = store.reader().execute(
-            "SELECT name, secret_sha256, scopes, revoked_at FROM credentials WHERE key = ?", (key,)
-        ).fetchone()
-    except sqlite3.Error as err:
-        raise StoreUnavailable(f"LRS store {store.path} cannot be read: {err}") from err
+    row = store.read_one("SELECT name, secret_sha256, scopes, revoked_at FROM credentials WHERE key = ?", (key,))
     if row is None:
         # Spend the same time as a real comparison, so timing does not reveal which keys exist.
         hmac.compare_digest(digest(secret), digest(key))

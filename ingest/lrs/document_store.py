@@ -8,7 +8,6 @@ path as statements. Entries are marked {"leerstroom_event": "document", ...}.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +16,12 @@ import orjson
 
 from ingest import outbox
 from ingest.lrs import nesting
+from ingest.lrs.engine import Db
 from ingest.lrs.exceptions import (
     BadRequest,
     DocumentConflict,
     PersonForgotten,
     PreconditionFailed,
-    StoreUnavailable,
 )
 from ingest.lrs.store import LrsStore, utc_now
 from ingest.xapi import formats
@@ -72,9 +71,9 @@ def etag_of(content: bytes) -> str:
 
 
 def get(store: LrsStore, scope: Scope, document_id: str) -> Document | None:
-    row = _read(store, "SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND owner = ? "
+    row = store.read("SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND owner = ? "
                        "AND scope = ? AND document_id = ?", (scope.kind, scope.owner, scope.key, document_id))
-    return Document(*row[0]) if row else None
+    return _document(row[0]) if row else None
 
 
 def ids(store: LrsStore, scope: Scope, since: str | None) -> list[str]:
@@ -83,7 +82,7 @@ def ids(store: LrsStore, scope: Scope, since: str | None) -> list[str]:
     if since is not None:
         sql += " AND updated > ?"
         params.append(since)
-    return [row[0] for row in _read(store, sql + " ORDER BY document_id", tuple(params))]
+    return [row[0] for row in store.read(sql + " ORDER BY document_id", params)]
 
 
 def put(store: LrsStore, scope: Scope, document_id: str, content: bytes, content_type: str,
@@ -152,13 +151,18 @@ def _check(current: Document | None, conditions: Preconditions, *, overwriting: 
         )
 
 
-def _current(db: sqlite3.Connection, scope: Scope, document_id: str) -> Document | None:
+def _current(db: Db, scope: Scope, document_id: str) -> Document | None:
     row = db.execute("SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND owner = ? "
                      "AND scope = ? AND document_id = ?", (scope.kind, scope.owner, scope.key, document_id)).fetchone()
-    return Document(*row) if row else None
+    return _document(row) if row else None
 
 
-def _write(db: sqlite3.Connection, scope: Scope, document_id: str, content: bytes, content_type: str,
+def _document(row: tuple) -> Document:
+    content, content_type, etag, updated = row
+    return Document(bytes(content), content_type, etag, updated)
+
+
+def _write(db: Db, scope: Scope, document_id: str, content: bytes, content_type: str,
            action: str) -> Document:
     document = Document(content, content_type, etag_of(content), formats.format_timestamp(utc_now()))
     db.execute(
@@ -172,7 +176,7 @@ def _write(db: sqlite3.Connection, scope: Scope, document_id: str, content: byte
     return document
 
 
-def _event(db: sqlite3.Connection, scope: Scope, document_id: str | None, action: str,
+def _event(db: Db, scope: Scope, document_id: str | None, action: str,
            document: Document | None) -> None:
     event: dict[str, Any] = {
         "leerstroom_event": "document",
@@ -210,9 +214,3 @@ def _json_object(content: bytes, content_type: str, what: str) -> dict:
         raise BadRequest("body", f"POST merges JSON objects; the {what} is not an object")
     return value
 
-
-def _read(store: LrsStore, sql: str, params: tuple) -> list[tuple]:
-    try:
-        return store.reader().execute(sql, params).fetchall()
-    except sqlite3.Error as err:
-        raise StoreUnavailable(f"LRS store {store.path} cannot be read: {err}") from err

@@ -67,7 +67,7 @@ class Report:
 class Importer:
     def __init__(self, settings: Settings, store: LrsStore | None = None) -> None:
         self.settings = settings
-        self.store = store or LrsStore(settings.lrs_db, forgotten=ForgetList(settings))
+        self.store = store or LrsStore(settings, forgotten=ForgetList(settings))
         self.authority = {"objectType": "Agent", "account": {"homePage": settings.lrs_base_url, "name": IMPORT_NAME}}
         self.report = Report()
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -27,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ingest.lrs.engine import Db
 from ingest.lrs.exceptions import StoreUnavailable
 from ingest.xapi import formats
 
-if TYPE_CHECKING:  # the store imports this module to create its table
+if TYPE_CHECKING:
     from ingest.lrs.store import LrsStore
     from leerstroom.settings import Settings
 
@@ -39,46 +39,6 @@ log = logging.getLogger(__name__)
 HEAD_BYTES = 4096
 _AT_CAP: set[str] = set()  # tools whose oldest notes this process has started to drop
 STATEMENTS_PATH = "/xapi/statements"
-
-DDL = """
-CREATE TABLE IF NOT EXISTS rejections (
-    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-    credential   TEXT NOT NULL,
-    at           TEXT NOT NULL,
-    request      TEXT NOT NULL,
-    status       INTEGER NOT NULL,
-    reason       TEXT NOT NULL
-);
-"""
-# Columns the dead-letter store added to the rejection notes of earlier releases: (column, definition).
-DEAD_LETTER_COLUMNS = (
-    ("field", "TEXT"),
-    ("rule", "TEXT"),
-    ("version", "TEXT"),
-    ("content_type", "TEXT"),
-    ("body", "BLOB"),
-    ("body_bytes", "INTEGER"),
-    ("body_sha256", "TEXT"),
-    ("body_note", "TEXT"),
-    ("replayed_at", "TEXT"),
-    ("replayed_ids", "TEXT"),
-    ("replay_note", "TEXT"),
-)
-INDEXES = """
-CREATE INDEX IF NOT EXISTS rejections_by_credential ON rejections (credential, seq);
-CREATE INDEX IF NOT EXISTS rejections_by_at ON rejections (at);
-"""
-
-
-def create(db: sqlite3.Connection) -> None:
-    """Create the table, or add the dead-letter columns to a store made before them (run when a store opens)."""
-    db.executescript(DDL)
-    known = {row[1] for row in db.execute("PRAGMA table_info(rejections)")}
-    for column, definition in DEAD_LETTER_COLUMNS:
-        if column not in known:
-            db.execute(f"ALTER TABLE rejections ADD COLUMN {column} {definition}")
-    db.executescript(INDEXES)
-
 
 @dataclass(frozen=True)
 class Refusal:
@@ -157,7 +117,9 @@ COLUMNS = ("seq, at, credential, request, status, reason, field, rule, version, 
 
 def _row(row: tuple) -> Rejection:
     *head, replayed_ids, replay_note = row
-    return Rejection(*head, orjson.loads(replayed_ids) if replayed_ids else [], replay_note)
+    *fields, body, body_bytes, body_sha256, body_note, replayed_at = head
+    return Rejection(*fields, bytes(body) if body is not None else None, body_bytes, body_sha256, body_note,
+                     replayed_at, orjson.loads(replayed_ids) if replayed_ids else [], replay_note)
 
 
 def is_statement_write(method: str, path: str) -> bool:
@@ -206,7 +168,7 @@ def record(store: LrsStore, settings: Settings, refusal: Refusal) -> None:
         log.warning("could not keep a refused request of %s", refusal.credential, exc_info=True)
 
 
-def _prune(db: sqlite3.Connection, settings: Settings, credential: str) -> None:
+def _prune(db: Db, settings: Settings, credential: str) -> None:
     db.execute("DELETE FROM rejections WHERE at < ?", (cutoff(settings),))
     dropped = db.execute(
         "DELETE FROM rejections WHERE credential = ? AND seq <= "
@@ -227,13 +189,6 @@ def expire(store: LrsStore, settings: Settings) -> int:
         return db.execute("DELETE FROM rejections WHERE at < ?", (cutoff(settings),)).rowcount
 
 
-def _read(store: LrsStore, sql: str, params: Iterable[Any]) -> list[tuple]:
-    try:
-        return store.reader().execute(sql, tuple(params)).fetchall()
-    except sqlite3.Error as err:
-        raise StoreUnavailable(f"LRS store {store.path} cannot be read: {err}") from err
-
-
 def listing(store: LrsStore, settings: Settings, *, credential: str | None = None, dead_letters_only: bool = False,
             pending_only: bool = False, limit: int | None = 100) -> list[Rejection]:
     """Unexpired notes, newest first; filters: one tool, statements refused with 400, not yet replayed."""
@@ -249,11 +204,11 @@ def listing(store: LrsStore, settings: Settings, *, credential: str | None = Non
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    return [_row(row) for row in _read(store, sql, params)]
+    return [_row(row) for row in store.read(sql, params)]
 
 
 def get(store: LrsStore, settings: Settings, seq: int) -> Rejection | None:
-    rows = _read(store, f"SELECT {COLUMNS} FROM rejections WHERE seq = ? AND at >= ?", (seq, cutoff(settings)))
+    rows = store.read(f"SELECT {COLUMNS} FROM rejections WHERE seq = ? AND at >= ?", (seq, cutoff(settings)))
     return _row(rows[0]) if rows else None
 
 
@@ -262,14 +217,14 @@ def recent(store: LrsStore, settings: Settings, credential: str, limit: int = 10
     return listing(store, settings, credential=credential, limit=limit)
 
 
-def counts(db: sqlite3.Connection, since: str) -> list[tuple]:
+def counts(store: LrsStore, since: str) -> list[tuple]:
     """(tool, status, field, rule, reason, refused, replayed, newest) per tool and reason since `since`."""
-    return db.execute(
+    return store.read(
         "SELECT credential, status, field, rule, CASE WHEN field IS NULL THEN reason END, count(*), "
         "count(replayed_at), max(at) FROM rejections WHERE at >= ? "
         "GROUP BY credential, status, field, rule, CASE WHEN field IS NULL THEN reason END",
         (since,),
-    ).fetchall()
+    )
 
 
 def mark_replayed(store: LrsStore, seq: int, statement_ids: list[str], note: str) -> None:

@@ -26,6 +26,9 @@ from pathlib import Path
 import duckdb
 import orjson
 
+from ingest.lrs import search_terms
+from ingest.lrs import store as lrs_store
+from ingest.lrs.engine import Db
 from ingest.lrs.store import LrsStore
 from ingest.privacy.forgotten import ForgetList
 from ingest.privacy.pseudonyms import (
@@ -131,39 +134,58 @@ def _like_any(column: str, needles: set[str]) -> tuple[str, list[str]]:
     return " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in escaped), [f"%{n}%" for n in escaped]
 
 
+def _contains_any(db: Db, column: str, needles: set[str], *, binary: bool = False) -> tuple[str, list]:
+    """SQL true when a text (or, `binary`, a BLOB/BYTEA) column holds any of the needles, with its parameters."""
+    if not db.postgres:
+        return _like_any(f"CAST({column} AS TEXT)" if binary else column, needles)
+    ordered = sorted(needles)
+    if binary:  # bytes compared as bytes: attachment data need not be valid UTF-8
+        return " OR ".join(f"position(?::bytea IN {column}) > 0" for _ in ordered), [n.encode() for n in ordered]
+    return " OR ".join(f"strpos({column}, ?) > 0" for _ in ordered), ordered
+
+
+def _key_in(db: Db, keys: list[str]) -> tuple[str, list]:
+    """SQL true when the outbox entry's message key is one of `keys`."""
+    marks = ",".join("?" * len(keys))
+    if db.postgres:
+        return f"message_key IN ({marks})", [key.encode() for key in keys]
+    return f"CAST(message_key AS TEXT) IN ({marks})", list(keys)
+
+
 def erase_from_store(settings: Settings, person: Person, report: ErasureReport) -> None:
-    """Run every STORE_STEPS step in one transaction, then rewrite the file so no freed page keeps the bytes."""
-    if not settings.lrs_db.exists():
+    """Run every STORE_STEPS step in one transaction, then rewrite the store so no freed page keeps the bytes."""
+    if not lrs_store.exists(settings):
         return
-    LrsStore(settings.lrs_db).close()  # brings a store of an older version up to date first
-    db = sqlite3.connect(settings.lrs_db, timeout=60, isolation_level=None)
-    try:
-        db.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable in the file
-        db.execute("BEGIN IMMEDIATE")
+
+    def every_step(db: Db) -> None:
         for step in STORE_STEPS:
             step(db, person, report)
-        db.execute("COMMIT")
-        db.execute("VACUUM")
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    store = LrsStore(settings)  # brings a store of an older version up to date first
+    try:
+        store.erase(every_step, STORE_TABLES)
     finally:
-        db.close()
+        store.close()
+    if store.on_postgres:
+        log.warning("the LRS store's PostgreSQL WAL and its backups keep erased rows until they are recycled; "
+                    "docs/operations.md says how long")
 
 
-def _statements(db: sqlite3.Connection, person: Person, report: ErasureReport) -> None:
+def _statements(db: Db, person: Person, report: ErasureReport) -> None:
     """Statements naming the person in any agent, with their search terms, outbox entries and attachment data."""
     keys = sorted(person.keys)
-    where, params = _like_any("CAST(payload AS TEXT)", person.json_needles | person.text_needles)
+    where, params = _contains_any(db, "payload", person.json_needles | person.text_needles, binary=True)
     rows = db.execute(f"SELECT seq, id, payload FROM statements WHERE actor_key IN ({','.join('?' * len(keys))}) "
                       f"OR {where}", [*keys, *params]).fetchall()
     for seq, statement_id, payload in rows:
         if not person.named_in(payload):
             continue
-        db.execute("DELETE FROM statement_terms WHERE seq = ?", (seq,))
+        db.execute("DELETE FROM statement_term_keys WHERE seq = ?", (seq,))
         db.execute("DELETE FROM statements WHERE seq = ?", (seq,))
         report.add("lrs statements", 1)
         report.add("outbox", db.execute("DELETE FROM outbox WHERE event_id = ?", (statement_id,)).rowcount)
         sent_with = [row[0] for row in db.execute("SELECT sha2 FROM statement_attachments WHERE statement_id = ?",
-                                                  (statement_id,))]
+                                                  (statement_id,)).fetchall()]
         db.execute("DELETE FROM statement_attachments WHERE statement_id = ?", (statement_id,))
         for sha2 in sent_with:
             # Data that came with other people's statements too stays for them.
@@ -172,48 +194,61 @@ def _statements(db: sqlite3.Connection, person: Person, report: ErasureReport) -
                 "(SELECT 1 FROM statement_attachments WHERE sha2 = ?)", (sha2, sha2)).rowcount)
 
 
-def _attachments_naming(db: sqlite3.Connection, person: Person, report: ErasureReport) -> None:
+def _attachments_naming(db: Db, person: Person, report: ErasureReport) -> None:
     """Attachment data that names the person in its text, whoever's statement it came with."""
-    where, params = _like_any("CAST(content AS TEXT)", person.text_needles | person.json_needles)
+    where, params = _contains_any(db, "content", person.text_needles | person.json_needles, binary=True)
     for (sha2,) in db.execute(f"SELECT sha2 FROM attachments WHERE {where}", params).fetchall():
         db.execute("DELETE FROM statement_attachments WHERE sha2 = ?", (sha2,))
         report.add("lrs attachments", db.execute("DELETE FROM attachments WHERE sha2 = ?", (sha2,)).rowcount)
 
 
-def _outbox(db: sqlite3.Connection, person: Person, report: ErasureReport) -> None:
+def _outbox(db: Db, person: Person, report: ErasureReport) -> None:
     """Outbox entries about the person that are not statements: document events, entries of statements gone already."""
-    keys = sorted(person.keys)
-    where, params = _like_any("CAST(payload AS TEXT)", person.json_needles | person.text_needles)
-    rows = db.execute(f"SELECT seq, payload FROM outbox WHERE CAST(message_key AS TEXT) IN "
-                      f"({','.join('?' * len(keys))}) OR {where}", [*keys, *params]).fetchall()
+    key_in, key_params = _key_in(db, sorted(person.keys))
+    where, params = _contains_any(db, "payload", person.json_needles | person.text_needles, binary=True)
+    rows = db.execute(f"SELECT seq, payload FROM outbox WHERE {key_in} OR {where}", [*key_params, *params]).fetchall()
     for seq, payload in rows:
         if person.named_in(payload):
             report.add("outbox", db.execute("DELETE FROM outbox WHERE seq = ?", (seq,)).rowcount)
 
 
-def _rows_naming(table: str, *columns: str) -> StoreStep:
-    """A step deleting the rows of `table` whose text columns name the person anywhere."""
+def _terms_naming(db: Db, person: Person, report: ErasureReport) -> None:
+    """Search-index rows under the person's agent terms: statements referring to one about her inherit them."""
+    keys = search_terms.person_term_keys(person.keys)
+    report.add("lrs statement_terms", db.execute(
+        f"DELETE FROM statement_term_keys WHERE term_key IN ({','.join('?' * len(keys))})", keys).rowcount)
 
-    def step(db: sqlite3.Connection, person: Person, report: ErasureReport) -> None:
-        where, params = _like_any("{column}", person.text_needles | person.json_needles)
-        clause = " OR ".join(where.format(column=column) for column in columns)
-        report.add(f"lrs {table}", db.execute(f"DELETE FROM {table} WHERE {clause}", params * len(columns)).rowcount)
+
+def _rows_naming(table: str, *columns: str, binary: tuple[str, ...] = ()) -> StoreStep:
+    """A step deleting the rows of `table` whose text columns (or `binary` ones) name the person anywhere."""
+
+    def step(db: Db, person: Person, report: ErasureReport) -> None:
+        clauses, params = [], []
+        for column in (*columns, *binary):
+            where, found = _contains_any(db, column, person.text_needles | person.json_needles,
+                                         binary=column in binary)
+            clauses.append(where)
+            params.extend(found)
+        report.add(f"lrs {table}", db.execute(f"DELETE FROM {table} WHERE {' OR '.join(clauses)}", params).rowcount)
 
     return step
 
 
-StoreStep = Callable[[sqlite3.Connection, Person, ErasureReport], None]
+StoreStep = Callable[[Db, Person, ErasureReport], None]
 # Every kind of record in the LRS store that can name a person, erased in this order in one transaction.
 # A new table that can hold a person gets its step here.
 STORE_STEPS: list[StoreStep] = [
     _statements,
     _attachments_naming,
     _outbox,
-    _rows_naming("documents", "scope", "document_id", "CAST(content AS TEXT)"),
-    _rows_naming("statement_terms", "term"),
-    _rows_naming("activities", "CAST(definition AS TEXT)"),
-    _rows_naming("rejections", "request", "reason", "CAST(body AS TEXT)"),  # refusals and their dead letters
+    _rows_naming("documents", "scope", "document_id", binary=("content",)),
+    _terms_naming,
+    _rows_naming("activities", binary=("definition",)),
+    _rows_naming("rejections", "request", "reason", binary=("body",)),  # refusals and their dead letters
 ]
+# Rewritten after the erasure, so that no freed page of theirs keeps erased bytes.
+STORE_TABLES = ("statements", "statement_term_keys", "statement_attachments", "attachments", "outbox", "documents",
+                "activities", "rejections")
 
 
 def _string_columns(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:

@@ -82,7 +82,11 @@ def backup(settings: Settings, destination: str | Path) -> int:
                     shutil.copytree(settings.lake_data, destination / "lake" / settings.lake_data.name)
         finally:
             con.close()
-    if settings.lrs_db.exists():
+    if settings.lrs_on_postgres:
+        manifest["lrs"] = ("not in this backup: the LRS store is in PostgreSQL (LEERSTROOM_LRS_DATABASE), backed up "
+                           "with pg_dump (docs/operations.md)")
+        log.warning("%s", manifest["lrs"])
+    elif settings.lrs_db.exists():
         _sqlite_copy(settings.lrs_db, destination / "lrs" / settings.lrs_db.name)
     manifest["other_files"] = _copy_other_files(settings, destination)
     manifest["finished_at"] = datetime.now(timezone.utc).isoformat()

@@ -44,7 +44,7 @@ def _print_secret(settings: Settings, credential: Credential) -> None:
 def _print_rejected(settings: Settings, name: str, limit: int) -> None:
     if name not in {c.name for c in credentials.list_credentials(settings)}:
         raise UnknownCredential(f"no credential named {name!r}")
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     try:
         found = rejected.recent(store, settings, name, limit)
     finally:

@@ -42,8 +42,10 @@ def _http_ok(url: str) -> bool:
 def _children(settings: Settings) -> list[Child]:
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    # The lake switches too, so every part opens the same lake (SQLite in the data folder, or PostgreSQL).
-    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve()), **lake.environment(settings)}
+    # The lake's and the LRS store's switches too, so every part opens the same lake and store (SQLite in the data
+    # folder, or PostgreSQL).
+    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve()), "LEERSTROOM_LRS_DATABASE": settings.lrs_database,
+           **lake.environment(settings)}
     children = []
     if not settings.external_kafka:
         children.append(Child("broker", ["broker"], ready=settings.broker_file.exists,

@@ -1,7 +1,7 @@
 """`leerstroom health PART [PART ...]`: exit 0 when every part named is healthy, 1 with the reasons otherwise (docker-compose).
 
-lrs and dashboard answer over HTTP; the relay and the sink prove they are looping through their
-heartbeat files; the broker by accepting connections; the transform by a recent run in the lake and a
+lrs and dashboard answer over HTTP (an LRS process also beats while it reaches its store); the relay and
+the sink prove they are looping through their heartbeat files, one per instance (leerstroom/heartbeat.py); the broker by accepting connections; the transform by a recent run in the lake and a
 snapshot certified within LEERSTROOM_CERTIFICATION_MAX_AGE_HOURS.
 """
 
@@ -78,7 +78,10 @@ def _local(host: str) -> str:
 
 def check(settings: Settings, part: str) -> tuple[bool, str]:
     if part == "lrs":
-        return _http(f"http://{_local(settings.lrs_host)}:{settings.lrs_port}/health")
+        # Several LRS processes may share the port, so any of them answers; the heartbeat is this instance's own.
+        answered, reason = _http(f"http://{_local(settings.lrs_host)}:{settings.lrs_port}/health")
+        alive, beat = _heartbeat(settings, "lrs")
+        return answered and alive, f"{reason}; {beat}"
     if part == "dashboard":
         return _http(f"http://{_local(settings.dashboard_host)}:{settings.dashboard_port}/_stcore/health")
     if part == "broker":

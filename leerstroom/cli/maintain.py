@@ -14,6 +14,7 @@ import logging
 import duckdb
 
 from ingest.lrs import rejected
+from ingest.lrs import store as lrs_store
 from ingest.lrs.store import LrsStore
 from leerstroom import lake
 from leerstroom.settings import Settings
@@ -52,9 +53,9 @@ def maintain(settings: Settings) -> int:
 
 def _expire_refusals(settings: Settings) -> int:
     """Refused requests and their bodies past LEERSTROOM_LRS_REJECTED_DAYS leave the LRS store."""
-    if not settings.lrs_db.exists():
+    if not lrs_store.exists(settings):
         return 0
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     try:
         return rejected.expire(store, settings)
     finally:

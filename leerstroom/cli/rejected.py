@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ingest.lrs import rejected, repairs, replay
 from ingest.lrs.rejected import Rejection
+from ingest.lrs import store as lrs_store
 from ingest.lrs.store import LrsStore
 from ingest.privacy.forgotten import ForgetList
 from leerstroom.errors import ConfigurationError
@@ -23,9 +24,10 @@ from leerstroom.settings import Settings
 
 @contextlib.contextmanager
 def _store(settings: Settings) -> Iterator[LrsStore]:
-    if not settings.lrs_db.exists():
-        raise ConfigurationError(f"no LRS store at {settings.lrs_db}: is LEERSTROOM_DATA_DIR right?")
-    store = LrsStore(settings.lrs_db, forgotten=ForgetList(settings))
+    if not lrs_store.exists(settings):
+        where = "the PostgreSQL database" if settings.lrs_on_postgres else str(settings.lrs_db)
+        raise ConfigurationError(f"no LRS store in {where}: is LEERSTROOM_DATA_DIR (or LEERSTROOM_LRS_DATABASE) right?")
+    store = LrsStore(settings, forgotten=ForgetList(settings))
     try:
         rejected.expire(store, settings)
         yield store

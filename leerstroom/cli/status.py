@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import sqlite3
 import sys
 from typing import Any
 
 import duckdb
 
-from ingest import outbox
-from leerstroom import lake
+from ingest.lrs import store as lrs_store
+from leerstroom import heartbeat, lake
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
 
@@ -20,11 +18,18 @@ log = logging.getLogger(__name__)
 
 
 def lrs_counts(settings: Settings) -> dict[str, Any]:
-    if not settings.lrs_db.exists():
-        return {"available": False, "reason": f"no LRS store at {settings.lrs_db} yet"}
-    with contextlib.closing(sqlite3.connect(f"file:{settings.lrs_db}?mode=ro", uri=True)) as db:
-        statements = db.execute("SELECT count(*) FROM statements").fetchone()[0]
-        return {"available": True, "statements": statements, **outbox.counts(db)}
+    """The LRS store's counts (through its owner, on either engine), and how long ago each LRS process beat."""
+    if not lrs_store.exists(settings):
+        where = "the PostgreSQL database" if settings.lrs_on_postgres else str(settings.lrs_db)
+        return {"available": False, "reason": f"no LRS store in {where} yet"}
+    store = lrs_store.LrsStore(settings)
+    try:
+        counts = store.counts()
+        engine = store.engine.name
+    finally:
+        store.close()
+    beats = {name: round(age, 1) for name, age in sorted(heartbeat.every_instance(settings, "lrs").items())}
+    return {"available": True, "engine": engine, **counts, "processes_last_beat_seconds": beats}
 
 
 def lake_counts(settings: Settings) -> dict[str, Any]:

@@ -60,7 +60,8 @@ def test_bad_users_are_refused_naming_the_rule(settings: Settings, name: str, ro
 
 def test_cli_adds_a_user_with_the_password_from_stdin(settings: Settings) -> None:
     cli = str(Path(sys.executable).parent / "leerstroom")
-    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
+    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir), "LEERSTROOM_LRS_DATABASE": settings.lrs_database,
+           "PATH": "/usr/bin:/bin"}
     added = subprocess.run([cli, "users", "add", "admin-1", "--role", "admin", "--password-stdin"],
                            input="a long admin password\n", capture_output=True, text=True, env=env, timeout=60, check=False)
     listed = subprocess.run([cli, "users", "list"], capture_output=True, text=True, env=env, timeout=60, check=False)

@@ -37,7 +37,7 @@ def rejected(pipeline, *args: str) -> subprocess.CompletedProcess:
 
 def stored_statements(pipeline) -> int:
     """Statements in the LRS store; each new one also enters the outbox, in the same transaction."""
-    store = LrsStore(pipeline.settings.lrs_db)
+    store = LrsStore(pipeline.settings)
     try:
         return store.counts()["statements"]
     finally:

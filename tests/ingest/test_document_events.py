@@ -87,7 +87,7 @@ def test_state_saved_by_a_tool_lands_once_in_the_lake_and_in_status(pipeline: Pi
 
 
 def test_a_document_event_published_twice_is_kept_once(broker: EmbeddedBroker, settings: Settings) -> None:
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     scope = document_store.Scope("activity_profile", "http://example.org/course/1",
                                  {"activityId": "http://example.org/course/1"}, owner="course-tool")
     create = document_store.Preconditions(None, "*", blind_overwrite=False)
@@ -98,7 +98,8 @@ def test_a_document_event_published_twice_is_kept_once(broker: EmbeddedBroker, s
     relay, sink = Relay(settings), Sink(settings)
     try:
         # A relay that crashed after the broker's ack but before recording the placement sent these already.
-        entries = outbox.pending(relay.db, relay.refresh_topic(), 100)
+        with relay.store.engine.reading() as db:
+            entries = outbox.pending(db, relay.refresh_topic(), 100)
         producer = kafka.producer(settings, broker.bootstrap)
         try:
             for entry in entries:

@@ -38,7 +38,7 @@ def sent(*data: bytes) -> dict[str, tuple[str, bytes]]:
 
 def test_her_attachments_and_every_tools_documents_about_her_go_and_shared_data_stays(settings: Settings) -> None:
     hers, shared = b"Ada King's motivation letter", b"Course certificate template"
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     store.save([statement(ADA, hers, shared)], AUTHORITY, credential="lms", attachments=sent(hers, shared))
     (kept,) = store.save([statement("grace@example.org", shared)], AUTHORITY, credential="lms",
                          attachments=sent(shared))
@@ -53,7 +53,7 @@ def test_her_attachments_and_every_tools_documents_about_her_go_and_shared_data_
     assert report.removed["lrs statements"] == 1
     assert report.removed["lrs attachments"] == 1, "her letter goes; the shared template stays for Grace"
     assert report.removed["lrs documents"] == 2, "whichever tool stored a document about her"
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     try:
         assert store.attachment(kept, hashlib.sha256(shared).hexdigest()) == ("text/plain", shared)
     finally:

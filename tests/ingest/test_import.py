@@ -73,6 +73,6 @@ def test_pull_from_another_lrs_follows_more_and_resumes(settings: Settings, tmp_
                                   f"--secret={source.secret}")
     assert (code, cli_report["read"]) == (0, 0)
     assert importer.store.counts()["statements"] == 9
-    imported = {orjson.loads(row[0])["id"] for row in importer.store.reader().execute("SELECT payload FROM statements")}
+    imported = {orjson.loads(row[0])["id"] for row in importer.store.read("SELECT payload FROM statements")}
     assert imported == {s["id"] for s in first + later}
     importer.store.close()

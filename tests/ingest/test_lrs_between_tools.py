@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import uuid
 
 import httpx
 import pytest
 
 from ingest.lrs import credentials
-from tests.fixtures.lrs import LrsProcess
+from tests.fixtures.lrs import LrsProcess, on_every_engine
 from tests.ingest.test_lrs_attachments import attachment_for, multipart_body
+
+settings = on_every_engine()
 
 VERSION = {"X-Experience-API-Version": "2.0.0"}
 ACTIVITY = "https://lms.example.org/course/ethics"
@@ -133,51 +134,3 @@ def test_an_attachment_is_returned_only_with_the_statements_it_was_sent_with(mod
         listed = mine.get("statements", params={"attachments": "true"})
         assert secret_text not in listed.content
         assert hashlib.sha256(secret_text).hexdigest().encode() in got.content, "the statement itself still names it"
-
-
-def as_before_tools_were_fenced_in(path) -> None:
-    """Turn a store back into the shape it had before documents had owners and attachments had links."""
-    with sqlite3.connect(path) as db:
-        db.executescript("""
-            DROP TABLE statement_attachments;
-            ALTER TABLE documents RENAME TO documents_new;
-            CREATE TABLE documents (kind TEXT NOT NULL, scope TEXT NOT NULL, document_id TEXT NOT NULL,
-                content BLOB NOT NULL, content_type TEXT NOT NULL, etag TEXT NOT NULL, updated TEXT NOT NULL,
-                PRIMARY KEY (kind, scope, document_id));
-            INSERT INTO documents SELECT kind, scope, document_id, content, content_type, etag, updated
-                FROM documents_new;
-            DROP TABLE documents_new;
-        """)
-
-
-@pytest.mark.parametrize("tools", [1, 2])
-def test_an_older_store_keeps_its_documents_and_attachments_for_the_tool_that_can_be_told(settings, tools: int
-                                                                                       ) -> None:
-    from ingest.lrs import document_store
-    from ingest.lrs.store import LrsStore
-
-    data = b"an essay stored before the upgrade"
-    sha2 = hashlib.sha256(data).hexdigest()
-    store = LrsStore(settings.lrs_db)
-    names = [credentials.add(store, f"tool-{n}").name for n in range(tools)]
-    essay = statement(attachments=[attachment_for(data)])
-    store.save([essay], {"objectType": "Agent", "account": {"homePage": "http://x/", "name": names[0]}},
-               credential=names[0], attachments={sha2: ("text/plain", data)})
-    scope = document_store.Scope("state", "key", {"activityId": ACTIVITY}, owner=names[0])
-    document_store.put(store, scope, "bookmark", b'{"page": 2}', "application/json",
-                       document_store.Preconditions(None, "*", blind_overwrite=False))
-    store.close()
-    as_before_tools_were_fenced_in(settings.lrs_db)
-
-    store = LrsStore(settings.lrs_db)
-    try:
-        assert store.attachment(essay["id"], sha2) == ("text/plain", data), "old attachment data is linked on open"
-        found = document_store.get(store, scope, "bookmark")
-        if tools == 1:
-            assert found is not None and found.content == b'{"page": 2}', "the only tool keeps its documents"
-        else:
-            assert found is None, "with several tools nobody can tell whose it was, so no tool reads it"
-            with sqlite3.connect(settings.lrs_db) as db:
-                assert db.execute("SELECT count(*) FROM documents WHERE owner = ''").fetchone() == (1,)
-    finally:
-        store.close()

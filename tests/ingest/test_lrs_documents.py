@@ -118,9 +118,9 @@ def test_document_changes_travel_through_the_outbox(client: httpx.Client, module
     params = state_params(stateId="suspend_data")
     client.put("activities/state", params=params, json={"slide": 7})
     client.delete("activities/state", params=params)
-    store = LrsStore(module_lrs.settings.lrs_db)
+    store = LrsStore(module_lrs.settings)
     try:
-        rows = store.reader().execute("SELECT message_key, payload FROM outbox").fetchall()
+        rows = store.read("SELECT message_key, payload FROM outbox")
     finally:
         store.close()
     events = [orjson.loads(payload) for _, payload in rows if b"leerstroom_event" in payload]

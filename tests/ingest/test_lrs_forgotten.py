@@ -19,7 +19,7 @@ from ingest.lrs.importer import Importer
 from ingest.lrs.store import LrsStore
 from ingest.privacy.erasure import forget
 from leerstroom.settings import Settings
-from tests.fixtures.lrs import LrsProcess
+from tests.fixtures.lrs import LrsProcess, on_every_engine
 from tests.reliability.test_privacy import (
     ADA,
     VERSION,
@@ -27,6 +27,8 @@ from tests.reliability.test_privacy import (
     identity_traces,
     statement,
 )
+
+settings = on_every_engine()
 
 GRACE = "grace@example.org"
 MENTORED = {"id": "http://id.tincanapi.com/verb/mentored", "display": {"en-US": "mentored"}}
@@ -38,11 +40,10 @@ def client(lrs: LrsProcess) -> httpx.Client:
 
 def stored_naming(settings: Settings, person: str) -> dict[str, int]:
     """Statements and outbox entries in the LRS store whose bytes name `person`, read as another process would."""
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     try:
-        db = store.reader()
-        return {table: db.execute(f"SELECT count(*) FROM {table} WHERE instr(CAST(payload AS TEXT), ?) > 0",
-                                  (person,)).fetchone()[0] for table in ("statements", "outbox")}
+        return {table: sum(person.encode() in bytes(payload) for (payload,) in store.read(f"SELECT payload FROM {table}"))
+                for table in ("statements", "outbox")}
     finally:
         store.close()
 
@@ -107,9 +108,9 @@ def test_a_running_lrs_refuses_documents_about_a_forgotten_person_and_notes_the_
         assert http.put("activities/state", params=other, json={"page": 1}).status_code == 204, "others still can"
 
     # The refusals are noted for the operator (`leerstroom credentials rejected`), by path only.
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     try:
-        notes = store.reader().execute("SELECT request, status FROM rejections").fetchall()
+        notes = store.read("SELECT request, status FROM rejections")
     finally:
         store.close()
     assert [status for _, status in notes].count(403) == 3 and all("?" not in request for request, _ in notes)

@@ -22,7 +22,9 @@ from ingest.privacy.forgotten import ForgetList
 from ingest.xapi import formats
 from leerstroom.settings import Settings
 from tests.fixtures.data import REPO, corpus_statements
-from tests.fixtures.lrs import LrsProcess
+from tests.fixtures.lrs import LrsProcess, on_every_engine, stored_bytes
+
+settings = on_every_engine()
 
 VERSION = {"X-Experience-API-Version": "1.0.3"}
 SCORE_MIN_IS_MAX, GROUPING_NOT_IRI, OBJECT_WITHOUT_ID = corpus_statements("openedx-refused.ndjson")
@@ -35,7 +37,8 @@ tools:
 
 
 def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:
-    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
+    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir), "LEERSTROOM_LRS_DATABASE": settings.lrs_database,
+           "PATH": "/usr/bin:/bin"}
     return subprocess.run([sys.executable, "-m", "leerstroom.cli.main", "rejected", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=60)
 
@@ -45,7 +48,7 @@ def client(lrs: LrsProcess) -> httpx.Client:
 
 
 def letters(settings: Settings) -> list[rejected.Rejection]:
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     try:
         return rejected.listing(store, settings, limit=None)
     finally:
@@ -102,7 +105,7 @@ def test_an_oversize_body_keeps_its_digest_and_first_bytes_and_other_refusals_ke
 
 def test_refusals_expire_after_their_days_and_each_tool_keeps_only_its_newest(settings: Settings) -> None:
     settings = settings.model_copy(update={"lrs_rejected_per_tool": 100, "lrs_rejected_days": 30})
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     try:
         old = formats.format_timestamp(datetime.now(timezone.utc) - timedelta(days=31))
         with store.transaction() as db:
@@ -113,7 +116,7 @@ def test_refusals_expire_after_their_days_and_each_tool_keeps_only_its_newest(se
             rejected.record(store, settings, rejected.Refusal("busy-tool", "POST /xapi/statements", 400,
                                                               f"refusal {number}", body=b"{}"))
         kept = rejected.listing(store, settings, limit=None)
-        rows = store.reader().execute("SELECT credential, count(*) FROM rejections GROUP BY 1").fetchall()
+        rows = store.read("SELECT credential, count(*) FROM rejections GROUP BY 1")
     finally:
         store.close()
     assert [r.reason for r in kept] == [f"refusal {n}" for n in range(104, 4, -1)]
@@ -133,7 +136,7 @@ def test_forget_erases_the_dead_letters_naming_a_person_and_later_ones_keep_no_b
     later, other = letters(settings)
     assert later.body is None and later.body_sha256 and "forgotten" in later.body_note
     assert other.body is not None and b"ada.lovelace" not in other.body
-    assert b"ada.lovelace" not in Path(settings.lrs_db).read_bytes()
+    assert b"ada.lovelace" not in stored_bytes(settings)
 
 
 def refused_by(lrs: LrsProcess, *bodies: object) -> list[rejected.Rejection]:
@@ -147,9 +150,10 @@ def refused_by(lrs: LrsProcess, *bodies: object) -> list[rejected.Rejection]:
 def test_replay_repairs_as_declared_keeps_the_original_and_never_stores_twice(lrs: LrsProcess,
                                                                                settings: Settings) -> None:
     refused = refused_by(lrs, SCORE_MIN_IS_MAX, [GROUPING_NOT_IRI, SCORE_MIN_IS_MAX])
+    settings.repair_rules_file.parent.mkdir(parents=True, exist_ok=True)  # the store may be on PostgreSQL
     settings.repair_rules_file.write_text(RULES.format(tool="test-tool"))
     rules = repairs.load(settings.repair_rules_file)["test-tool"]
-    store = LrsStore(settings.lrs_db, forgotten=ForgetList(settings))  # as `leerstroom rejected replay` opens it
+    store = LrsStore(settings, forgotten=ForgetList(settings))  # as `leerstroom rejected replay` opens it
     try:
         first = [replay.replay(store, settings, letter, rules) for letter in refused]
         again = [replay.replay(store, settings, letter, rules) for letter in refused]
@@ -179,6 +183,7 @@ def test_replay_repairs_as_declared_keeps_the_original_and_never_stores_twice(lr
 def test_replay_without_a_rule_for_the_problem_is_refused_again_with_the_reason(lrs: LrsProcess,
                                                                                 settings: Settings) -> None:
     (letter,) = refused_by(lrs, OBJECT_WITHOUT_ID)
+    settings.repair_rules_file.parent.mkdir(parents=True, exist_ok=True)  # the store may be on PostgreSQL
     settings.repair_rules_file.write_text(RULES.format(tool="test-tool"))
 
     replayed = cli(settings, "replay")

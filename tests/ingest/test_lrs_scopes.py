@@ -24,7 +24,8 @@ def statement() -> dict:
 
 
 def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir), "LEERSTROOM_LRS_PORT": str(settings.lrs_port)}
+    env = {**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir), "LEERSTROOM_LRS_PORT": str(settings.lrs_port),
+           "LEERSTROOM_LRS_DATABASE": settings.lrs_database}
     return subprocess.run([sys.executable, "-m", "leerstroom.cli.main", "credentials", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=60)
 

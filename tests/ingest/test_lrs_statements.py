@@ -12,8 +12,10 @@ from tincan import Activity, Agent, LanguageMap, RemoteLRS, Result, Score, State
 from ingest.lrs.store import LrsStore
 from leerstroom.settings import Settings
 from tests.fixtures.data import free_port
-from tests.fixtures.lrs import LrsProcess
+from tests.fixtures.lrs import LrsProcess, on_every_engine
 from tests.ingest.test_xapi_validation import INVALID
+
+settings = on_every_engine()
 
 VERSION = {"X-Experience-API-Version": "1.0.3"}
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
@@ -43,9 +45,9 @@ def client(shared_lrs: LrsProcess):
 
 
 def outbox_payloads(shared_lrs: LrsProcess) -> dict[str, bytes]:
-    store = LrsStore(shared_lrs.settings.lrs_db)
+    store = LrsStore(shared_lrs.settings)
     try:
-        return dict(store.reader().execute("SELECT event_id, payload FROM outbox").fetchall())
+        return {event_id: bytes(payload) for event_id, payload in store.read("SELECT event_id, payload FROM outbox")}
     finally:
         store.close()
 

@@ -1,7 +1,11 @@
-"""The LRS store keeps its promise: acknowledged means committed with its outbox entry, through crashes and a busy disk."""
+"""The LRS store keeps its promise: acknowledged means committed with its outbox entry, through crashes and a busy store.
+
+Every test runs on SQLite and on PostgreSQL (tests/fixtures/lrs.py: on_every_engine).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sqlite3
 import threading
@@ -18,11 +22,12 @@ import uvicorn
 from ingest.lrs import credentials
 from ingest.lrs.app import create_app
 from ingest.lrs.exceptions import StatementConflict
-from ingest.lrs.store import LrsStore, StatementQuery
+from ingest.lrs.store import LrsStore
 from ingest.xapi.identity import actor_key
-from ingest.xapi.terms import agent_term
 from leerstroom.settings import Settings
-from tests.fixtures.lrs import LrsProcess
+from tests.fixtures.lrs import LrsProcess, on_every_engine
+
+settings = on_every_engine()
 
 VERSION = {"X-Experience-API-Version": "1.0.3"}
 AUTHORITY = {"objectType": "Agent", "account": {"homePage": "http://127.0.0.1/xapi/", "name": "test"}}
@@ -39,16 +44,28 @@ def statement(number: int, statement_id: str | None = None) -> dict:
     return body
 
 
-def outbox_rows(path) -> list[tuple[str, bytes, bytes]]:
-    with sqlite3.connect(path) as db:
-        return db.execute("SELECT event_id, message_key, payload FROM outbox ORDER BY seq").fetchall()
+def outbox_rows(settings: Settings) -> list[tuple[str, bytes, bytes]]:
+    store = LrsStore(settings)
+    try:
+        return [(event_id, bytes(key), bytes(payload)) for event_id, key, payload in
+                store.read("SELECT event_id, message_key, payload FROM outbox ORDER BY seq")]
+    finally:
+        store.close()
+
+
+def ids_in(settings: Settings, sql: str) -> set[str]:
+    store = LrsStore(settings)
+    try:
+        return {row[0] for row in store.read(sql)}
+    finally:
+        store.close()
 
 
 def test_outbox_entry_is_keyed_by_actor_and_carries_the_stored_json(settings: Settings) -> None:
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     ids = store.save([statement(1), statement(2)], AUTHORITY)
     assert store.save([statement(1, ids[0])], AUTHORITY) == [ids[0]]
-    rows = outbox_rows(settings.lrs_db)
+    rows = outbox_rows(settings)
     assert [row[0] for row in rows] == ids
     for event_id, key, payload in rows:
         assert key == actor_key(orjson.loads(payload)["actor"]).encode()
@@ -98,9 +115,8 @@ def test_acknowledged_statements_survive_sigkill(lrs: LrsProcess) -> None:
     with httpx.Client(base_url=lrs.endpoint, auth=lrs.auth, headers=VERSION, timeout=30) as client:
         for statement_id in random.sample(sorted(acknowledged), min(200, len(acknowledged))):
             assert client.get("statements", params={"statementId": statement_id}).status_code == 200
-    with sqlite3.connect(lrs.settings.lrs_db) as db:
-        kept = {row[0] for row in db.execute("SELECT id FROM statements")}
-        queued = {row[0] for row in db.execute("SELECT event_id FROM outbox")}
+    kept = ids_in(lrs.settings, "SELECT id FROM statements")
+    queued = ids_in(lrs.settings, "SELECT event_id FROM outbox")
     assert acknowledged <= kept and kept == queued
     with httpx.Client(base_url=lrs.endpoint, auth=lrs.auth, headers=VERSION, timeout=30) as client:
         # Tools re-send what they were not sure of: everything lands once, nothing doubles.
@@ -112,7 +128,7 @@ def test_acknowledged_statements_survive_sigkill(lrs: LrsProcess) -> None:
 
 def test_requests_committed_together_keep_their_own_outcomes(settings: Settings) -> None:
     """Concurrent requests share one transaction (group commit), yet a 409 in one leaves the others stored."""
-    store = LrsStore(settings.lrs_db)
+    store = LrsStore(settings)
     (taken,) = store.save([statement(0)], AUTHORITY)
     batches = [[statement(100 * n + i, str(uuid.uuid4())) for i in range(10)] for n in range(1, 9)]
     batches[3][4] = statement(999, taken)  # same id as a stored statement, other content: 409 for this request
@@ -145,11 +161,11 @@ def test_requests_committed_together_keep_their_own_outcomes(settings: Settings)
 
 @pytest.fixture
 def in_process_lrs(settings: Settings) -> Iterator[tuple[str, tuple[str, str]]]:
-    """The app served by uvicorn in a thread, over real HTTP, with a short SQLite busy timeout.
+    """The app served by uvicorn in a thread, over real HTTP, with a short wait for the store's locks.
 
-    In-process only so the test can choose the store's busy timeout; the HTTP path is the real one.
+    In-process only so the test can choose the store's lock timeout; the HTTP path is the real one.
     """
-    store = LrsStore(settings.lrs_db, busy_timeout=0.2)
+    store = LrsStore(settings, busy_timeout=0.2)
     credential = credentials.add(store, "busy-test")
     server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=settings.lrs_port,
                                            log_config=None, lifespan="off"))
@@ -165,37 +181,36 @@ def in_process_lrs(settings: Settings) -> Iterator[tuple[str, tuple[str, str]]]:
     store.close()
 
 
+@contextlib.contextmanager
+def another_writer_holds_the_store(settings: Settings):
+    """Another process's transaction holding what the LRS must write to: SQLite's file lock, PostgreSQL's table lock."""
+    if settings.lrs_on_postgres:
+        import psycopg
+
+        with psycopg.connect(settings.lrs_database) as blocker:
+            blocker.execute("LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE")
+            yield
+            blocker.rollback()
+        return
+    blocker = sqlite3.connect(settings.lrs_db, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
 def test_a_store_that_cannot_commit_answers_503_and_keeps_nothing(settings: Settings, in_process_lrs) -> None:
     endpoint, auth = in_process_lrs
-    blocker = sqlite3.connect(settings.lrs_db, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the file: the LRS cannot commit
-    try:
+    with another_writer_holds_the_store(settings):
         response = httpx.post(f"{endpoint}statements", json=statement(1), auth=auth, headers=VERSION, timeout=10)
         assert response.status_code == 503
         assert response.headers["Retry-After"]
         assert response.headers["X-Experience-API-Version"] == "1.0.3"
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
-    assert LrsStore(settings.lrs_db).counts()["statements"] == 0
+    store = LrsStore(settings)
+    assert store.counts()["statements"] == 0
     retry = httpx.post(f"{endpoint}statements", json=statement(1), auth=auth, headers=VERSION, timeout=10)
     assert retry.status_code == 200
-    assert LrsStore(settings.lrs_db).counts() == {"statements": 1, "outbox": 1, "outbox_unpublished": 1}
-
-
-def test_a_store_from_before_queries_is_indexed_on_open(settings: Settings) -> None:
-    """Stores written by the first LRS release had no search terms or voided flags; opening one adds them."""
-    store = LrsStore(settings.lrs_db)
-    kept, voided = store.save([statement(1), statement(2)], AUTHORITY)
-    store.save([{"actor": statement(3)["actor"], "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
-                 "object": {"objectType": "StatementRef", "id": voided}}], AUTHORITY)
+    assert store.counts() == {"statements": 1, "outbox": 1, "outbox_unpublished": 1}
     store.close()
-    with sqlite3.connect(settings.lrs_db) as db:
-        db.execute("DELETE FROM statement_terms")
-        db.execute("ALTER TABLE statements DROP COLUMN voided")
-    reopened = LrsStore(settings.lrs_db)
-    learner = statement(1)["actor"]
-    found = reopened.query(StatementQuery(terms=(agent_term(learner),)))
-    assert [orjson.loads(payload)["id"] for _, payload in found] == [kept]
-    assert reopened.is_voided(voided) and not reopened.is_voided(kept)
-    reopened.close()

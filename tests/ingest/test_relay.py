@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 
 import orjson
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
+from ingest import outbox
 from ingest.broker import EmbeddedBroker
+from ingest.lrs import store as lrs_store
+from ingest.lrs.store import LrsStore
 from ingest.relay import Relay
 from ingest.sink import Sink
 from leerstroom.settings import Settings
 from tests.fixtures.broker import append_to_outbox, lake_ids, outbox_size, stored_statements, wait_until
+from tests.fixtures.lrs import on_every_engine
+
+settings = on_every_engine()
 
 pytestmark = pytest.mark.broker
 
@@ -65,11 +72,11 @@ def test_relay_publishes_keyed_by_actor_and_keeps_entries_until_the_lake_has_the
 
 
 def test_relay_creates_the_outbox_when_the_lrs_has_not_yet(broker: EmbeddedBroker, settings: Settings) -> None:
-    assert not settings.lrs_db.exists()
+    assert not lrs_store.exists(settings)
     relay = Relay(settings)
     try:
         assert relay.run_once() == 0
-        assert settings.lrs_db.exists()
+        assert lrs_store.exists(settings)
         append_to_outbox(settings, stored_statements(5))
         assert relay.run_once() == 5
     finally:
@@ -106,3 +113,43 @@ def test_relay_keeps_entries_while_the_broker_is_down_and_delivers_them_after(
         thread.join(10)
         relay.close()
     assert sorted(lake_ids(settings)) == sorted(s["id"] for s in statements)
+
+
+def test_two_relays_on_one_store_publish_every_entry_once(broker: EmbeddedBroker, settings: Settings) -> None:
+    """One relay per LRS process: on PostgreSQL they publish side by side (SKIP LOCKED), on SQLite one stands by."""
+    statements = stored_statements(3000)
+    append_to_outbox(settings, statements)
+    relays = [Relay(settings.model_copy(update={"relay_batch": 100})) for _ in range(2)]
+    start = threading.Barrier(2)
+
+    def publish(relay: Relay) -> None:
+        start.wait()
+        while outbox_unpublished(settings):
+            relay.run_once()
+
+    threads = [threading.Thread(target=publish, args=(relay,)) for relay in relays]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        for relay in relays:
+            relay.close()
+    records = read_topic(settings, broker.bootstrap, 2 * len(statements))  # stops 3 s after the last record
+    ids = Counter(orjson.loads(r.value)["id"] for r in records)
+    assert set(ids) == {s["id"] for s in statements} and set(ids.values()) == {1}, "each entry published once"
+    published = sorted(relay.published for relay in relays)
+    assert sum(published) == len(statements)
+    if settings.lrs_on_postgres:
+        assert published[0] > 0, f"both relays publish at once on PostgreSQL: {published}"
+    else:
+        assert published == [0, len(statements)], "on SQLite one relay publishes, the other stands by"
+
+
+def outbox_unpublished(settings: Settings) -> int:
+    store = LrsStore(settings)
+    try:
+        return outbox.counts(store)["outbox_unpublished"]
+    finally:
+        store.close()

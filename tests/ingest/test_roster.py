@@ -155,7 +155,8 @@ def test_mapping_renames_columns_reformats_dates_and_builds_identities(settings:
 
 def test_cli_prints_every_problem_and_exits_1(settings: Settings, tmp_path: Path) -> None:
     bad = write_csv(tmp_path, [GOOD[0].replace("2019-03-01", "2019-13-01"), GOOD[1].replace("E2,", "E1,")])
-    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
+    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir), "LEERSTROOM_LRS_DATABASE": settings.lrs_database,
+           "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-m", "leerstroom.cli.main", "roster", "import", str(bad)],
                           capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2])
 

@@ -35,6 +35,14 @@ REPO = Path(__file__).resolve().parents[2]
 VICTIMS = ("lrs", "relay", "sink", "transform", "broker")
 
 
+def victims(scale: int) -> tuple[str, ...]:
+    """Every process of a pipeline with `scale` LRS, relays and sinks: lrs, lrs-2, relay, relay-2, sink, sink-2, ..."""
+    if scale == 1:
+        return VICTIMS
+    return tuple(f"{part}{suffix}" for part in ("lrs", "relay", "sink") for suffix in
+                 ("", *(f"-{n}" for n in range(2, scale + 1))))  + ("transform", "broker")
+
+
 class Part:
     """`leerstroom <args>` as a child process that can be SIGKILLed and started again."""
 
@@ -154,25 +162,36 @@ class Outcome:
 
 
 class Chaos:
-    """The pipeline as separate processes: broker, LRS (no relay inside), relay, sink, and a transform started in turn."""
+    """The pipeline as separate processes: broker, LRS (no relay inside), relay, sink, and a transform started in turn.
 
-    def __init__(self, settings: Settings, seed: int) -> None:
+    With `scale` > 1 there are that many LRS processes on one port (SO_REUSEPORT), relays and sinks (one consumer
+    group); the store and the lake's catalog should then be PostgreSQL, where they publish and commit side by side.
+    """
+
+    def __init__(self, settings: Settings, seed: int, scale: int = 1) -> None:
+        if scale > 1:
+            settings = settings.model_copy(update={"lrs_reuse_port": True, "sink_group": "chaos-sinks"})
         self.settings, self.seed, self.rng = settings, seed, random.Random(seed)
+        self.victims = victims(scale)
         self.broker = EmbeddedBroker(settings)
         health = f"http://{settings.lrs_host}:{settings.lrs_port}/health"
-        self.parts = {
-            "lrs": Part(settings, "lrs", ["lrs", "--no-relay"], ready=lambda: http_ok(health)),
-            "relay": Part(settings, "relay", ["relay"]),
-            "sink": Part(settings, "sink", ["sink"]),
-            "transform": Part(settings, "transform", ["transform"]),
-        }
+        self.parts = {}
+        for name in self.victims:
+            if name == "broker":
+                continue
+            part = name.split("-")[0]
+            own = settings.model_copy(update={"instance": name})
+            args = {"lrs": ["lrs", "--no-relay"], "relay": ["relay"], "sink": ["sink"], "transform": ["transform"]}
+            ready = (lambda: http_ok(health)) if part == "lrs" else (lambda: True)
+            self.parts[name] = Part(own, name, args[part], ready=ready)
         self.tool: Tool | None = None
 
     def start(self) -> None:
         self.broker.start()
         credential = credentials.add(self.settings, "chaos-tool")
-        for name in ("lrs", "relay", "sink"):
-            self.parts[name].start()
+        for name, part in self.parts.items():
+            if name != "transform":
+                part.start()
         self.tool = Tool(self.settings.lrs_base_url, credential.key, credential.secret, seed=self.seed)
         self.tool.start()
 
@@ -195,7 +214,7 @@ class Chaos:
 
     def rounds(self, count: int, pause: tuple[float, float] = (0.5, 2.0)) -> Counter:
         """`count` SIGKILLs, spread evenly over VICTIMS in a seeded random order; returns the kills that hit."""
-        schedule = [VICTIMS[n % len(VICTIMS)] for n in range(count)]
+        schedule = [self.victims[n % len(self.victims)] for n in range(count)]
         self.rng.shuffle(schedule)
         kills: Counter = Counter()
         for victim in schedule:

@@ -145,7 +145,8 @@ def test_a_released_future_statement_counts_at_its_stored_time_and_a_voided_one_
     assert transform(settings)[0].certified
 
     cli = [sys.executable, "-m", "leerstroom.cli.main", "quarantine"]
-    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
+    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir), "LEERSTROOM_LRS_DATABASE": settings.lrs_database,
+           "PATH": "/usr/bin:/bin"}
     listed = subprocess.run([*cli, "list"], env=env, capture_output=True, text=True, check=True)
     assert {line.split("\t")[0] for line in listed.stdout.splitlines()} == {kept["id"], dropped["id"]}
     assert "after it was stored (tolerance 5 minutes)" in listed.stdout and "days" in listed.stdout
@@ -171,7 +172,8 @@ def test_health_fails_with_why_and_what_to_do_when_no_snapshot_was_certified_for
     settings = certified.copy_to(tmp_path / "data")
     refused = screen_and_judge(settings, dated_2031(3) + [statement()], first_offset=7_000_000)
     assert refused.status == "failed"
-    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
+    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir), "LEERSTROOM_LRS_DATABASE": settings.lrs_database,
+           "PATH": "/usr/bin:/bin"}
     health = [sys.executable, "-m", "leerstroom.cli.main", "health", "transform"]
 
     stale = subprocess.run(health, env={**env, "LEERSTROOM_CERTIFICATION_MAX_AGE_HOURS": "0.0001"},
