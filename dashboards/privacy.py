@@ -22,7 +22,9 @@ comes out of one of the three shapes below, and each shape has its rules here:
   team. The same rules run over the unit hierarchy, once for the people of a unit
   and once for its managers: a figure about a team's managers (T4, manager
   participation) is a figure about one person when the team has one lead. A derived
-  figure (the LCI, a change on the period before) is hidden with what it is made of.
+  figure (the LCI, a change on the period before) is hidden with what it is made of. A month's change split by
+  who was in the unit (mart_lci_unit_month: stayers, arrivals, departures) is shown only where each of those
+  groups is 0 or at least k: the stayers' change is the unit's less what a handful of comers and goers did.
 - **Event breakdowns** (`event_breakdowns`): rows that are not one per person (a
   person's statements per day and verb). A category (a day, a verb) needs k distinct
   people, and so do the categories hidden together, the rest of the total once one

@@ -2,9 +2,10 @@
 
 `figures` gathers what the page says (every figure through dashboards/privacy.py, as an
 executive may see it), `outlook` the retention outlook per department, `levers` the
-operator's texts for weak sub-scores, `story` the sentences, `page` draws the PDF, and
-`alerts` applies the alert rules to the same figures. Nothing here sends anything: the
-command line's `leerstroom briefing` and `leerstroom deliver` do.
+operator's texts for weak sub-scores, `story` and `texts` the sentences in both languages,
+`charts` and `page` draw the PDF, `build` puts them together, `download` offers it on the
+executive overview, and `alerts` applies the alert rules to the same figures. Nothing here
+sends anything: the command line's `leerstroom briefing` and `leerstroom deliver` do.
 """
 
 from leerstroom.errors import TerminalError

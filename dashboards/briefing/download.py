@@ -28,8 +28,9 @@ def button(context: PageContext, month: date | pd.Timestamp) -> None:
         finally:
             cursor.close()
 
-    downloads.file_button(context.t("overview.briefing"), context.settings, context.page, f"briefing-{month:%Y-%m}",
-                          pdf, file_name=f"leerstroom-briefing-{month:%Y-%m}-organisation-{language}.pdf",
+    dataset = f"briefing-{month:%Y-%m}-{language}"
+    downloads.file_button(context.t("overview.briefing"), context.settings, context.page, dataset, pdf,
+                          file_name=f"{dataset}.pdf",
                           mime="application/pdf", snapshot_id=snapshot.snapshot_id,
                           filters=f"month={month:%Y-%m} language={language}", key=f"download-{context.page}-briefing")
     st.caption(context.t("overview.briefing_note", month=i18n.month(month, language)))

@@ -26,7 +26,8 @@ class Levers:
 
     def weakest(self, scores: dict[str, float | None]) -> list[tuple[str, float]]:
         """The measured sub-scores under the threshold, weakest first, at most `at_most`."""
-        weak = sorted((value, score) for score, value in scores.items() if value is not None and value < self.weak_below)
+        weak = sorted((value, score) for score, value in scores.items()
+                      if value is not None and value < self.weak_below)
         return [(score, value) for value, score in weak[:self.at_most]]
 
 

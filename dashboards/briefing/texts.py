@@ -76,7 +76,8 @@ MESSAGES = {
         "lci.no_change": "geen volledige maand ervoor om mee te vergelijken",
         "lci.withheld": "achtergehouden: het zou minder dan {k} mensen beschrijven (de een of twee leidinggevenden)",
         "lci.measured": "{measured} van 10 deelscores gemeten",
-        "lci.history_short": "De jaarvensters reiken terug tot vóór de eerste gegevens: minder dan een jaar historie.",
+        "lci.history_short": "De jaarvensters reiken terug tot vóór de eerste gegevens: minder dan een jaar "
+                             "historie.",
         "trend.title": "De index over de laatste {n} volledige maanden",
         "trend.measured": "deelscores gemeten",
         "moved.title": "Wat het bewoog",

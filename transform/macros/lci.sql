@@ -37,8 +37,15 @@
     `aliases` measures: two rows compared this way differ by what their sub-scores did, not by which were measured. -#}
 {% macro lci_common_mean(alias, aliases) -%}
     {%- set weights = "(select weight from " ~ ref('lci_weights') ~ " where sub_score = '" -%}
-    (({% for s in lci_sub_scores() %}(case when {% for a in aliases %}{{ a }}.{{ s }} is not null{% if not loop.last %} and {% endif %}{% endfor %} then {{ alias }}.{{ s }} * {{ weights }}{{ s }}') else 0 end){% if not loop.last %} + {% endif %}{% endfor %})
-     / nullif({% for s in lci_sub_scores() %}(case when {% for a in aliases %}{{ a }}.{{ s }} is not null{% if not loop.last %} and {% endif %}{% endfor %} then {{ weights }}{{ s }}') else 0 end){% if not loop.last %} + {% endif %}{% endfor %}, 0))
+    {%- set terms, shares = [], [] -%}
+    {%- for s in lci_sub_scores() -%}
+        {%- set present = [] -%}
+        {%- for a in aliases %}{% do present.append(a ~ '.' ~ s ~ ' is not null') %}{% endfor -%}
+        {%- do terms.append('(case when ' ~ present | join(' and ') ~ ' then ' ~ alias ~ '.' ~ s ~ ' * ' ~ weights ~ s
+                            ~ "') else 0 end)") -%}
+        {%- do shares.append('(case when ' ~ present | join(' and ') ~ ' then ' ~ weights ~ s ~ "') else 0 end)") -%}
+    {%- endfor -%}
+    (({{ terms | join(' + ') }}) / nullif({{ shares | join(' + ') }}, 0))
 {%- endmacro %}
 
 {#- The ten sub-scores, the LCI and its change, rounded to one decimal and null for a suppressed unit. -#}
