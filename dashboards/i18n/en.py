@@ -182,7 +182,7 @@ MESSAGES = {
     "health.delivery_none": "Nothing has been owed to anyone yet (no recipients file, or no complete month).",
     "health.delivery_failing": "{n} deliveries are failing; they are tried again with backoff. Newest error: {error}",
     "health.delivery_ok": "Every delivery owed so far went through.",
-    "health.delivery_last_briefing": "Last briefing sent: {key}, {when}.",
+    "health.delivery_last_briefing": "Last briefing sent: {delivery}, {when}.",
     "overview.briefing": "Download the monthly briefing (PDF)",
     "overview.briefing_note": "The one-page briefing of {month} in this language, from this certified snapshot: "
                               "the same page `leerstroom deliver` sends.",

@@ -191,7 +191,7 @@ MESSAGES = {
     "health.delivery_failing": "{n} bezorgingen mislukken; ze worden met oplopende wachttijd opnieuw geprobeerd. "
                                "Nieuwste fout: {error}",
     "health.delivery_ok": "Alles wat tot nu toe verschuldigd was, is aangekomen.",
-    "health.delivery_last_briefing": "Laatste briefing verstuurd: {key}, {when}.",
+    "health.delivery_last_briefing": "Laatste briefing verstuurd: {delivery}, {when}.",
     "overview.briefing": "Download de maandelijkse briefing (pdf)",
     "overview.briefing_note": "De briefing van één pagina over {month} in deze taal, uit deze gecertificeerde "
                               "momentopname: dezelfde pagina die `leerstroom deliver` verstuurt.",

@@ -97,6 +97,6 @@ else:
         st.success(t("health.delivery_ok"))
     sent = deliveries[(deliveries["status"] == "sent") & (deliveries["kind"] == "briefing")]
     if not sent.empty:
-        st.caption(t("health.delivery_last_briefing", key=sent["delivery_key"].iloc[0],
+        st.caption(t("health.delivery_last_briefing", delivery=sent["delivery_key"].iloc[0],
                      when=i18n.moment_text(sent["recorded_at"].iloc[0], lang)))
     st.dataframe(deliveries, hide_index=True, width="stretch")
