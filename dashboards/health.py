@@ -20,6 +20,7 @@ from ingest.lrs import store as lrs_store
 from ingest.lrs.exceptions import StoreUnavailable
 from leerstroom import lake
 from leerstroom.cli import status
+from leerstroom.delivery import store as delivery_store
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
 from transform.quality import quarantine
@@ -124,6 +125,22 @@ def quarantine_state(catalog: str, _settings: Settings) -> dict:
     found, judged = lake.read(_settings, look)
     counts = pd.DataFrame(found, columns=["reason", "decision", "statements", "last_set_aside_at"])
     return {"counts": counts, "last_judged": json.loads(judged[0]) if judged else None}
+
+
+@st.cache_data(ttl=LIVE_TTL, show_spinner=False)
+def delivery_state(catalog: str, _settings: Settings) -> pd.DataFrame:
+    """Each briefing's and alert's delivery to each recipient as it stands now, failing ones first."""
+    if not lake.exists(_settings):
+        return pd.DataFrame()
+    return lake.read(_settings, delivery_store.deliveries)
+
+
+@st.cache_data(ttl=LIVE_TTL, show_spinner=False)
+def raised_alerts(catalog: str, _settings: Settings) -> pd.DataFrame:
+    """Alerts raised by `leerstroom deliver`, newest first, with how their deliveries stand."""
+    if not lake.exists(_settings):
+        return pd.DataFrame()
+    return lake.read(_settings, delivery_store.alerts)
 
 
 def lag_rows(report: dict) -> pd.DataFrame:

@@ -136,6 +136,18 @@ def _maintain(args: argparse.Namespace) -> int:
     return maintain(get_settings())
 
 
+def _briefing(args: argparse.Namespace) -> int:
+    from leerstroom.cli.briefing import run
+
+    return run(get_settings(), args)
+
+
+def _deliver(args: argparse.Namespace) -> int:
+    from leerstroom.cli.deliver import run
+
+    return run(get_settings(), every=args.every)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leerstroom", description=__doc__)
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
@@ -243,6 +255,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="one or more parts; healthy only when every one is")
     health.set_defaults(func=_health)
     sub.add_parser("maintain", help="apply raw-data retention and compact the lake's files").set_defaults(func=_maintain)
+    briefing = sub.add_parser("briefing", help="one month's briefing for executives as a one-page PDF, from the last "
+                                               "certified snapshot")
+    briefing.add_argument("--month", required=True, metavar="YYYY-MM", help="a complete month, e.g. 2026-10")
+    briefing.add_argument("--unit", default=None, help="`organisation` (default), a department, or `Department / Team`")
+    briefing.add_argument("--lang", default="nl", choices=["nl", "en"])
+    briefing.add_argument("--out", required=True, metavar="FILE.pdf")
+    briefing.add_argument("--snapshot", type=int, default=None, help="an earlier certified snapshot")
+    briefing.set_defaults(func=_briefing)
+    deliver = sub.add_parser("deliver", help="send the month's briefing once after the first certified run of a new "
+                                             "month, and the alerts, to the recipients file's addresses and webhooks")
+    deliver.add_argument("--every", type=int, default=None, metavar="SECONDS",
+                         help="look again every SECONDS (a schedule), until stopped; default: once")
+    deliver.set_defaults(func=_deliver)
     return parser
 
 
