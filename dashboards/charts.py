@@ -6,20 +6,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-PRIMARY = "#1F6F8B"
-ACCENT = "#E07A5F"
-MUTED = "#9AA5B1"
-# Segments always wear the same colours, so a reader learns them once.
-SEGMENT_COLOURS = {
-    "highly_engaged": "#1F6F8B", "active": "#7FB7BE", "struggling": "#F2CC8F", "disengaging": "#E07A5F",
-    "inactive": "#9AA5B1",
-}
+from dashboards.palette import ACCENT, GRID, MUTED, PRIMARY, SEGMENT_COLOURS
+
 HEIGHT = 260
 
 
 def _style(chart: alt.Chart) -> alt.Chart:
     return (chart.properties(height=HEIGHT)
-            .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#ECEFF1", domainColor=MUTED)
+            .configure_axis(labelFontSize=12, titleFontSize=12, gridColor=GRID, domainColor=MUTED)
             .configure_view(strokeWidth=0)
             .configure_legend(orient="bottom", labelFontSize=12, titleFontSize=12))
 

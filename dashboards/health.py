@@ -16,6 +16,7 @@ import streamlit as st
 
 from ingest import status as ingest_status
 from leerstroom import lake
+from leerstroom.delivery import store as delivery_store
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
 from transform import status as transform_status
@@ -106,6 +107,22 @@ def quarantine_state(catalog: str, _settings: Settings) -> dict:
     counts, last_judged = lake.read(_settings, transform_status.quarantine_state)
     counts = pd.DataFrame(counts, columns=["reason", "decision", "statements", "last_set_aside_at"])
     return {"counts": counts, "last_judged": last_judged}
+
+
+@st.cache_data(ttl=LIVE_TTL, show_spinner=False)
+def delivery_state(catalog: str, _settings: Settings) -> pd.DataFrame:
+    """Each briefing's and alert's delivery to each recipient as it stands now, failing ones first."""
+    if not lake.exists(_settings):
+        return pd.DataFrame()
+    return lake.read(_settings, delivery_store.deliveries)
+
+
+@st.cache_data(ttl=LIVE_TTL, show_spinner=False)
+def raised_alerts(catalog: str, _settings: Settings) -> pd.DataFrame:
+    """Alerts raised by `leerstroom deliver`, newest first, with how their deliveries stand."""
+    if not lake.exists(_settings):
+        return pd.DataFrame()
+    return lake.read(_settings, delivery_store.alerts)
 
 
 def lag_rows(report: dict) -> pd.DataFrame:

@@ -25,7 +25,9 @@ comes out of one of the three shapes below, and each shape has its rules here:
   run over the unit hierarchy, once for the people of a unit and once for its managers:
   a figure about a team's managers (T4, manager participation) is a figure about one
   person when the team has one lead. A derived
-  figure (the LCI, a change on the period before) is hidden with what it is made of.
+  figure (the LCI, a change on the period before) is hidden with what it is made of. A month's change split by
+  who was in the unit (mart_lci_unit_month: stayers, arrivals, departures) is shown only where each of those
+  groups is 0 or at least k: the stayers' change is the unit's less what a handful of comers and goers did.
 - **Event breakdowns** (`event_breakdowns`): rows that are not one per person (a
   person's statements per day and verb). A category (a day, a verb) needs k distinct
   people, and so do the categories hidden together, the rest of the total once one
@@ -62,6 +64,13 @@ DERIVED_FROM_SUB_SCORES = ("lci", "lci_change")
 # Figures about a unit's managers rather than its people; a team has one lead, so these describe one person.
 ABOUT_MANAGERS = frozenset({"t4_leadership_active", "managers_learning", "manager_touchpoints",
                             "touchpoints_per_report"})
+# A month's change split by who was in the unit (mart_lci_unit_month): the people there both months (stayers), those
+# who arrived and those who departed, each also split by how. Each group is a partition of a figure a reader sees
+# (the headcount, the month before's headcount, or arrived/departed), so its parts are shown together or not at all.
+POPULATION_PARTS = (("stayers", "arrived"), ("stayers", "departed"), ("arrived", "joined_organisation", "moved_in"),
+                    ("departed", "left_organisation", "moved_out"))
+# The change's parts: the stayers' own change and what the arrivals, departures and coverage did.
+CHANGE_SPLIT = ("behaviour_change", "composition_change", "coverage_change")
 # A unit table's column naming, per row, the figures emptied here: measured, but not to be shown to this role.
 WITHHELD = "withheld"
 ORGANISATION = "organisation"
@@ -421,6 +430,8 @@ def unit_table(rows: pd.DataFrame, audience_name: str, k: int, visibility: Mappi
         if column in shown.columns:
             emptied[column] = any_score_emptied & shown[column].notna()
     _empty_changes(shown, emptied, people_hidden, level, name, period)
+    if "lci_change" in shown.columns and set(CHANGE_SPLIT) <= set(shown.columns):
+        _empty_population_split(shown, emptied, k)
     for column in emptied.columns[emptied.any()]:
         shown[column] = shown[column].mask(emptied[column])
     if emptied.any().any():
@@ -439,6 +450,30 @@ def _empty_changes(rows: pd.DataFrame, emptied: pd.DataFrame, row_hidden, level:
         before = order.groupby(["level", "name"], sort=False)["hidden"].shift(1, fill_value=False)
         emptied[column] = emptied[column] | ((emptied[base] | before.reindex(rows.index).astype(bool))
                                              & rows[column].notna())
+
+
+def _empty_population_split(rows: pd.DataFrame, emptied: pd.DataFrame, k: int) -> None:
+    """Who stayed, arrived and departed, and the change's parts, shown only where none of them gives a group under k
+    away. The stayers' change is the unit's change less what its arrivals and departures did: with 1..k-1 of either,
+    the difference is about them. Shown only beside a shown change, so a unit whose index is withheld (a team's one
+    lead) shows no split either."""
+    counts = sorted({column for part in POPULATION_PARTS for column in part} & set(rows.columns))
+    for i in rows.index:
+        hidden = {c for c in counts if emptied.at[i, c] or (pd.notna(rows.at[i, c]) and 0 < rows.at[i, c] < k)}
+        if emptied.at[i, "lci_change"] or pd.isna(rows.at[i, "lci_change"]):
+            hidden = set(counts)
+        changed = True
+        while changed:
+            changed = False
+            for part in POPULATION_PARTS:
+                if hidden & set(part) and not set(part) <= hidden:
+                    hidden |= set(part)
+                    changed = True
+        if hidden & {"stayers", "arrived", "departed"}:
+            hidden |= set(CHANGE_SPLIT)
+        for column in hidden:
+            if pd.notna(rows.at[i, column]):
+                emptied.at[i, column] = True
 
 
 def partition_table(rows: pd.DataFrame, audience_name: str, k: int, count: str) -> pd.DataFrame:

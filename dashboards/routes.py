@@ -46,6 +46,7 @@ ROUTES = (
       for dive in DEEP_DIVES),
     Route("health", "health.py", "health.title", "nav.operations", ADMINS, "health"),
     Route("audit", "audit_log.py", "audit.title", "nav.operations", ADMINS, "audit"),
+    Route("alerts", "alerts.py", "alerts.title", "nav.operations", ADMINS, "alerts"),
 )
 BY_PAGE = {route.page: route for route in ROUTES}
 

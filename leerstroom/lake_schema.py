@@ -156,6 +156,32 @@ CREATE TABLE IF NOT EXISTS lake.meta.quarantine_screenings (
     statements_quarantined BIGINT NOT NULL
 );
 """),
+    Migration(6, "leerstroom/delivery/store.py", "alerts raised, and every attempt to deliver a briefing or alert", """
+CREATE TABLE IF NOT EXISTS lake.meta.alerts (
+    alert_key        VARCHAR NOT NULL,
+    rule             VARCHAR NOT NULL,
+    unit_level       VARCHAR NOT NULL,
+    unit_name        VARCHAR NOT NULL,
+    period           VARCHAR NOT NULL,
+    figures          JSON NOT NULL,
+    link             VARCHAR NOT NULL,
+    snapshot_id      BIGINT NOT NULL,
+    raised_at        TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lake.meta.deliveries (
+    delivery_key     VARCHAR NOT NULL,
+    kind             VARCHAR NOT NULL,
+    channel          VARCHAR NOT NULL,
+    recipient        VARCHAR NOT NULL,
+    language         VARCHAR NOT NULL,
+    snapshot_id      BIGINT,
+    status           VARCHAR NOT NULL,
+    attempt          INTEGER NOT NULL,
+    recorded_at      TIMESTAMPTZ NOT NULL,
+    next_attempt_at  TIMESTAMPTZ,
+    error            VARCHAR
+);
+"""),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -129,6 +129,35 @@ class Settings(BaseSettings):
     heartbeat_stale_seconds: float = Field(60, gt=0, description="`leerstroom health` calls a part unhealthy when "
                                            "its heartbeat file is older than this.")
 
+    # The monthly briefing and the alerts (docs/briefing.md).
+    dashboard_url: str = Field("http://127.0.0.1:8501", description="The dashboards' address as readers reach it: "
+                               "alerts link to its pages.")
+    briefing_levers_file: str = Field("", description="YAML of the lever suggested per weak sub-score, in English "
+                                      "and Dutch; empty: the texts in dashboards/briefing/levers.yml.")
+    alert_rules_file: str = Field("", description="YAML of the alert rules; empty: the defaults in "
+                                  "dashboards/briefing/alert-rules.yml.")
+    delivery_recipients_file: str = Field("", description="YAML naming who receives the briefing and the alerts "
+                                          "(e-mail addresses, webhook names); empty: data_dir/delivery/recipients.yml. "
+                                          "`leerstroom deliver` sends nothing while it does not exist.")
+    delivery_retry_seconds: float = Field(60, gt=0, description="Wait before a failed delivery is tried again; it "
+                                          "doubles with each failure, up to delivery_retry_max_seconds.")
+    delivery_retry_max_seconds: float = Field(6 * 3600, gt=0)
+    smtp_host: str = Field("", description="SMTP server for briefings and alerts by e-mail; empty: no e-mail.")
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: str = Field("starttls", pattern="^(starttls|ssl|none)$", description="`none` only for a relay on "
+                               "a trusted network.")
+    smtp_user: str = Field("", description="SMTP user name; empty: no login.")
+    smtp_password: SecretStr = Field(SecretStr(""), description="SMTP password (keep it out of the repository).")
+    smtp_sender: str = Field("leerstroom@localhost", description="The From: address of briefings and alerts.")
+    smtp_timeout_seconds: float = Field(30, gt=0)
+    delivery_webhooks: dict[str, SecretStr] = Field(
+        default_factory=dict, description="Webhook URLs by the name the recipients file uses, e.g. "
+        "LEERSTROOM_DELIVERY_WEBHOOKS__HR=https://… (an incoming-webhook URL is a secret: keep it out of the "
+        "repository).")
+    delivery_webhook_secret: SecretStr = Field(SecretStr(""), description="When set, every webhook call carries "
+                                               "X-Leerstroom-Signature: sha256=<HMAC-SHA256 of the body>.")
+    delivery_timeout_seconds: float = Field(30, gt=0, description="How long a webhook call may take.")
+
     @property
     def external_kafka(self) -> bool:
         return bool(self.kafka_bootstrap.strip())
@@ -176,6 +205,11 @@ class Settings(BaseSettings):
         if self.forget_list_key_file:
             return Path(self.forget_list_key_file)
         return self.data_dir / "privacy" / "forget-list.key"
+
+    @property
+    def recipients_file(self) -> Path:
+        return Path(self.delivery_recipients_file) if self.delivery_recipients_file.strip() else \
+            self.data_dir / "delivery" / "recipients.yml"
 
     @property
     def instance_name(self) -> str:

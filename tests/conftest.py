@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.fixtures.pipeline",
     "tests.fixtures.postgres",
     "tests.fixtures.object_storage",
+    "tests.fixtures.briefing_org",
 ]

@@ -173,6 +173,19 @@ MESSAGES = {
     "health.quarantine_share": "Set aside in the last judged run",
     "health.quarantine_share_value": "{quarantined} of {screened} new statements ({share}; limit {limit})",
     "audit.title": "Audit log",
+    "alerts.title": "Alerts",
+    "alerts.empty": "No alert has been raised yet.",
+    "alerts.note": "Raised by `leerstroom deliver` from each certified snapshot under the rules in {rules}, once per "
+                   "rule, unit and period, and sent to the HR channel (recipients file {recipients}). A unit under "
+                   "{k} people raises none. Columns sent, owed and failing count recipients.",
+    "health.delivery": "Briefings and alerts (leerstroom deliver)",
+    "health.delivery_none": "Nothing has been owed to anyone yet (no recipients file, or no complete month).",
+    "health.delivery_failing": "{n} deliveries are failing; they are tried again with backoff. Newest error: {error}",
+    "health.delivery_ok": "Every delivery owed so far went through.",
+    "health.delivery_last_briefing": "Last briefing sent: {delivery}, {when}.",
+    "overview.briefing": "Download the monthly briefing (PDF)",
+    "overview.briefing_note": "The one-page briefing of {month} in this language, from this certified snapshot: "
+                              "the same page `leerstroom deliver` sends.",
     "audit.explain": "Every view of individual-level data and every download: who, when, what, as of which "
                      "snapshot.",
     "audit.empty": "Nobody has viewed individual-level data or downloaded anything yet.",

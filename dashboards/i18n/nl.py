@@ -181,6 +181,20 @@ MESSAGES = {
     "health.quarantine_share": "Apart gezet in de laatst beoordeelde run",
     "health.quarantine_share_value": "{quarantined} van {screened} nieuwe statements ({share}; grens {limit})",
     "audit.title": "Auditlog",
+    "alerts.title": "Signalen",
+    "alerts.empty": "Er is nog geen signaal gegeven.",
+    "alerts.note": "Gegeven door `leerstroom deliver` uit elke gecertificeerde momentopname volgens de regels in "
+                   "{rules}, één keer per regel, eenheid en periode, en gestuurd naar het HR-kanaal (ontvangers in "
+                   "{recipients}). Een eenheid onder {k} mensen geeft er geen. De kolommen tellen ontvangers.",
+    "health.delivery": "Briefings en signalen (leerstroom deliver)",
+    "health.delivery_none": "Er is nog niemand iets verschuldigd (geen ontvangersbestand, of geen volledige maand).",
+    "health.delivery_failing": "{n} bezorgingen mislukken; ze worden met oplopende wachttijd opnieuw geprobeerd. "
+                               "Nieuwste fout: {error}",
+    "health.delivery_ok": "Alles wat tot nu toe verschuldigd was, is aangekomen.",
+    "health.delivery_last_briefing": "Laatste briefing verstuurd: {delivery}, {when}.",
+    "overview.briefing": "Download de maandelijkse briefing (pdf)",
+    "overview.briefing_note": "De briefing van één pagina over {month} in deze taal, uit deze gecertificeerde "
+                              "momentopname: dezelfde pagina die `leerstroom deliver` verstuurt.",
     "audit.explain": "Elke weergave van gegevens over individuele personen en elke download: wie, wanneer, wat, "
                      "van welke snapshot.",
     "audit.empty": "Nog niemand heeft gegevens over individuele personen bekeken of iets gedownload.",

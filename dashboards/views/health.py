@@ -83,3 +83,20 @@ else:
     passed = int(shown["success"].sum())
     st.metric(t("health.checks_passed"), f"{passed} / {len(shown)}")
     st.dataframe(shown, hide_index=True, width="stretch")
+
+# Briefings and alerts: a block of its own, read from lake.meta.deliveries (leerstroom/delivery/store.py).
+st.subheader(t("health.delivery"))
+deliveries = health.delivery_state(context.catalog, context.settings)
+if deliveries.empty:
+    st.info(t("health.delivery_none"))
+else:
+    failing = deliveries[deliveries["status"] == "failed"]
+    if not failing.empty:
+        st.error(t("health.delivery_failing", n=len(failing), error=failing["error"].iloc[0]))
+    else:
+        st.success(t("health.delivery_ok"))
+    sent = deliveries[(deliveries["status"] == "sent") & (deliveries["kind"] == "briefing")]
+    if not sent.empty:
+        st.caption(t("health.delivery_last_briefing", delivery=sent["delivery_key"].iloc[0],
+                     when=i18n.moment_text(sent["recorded_at"].iloc[0], lang)))
+    st.dataframe(deliveries, hide_index=True, width="stretch")

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, frame, i18n, measured, privacy, queries
+from dashboards.briefing import download as briefing_download
 from dashboards.deep_dives import SUB_SCORES
 
 context = frame.start("overview", "overview.title")
@@ -58,6 +59,9 @@ else:
                               high=i18n.number(row.correlation_high_95, lang, 2)))
         st.caption(t("validation.note"))
         frame.table(context, validation, "lci_validation")
+
+    if not complete.empty and context.has("mart_lci_unit_month"):
+        briefing_download.button(context, current["month_start"])
 
     st.subheader(t("overview.sub_scores"))
     not_measured = t("metric.not_measured")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dashboards.roles import ROLES
 from leerstroom import files, logs
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import get_settings
@@ -136,6 +137,18 @@ def _maintain(args: argparse.Namespace) -> int:
     return maintain(get_settings())
 
 
+def _briefing(args: argparse.Namespace) -> int:
+    from leerstroom.cli.briefing import run
+
+    return run(get_settings(), args)
+
+
+def _deliver(args: argparse.Namespace) -> int:
+    from leerstroom.cli.deliver import run
+
+    return run(get_settings(), every=args.every)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leerstroom", description=__doc__)
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
@@ -193,7 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     users_sub = dash_users.add_subparsers(dest="action", required=True, metavar="ACTION")
     user_add = users_sub.add_parser("add", help="add or replace a user; prompts for the password")
     user_add.add_argument("name", help="user name (for --oidc: the e-mail the identity provider reports)")
-    user_add.add_argument("--role", required=True, choices=["executive", "hr_analyst", "admin"])
+    user_add.add_argument("--role", required=True, choices=ROLES,
+                          help="executive, hr_analyst (individual-level data) or admin (dashboards/roles.py)")
     user_how = user_add.add_mutually_exclusive_group()
     user_how.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     user_how.add_argument("--oidc", action="store_true", help="no password: signs in through the identity provider")
@@ -243,6 +257,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="one or more parts; healthy only when every one is")
     health.set_defaults(func=_health)
     sub.add_parser("maintain", help="apply raw-data retention and compact the lake's files").set_defaults(func=_maintain)
+    briefing = sub.add_parser("briefing", help="one month's briefing for executives as a one-page PDF, from the last "
+                                               "certified snapshot")
+    briefing.add_argument("--month", required=True, metavar="YYYY-MM", help="a complete month, e.g. 2026-10")
+    briefing.add_argument("--unit", default=None, help="`organisation` (default), a department, or `Department / Team`")
+    briefing.add_argument("--lang", default="nl", choices=["nl", "en"])
+    briefing.add_argument("--out", required=True, metavar="FILE.pdf")
+    briefing.add_argument("--snapshot", type=int, default=None, help="an earlier certified snapshot")
+    briefing.set_defaults(func=_briefing)
+    deliver = sub.add_parser("deliver", help="send the month's briefing once after the first certified run of a new "
+                                             "month, and the alerts, to the recipients file's addresses and webhooks")
+    deliver.add_argument("--every", type=int, default=None, metavar="SECONDS",
+                         help="look again every SECONDS (a schedule), until stopped; default: once")
+    deliver.set_defaults(func=_deliver)
     return parser
 
 

@@ -113,7 +113,12 @@ def download_everything(page: Page, route: str, walk: Walk) -> None:
         with page.expect_download(timeout=60_000) as arrived:
             buttons.nth(index).click()
         download = arrived.value
-        rows = pd.read_csv(io.StringIO(Path(download.path()).read_text(encoding="utf-8")))
+        content = Path(download.path()).read_bytes()
+        if download.suggested_filename.endswith(".pdf"):  # the monthly briefing: a page, not a table
+            assert content.startswith(b"%PDF"), download.suggested_filename
+            rows = pd.DataFrame()
+        else:
+            rows = pd.read_csv(io.StringIO(content.decode("utf-8")))
         walk.downloads.append((route, download.suggested_filename, rows, download.url))
 
 
@@ -193,6 +198,7 @@ def test_every_route_and_download_as_each_role_against_the_role_matrix(served: S
     files = {file for _route, file, _rows, _url in walk.downloads}
     assert ("retention_risk.csv" in files) == (role == "hr_analyst")
     assert ("audit.csv" in files) == (role == "admin")
+    assert any(re.fullmatch(r"briefing-\d{4}-\d\d-en\.pdf", file) for file in files), "the overview's briefing"
     for route, file, rows, _url in walk.downloads:
         if role != "hr_analyst" and file != "audit.csv":
             assert not PERSON_COLUMNS & set(rows.columns), (role, route, file)
@@ -201,7 +207,7 @@ def test_every_route_and_download_as_each_role_against_the_role_matrix(served: S
     audited = audit.recent(org.settings, limit=100_000)
     new = audited.iloc[:len(audited) - len(audited_before)]
     made = new[(new["user_name"] == name) & (new["action"] == "download")]
-    assert sorted(made["dataset"] + ".csv") == sorted(file for _route, file, _rows, _url in walk.downloads)
+    assert sorted(made["dataset"]) == sorted(Path(file).stem for _route, file, _rows, _url in walk.downloads)
 
     # Served once, to that click: the same URL from a fresh client, without the reader's cookie, gets nothing.
     for _route, file, _rows, url in walk.downloads:

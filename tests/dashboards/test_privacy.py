@@ -307,3 +307,42 @@ def test_no_day_or_verb_total_is_recovered_from_the_others(rows: pd.DataFrame, k
             rest = a.merge(b, how="left", indicator=True)
             rest = rest[rest["_merge"] == "left_only"]
             assert actors(rest) >= k, (key_a, key_b)
+
+
+def test_a_months_change_is_split_by_who_came_and_went_only_where_none_of_them_is_under_k() -> None:
+    """mart_lci_unit_month: the stayers' change is the unit's less what its comers and goers did, so the split (and
+    the counts that add up to a shown figure) is shown only where each group is 0 or at least k."""
+    split = {"stayers": None, "arrived": None, "departed": None, "joined_organisation": None, "moved_in": None,
+             "left_organisation": None, "moved_out": None, "behaviour_change": None, "composition_change": None,
+             "coverage_change": None}
+    september = [("organisation", "organisation", 84), ("department", "A", 28), ("department", "B", 30),
+                 ("department", "C", 26)]
+    october = [  # level, name, headcount, stayers, joined, moved in, left, moved out
+        ("organisation", "organisation", 93, 79, 14, 0, 5, 0),
+        ("department", "A", 30, 28, 2, 0, 0, 0),   # two joiners: the split would be about them
+        ("department", "B", 31, 25, 6, 0, 5, 0),   # six joined, five left: every group reaches k
+        ("department", "C", 32, 25, 3, 4, 0, 1),   # three joined, four moved in: the parts of 7 arrivals are small
+    ]
+    rows = [{"unit_level": level, "unit_name": name, "month_start": pd.Timestamp("2026-09-01"), "headcount": people,
+             "is_suppressed": False, "lci": 50.0, "lci_change": None, **split} for level, name, people in september]
+    rows += [{"unit_level": level, "unit_name": name, "month_start": pd.Timestamp("2026-10-01"), "headcount": people,
+              "is_suppressed": False, "lci": 52.0, "lci_change": 2.0, "stayers": stayers,
+              "arrived": joined + moved_in, "departed": left + moved_out, "joined_organisation": joined,
+              "moved_in": moved_in, "left_organisation": left, "moved_out": moved_out, "behaviour_change": 1.5,
+              "composition_change": 0.5, "coverage_change": 0.0}
+             for level, name, people, stayers, joined, moved_in, left, moved_out in october]
+    mart = pd.DataFrame(rows)
+
+    shown = privacy.unit_table(mart, privacy.audience("executive"), 5, privacy.unit_visibility(
+        {"mart_lci_unit_month": mart}, 5), "mart_lci_unit_month")
+    october_shown = shown[shown["month_start"] == pd.Timestamp("2026-10-01")].set_index("unit_name")
+
+    assert october_shown.loc["organisation", ["stayers", "arrived", "departed", "behaviour_change"]].tolist() == [
+        79, 14, 5, 1.5]
+    assert october_shown.loc["B", ["joined_organisation", "left_organisation", "composition_change"]].tolist() == [
+        6, 5, 0.5]
+    for name in ("A", "C"):
+        assert october_shown.loc[name, ["stayers", "arrived", "departed", "joined_organisation", "moved_in",
+                                        "behaviour_change", "composition_change"]].isna().all(), name
+        assert october_shown.loc[name, "lci_change"] == 2.0  # the unit's own change stays: it is about everyone
+    assert "behaviour_change" in october_shown.loc["C", privacy.WITHHELD]

@@ -33,6 +33,21 @@
      / nullif({% for s in lci_sub_scores() %}(case when {{ s }} is null then 0 else {{ weights }}{{ s }}') end){% if not loop.last %} + {% endif %}{% endfor %}, 0))
 {%- endmacro %}
 
+{#- The LCI of `alias`'s sub-scores (weighted as lci_weighted_mean), over only the sub-scores that every one of
+    `aliases` measures: two rows compared this way differ by what their sub-scores did, not by which were measured. -#}
+{% macro lci_common_mean(alias, aliases) -%}
+    {%- set weights = "(select weight from " ~ ref('lci_weights') ~ " where sub_score = '" -%}
+    {%- set terms, shares = [], [] -%}
+    {%- for s in lci_sub_scores() -%}
+        {%- set present = [] -%}
+        {%- for a in aliases %}{% do present.append(a ~ '.' ~ s ~ ' is not null') %}{% endfor -%}
+        {%- do terms.append('(case when ' ~ present | join(' and ') ~ ' then ' ~ alias ~ '.' ~ s ~ ' * ' ~ weights ~ s
+                            ~ "') else 0 end)") -%}
+        {%- do shares.append('(case when ' ~ present | join(' and ') ~ ' then ' ~ weights ~ s ~ "') else 0 end)") -%}
+    {%- endfor -%}
+    (({{ terms | join(' + ') }}) / nullif({{ shares | join(' + ') }}, 0))
+{%- endmacro %}
+
 {#- The ten sub-scores, the LCI and its change, rounded to one decimal and null for a suppressed unit. -#}
 {% macro lci_score_columns() -%}
     {%- for score in lci_sub_scores() + ['lci', 'lci_change'] %}

@@ -1,7 +1,9 @@
 {{ config(materialized='table') }}
 
 {#- The Learning Culture Index's measures, sub-scores and index per unit and period, before suppression.
-    **Grain:** unit_level x unit_name x period_kind x period_start. -#}
+    **Grain:** unit_level x unit_name x population x period_kind x period_start. A population is 'all' (everyone in
+    the unit), or for months the people in the same unit the month before ('stayed') or the month after ('stays'):
+    mart_lci_unit_month compares the same people from one month to the next to tell behaviour from composition. -#}
 
 with
 
@@ -47,9 +49,28 @@ person_periods as (
 
 ),
 
+-- Who counts in which unit, per period. A quarter counts each person in their current unit (int_person_units); a month
+-- in the unit HR's roster placed them in at the month's end (int_person_unit_months), as everyone ('all') and as the
+-- people who were in the same unit the month before ('stayed') or are in it the month after ('stays').
 units as (
 
-    select * from {{ ref('int_person_units') }}
+    select person_units.person_id, person_units.unit_level, person_units.unit_name, 'all' as population,
+           periods.period_kind, periods.period_start
+    from {{ ref('int_person_units') }} as person_units
+    cross join periods
+    where periods.period_kind = 'quarter'
+
+    union all
+
+    select unit_months.person_id, unit_months.unit_level, unit_months.unit_name, populations.population,
+           'month' as period_kind, unit_months.month_start as period_start
+    from {{ ref('int_person_unit_months') }} as unit_months
+    cross join (values ('all'), ('stayed'), ('stays')) as populations(population)
+    where populations.population = 'all'
+       or (populations.population = 'stayed' and unit_months.is_member and unit_months.was_member_month_before
+           and unit_months.unit_name_month_before = unit_months.unit_name)
+       or (populations.population = 'stays' and unit_months.is_member and unit_months.is_member_month_after
+           and unit_months.unit_name_month_after = unit_months.unit_name)
 
 ),
 
@@ -78,6 +99,7 @@ counted as (
     select
         units.unit_level,
         units.unit_name,
+        units.population,
         person_periods.period_kind,
         person_periods.period_start,
         any_value(person_periods.period_end) as period_end,
@@ -116,20 +138,26 @@ counted as (
         sum(person_periods.goals_completed_365) as goals_completed
 
     from person_periods
-    inner join units on person_periods.person_id = units.person_id
-    group by 1, 2, 3, 4
+    inner join units
+        on person_periods.person_id = units.person_id
+        and person_periods.period_kind = units.period_kind
+        and person_periods.period_start = units.period_start
+    group by 1, 2, 3, 4, 5
 
 ),
 
 days_to_launch as (
 
-    select units.unit_level, units.unit_name, periods.period_kind, periods.period_start,
+    select units.unit_level, units.unit_name, units.population, periods.period_kind, periods.period_start,
            median(assignments.days_to_launch) as median_days_to_launch
     from {{ ref('int_assignments') }} as assignments
     inner join periods on assignments.assigned_date between periods.period_start and periods.period_end
-    inner join units on assignments.person_id = units.person_id
+    inner join units
+        on assignments.person_id = units.person_id
+        and periods.period_kind = units.period_kind
+        and periods.period_start = units.period_start
     where assignments.assignment_kind = 'assignment' and assignments.first_launch_at is not null
-    group by 1, 2, 3, 4
+    group by 1, 2, 3, 4, 5
 
 ),
 
@@ -173,11 +201,14 @@ path_progress as (
 
 median_progress as (
 
-    select units.unit_level, units.unit_name, path_progress.period_kind, path_progress.period_start,
+    select units.unit_level, units.unit_name, units.population, path_progress.period_kind, path_progress.period_start,
            median(path_progress.progress_share) as median_path_progress
     from path_progress
-    inner join units on path_progress.person_id = units.person_id
-    group by 1, 2, 3, 4
+    inner join units
+        on path_progress.person_id = units.person_id
+        and path_progress.period_kind = units.period_kind
+        and path_progress.period_start = units.period_start
+    group by 1, 2, 3, 4, 5
 
 ),
 
@@ -197,8 +228,8 @@ measured as (
 
     from counted
     inner join periods using (period_kind, period_start)
-    left join days_to_launch using (unit_level, unit_name, period_kind, period_start)
-    left join median_progress using (unit_level, unit_name, period_kind, period_start)
+    left join days_to_launch using (unit_level, unit_name, population, period_kind, period_start)
+    left join median_progress using (unit_level, unit_name, population, period_kind, period_start)
 
 ),
 

@@ -3,7 +3,7 @@ with
 unit_periods as (
 
     select * from {{ ref('int_lci_unit_periods') }}
-    where period_kind = 'month' and unit_level = 'organisation'
+    where period_kind = 'month' and unit_level = 'organisation' and population = 'all'
 
 ),
 

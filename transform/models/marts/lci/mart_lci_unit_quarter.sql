@@ -3,7 +3,7 @@ with
 unit_periods as (
 
     select * from {{ ref('int_lci_unit_periods') }}
-    where period_kind = 'quarter'
+    where period_kind = 'quarter' and population = 'all'
 
 ),
 

@@ -22,7 +22,7 @@ periods as (
 unit_periods as (
 
     select * from {{ ref('int_lci_unit_periods') }}
-    where period_kind = 'quarter' and unit_level = 'team'
+    where period_kind = 'quarter' and unit_level = 'team' and population = 'all'
 
 ),
 
