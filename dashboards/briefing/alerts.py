@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import yaml
 
-from dashboards import i18n, privacy
+from dashboards import i18n, privacy, roles
 from dashboards.briefing import BriefingError
 from dashboards.briefing.figures import MART, complete_months, shown_months
 from dashboards.briefing.outlook import outlook
@@ -115,7 +115,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, settings: Settings, rules: list[Rul
     snapshot), judged on figures as an executive may see them."""
     if not rules:
         return []
-    audience, k = privacy.audience(privacy.EXECUTIVE), settings.privacy_k
+    audience, k = privacy.audience(roles.EXECUTIVE), settings.privacy_k
     rows = shown_months(con, audience, k)
     rows["month_start"] = pd.to_datetime(rows["month_start"]).dt.date
     everything = con.execute(f"SELECT unit_level, month_start, is_complete FROM lake.marts.{MART}").df()

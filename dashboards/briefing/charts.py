@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 from matplotlib.axes import Axes
 
@@ -14,7 +16,7 @@ SMALL = 7
 TEXT = "#263238"
 
 
-def _frame(ax: Axes, *, grid_axis: str = "y") -> None:
+def _frame(ax: Axes, *, grid_axis: Literal["both", "x", "y"] = "y") -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):

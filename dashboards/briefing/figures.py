@@ -14,7 +14,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from dashboards import privacy
+from dashboards import privacy, roles
 from dashboards.briefing import BriefingError
 from dashboards.briefing.levers import Levers
 from dashboards.briefing.outlook import Outlook, outlook
@@ -126,7 +126,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, month: date, unit: str | None, sna
            levers: Levers, retention: bool = True, audience: str | None = None) -> Briefing:
     """The briefing of `unit` (default: the organisation) for the complete `month`, read from `con` (a lake
     connection pinned to `snapshot`), as an executive may see it."""
-    audience = audience or privacy.audience(privacy.EXECUTIVE)
+    audience = audience or privacy.audience(roles.EXECUTIVE)
     all_rows = unit_marts(con).get(MART)
     if all_rows is None:
         raise BriefingError(f"the certified snapshot {snapshot.snapshot_id} has no {MART}: run `leerstroom "

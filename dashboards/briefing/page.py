@@ -29,7 +29,6 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 A4_INCHES = (8.27, 11.69)
 LEFT, RIGHT = 0.06, 0.96
 INK = charts.TEXT
-FONT = {"pdf.fonttype": 42, "font.family": "DejaVu Sans"}
 
 
 def _heading(fig: Figure, y: float, words: str, x: float = LEFT) -> None:
@@ -49,7 +48,8 @@ def _paragraphs(fig: Figure, x: float, y: float, sentences: list[str], width: in
 
 def render(briefing: Briefing, language: str, levers: Levers) -> bytes:
     """The page as PDF bytes."""
-    with matplotlib.rc_context(FONT):
+    # TrueType fonts embedded (type 42), so the text can be searched and copied.
+    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}):
         fig = Figure(figsize=A4_INCHES)
         _header(fig, briefing, language)
         _state(fig, briefing, language)

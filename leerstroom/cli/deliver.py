@@ -17,8 +17,8 @@ import fcntl
 import logging
 import signal
 import threading
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 

@@ -51,6 +51,7 @@ def send_email(settings: Settings, to: str, subject: str, body: str, key: str,
         main, sub = attachment.mime.split("/", 1)
         message.add_attachment(attachment.content, maintype=main, subtype=sub, filename=attachment.name)
     timeout = settings.smtp_timeout_seconds
+    server: smtplib.SMTP
     try:
         if settings.smtp_security == "ssl":
             server = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=timeout,
