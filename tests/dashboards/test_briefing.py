@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from dashboards import i18n, privacy
+from dashboards import i18n, privacy, roles
 from dashboards.briefing import BriefingError, levers
 from dashboards.briefing.figures import MART, shown_months
 from dashboards.palette import ACCENT, PRIMARY
@@ -58,7 +58,7 @@ def colour_pixels(image: Image.Image, box: tuple[float, float, float, float], co
 def organisation_row(settings: Settings, snapshot: int) -> pd.Series:
     con = lake.connect(settings, snapshot=snapshot)
     try:
-        rows = shown_months(con, privacy.audience(privacy.EXECUTIVE), settings.privacy_k)
+        rows = shown_months(con, privacy.audience(roles.EXECUTIVE), settings.privacy_k)
     finally:
         con.close()
     rows["month_start"] = pd.to_datetime(rows["month_start"]).dt.date
@@ -123,7 +123,7 @@ def test_what_moved_it_adds_up_and_names_team_changes_but_shows_no_split_about_f
     con = lake.connect(settings, snapshot=briefing_org.transform.certified_snapshot_id)
     try:
         everything = con.execute(f"SELECT * FROM lake.marts.{MART}").df()
-        shown = shown_months(con, privacy.audience(privacy.EXECUTIVE), k)
+        shown = shown_months(con, privacy.audience(roles.EXECUTIVE), k)
     finally:
         con.close()
     split = everything.dropna(subset=["behaviour_change", "composition_change", "coverage_change"])

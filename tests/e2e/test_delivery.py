@@ -27,7 +27,7 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
-from dashboards import privacy
+from dashboards import privacy, roles
 from dashboards.briefing.figures import shown_months
 from leerstroom import lake
 from leerstroom.delivery import store
@@ -108,7 +108,7 @@ def shown_drops(settings: Settings) -> pd.DataFrame:
         latest.close()
     con = lake.connect(settings, snapshot=snapshot)
     try:
-        rows = shown_months(con, privacy.audience(privacy.EXECUTIVE), settings.privacy_k)
+        rows = shown_months(con, privacy.audience(roles.EXECUTIVE), settings.privacy_k)
     finally:
         con.close()
     rows["month_start"] = pd.to_datetime(rows["month_start"]).dt.date
