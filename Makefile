@@ -34,6 +34,7 @@ test: $(STAMP)
 check: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/vulture
 

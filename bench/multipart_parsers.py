@@ -32,8 +32,9 @@ SIZES = (1_000, 100_000, 2_000_000)
 def body_of(size: int) -> tuple[bytes, str, list[bytes]]:
     attachments = [os.urandom(size), os.urandom(size // 2)]
     statement = b'{"actor": {"mbox": "mailto:a@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/x"}}'
-    body, content_type = multipart.build(statement, [(f"{i:064x}", "application/octet-stream", data)
-                                                     for i, data in enumerate(attachments)])
+    body, content_type = multipart.build(
+        statement, [(f"{i:064x}", "application/octet-stream", data) for i, data in enumerate(attachments)]
+    )
     return body, content_type, attachments
 
 
@@ -52,8 +53,9 @@ def with_python_multipart(body: bytes, content_type: str) -> list[bytes]:
         parts.append(b"".join(chunks))
         chunks.clear()
 
-    parser = python_multipart.MultipartParser(multipart.boundary_of(content_type).encode(),
-                                              {"on_part_data": on_part_data, "on_part_end": on_part_end})
+    parser = python_multipart.MultipartParser(
+        multipart.boundary_of(content_type).encode(), {"on_part_data": on_part_data, "on_part_end": on_part_end}
+    )
     parser.write(body)
     parser.finalize()
     return parts[1:]
@@ -61,12 +63,16 @@ def with_python_multipart(body: bytes, content_type: str) -> list[bytes]:
 
 def with_email(body: bytes, content_type: str) -> list[bytes]:
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
     return [part.get_payload(decode=True) for part in message.iter_parts()][1:]
 
 
-CANDIDATES = {"ours (ingest/lrs/multipart.py)": ours, "python-multipart": with_python_multipart,
-              "email (stdlib)": with_email}
+CANDIDATES = {
+    "ours (ingest/lrs/multipart.py)": ours,
+    "python-multipart": with_python_multipart,
+    "email (stdlib)": with_email,
+}
 
 
 def main() -> None:

@@ -57,9 +57,12 @@ def http_ingest(settings: Settings, count: int, clients: int) -> float:
     failures: list[str] = []
 
     def worker() -> None:
-        with httpx.Client(base_url=settings.lrs_base_url, auth=(credential.key, credential.secret),
-                          headers={"X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"},
-                          timeout=60) as http:
+        with httpx.Client(
+            base_url=settings.lrs_base_url,
+            auth=(credential.key, credential.secret),
+            headers={"X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"},
+            timeout=60,
+        ) as http:
             while True:
                 with lock:
                     if not bodies:
@@ -90,12 +93,20 @@ def main() -> int:
     count = args.statements
     with tempfile.TemporaryDirectory(prefix="leerstroom-bench-") as folder:
         settings = Settings(data_dir=Path(folder), lrs_port=free_port(), sink_batch_max=10_000)
-        env = {"LEERSTROOM_DATA_DIR": folder, "LEERSTROOM_LRS_PORT": str(settings.lrs_port),
-               "LEERSTROOM_LOG_LEVEL": "WARNING"}
+        env = {
+            "LEERSTROOM_DATA_DIR": folder,
+            "LEERSTROOM_LRS_PORT": str(settings.lrs_port),
+            "LEERSTROOM_LOG_LEVEL": "WARNING",
+        }
         with EmbeddedBroker(settings) as broker:
             # The relay is left out of the LRS process so each stage is measured on its own.
-            lrs = Child("lrs", ["lrs", "--no-relay"], env=env, log_path=Path(folder) / "lrs.log",
-                        ready=lambda: _healthy(settings))
+            lrs = Child(
+                "lrs",
+                ["lrs", "--no-relay"],
+                env=env,
+                log_path=Path(folder) / "lrs.log",
+                ready=lambda: _healthy(settings),
+            )
             lrs.start()
             lrs.wait_ready(60)
             try:
@@ -106,8 +117,15 @@ def main() -> int:
             relay_seconds = relay_all(settings, count)
             sink_seconds = sink_all(settings, count)
             bare_seconds = bare_consume(settings, broker.bootstrap, count)
-    rates = {name: count / seconds for name, seconds in
-             [("http", http_seconds), ("relay", relay_seconds), ("sink", sink_seconds), ("bare", bare_seconds)]}
+    rates = {
+        name: count / seconds
+        for name, seconds in [
+            ("http", http_seconds),
+            ("relay", relay_seconds),
+            ("sink", sink_seconds),
+            ("bare", bare_seconds),
+        ]
+    }
     print(f"statements                   {count:>10,}   ({os.cpu_count()} CPUs)")
     print(f"HTTP ingest, batches of 100  {rates['http']:>10,.0f} statements/s acknowledged ({http_seconds:.1f}s)")
     print(f"relay  outbox -> Kafka       {rates['relay']:>10,.0f} statements/s ({relay_seconds:.1f}s)")

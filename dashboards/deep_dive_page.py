@@ -22,26 +22,51 @@ def render(key: str) -> None:
     elif monthly[dive.score].isna().all():
         st.info(context.t("metric.none_measured"))
     else:
-        charts.trend(monthly, "month_start", dive.score, x_title=context.t("axis.month"),
-                     y_title=context.t(f"score.{dive.score}"), zero_to_hundred=True, monthly=True)
+        charts.trend(
+            monthly,
+            "month_start",
+            dive.score,
+            x_title=context.t("axis.month"),
+            y_title=context.t(f"score.{dive.score}"),
+            zero_to_hundred=True,
+            monthly=True,
+        )
 
     st.subheader(context.t("dive.by_unit"))
-    units = queries.unit_rows(context.catalog, context.snapshot_id, context.viewer.audience, context.k,
-                              "mart_lci_unit_quarter", where="unit_level <> 'organisation'",
-                              order="quarter_start DESC, unit_level, unit_name")
+    units = queries.unit_rows(
+        context.catalog,
+        context.snapshot_id,
+        context.viewer.audience,
+        context.k,
+        "mart_lci_unit_quarter",
+        where="unit_level <> 'organisation'",
+        order="quarter_start DESC, unit_level, unit_name",
+    )
     if units.empty or dive.score not in units.columns:
         frame.not_yet(context, "mart_lci_unit_quarter")
     else:
         newest = units[units["quarter_start"] == units["quarter_start"].max()]
-        shown = newest[[c for c in ("unit_level", "unit_name", "headcount", "is_suppressed", dive.score,
-                                    privacy.WITHHELD) if c in newest.columns]]
+        shown = newest[
+            [
+                c
+                for c in ("unit_level", "unit_name", "headcount", "is_suppressed", dive.score, privacy.WITHHELD)
+                if c in newest.columns
+            ]
+        ]
         scored = shown.dropna(subset=[dive.score])
         if scored.empty:
             st.info(context.t("metric.none_measured"))
         else:
-            charts.bars(scored[scored["unit_level"] == "department"] if (scored["unit_level"] == "department").any()
-                        else scored, "unit_name", dive.score, category_title=context.t("axis.unit"),
-                        value_title=context.t(f"score.{dive.score}"), zero_to_hundred=True)
+            charts.bars(
+                scored[scored["unit_level"] == "department"]
+                if (scored["unit_level"] == "department").any()
+                else scored,
+                "unit_name",
+                dive.score,
+                category_title=context.t("axis.unit"),
+                value_title=context.t(f"score.{dive.score}"),
+                zero_to_hundred=True,
+            )
         # A unit's missing sub-score reads "not measured" on screen and in the CSV, never an empty cell.
         frame.table(context, measured.with_not_measured(shown, not_measured, (dive.score,)), f"{key}_by_unit")
 
@@ -62,4 +87,3 @@ def render(key: str) -> None:
             st.info(context.t("table.empty_after_suppression", k=context.k))
             continue
         frame.table(context, measured.with_not_measured(rows, not_measured), mart, individual=individual)
-

@@ -13,8 +13,8 @@ from transform import marts
 
 @dataclass(frozen=True)
 class DeepDive:
-    key: str          # page file name and URL, e.g. 'microlearning'
-    score: str        # the sub-score column in mart_lci_unit_quarter / mart_lci_org_month
+    key: str  # page file name and URL, e.g. 'microlearning'
+    score: str  # the sub-score column in mart_lci_unit_quarter / mart_lci_org_month
 
     @property
     def evidence(self) -> tuple[str, ...]:

@@ -52,18 +52,22 @@ def _lake_activity(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         """).df(),
         "freshness": con.execute(
             "SELECT max(stored_at) AS newest_stored_at, max(loaded_at) AS newest_loaded_at, count(*) AS statements "
-            "FROM lake.raw.statements").df(),
+            "FROM lake.raw.statements"
+        ).df(),
         "dead_letters": con.execute(
             "SELECT received_at, kafka_partition, kafka_offset, error FROM lake.raw.dead_letters "
-            "ORDER BY received_at DESC LIMIT 50").df(),
+            "ORDER BY received_at DESC LIMIT 50"
+        ).df(),
         "runs": con.execute(
             "SELECT run_id, status, started_at, finished_at, raw_snapshot_id, certified_snapshot_id "
-            "FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 20").df(),
+            "FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 20"
+        ).df(),
     }
     try:
         found["quality"] = con.execute(
             "SELECT run_id, checked_at, suite, expectation, success, observed FROM lake.meta.quality_results "
-            "ORDER BY checked_at DESC, suite, expectation LIMIT 500").df()
+            "ORDER BY checked_at DESC, suite, expectation LIMIT 500"
+        ).df()
     except duckdb.CatalogException:
         found["quality"] = None  # the quality gate has not written results yet
     return found
@@ -79,24 +83,33 @@ def rejections_per_tool(catalog: str, _settings: Settings) -> pd.DataFrame | Non
     rows = ingest_status.refusals(_settings)
     if rows is None:
         return None
-    found = pd.DataFrame(rows, columns=["tool", "status", "field", "rule", "reason", "refused", "replayed",
-                                        "last_refused_at"])
+    found = pd.DataFrame(
+        rows, columns=["tool", "status", "field", "rule", "reason", "refused", "replayed", "last_refused_at"]
+    )
     if found.empty:
         return found
-    found["reason"] = [f"{BATCH_POSITION.sub('', f)}: {r}" if f else str(reason)
-                       for f, r, reason in zip(found["field"], found["rule"], found["reason"], strict=True)]
-    return (found.groupby(["tool", "status", "reason"], as_index=False)
-            .agg(refused=("refused", "sum"), replayed=("replayed", "sum"), last_refused_at=("last_refused_at", "max"))
-            .sort_values(["refused", "tool"], ascending=[False, True], ignore_index=True))
+    found["reason"] = [
+        f"{BATCH_POSITION.sub('', f)}: {r}" if f else str(reason)
+        for f, r, reason in zip(found["field"], found["rule"], found["reason"], strict=True)
+    ]
+    return (
+        found.groupby(["tool", "status", "reason"], as_index=False)
+        .agg(refused=("refused", "sum"), replayed=("replayed", "sum"), last_refused_at=("last_refused_at", "max"))
+        .sort_values(["refused", "tool"], ascending=[False, True], ignore_index=True)
+    )
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
-def certification_state(catalog: str, max_age_hours: float, _settings: Settings) -> transform_status.CertificationHealth | None:
+def certification_state(
+    catalog: str, max_age_hours: float, _settings: Settings
+) -> transform_status.CertificationHealth | None:
     """Whether a snapshot was certified within `max_age_hours` (the verdict of `leerstroom health transform`)."""
     if not lake.exists(_settings):
         return None
     limit = _settings.model_copy(update={"certification_max_age_hours": max_age_hours})
-    return lake.read(_settings, lambda con: transform_status.certification_health(con, limit, datetime.now(timezone.utc)))
+    return lake.read(
+        _settings, lambda con: transform_status.certification_health(con, limit, datetime.now(timezone.utc))
+    )
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)

@@ -62,13 +62,18 @@ UNRESTRICTED = "unrestricted"
 # What is derived from the sub-scores of the Learning Culture Index (dashboards.deep_dives.SUB_SCORES).
 DERIVED_FROM_SUB_SCORES = ("lci", "lci_change")
 # Figures about a unit's managers rather than its people; a team has one lead, so these describe one person.
-ABOUT_MANAGERS = frozenset({"t4_leadership_active", "managers_learning", "manager_touchpoints",
-                            "touchpoints_per_report"})
+ABOUT_MANAGERS = frozenset(
+    {"t4_leadership_active", "managers_learning", "manager_touchpoints", "touchpoints_per_report"}
+)
 # A month's change split by who was in the unit (mart_lci_unit_month): the people there both months (stayers), those
 # who arrived and those who departed, each also split by how. Each group is a partition of a figure a reader sees
 # (the headcount, the month before's headcount, or arrived/departed), so its parts are shown together or not at all.
-POPULATION_PARTS = (("stayers", "arrived"), ("stayers", "departed"), ("arrived", "joined_organisation", "moved_in"),
-                    ("departed", "left_organisation", "moved_out"))
+POPULATION_PARTS = (
+    ("stayers", "arrived"),
+    ("stayers", "departed"),
+    ("arrived", "joined_organisation", "moved_in"),
+    ("departed", "left_organisation", "moved_out"),
+)
 # The change's parts: the stayers' own change and what the arrivals, departures and coverage did.
 CHANGE_SPLIT = ("behaviour_change", "composition_change", "coverage_change")
 # A unit table's column naming, per row, the figures emptied here: measured, but not to be shown to this role.
@@ -77,7 +82,7 @@ ORGANISATION = "organisation"
 UNIT_PARENT_SEPARATOR = " / "  # team units are named "<department> / <team>"
 
 _NULL = "⟂null"  # how a missing dimension value is keyed (the SQL IN of a filter never selects it)
-_ALL = "⟂all" # the breakdown part of a whole group
+_ALL = "⟂all"  # the breakdown part of a whole group
 _SPLIT = "⟂split"  # family key of a group's breakdown parts
 
 
@@ -106,16 +111,19 @@ def is_person_level(mart: str) -> bool:
 
 # --- the rule every shape shares ------------------------------------------------------------------------------
 
-def suppress(sizes: Mapping[Any, int], edges: Iterable[tuple[Any, Any, Any]], k: int,
-             hidden_already: Iterable[Any] = ()) -> set:
+
+def suppress(
+    sizes: Mapping[Any, int], edges: Iterable[tuple[Any, Any, Any]], k: int, hidden_already: Iterable[Any] = ()
+) -> set:
     """Which groups to hide. `sizes`: group -> people; `edges`: (child, parent, family) where the child lies in the
     parent, and the children of one family under one parent are disjoint; `hidden_already`: hidden for another
     reason. Returns the hidden groups (see `_suppress`).
     """
     keys = list(sizes)
     code = {key: i for i, key in enumerate(keys)}
-    frame = pd.DataFrame([(code[c], code[p], f) for c, p, f in edges if c in code and p in code],
-                         columns=["child", "parent", "family"])
+    frame = pd.DataFrame(
+        [(code[c], code[p], f) for c, p, f in edges if c in code and p in code], columns=["child", "parent", "family"]
+    )
     frame["family"] = pd.factorize(frame["family"])[0]
     frame = frame.astype("int64")
     initially = pd.Series(False, index=range(len(keys)))
@@ -140,8 +148,9 @@ def _suppress(n: pd.Series, edges: pd.DataFrame, k: int, hidden_already: pd.Seri
     edges["n_parent"] = n.to_numpy()[edges["parent"].to_numpy()]
     while not edges.empty:
         edges = edges[~hidden[edges["child"].to_numpy()] & ~hidden[edges["parent"].to_numpy()]]
-        sums = edges.groupby(["parent", "family"], sort=False).agg(covered=("n_child", "sum"),
-                                                                    n_parent=("n_parent", "first"))
+        sums = edges.groupby(["parent", "family"], sort=False).agg(
+            covered=("n_child", "sum"), n_parent=("n_parent", "first")
+        )
         left = sums["n_parent"] - sums["covered"]
         short = sums[(left > 0) & (left < k)].reset_index()[["parent", "family"]]
         if short.empty:
@@ -154,15 +163,16 @@ def _suppress(n: pd.Series, edges: pd.DataFrame, k: int, hidden_already: pd.Seri
 
 # --- person-period rows ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Microdata:
     """One row per person and period, behind every aggregate of one source."""
 
-    relation: str                   # a table name or a parenthesised query
-    person: str                     # the column naming the person
-    period: str                     # the column of the period (a week, a scoring date)
-    dimensions: tuple[str, ...]     # the columns a view may filter or group by
-    breakdown: str | None = None    # a column a view may count people by inside a group (engagement segment)
+    relation: str  # a table name or a parenthesised query
+    person: str  # the column naming the person
+    period: str  # the column of the period (a week, a scoring date)
+    dimensions: tuple[str, ...]  # the columns a view may filter or group by
+    breakdown: str | None = None  # a column a view may count people by inside a group (engagement segment)
 
     def groupable(self) -> tuple[str, ...]:
         return (*self.dimensions, self.period, *((self.breakdown,) if self.breakdown else ()))
@@ -170,8 +180,10 @@ class Microdata:
 
 def _fingerprint(person: str) -> str:
     # The set of people a group holds, as comparable integers: its size and two sums of 64-bit hashes.
-    return (f"count(*) AS n, (sum(hash({person}))::HUGEINT % 9223372036854775807)::BIGINT AS fa, "
-            f"(bit_xor(hash({person} || '#')) >> 1)::BIGINT AS fb")
+    return (
+        f"count(*) AS n, (sum(hash({person}))::HUGEINT % 9223372036854775807)::BIGINT AS fa, "
+        f"(bit_xor(hash({person} || '#')) >> 1)::BIGINT AS fb"
+    )
 
 
 def _keyed(column: str) -> str:
@@ -181,8 +193,10 @@ def _keyed(column: str) -> str:
 def _rows(source: Microdata) -> str:
     part = _keyed(source.breakdown) if source.breakdown else f"'{_ALL}'"
     dims = "".join(f", {_keyed(d)} AS d{i}" for i, d in enumerate(source.dimensions))
-    return (f"(SELECT {source.period}::VARCHAR AS period, {source.person} AS person, {part} AS part{dims} "
-            f"FROM {source.relation})")
+    return (
+        f"(SELECT {source.period}::VARCHAR AS period, {source.person} AS person, {part} AS part{dims} "
+        f"FROM {source.relation})"
+    )
 
 
 def _grouped(source: Microdata, columns: str) -> str:
@@ -203,17 +217,25 @@ def catalogue(con: duckdb.DuckDBPyConnection, source: Microdata, k: int) -> pd.D
     labelled = [("*", "'*'", ""), *[(d, f"d{i}", f"d{i}, ") for i, d in enumerate(source.dimensions)]]
     singles = " UNION ALL ".join(
         f"SELECT period, '{label}' AS dim, {value} AS value, coalesce(part, '{_ALL}') AS part, "
-        f"{_fingerprint('person')} FROM {rows} {_grouped(source, columns)}" for label, value, columns in labelled)
+        f"{_fingerprint('person')} FROM {rows} {_grouped(source, columns)}"
+        for label, value, columns in labelled
+    )
     pairs = " UNION ALL ".join(
         f"SELECT period, '{a}' AS dim_a, d{i} AS value_a, '{b}' AS dim_b, d{j} AS value_b, "
         f"coalesce(part, '{_ALL}') AS part, count(*) AS c FROM {rows} {_grouped(source, f'd{i}, d{j}, ')}"
-        for i, a in enumerate(source.dimensions) for j, b in enumerate(source.dimensions) if i < j) or (
+        for i, a in enumerate(source.dimensions)
+        for j, b in enumerate(source.dimensions)
+        if i < j
+    ) or (
         "SELECT NULL::VARCHAR AS period, NULL::VARCHAR AS dim_a, NULL::VARCHAR AS value_a, NULL::VARCHAR AS dim_b, "
-        "NULL::VARCHAR AS value_b, NULL::VARCHAR AS part, 0 AS c WHERE FALSE")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE disclosure_labels AS WITH singles AS ({singles}), "
-                f"groups AS (SELECT DISTINCT period, n, fa, fb FROM singles) "
-                f"SELECT singles.*, dense_rank() OVER (ORDER BY period, n, fa, fb) - 1 AS id "
-                f"FROM singles JOIN groups USING (period, n, fa, fb)")
+        "NULL::VARCHAR AS value_b, NULL::VARCHAR AS part, 0 AS c WHERE FALSE"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE disclosure_labels AS WITH singles AS ({singles}), "
+        f"groups AS (SELECT DISTINCT period, n, fa, fb FROM singles) "
+        f"SELECT singles.*, dense_rank() OVER (ORDER BY period, n, fa, fb) - 1 AS id "
+        f"FROM singles JOIN groups USING (period, n, fa, fb)"
+    )
     try:
         groups = con.execute("SELECT DISTINCT id, period, n, fa, fb FROM disclosure_labels ORDER BY id").df()
         edges = con.execute(f"""
@@ -262,8 +284,9 @@ def catalogue(con: duckdb.DuckDBPyConnection, source: Microdata, k: int) -> pd.D
     return shown.reset_index(drop=True)
 
 
-def filter_sql(source: Microdata, filters: Sequence[tuple[str, Sequence[Any]]], periods: tuple[Any, Any],
-                alias: str = "") -> tuple[str, list]:
+def filter_sql(
+    source: Microdata, filters: Sequence[tuple[str, Sequence[Any]]], periods: tuple[Any, Any], alias: str = ""
+) -> tuple[str, list]:
     clauses: list[str] = ["TRUE"]
     params: list[Any] = []
     prefix = f"{alias}." if alias else ""
@@ -283,10 +306,17 @@ def filter_sql(source: Microdata, filters: Sequence[tuple[str, Sequence[Any]]], 
     return " AND ".join(clauses), params
 
 
-def aggregate(con: duckdb.DuckDBPyConnection, source: Microdata, published: pd.DataFrame | None, *,
-              measures: Mapping[str, str], by: str | None = None,
-              filters: Sequence[tuple[str, Sequence[Any]]] = (), periods: tuple[Any, Any] = (None, None),
-              order: str | None = None) -> pd.DataFrame:
+def aggregate(
+    con: duckdb.DuckDBPyConnection,
+    source: Microdata,
+    published: pd.DataFrame | None,
+    *,
+    measures: Mapping[str, str],
+    by: str | None = None,
+    filters: Sequence[tuple[str, Sequence[Any]]] = (),
+    periods: tuple[Any, Any] = (None, None),
+    order: str | None = None,
+) -> pd.DataFrame:
     """Figures (`measures`: name -> SQL aggregate) over the filtered rows, one row per value of `by` (as `unit`).
 
     `published` is `catalogue(...)` for a suppressed audience and None for the unrestricted one. A row whose
@@ -299,16 +329,22 @@ def aggregate(con: duckdb.DuckDBPyConnection, source: Microdata, published: pd.D
     figures = con.execute(
         f"SELECT {f'{by} AS unit, ' if by else ''}{key} AS group_key, "
         f"{', '.join(f'{sql} AS {name}' for name, sql in measures.items())} FROM {source.relation} WHERE {where} "
-        f"GROUP BY ALL HAVING count(*) > 0{f' ORDER BY {order}' if order else ''}", params).df()
+        f"GROUP BY ALL HAVING count(*) > 0{f' ORDER BY {order}' if order else ''}",
+        params,
+    ).df()
     hidden = 0
     if published is not None and not figures.empty:
         con.register("disclosure_published", published)
         try:
-            shown = dict(con.execute(
-                f"WITH cells AS (SELECT {key} AS group_key, {source.period}::VARCHAR AS period, "
-                f"{_fingerprint(source.person)} FROM {source.relation} WHERE {where} GROUP BY ALL) "
-                f"SELECT group_key, bool_and(p.n IS NOT NULL) FROM cells LEFT JOIN disclosure_published p "
-                f"USING (period, n, fa, fb) GROUP BY group_key", params).fetchall())
+            shown = dict(
+                con.execute(
+                    f"WITH cells AS (SELECT {key} AS group_key, {source.period}::VARCHAR AS period, "
+                    f"{_fingerprint(source.person)} FROM {source.relation} WHERE {where} GROUP BY ALL) "
+                    f"SELECT group_key, bool_and(p.n IS NOT NULL) FROM cells LEFT JOIN disclosure_published p "
+                    f"USING (period, n, fa, fb) GROUP BY group_key",
+                    params,
+                ).fetchall()
+            )
         finally:
             con.unregister("disclosure_published")
         keep = figures["group_key"].map(lambda group: bool(shown.get(group, False)))
@@ -321,6 +357,7 @@ def aggregate(con: duckdb.DuckDBPyConnection, source: Microdata, published: pd.D
 
 # --- unit tables ----------------------------------------------------------------------------------------------
 
+
 def _parent(level: str, name: str) -> str | None:
     if level == "team":
         return name.split(UNIT_PARENT_SEPARATOR, 1)[0] if UNIT_PARENT_SEPARATOR in name else None
@@ -332,8 +369,11 @@ def _hierarchy(units: pd.DataFrame, count: str, k: int, hidden_already: Abstract
     units = units.dropna(subset=[count])
     keys = list(zip(units["unit_level"], units["unit_name"], units["period"]))
     sizes = dict(zip(keys, units[count].astype(int)))
-    flagged = {key for key, flag in zip(keys, units.get("is_suppressed", pd.Series(False, index=units.index)))
-               if pd.isna(flag) or bool(flag)}
+    flagged = {
+        key
+        for key, flag in zip(keys, units.get("is_suppressed", pd.Series(False, index=units.index)))
+        if pd.isna(flag) or bool(flag)
+    }
     edges = []
     for level, name, period in keys:
         at_level, at_name = level, name
@@ -363,18 +403,27 @@ def unit_visibility(tables: Mapping[str, pd.DataFrame], k: int) -> dict[str, pd.
         if declared.managers is not None:
             managers = (rows, declared)
         level, name = declared.unit or (None, None)
-        by_period.setdefault(declared.period, []).append(pd.DataFrame({
-            "unit_level": rows[level] if level else ORGANISATION,
-            "unit_name": rows[name] if name else ORGANISATION,
-            "period": _periods(rows[declared.period]),
-            "headcount": rows[declared.people[0]],
-            "is_suppressed": rows.get("is_suppressed", False),
-        }))
+        by_period.setdefault(declared.period, []).append(
+            pd.DataFrame(
+                {
+                    "unit_level": rows[level] if level else ORGANISATION,
+                    "unit_name": rows[name] if name else ORGANISATION,
+                    "period": _periods(rows[declared.period]),
+                    "headcount": rows[declared.people[0]],
+                    "is_suppressed": rows.get("is_suppressed", False),
+                }
+            )
+        )
     result = {}
     for period, frames in by_period.items():
-        units = (pd.concat(frames).groupby(["unit_level", "unit_name", "period"], as_index=False)
-                 .agg(headcount=("headcount", "max"), is_suppressed=("is_suppressed", lambda s: s.isna().any()
-                                                                      or s.fillna(True).astype(bool).any())))
+        units = (
+            pd.concat(frames)
+            .groupby(["unit_level", "unit_name", "period"], as_index=False)
+            .agg(
+                headcount=("headcount", "max"),
+                is_suppressed=("is_suppressed", lambda s: s.isna().any() or s.fillna(True).astype(bool).any()),
+            )
+        )
         units["managers"] = _managers_of(units, managers)
         hidden_people = _hierarchy(units, "headcount", k)
         # A unit whose row is not shown shows no managers either: count them as hidden where others are subtracted.
@@ -399,8 +448,9 @@ def _managers_of(units: pd.DataFrame, managers: tuple[pd.DataFrame, Disclosure] 
     return pd.Series(counts.reindex(keys).to_numpy(), index=units.index, dtype="Float64")
 
 
-def unit_table(rows: pd.DataFrame, audience_name: str, k: int, visibility: Mapping[str, pd.DataFrame],
-               mart: str) -> pd.DataFrame:
+def unit_table(
+    rows: pd.DataFrame, audience_name: str, k: int, visibility: Mapping[str, pd.DataFrame], mart: str
+) -> pd.DataFrame:
     """A unit mart's rows as `audience_name` may see them: hidden units dropped, figures about hidden managers and
     whatever is derived from a hidden figure emptied (and named in the row's `withheld` column, so that a page
     never calls them "not measured"). Rows of a mart not declared as unit table or unit pairs are refused."""
@@ -439,17 +489,20 @@ def unit_table(rows: pd.DataFrame, audience_name: str, k: int, visibility: Mappi
     return shown[~people_hidden].reset_index(drop=True)
 
 
-def _empty_changes(rows: pd.DataFrame, emptied: pd.DataFrame, row_hidden, level: pd.Series, name: pd.Series,
-                   period: str) -> None:
+def _empty_changes(
+    rows: pd.DataFrame, emptied: pd.DataFrame, row_hidden, level: pd.Series, name: pd.Series, period: str
+) -> None:
     """A change on the period before gives that period's figure away, given this one: empty it when either is hidden."""
-    for column in [c for c in rows.columns if c.endswith("_change") and c[:-len("_change")] in rows.columns]:
-        base = column[:-len("_change")]
-        order = pd.DataFrame({"level": level, "name": name, "period": rows[period],
-                              "hidden": emptied[base] | row_hidden})
+    for column in [c for c in rows.columns if c.endswith("_change") and c[: -len("_change")] in rows.columns]:
+        base = column[: -len("_change")]
+        order = pd.DataFrame(
+            {"level": level, "name": name, "period": rows[period], "hidden": emptied[base] | row_hidden}
+        )
         order = order.sort_values("period")
         before = order.groupby(["level", "name"], sort=False)["hidden"].shift(1, fill_value=False)
-        emptied[column] = emptied[column] | ((emptied[base] | before.reindex(rows.index).astype(bool))
-                                             & rows[column].notna())
+        emptied[column] = emptied[column] | (
+            (emptied[base] | before.reindex(rows.index).astype(bool)) & rows[column].notna()
+        )
 
 
 def _empty_population_split(rows: pd.DataFrame, emptied: pd.DataFrame, k: int) -> None:
@@ -505,6 +558,7 @@ def _pair_table(rows: pd.DataFrame, declared: Disclosure, k: int) -> pd.DataFram
 
 # --- event breakdowns -----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Breakdowns:
     """What of an event table may be published: the total, and per dimension the values (as text) that may be shown."""
@@ -516,14 +570,22 @@ class Breakdowns:
         return self.total and value in self.shown.get(dimension, set())
 
 
-def event_breakdowns(con: duckdb.DuckDBPyConnection, relation: str, person: str, dimensions: Sequence[str],
-                     k: int) -> Breakdowns:
+def event_breakdowns(
+    con: duckdb.DuckDBPyConnection, relation: str, person: str, dimensions: Sequence[str], k: int
+) -> Breakdowns:
     """Which totals per value of each dimension (a day, a verb) may be shown over rows that repeat a person."""
     people = con.execute(f"SELECT count(DISTINCT {person}) FROM {relation}").fetchone()[0]
-    sizes = {d: dict(con.execute(f"SELECT {d}, count(DISTINCT {person}) FROM {relation} GROUP BY 1").fetchall())
-             for d in dimensions}
-    as_text = {d: {value: str(text) for value, text in con.execute(
-        f"SELECT DISTINCT {d}, CAST({d} AS VARCHAR) FROM {relation}").fetchall()} for d in dimensions}
+    sizes = {
+        d: dict(con.execute(f"SELECT {d}, count(DISTINCT {person}) FROM {relation} GROUP BY 1").fetchall())
+        for d in dimensions
+    }
+    as_text = {
+        d: {
+            value: str(text)
+            for value, text in con.execute(f"SELECT DISTINCT {d}, CAST({d} AS VARCHAR) FROM {relation}").fetchall()
+        }
+        for d in dimensions
+    }
     if people < k:
         return Breakdowns(False, {d: set() for d in dimensions})
     hidden = {d: {value for value, n in sizes[d].items() if n < k} for d in dimensions}
@@ -531,10 +593,13 @@ def event_breakdowns(con: duckdb.DuckDBPyConnection, relation: str, person: str,
     def only(dimension: str, within: str | None = None) -> dict:
         """People whose rows (inside one value of `within`) all fall in one value of `dimension`."""
         outer = f"{within}, " if within else ""
-        return {tuple(key): n for *key, n in con.execute(f"""
+        return {
+            tuple(key): n
+            for *key, n in con.execute(f"""
             SELECT {outer}single, count(*) FROM (
                 SELECT {outer}{person}, min({dimension}) AS single FROM {relation} GROUP BY {outer}{person}
-                HAVING count(DISTINCT {dimension}) = 1) GROUP BY ALL""").fetchall()}
+                HAVING count(DISTINCT {dimension}) = 1) GROUP BY ALL""").fetchall()
+        }
 
     # The total without one value: the people who have rows elsewhere.
     for d in dimensions:
@@ -546,8 +611,11 @@ def event_breakdowns(con: duckdb.DuckDBPyConnection, relation: str, person: str,
         for outer in dimensions:
             if inner == outer:
                 continue
-            single_outer = dict(con.execute(f"SELECT {inner}, min({outer}) FROM {relation} GROUP BY 1 "
-                                            f"HAVING count(DISTINCT {outer}) = 1").fetchall())
+            single_outer = dict(
+                con.execute(
+                    f"SELECT {inner}, min({outer}) FROM {relation} GROUP BY 1 HAVING count(DISTINCT {outer}) = 1"
+                ).fetchall()
+            )
             alone = only(inner, within=outer)  # (outer value, inner value) -> people with only that inner value
             for value, container in single_outer.items():
                 rest = sizes[outer].get(container, 0) - alone.get((container, value), 0)
@@ -557,8 +625,9 @@ def event_breakdowns(con: duckdb.DuckDBPyConnection, relation: str, person: str,
     for d in dimensions:
         while hidden[d]:
             values = sorted(hidden[d], key=str)
-            together = con.execute(f"SELECT count(DISTINCT {person}) FROM {relation} WHERE list_contains(?, {d})",
-                                   [values]).fetchone()[0]
+            together = con.execute(
+                f"SELECT count(DISTINCT {person}) FROM {relation} WHERE list_contains(?, {d})", [values]
+            ).fetchone()[0]
             shown = {value: n for value, n in sizes[d].items() if value not in hidden[d]}
             if not (0 < together < k) or not shown:
                 break

@@ -31,7 +31,9 @@ def _node(module: str) -> str:
 
 
 def _label(module: str) -> str:
-    return {FOUNDATION: "leerstroom (foundation)", "leerstroom.cli": "leerstroom.cli (command line)"}.get(module, module)
+    return {FOUNDATION: "leerstroom (foundation)", "leerstroom.cli": "leerstroom.cli (command line)"}.get(
+        module, module
+    )
 
 
 def mermaid(found: list[dict]) -> str:
@@ -72,8 +74,11 @@ def main(argv: list[str]) -> int:
     if "--check" in argv:
         shown = in_document(ARCHITECTURE.read_text())
         if shown != drawn:
-            print(f"{ARCHITECTURE.relative_to(REPO)} does not show the import contracts of pyproject.toml: "
-                  "run `python docs/diagram.py --write`", file=sys.stderr)
+            print(
+                f"{ARCHITECTURE.relative_to(REPO)} does not show the import contracts of pyproject.toml: "
+                "run `python docs/diagram.py --write`",
+                file=sys.stderr,
+            )
             return 1
         return 0
     if "--write" in argv:

@@ -83,8 +83,9 @@ def ensure(client: KafkaAdminClient, settings: Settings) -> TopicInfo:
     if info is not None:
         return info
     try:
-        client.create_topics([NewTopic(settings.kafka_topic, settings.kafka_partitions,
-                                       settings.kafka_replication_factor)])
+        client.create_topics(
+            [NewTopic(settings.kafka_topic, settings.kafka_partitions, settings.kafka_replication_factor)]
+        )
         log.info("created topic %s with %d partitions", settings.kafka_topic, settings.kafka_partitions)
     except TopicAlreadyExistsError:
         pass  # the relay and the sink race to create it after a broker restart; either may win
@@ -136,8 +137,12 @@ def consumer(settings: Settings, servers: str, *, max_records: int, group: str |
     timeout = settings.kafka_timeout_ms
     membership: dict[str, Any] = {"group_id": None}
     if group:
-        membership = {"group_id": group, "session_timeout_ms": 10_000, "heartbeat_interval_ms": 2_000,
-                      "max_poll_interval_ms": 15_000}
+        membership = {
+            "group_id": group,
+            "session_timeout_ms": 10_000,
+            "heartbeat_interval_ms": 2_000,
+            "max_poll_interval_ms": 15_000,
+        }
     try:
         return KafkaConsumer(
             bootstrap_servers=servers,

@@ -59,9 +59,14 @@ def _lake_counts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "dead_letters": dead,
         "document_events": documents,
         "snapshot": lake.current_snapshot(con),
-        "last_transform": None if last is None else dict(zip(
-            ["run_id", "status", "started_at", "finished_at", "raw_snapshot_id", "certified_snapshot_id"],
-            [v.isoformat() if hasattr(v, "isoformat") else v for v in last])),
+        "last_transform": None
+        if last is None
+        else dict(
+            zip(
+                ["run_id", "status", "started_at", "finished_at", "raw_snapshot_id", "certified_snapshot_id"],
+                [v.isoformat() if hasattr(v, "isoformat") else v for v in last],
+            )
+        ),
         "last_certified_snapshot": certified["snapshot_id"] if certified else None,
     }
 

@@ -31,8 +31,11 @@ class FailureWindow:
             return None
         now = self.clock()
         with self._lock:
-            waits = [recent[0] + self.window - now for subject in subjects
-                     if (recent := self._recent(subject, now)) is not None and len(recent) >= self.limit]
+            waits = [
+                recent[0] + self.window - now
+                for subject in subjects
+                if (recent := self._recent(subject, now)) is not None and len(recent) >= self.limit
+            ]
         return max(1, math.ceil(max(waits))) if waits else None
 
     def failed(self, subjects: Iterable[str]) -> None:

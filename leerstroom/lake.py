@@ -52,13 +52,15 @@ def duckdb_config() -> dict:
 
 # Where the lake is -------------------------------------------------------------------------------
 
+
 def on_postgres(settings: Settings) -> bool:
     """True when the catalog is a PostgreSQL database rather than the SQLite file in the data folder."""
     catalog = settings.lake_catalog.strip()
     if catalog and not catalog.startswith(POSTGRES):
         raise ConfigurationError(
             f"LEERSTROOM_LAKE_CATALOG: {redact(catalog)!r} is not `postgres:dbname=… host=…`; leave it empty for the "
-            "SQLite catalog in the data folder")
+            "SQLite catalog in the data folder"
+        )
     return bool(catalog)
 
 
@@ -82,15 +84,25 @@ def redact(text: str) -> str:
 
 def identity(settings: Settings) -> str:
     """Names the lake (catalog and files) for cache keys and messages, without secrets."""
-    catalog = redact(settings.lake_catalog.strip()) if on_postgres(settings) else str(settings.lake_catalog_file.resolve())
+    catalog = (
+        redact(settings.lake_catalog.strip()) if on_postgres(settings) else str(settings.lake_catalog_file.resolve())
+    )
     return f"{catalog} ({data_path(settings)})"
 
 
 def environment(settings: Settings) -> dict[str, str]:
     """The lake's settings as LEERSTROOM_* variables, for a child process (dbt) that must open the same lake."""
     env = {}
-    for name in ("lake_catalog", "lake_data_path", "lake_s3_key_id", "lake_s3_secret", "lake_s3_region",
-                 "lake_s3_endpoint", "lake_s3_url_style", "lake_s3_use_ssl"):
+    for name in (
+        "lake_catalog",
+        "lake_data_path",
+        "lake_s3_key_id",
+        "lake_s3_secret",
+        "lake_s3_region",
+        "lake_s3_endpoint",
+        "lake_s3_url_style",
+        "lake_s3_use_ssl",
+    ):
         value = getattr(settings, name)
         if hasattr(value, "get_secret_value"):
             value = value.get_secret_value()
@@ -108,8 +120,14 @@ def _catalog(settings: Settings, file: Path | None = None) -> str:
     return f"ducklake:sqlite:{(file or settings.lake_catalog_file).resolve()}"
 
 
-def attach_sql(settings: Settings, *, alias: str = LAKE, read_only: bool = False, snapshot: int | None = None,
-               catalog: Path | None = None) -> str:
+def attach_sql(
+    settings: Settings,
+    *,
+    alias: str = LAKE,
+    read_only: bool = False,
+    snapshot: int | None = None,
+    catalog: Path | None = None,
+) -> str:
     options = [f"DATA_PATH {_quote(data_path(settings))}", "OVERRIDE_DATA_PATH TRUE"]
     if read_only or snapshot is not None:
         options.append("READ_ONLY")
@@ -125,8 +143,10 @@ def _object_storage(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         return
     options = ["TYPE s3", f"SCOPE {_quote(path)}"]
     if settings.lake_s3_key_id:
-        options += [f"KEY_ID {_quote(settings.lake_s3_key_id)}",
-                    f"SECRET {_quote(settings.lake_s3_secret.get_secret_value())}"]
+        options += [
+            f"KEY_ID {_quote(settings.lake_s3_key_id)}",
+            f"SECRET {_quote(settings.lake_s3_secret.get_secret_value())}",
+        ]
     if settings.lake_s3_region:
         options.append(f"REGION {_quote(settings.lake_s3_region)}")
     if settings.lake_s3_endpoint:
@@ -149,6 +169,7 @@ def _execute_attach(con: duckdb.DuckDBPyConnection, settings: Settings, sql: str
 
 
 # Creating and opening ----------------------------------------------------------------------------
+
 
 def exists(settings: Settings | None = None) -> bool:
     """Whether the lake was created (with its tables): a reader can open it."""
@@ -202,8 +223,14 @@ def _create_sqlite_lake(settings: Settings) -> None:
         os.replace(staging, catalog)
 
 
-def attach(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, *, read_only: bool = False,
-           snapshot: int | None = None, alias: str = LAKE) -> None:
+def attach(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings | None = None,
+    *,
+    read_only: bool = False,
+    snapshot: int | None = None,
+    alias: str = LAKE,
+) -> None:
     """Attach the lake to an existing DuckDB connection (dbt's plugin uses this); read-write creates it if need be."""
     settings = settings or get_settings()
     _object_storage(con, settings)
@@ -211,8 +238,9 @@ def attach(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, *, 
     sql = attach_sql(settings, alias=alias, read_only=read_only, snapshot=snapshot)
     if not on_postgres(settings):
         if reading and not settings.lake_catalog_file.exists():
-            raise ConfigurationError(f"no lake at {identity(settings)}: start the sink (`leerstroom sink`) or run "
-                                     "`leerstroom demo` first")
+            raise ConfigurationError(
+                f"no lake at {identity(settings)}: start the sink (`leerstroom sink`) or run `leerstroom demo` first"
+            )
         if not reading:
             _make_data_folder(settings)
             if not settings.lake_catalog_file.exists():
@@ -238,8 +266,13 @@ def attach(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, *, 
             time.sleep(0.2 * (1 + random.random()))
 
 
-def connect(settings: Settings | None = None, *, read_only: bool = False, snapshot: int | None = None,
-            database: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
+def connect(
+    settings: Settings | None = None,
+    *,
+    read_only: bool = False,
+    snapshot: int | None = None,
+    database: str | Path = ":memory:",
+) -> duckdb.DuckDBPyConnection:
     """Open DuckDB with the lake attached as `lake`: read-write, read-only, or read-only as of a snapshot.
 
     A read-write connection first brings the lake's tables to the newest schema version.
@@ -342,13 +375,16 @@ def writer_lock(settings: Settings | None = None) -> Iterator[None]:
 
 def is_transient(err: BaseException) -> bool:
     text = str(err).lower()
-    return isinstance(err, duckdb.Error) and (
-        "database is locked" in text or "conflict" in text or "busy" in text
-    )
+    return isinstance(err, duckdb.Error) and ("database is locked" in text or "conflict" in text or "busy" in text)
 
 
-def write_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T], *,
-                      settings: Settings | None = None, attempts: int = 8) -> T:
+def write_transaction(
+    con: duckdb.DuckDBPyConnection,
+    work: Callable[[duckdb.DuckDBPyConnection], T],
+    *,
+    settings: Settings | None = None,
+    attempts: int = 8,
+) -> T:
     """Run `work` in one lake transaction under the writer lock, retrying transient failures.
 
     `work` must be safe to run again: it is re-run from the start after a rollback.

@@ -23,8 +23,14 @@ PACKAGES = ("leerstroom", "ingest", "transform", "dashboards")
 def lint_imports(root: Path) -> subprocess.CompletedProcess:
     # PYTHONPATH first, so the packages are read from `root`, not from the editable install.
     env = {**os.environ, "PYTHONPATH": str(root), "NO_COLOR": "1"}
-    return subprocess.run([str(LINT_IMPORTS), "--config", str(root / "pyproject.toml"), "--no-cache"], cwd=root,
-                          env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(root / "pyproject.toml"), "--no-cache"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -66,8 +72,10 @@ def test_a_part_importing_another_parts_internals_breaks_the_contract(tree: Path
 
 def test_an_import_cycle_breaks_the_contract_even_under_type_checking(tree: Path) -> None:
     scopes = tree / "ingest" / "lrs" / "scopes.py"
-    cycle = ("from typing import TYPE_CHECKING, Protocol\n\n"
-             "if TYPE_CHECKING:\n    from ingest.lrs.credentials import Credential\n")
+    cycle = (
+        "from typing import TYPE_CHECKING, Protocol\n\n"
+        "if TYPE_CHECKING:\n    from ingest.lrs.credentials import Credential\n"
+    )
     scopes.write_text(scopes.read_text().replace("from typing import Protocol\n", cycle))
 
     result = lint_imports(tree)
@@ -78,6 +86,7 @@ def test_an_import_cycle_breaks_the_contract_even_under_type_checking(tree: Path
 
 
 def test_the_architecture_diagram_shows_the_contracts() -> None:
-    result = subprocess.run([sys.executable, str(REPO / "docs" / "diagram.py"), "--check"], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "docs" / "diagram.py"), "--check"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr

@@ -27,8 +27,13 @@ KAFKA_BROKERS = [name for name, svc in SERVICES.items() if svc.get("image", "").
 
 def settings_of(name: str) -> Settings:
     env = SERVICES[name]["environment"]
-    return Settings(**{key.removeprefix("LEERSTROOM_").lower(): value for key, value in env.items()
-                       if key.startswith("LEERSTROOM_")})
+    return Settings(
+        **{
+            key.removeprefix("LEERSTROOM_").lower(): value
+            for key, value in env.items()
+            if key.startswith("LEERSTROOM_")
+        }
+    )
 
 
 def by_command(command: str) -> list[str]:

@@ -21,11 +21,11 @@ from transform.risk.tables import SCHEMAS
 MARTS_DIR = Path(__file__).resolve().parent / "models" / "marts"
 # How a mart's rows may be shown outside the HR-analyst role (dashboards/privacy.py):
 SHAPES = (
-    "units",        # a row per unit (organisation, department, team) and period, with the unit's people counted
-    "unit_pairs",   # a row per pair of units (helper team, helped team) and period, with people on both sides
-    "people",       # a row per person (and period): HR analysts only
-    "events",       # rows that repeat a person (per day and verb): categories need k distinct people
-    "analysts",     # aggregates HR analysts read on their own pages only
+    "units",  # a row per unit (organisation, department, team) and period, with the unit's people counted
+    "unit_pairs",  # a row per pair of units (helper team, helped team) and period, with people on both sides
+    "people",  # a row per person (and period): HR analysts only
+    "events",  # rows that repeat a person (per day and verb): categories need k distinct people
+    "analysts",  # aggregates HR analysts read on their own pages only
 )
 
 
@@ -38,19 +38,27 @@ class Disclosure:
     """A mart's shape and the columns that carry it (`config.meta.disclosure` in the model's YAML)."""
 
     shape: str
-    period: str | None = None                  # the period column (week_start, month_start, quarter_start)
-    unit: tuple[str, str] | None = None        # (level, name) columns; None for a mart of the whole organisation
-    people: tuple[str, ...] = ()               # columns counting a row's people (a pair counts both sides)
-    managers: str | None = None                # the column counting a unit's managers
-    person: str | None = None                  # the column naming one person
-    pair: tuple[str, str] | None = None        # the two unit columns of a pair
-    dimensions: tuple[str, ...] = ()           # columns a reader may filter or group by
-    breakdown: str | None = None               # a column a reader may count people by inside a group
-    opt_in: str | None = None                  # the roster attribute a person must have set to be listed
+    period: str | None = None  # the period column (week_start, month_start, quarter_start)
+    unit: tuple[str, str] | None = None  # (level, name) columns; None for a mart of the whole organisation
+    people: tuple[str, ...] = ()  # columns counting a row's people (a pair counts both sides)
+    managers: str | None = None  # the column counting a unit's managers
+    person: str | None = None  # the column naming one person
+    pair: tuple[str, str] | None = None  # the two unit columns of a pair
+    dimensions: tuple[str, ...] = ()  # columns a reader may filter or group by
+    breakdown: str | None = None  # a column a reader may count people by inside a group
+    opt_in: str | None = None  # the roster attribute a person must have set to be listed
 
     def columns(self) -> set[str]:
-        named = {self.period, self.managers, self.person, self.breakdown, *self.people, *self.dimensions,
-                 *(self.unit or ()), *(self.pair or ())}
+        named = {
+            self.period,
+            self.managers,
+            self.person,
+            self.breakdown,
+            *self.people,
+            *self.dimensions,
+            *(self.unit or ()),
+            *(self.pair or ()),
+        }
         return {column for column in named if column is not None}
 
 
@@ -58,8 +66,8 @@ class Disclosure:
 class Mart:
     name: str
     columns: tuple[str, ...]
-    disclosure: Disclosure | None        # None: shown to nobody outside its own query
-    evidence_for: tuple[str, ...] = ()   # the culture sub-scores (LCI columns) it is evidence of
+    disclosure: Disclosure | None  # None: shown to nobody outside its own query
+    evidence_for: tuple[str, ...] = ()  # the culture sub-scores (LCI columns) it is evidence of
 
 
 def parse_disclosure(model: str, meta: dict) -> Disclosure:
@@ -73,8 +81,12 @@ def parse_disclosure(model: str, meta: dict) -> Disclosure:
     if isinstance(values.get("people"), str):
         values["people"] = (values["people"],)
     disclosure = Disclosure(**values)
-    needs = {"units": ("period", "people"), "unit_pairs": ("period", "pair", "people"), "people": ("person",),
-             "events": ("person", "dimensions")}.get(disclosure.shape, ())
+    needs = {
+        "units": ("period", "people"),
+        "unit_pairs": ("period", "pair", "people"),
+        "people": ("person",),
+        "events": ("person", "dimensions"),
+    }.get(disclosure.shape, ())
     missing = [key for key in needs if not getattr(disclosure, key)]
     if missing:
         raise MartContractError(f"{model}: a {disclosure.shape} mart names its {', '.join(missing)} in meta.disclosure")
@@ -86,8 +98,12 @@ def _from_yaml(path: Path) -> dict[str, Mart]:
     for model in yaml.safe_load(path.read_text()).get("models") or []:
         meta = (model.get("config") or {}).get("meta") or {}
         disclosure = parse_disclosure(model["name"], meta["disclosure"]) if "disclosure" in meta else None
-        found[model["name"]] = Mart(model["name"], tuple(column["name"] for column in model.get("columns", [])),
-                                    disclosure, tuple(meta.get("evidence_for", ())))
+        found[model["name"]] = Mart(
+            model["name"],
+            tuple(column["name"] for column in model.get("columns", [])),
+            disclosure,
+            tuple(meta.get("evidence_for", ())),
+        )
     return found
 
 
@@ -99,8 +115,9 @@ def marts() -> dict[str, Mart]:
         found.update(_from_yaml(path))
     for name, columns in SCHEMAS.items():
         person = "employee_id" if "employee_id" in columns else None
-        found[name] = Mart(name, tuple(columns), Disclosure("people", person=person) if person
-                           else Disclosure("analysts"))
+        found[name] = Mart(
+            name, tuple(columns), Disclosure("people", person=person) if person else Disclosure("analysts")
+        )
     return found
 
 

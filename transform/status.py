@@ -45,24 +45,34 @@ def certification_health(con: duckdb.DuckDBPyConnection, settings: Settings, now
     since = certified_at or first_started
     refused, reasons = _refusals_since(con, certified_at)
     age = now - since
-    what = (f"last snapshot certified {_hours(age)} ago" if certified_at
-            else f"no snapshot certified yet, first run {_hours(age)} ago")
+    what = (
+        f"last snapshot certified {_hours(age)} ago"
+        if certified_at
+        else f"no snapshot certified yet, first run {_hours(age)} ago"
+    )
     limit_words = f"limit {_hours(limit)}, LEERSTROOM_CERTIFICATION_MAX_AGE_HOURS"
     if age <= limit:
         tail = f", {refused} refused since" if refused else ""
         return CertificationHealth(True, f"{what} ({limit_words}){tail}")
-    why = f"{refused} runs refused since, the newest because: " + "; ".join(reasons) if refused else (
-        "no run finished since")
-    advice = ("the dashboards show old data. Fix the cause named (a quarantine above its share: `leerstroom "
-              "quarantine list`; stale data: is the sink running?), then run `leerstroom transform`, which prints "
-              f"every reason. Runbook: {RUNBOOK}")
+    why = (
+        f"{refused} runs refused since, the newest because: " + "; ".join(reasons)
+        if refused
+        else ("no run finished since")
+    )
+    advice = (
+        "the dashboards show old data. Fix the cause named (a quarantine above its share: `leerstroom "
+        "quarantine list`; stale data: is the sink running?), then run `leerstroom transform`, which prints "
+        f"every reason. Runbook: {RUNBOOK}"
+    )
     return CertificationHealth(False, f"{what} ({limit_words}): {why}", advice)
 
 
 def _refusals_since(con: duckdb.DuckDBPyConnection, certified_at: datetime | None) -> tuple[int, tuple[str, ...]]:
     rows = con.execute(
         "SELECT details FROM lake.meta.transform_runs WHERE status = 'failed' AND (? IS NULL OR finished_at > ?) "
-        "ORDER BY finished_at DESC", [certified_at, certified_at]).fetchall()
+        "ORDER BY finished_at DESC",
+        [certified_at, certified_at],
+    ).fetchall()
     if not rows:
         return 0, ()
     details = json.loads(rows[0][0]) if rows[0][0] else {}
@@ -74,5 +84,6 @@ def quarantine_state(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[str, st
     statements the last judged run found (None before any run judged one)."""
     judged = con.execute(
         "SELECT observed FROM lake.meta.quality_results WHERE suite = ? ORDER BY checked_at DESC LIMIT 1",
-        [quarantine.SUITE]).fetchone()
+        [quarantine.SUITE],
+    ).fetchone()
     return quarantine.counts(con), json.loads(judged[0]) if judged else None

@@ -37,8 +37,11 @@ def merge_definitions(db: Db, statements: list[dict]) -> None:
     if not incoming:
         return
     stored = _stored_definitions(db, sorted(incoming), lock=False)
-    changed = sorted(activity_id for activity_id, definition in incoming.items()
-                     if activity_id not in stored or _merged(stored[activity_id], definition) != stored[activity_id])
+    changed = sorted(
+        activity_id
+        for activity_id, definition in incoming.items()
+        if activity_id not in stored or _merged(stored[activity_id], definition) != stored[activity_id]
+    )
     if not changed:
         return
     if db.postgres:
@@ -49,15 +52,17 @@ def merge_definitions(db: Db, statements: list[dict]) -> None:
         stored = _stored_definitions(db, changed, lock=True)
     for activity_id in changed:
         merged = _merged(stored[activity_id], incoming[activity_id]) if activity_id in stored else incoming[activity_id]
-        db.execute("INSERT INTO activities (id, definition) VALUES (?, ?) "
-                   "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
-                   (activity_id, orjson.dumps(merged)))
+        db.execute(
+            "INSERT INTO activities (id, definition) VALUES (?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
+            (activity_id, orjson.dumps(merged)),
+        )
 
 
 def _stored_definitions(db: Db, ids: list[str], *, lock: bool) -> dict[str, dict]:
     found = {}
     for start in range(0, len(ids), LOOKUP_SLICE):
-        chunk = ids[start:start + LOOKUP_SLICE]
+        chunk = ids[start : start + LOOKUP_SLICE]
         sql = f"SELECT id, definition FROM activities WHERE id IN ({','.join('?' * len(chunk))})"
         for activity_id, definition in db.execute(sql + (" ORDER BY id FOR UPDATE" if lock else ""), chunk).fetchall():
             found[activity_id] = orjson.loads(definition)

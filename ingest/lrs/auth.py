@@ -55,8 +55,9 @@ class SignInThrottle:
     many addresses is then bounded per address, and a secret of 32 random bytes is not guessed that way.
     """
 
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic, *,
-                 key_per_address: bool = False) -> None:
+    def __init__(
+        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic, *, key_per_address: bool = False
+    ) -> None:
         self.failures = FailureWindow(limit, window, clock)
         self.key_per_address = key_per_address
 

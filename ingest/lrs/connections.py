@@ -26,8 +26,13 @@ from ingest.xapi.versions import HEADER, LATEST
 
 log = logging.getLogger(__name__)
 
-TIMED_OUT = (b"HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\n"
-             + HEADER.encode() + b": " + LATEST.encode() + b"\r\n")
+TIMED_OUT = (
+    b"HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\n"
+    + HEADER.encode()
+    + b": "
+    + LATEST.encode()
+    + b"\r\n"
+)
 
 
 def timed_protocol(header_seconds: float, body_seconds: float) -> type[HttpToolsProtocol]:

@@ -72,8 +72,13 @@ def add(store_or_settings: LrsStore | Settings, name: str, scopes: list[str] | N
             raise CredentialExists(f"a credential named {name!r} exists already; pick another name")
         db.execute(
             "INSERT INTO credentials (key, name, secret_sha256, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
-            (credential.key, name, digest(credential.secret), orjson.dumps(list(granted)).decode(),
-             datetime.now(timezone.utc).isoformat()),
+            (
+                credential.key,
+                name,
+                digest(credential.secret),
+                orjson.dumps(list(granted)).decode(),
+                datetime.now(timezone.utc).isoformat(),
+            ),
         )
     return credential
 
@@ -90,7 +95,9 @@ def rotate(store_or_settings: LrsStore | Settings, name: str) -> Credential:
     store = open_store(store_or_settings)
     secret = token(32)
     with store.transaction() as db:
-        row = db.execute("SELECT key, scopes FROM credentials WHERE name = ? AND revoked_at IS NULL", (name,)).fetchone()
+        row = db.execute(
+            "SELECT key, scopes FROM credentials WHERE name = ? AND revoked_at IS NULL", (name,)
+        ).fetchone()
         if row is None:
             raise UnknownCredential(f"no active credential named {name!r}")
         db.execute("UPDATE credentials SET secret_sha256 = ? WHERE name = ?", (digest(secret), name))

@@ -84,8 +84,9 @@ async def read_body(request: Request, limit: int) -> bytes:
 Handler = Callable[[Call], Awaitable[Response]]
 
 
-def xapi_resource(store: LrsStore, settings: Settings, *, consistent_through: bool = False
-                  ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+def xapi_resource(
+    store: LrsStore, settings: Settings, *, consistent_through: bool = False
+) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """Wrap a handler with authentication, version negotiation and the mapping of errors to statuses."""
 
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -110,10 +111,18 @@ async def _answer(handler: Handler, request: Request, store: LrsStore, settings:
     verdict = authenticate(store, request.headers.get("authorization"))
     if verdict.credential is None:
         if verdict.refused_name is not None:
-            await run_in_threadpool(rejected.record, store, settings, rejected.Refusal(
-                verdict.refused_name, _request_line(request), 401, verdict.reason))
-        return error_response(401, f"valid HTTP Basic credentials are required ({verdict.reason})", version,
-                              headers={"WWW-Authenticate": REALM})
+            await run_in_threadpool(
+                rejected.record,
+                store,
+                settings,
+                rejected.Refusal(verdict.refused_name, _request_line(request), 401, verdict.reason),
+            )
+        return error_response(
+            401,
+            f"valid HTTP Basic credentials are required ({verdict.reason})",
+            version,
+            headers={"WWW-Authenticate": REALM},
+        )
     response = await _handle(handler, Call(request, version, verdict.credential, store, settings), header)
     if 400 <= response.status_code < 500 and response.status_code != 404:
         line = _request_line(request, with_query=not getattr(response, "names_a_forgotten_person", False))
@@ -121,9 +130,22 @@ async def _answer(handler: Handler, request: Request, store: LrsStore, settings:
         body = None
         if response.status_code == 400 and rejected.is_statement_write(request.method, request.url.path):
             body = await _refused_body(request, settings)
-        await run_in_threadpool(rejected.record, store, settings, rejected.Refusal(
-            verdict.credential.name, line, response.status_code, error, field, rule, version,
-            request.headers.get("content-type"), body))
+        await run_in_threadpool(
+            rejected.record,
+            store,
+            settings,
+            rejected.Refusal(
+                verdict.credential.name,
+                line,
+                response.status_code,
+                error,
+                field,
+                rule,
+                version,
+                request.headers.get("content-type"),
+                body,
+            ),
+        )
     return response
 
 

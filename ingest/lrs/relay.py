@@ -43,8 +43,14 @@ log = logging.getLogger(__name__)
 class Relay:
     """Moves outbox entries to Kafka in batches; one instance per process is enough."""
 
-    def __init__(self, settings: Settings, *, topic_check_seconds: float = 1.0,
-                 confirm_seconds: float = 1.0, store: LrsStore | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        topic_check_seconds: float = 1.0,
+        confirm_seconds: float = 1.0,
+        store: LrsStore | None = None,
+    ) -> None:
         self.settings = settings
         # The LRS process's own store when the relay runs inside it; otherwise one of its own (which creates the
         # store and its outbox if no LRS has yet).
@@ -87,8 +93,12 @@ class Relay:
         current = kafka.ensure(self._admin, self.settings).topic_id
         if current != self.topic_id:
             if self.topic_id is not None:
-                log.warning("topic %s has a new log (id %s, was %s): republishing what the lake lacks",
-                            self.settings.kafka_topic, current, self.topic_id)
+                log.warning(
+                    "topic %s has a new log (id %s, was %s): republishing what the lake lacks",
+                    self.settings.kafka_topic,
+                    current,
+                    self.topic_id,
+                )
                 self.confirm()
             self.topic_id = current
         self._topic_checked = time.monotonic()
@@ -103,8 +113,9 @@ class Relay:
             self.refresh_topic()
         if self.store.on_postgres:
             with self._transaction() as db:
-                entries = outbox.pending(db, self.topic_id, self.settings.relay_batch,
-                                         skip_locked=self.store.engine.skip_locked)
+                entries = outbox.pending(
+                    db, self.topic_id, self.settings.relay_batch, skip_locked=self.store.engine.skip_locked
+                )
                 placements, failure = self._send(entries)
                 if placements:
                     outbox.mark_published(db, placements)
@@ -126,8 +137,10 @@ class Relay:
         if not entries:
             return [], None
         log_id = self.topic_id
-        deliveries = self._producer.send(self.settings.kafka_topic, [
-            Record(e.message_key, e.payload, [(kafka.EVENT_ID_HEADER, e.event_id.encode())]) for e in entries])
+        deliveries = self._producer.send(
+            self.settings.kafka_topic,
+            [Record(e.message_key, e.payload, [(kafka.EVENT_ID_HEADER, e.event_id.encode())]) for e in entries],
+        )
         placements = []
         failure = None
         for entry, delivery in zip(entries, deliveries):

@@ -51,8 +51,14 @@ def serve(settings: Settings, relay: bool = True) -> int:
     stop = threading.Event()
     relay_thread = _start_relay(settings, store, stop) if relay else None
     threading.Thread(target=_beat, args=(settings, store, stop), name="lrs-heartbeat", daemon=True).start()
-    log.info("LRS %s listening on %s (store %s, relay %s%s)", settings.instance_name, settings.lrs_base_url,
-             store.where, "on" if relay else "off", ", port shared" if settings.lrs_reuse_port else "")
+    log.info(
+        "LRS %s listening on %s (store %s, relay %s%s)",
+        settings.instance_name,
+        settings.lrs_base_url,
+        store.where,
+        "on" if relay else "off",
+        ", port shared" if settings.lrs_reuse_port else "",
+    )
     try:
         server.run(sockets=[_shared_socket(settings)] if settings.lrs_reuse_port else None)
     finally:

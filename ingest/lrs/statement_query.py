@@ -18,8 +18,20 @@ from ingest.xapi.exceptions import StatementInvalid
 from ingest.xapi.formatting import FORMATS
 from ingest.xapi.validation import validate_actor
 
-FILTERS = ("agent", "verb", "activity", "registration", "related_activities", "related_agents", "since", "until",
-           "limit", "format", "attachments", "ascending")
+FILTERS = (
+    "agent",
+    "verb",
+    "activity",
+    "registration",
+    "related_activities",
+    "related_agents",
+    "since",
+    "until",
+    "limit",
+    "format",
+    "attachments",
+    "ascending",
+)
 # Parameters of `more` links only: where the previous page ended and the last statement of the first page.
 PAGING = ("cursor", "through")
 PAGE_MAX = 500
@@ -106,8 +118,7 @@ def _boolean(params: Mapping[str, str], name: str) -> bool:
     return value == "true"
 
 
-def _non_negative(params: Mapping[str, str], name: str, default: int | None, *, clamp: int | None = None
-                  ) -> int | None:
+def _non_negative(params: Mapping[str, str], name: str, default: int | None, *, clamp: int | None = None) -> int | None:
     """A non-negative integer in ASCII digits: any size when it is clamped, else one the store can compare."""
     if name not in params:
         return default

@@ -36,7 +36,6 @@ from leerstroom.settings import Settings
 log = logging.getLogger(__name__)
 
 
-
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -61,8 +60,9 @@ class LrsStore:
     With a forget list, statements about a forgotten person are refused (PersonForgotten).
     """
 
-    def __init__(self, where: Settings | Path | str | Engine, *, busy_timeout: float = 10.0,
-                 forgotten: ForgetList | None = None) -> None:
+    def __init__(
+        self, where: Settings | Path | str | Engine, *, busy_timeout: float = 10.0, forgotten: ForgetList | None = None
+    ) -> None:
         if isinstance(where, Engine):
             self.engine = where
         elif isinstance(where, Settings):
@@ -172,9 +172,17 @@ class LrsStore:
 
     # -- statements -----------------------------------------------------------------
 
-    def save(self, statements: Sequence[dict], authority: dict, *, credential: str | None = None,
-             default_version: str = "1.0.0", attachments: Mapping[str, tuple[str, bytes]] | None = None,
-             on_commit: Callable[[Db], None] | None = None, may_void_any: bool = False) -> list[str]:
+    def save(
+        self,
+        statements: Sequence[dict],
+        authority: dict,
+        *,
+        credential: str | None = None,
+        default_version: str = "1.0.0",
+        attachments: Mapping[str, tuple[str, bytes]] | None = None,
+        on_commit: Callable[[Db], None] | None = None,
+        may_void_any: bool = False,
+    ) -> list[str]:
         """Store validated statements and their outbox entries in one transaction; return their ids in order.
 
         A statement whose id is stored already with matching content is left alone; with
@@ -195,8 +203,11 @@ class LrsStore:
         if write.error is not None:
             raise write.error
         if write.fresh < len(prepared):
-            log.info("%d of %d statements were stored already with the same content", len(prepared) - write.fresh,
-                     len(prepared))
+            log.info(
+                "%d of %d statements were stored already with the same content",
+                len(prepared) - write.fresh,
+                len(prepared),
+            )
         return ids
 
     def names_forgotten_person(self) -> Callable[[Any, str | None], bool] | None:

@@ -36,7 +36,8 @@ def roster_actor_key(plain_key: str, settings: Settings) -> str:
 
 def is_agent(value: Any) -> bool:
     return isinstance(value, dict) and any(
-        (name in value and (name != "account" or isinstance(value[name], dict))) for name in IFI_PROPERTIES)
+        (name in value and (name != "account" or isinstance(value[name], dict))) for name in IFI_PROPERTIES
+    )
 
 
 def agent_keys(document: Any) -> set[str]:

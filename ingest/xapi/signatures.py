@@ -39,7 +39,9 @@ def check_signature(statement: dict, jws: bytes, field: str) -> None:
         payload = orjson.loads(_unbase64(payload_b64))
         signature = _unbase64(signature_b64)
     except (ValueError, UnicodeDecodeError, binascii.Error, orjson.JSONDecodeError) as err:
-        raise StatementInvalid(field, f"must be a JWS in compact serialization with JSON header and payload ({err})") from err
+        raise StatementInvalid(
+            field, f"must be a JWS in compact serialization with JSON header and payload ({err})"
+        ) from err
     if not isinstance(header, dict) or header.get("alg") not in ALGORITHMS:
         raise StatementInvalid(field, "JWS alg must be RS256, RS384 or RS512")
     if not isinstance(payload, dict) or not _same_statement(payload, statement):
@@ -53,9 +55,13 @@ def _same_statement(payload: dict, statement: dict) -> bool:
     if "id" in payload and str(payload["id"]).lower() != str(statement.get("id", "")).lower():
         return False
     unsigned = copy.deepcopy(statement)
-    unsigned["attachments"] = [item for item in statement.get("attachments", []) if item.get("usageType") != SIGNATURE_USAGE]
+    unsigned["attachments"] = [
+        item for item in statement.get("attachments", []) if item.get("usageType") != SIGNATURE_USAGE
+    ]
     signed = copy.deepcopy(payload)
-    signed["attachments"] = [item for item in payload.get("attachments", []) if item.get("usageType") != SIGNATURE_USAGE]
+    signed["attachments"] = [
+        item for item in payload.get("attachments", []) if item.get("usageType") != SIGNATURE_USAGE
+    ]
     for body in (unsigned, signed):
         if not body["attachments"]:
             del body["attachments"]
@@ -65,8 +71,14 @@ def _same_statement(payload: dict, statement: dict) -> bool:
         return False
 
 
-def _verify(header_b64: str, payload_b64: str, signature: bytes, chain: Any, algorithm: Callable[[], hashes.HashAlgorithm],
-            field: str) -> None:
+def _verify(
+    header_b64: str,
+    payload_b64: str,
+    signature: bytes,
+    chain: Any,
+    algorithm: Callable[[], hashes.HashAlgorithm],
+    field: str,
+) -> None:
     try:
         certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0]))
     except (ValueError, TypeError, IndexError, KeyError, binascii.Error) as err:

@@ -15,8 +15,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     report = forget(settings, args.actor)
     print(json.dumps({"removed": report.removed, "remaining": report.remaining}, indent=2))
     if report.remaining:
-        print("these files under the data folder still name the person and must be cleaned by hand: "
-              + ", ".join(report.remaining), file=sys.stderr)
+        print(
+            "these files under the data folder still name the person and must be cleaned by hand: "
+            + ", ".join(report.remaining),
+            file=sys.stderr,
+        )
     if args.no_transform:
         print("dashboards show no certified snapshot until the next `leerstroom transform`")
         return 1 if report.remaining else 0

@@ -71,8 +71,12 @@ def tincanjs_bundle() -> Path:
         if npm is None:
             pytest.fail("npm is needed to install the JavaScript xAPI client (apt-get install npm)")
         NPM_PREFIX.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(NPM_PREFIX), NPM_PACKAGE],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(NPM_PREFIX), NPM_PACKAGE],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode != 0 or not BUNDLE.exists():
             pytest.fail(f"npm install {NPM_PACKAGE} failed:\n{done.stdout}\n{done.stderr}")
     return BUNDLE
@@ -105,8 +109,10 @@ def test_course_page_posts_statements_and_keeps_state(lrs: LrsProcess, content_s
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(content_site)
-            result = page.evaluate("([e, k, s, m, c]) => learn(e, k, s, m, c).catch(err => ({error: JSON.stringify(err) + String(err)}))",
-                                   [lrs.endpoint, lrs.key, lrs.secret, learner, course])
+            result = page.evaluate(
+                "([e, k, s, m, c]) => learn(e, k, s, m, c).catch(err => ({error: JSON.stringify(err) + String(err)}))",
+                [lrs.endpoint, lrs.key, lrs.secret, learner, course],
+            )
         finally:
             browser.close()
     assert not errors and "error" not in result, (errors, result)

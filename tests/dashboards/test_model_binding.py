@@ -39,14 +39,22 @@ def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """dbt's own account of what it builds: every model with its columns, contract and meta."""
     target = tmp_path_factory.mktemp("dbt-target")
     env = {**os.environ, "DBT_PROFILES_DIR": str(REPO / "transform"), "LEERSTROOM_DATA_DIR": str(target)}
-    subprocess.run([str(Path(sys.executable).with_name("dbt")), "parse", "--target-path", str(target), "--quiet"],
-                   cwd=REPO, env=env, check=True, timeout=300)
+    subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "parse", "--target-path", str(target), "--quiet"],
+        cwd=REPO,
+        env=env,
+        check=True,
+        timeout=300,
+    )
     return json.loads((target / "manifest.json").read_text())
 
 
 def built_marts(manifest: dict) -> dict[str, dict]:
-    return {node["name"]: node for node in manifest["nodes"].values()
-            if node["resource_type"] == "model" and node["config"].get("schema") == "marts"}
+    return {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
+    }
 
 
 def test_every_mart_dbt_builds_declares_how_it_may_be_shown(manifest: dict) -> None:
@@ -55,7 +63,8 @@ def test_every_mart_dbt_builds_declares_how_it_may_be_shown(manifest: dict) -> N
     for name, node in built.items():
         declared = marts.marts().get(name)
         assert declared is not None and declared.disclosure is not None, (
-            f"{name}: its YAML declares no meta.disclosure, so the dashboards show it to no one")
+            f"{name}: its YAML declares no meta.disclosure, so the dashboards show it to no one"
+        )
         assert node["config"]["contract"]["enforced"], f"{name}: without an enforced contract its columns may drift"
         meta = node["config"]["meta"]
         assert marts.parse_disclosure(name, meta["disclosure"]) == declared.disclosure, name
@@ -67,7 +76,9 @@ def test_every_column_a_mart_declares_for_the_dashboards_is_built(manifest: dict
     for mart in marts.marts().values():
         columns = set(built[mart.name]["columns"]) if mart.name in built else set(SCHEMAS[mart.name])
         assert mart.disclosure is None or mart.disclosure.columns() <= columns, (
-            mart.name, sorted(mart.disclosure.columns() - columns))
+            mart.name,
+            sorted(mart.disclosure.columns() - columns),
+        )
         assert set(mart.columns) == columns, mart.name
 
 
@@ -102,12 +113,16 @@ DUCKDB_TYPES = {"timestamp with time zone": "TIMESTAMPTZ"}
 def declared_lake(manifest: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """A real lake whose certified snapshot holds every mart as its contract declares it, with no rows."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("declared") / "data")
-    tables = {name: {column: DUCKDB_TYPES.get(spec["data_type"], spec["data_type"])
-                     for column, spec in node["columns"].items()}
-              for name, node in built_marts(manifest).items()}
+    tables = {
+        name: {
+            column: DUCKDB_TYPES.get(spec["data_type"], spec["data_type"]) for column, spec in node["columns"].items()
+        }
+        for name, node in built_marts(manifest).items()
+    }
     tables.update(SCHEMAS)
     con = lake.connect(settings)
     try:
+
         def publish(c) -> None:
             for name, columns in tables.items():
                 c.execute(f"CREATE TABLE lake.marts.{name} ({', '.join(f'{n} {t}' for n, t in columns.items())})")
@@ -115,9 +130,14 @@ def declared_lake(manifest: dict, tmp_path_factory: pytest.TempPathFactory) -> I
         lake.write_transaction(con, publish, settings=settings)
         snapshot = lake.current_snapshot(con)
         now = datetime.now(timezone.utc)
-        lake.write_transaction(con, lambda c: c.execute(
-            "INSERT INTO lake.meta.transform_runs VALUES (?, ?, ?, ?, 'certified', ?, '{}')",
-            [f"declared-{uuid.uuid4()}", now, now, snapshot, snapshot]), settings=settings)
+        lake.write_transaction(
+            con,
+            lambda c: c.execute(
+                "INSERT INTO lake.meta.transform_runs VALUES (?, ?, ?, ?, 'certified', ?, '{}')",
+                [f"declared-{uuid.uuid4()}", now, now, snapshot, snapshot],
+            ),
+            settings=settings,
+        )
     finally:
         con.close()
     with pytest.MonkeyPatch.context() as patch:

@@ -63,8 +63,12 @@ def test_stop_ends_the_process_and_forgets_the_announcement(settings: Settings) 
 
 def test_cli_runs_the_broker_until_sigterm(settings: Settings) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "leerstroom.cli.main", "broker"], cwd=REPO, env=part_environment(settings),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "leerstroom.cli.main", "broker"],
+        cwd=REPO,
+        env=part_environment(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         printed = process.stdout.readline().strip()
@@ -80,8 +84,9 @@ def test_cli_runs_the_broker_until_sigterm(settings: Settings) -> None:
     assert not accepts(printed)
 
 
-def test_cli_refuses_when_kafka_is_external(monkeypatch: pytest.MonkeyPatch, settings: Settings,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_refuses_when_kafka_is_external(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("LEERSTROOM_KAFKA_BOOTSTRAP", "kafka.internal:9092")
     get_settings.cache_clear()
 
