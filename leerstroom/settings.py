@@ -139,6 +139,12 @@ class Settings(BaseSettings):
     # Dashboard.
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = 8501
+    delivery_interval_seconds: int = Field(
+        300,
+        ge=10,
+        description="Schedule of `leerstroom deliver --every`: `leerstroom health deliver` wants a round completed "
+        "within twice this, plus 10 minutes.",
+    )
 
     # Transform.
     transform_interval_seconds: int = Field(900, ge=10, description="Schedule of `leerstroom transform --every`.")

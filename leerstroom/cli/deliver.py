@@ -29,7 +29,7 @@ from dashboards.briefing import story
 from dashboards.briefing.build import Made, make
 from dashboards.briefing.figures import MART, Snapshot, complete_months
 from dashboards.briefing.texts import text
-from leerstroom import lake
+from leerstroom import heartbeat, lake
 from leerstroom.cli.briefing import certified
 from leerstroom.delivery import channels, recipients, store
 from leerstroom.delivery.recipients import EMAIL, Recipient
@@ -255,6 +255,9 @@ def run(settings: Settings, every: int | None = None) -> int:
         while not stop.is_set():
             try:
                 print(run_round(settings).line(), flush=True)
+                # `leerstroom health deliver` reads it: a round completed (deliveries that failed are retried and
+                # shown on the health page; a round that could not run does not beat).
+                heartbeat.beat(settings, "deliver", every=0)
             except (LeerstroomError, duckdb.Error) as err:
                 # A schedule keeps its rhythm through a lake that is briefly unavailable or a file being edited.
                 log.error("delivery round failed: %s", err)

@@ -280,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
         "parts",
         nargs="+",
         metavar="part",
-        choices=["lrs", "relay", "sink", "transform", "dashboard", "broker"],
+        choices=["lrs", "relay", "sink", "transform", "dashboard", "broker", "deliver"],
         help="one or more parts; healthy only when every one is",
     )
     health.set_defaults(func=_health)

@@ -34,6 +34,7 @@ from leerstroom.delivery import store
 from leerstroom.net import free_port
 from leerstroom.settings import Settings
 from tests.fixtures.briefing_org import SMALL_DEPARTMENT, BriefingOrg
+from tests.fixtures.broker import wait_until
 from transform.runner import run_transform
 
 OCTOBER = (datetime(2026, 10, 1, tzinfo=timezone.utc), datetime(2026, 11, 1, tzinfo=timezone.utc))
@@ -250,3 +251,31 @@ def test_briefing_once_across_restarts_one_alert_for_one_dropped_unit_none_under
     assert len(hr) == 1 and hr[0]["body"]["rule"] == "lci_drop" and hr[0]["body"]["unit"] == dropped
     assert hr[0]["key"] == f"alert/lci_drop|department|{dropped}|2026-10"
     assert len(mailbox.messages) == 2 and len(hooks.received) == 2  # the briefing was not sent again
+
+    # On a schedule (docker-compose's deliver service): `leerstroom health deliver` is unhealthy until a round
+    # completes, then healthy; the one-off rounds above never claim a schedule is running.
+    command = [sys.executable, "-m", "leerstroom.cli.main"]
+    environment = {**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir), **env}
+    health = subprocess.run(
+        [*command, "health", "deliver"], capture_output=True, text=True, env=environment, check=False
+    )
+    assert health.returncode == 1 and "has not completed a round yet" in health.stderr
+    scheduled = subprocess.Popen(
+        [*command, "deliver", "--every", "3600"],
+        env=environment,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until(
+            lambda: subprocess.run([*command, "health", "deliver"], env=environment, check=False).returncode == 0,
+            120,
+            "the scheduled deliverer's first round",
+        )
+    finally:
+        scheduled.terminate()
+        out, err = scheduled.communicate(timeout=60)
+    assert scheduled.returncode == 0, err
+    assert "0 newly owed, 0 alerts raised, 0 sent, 0 failed" in out, "each round says what it did"
+    assert len(mailbox.messages) == 2 and len(hooks.received) == 2, "the schedule sent nothing twice"
