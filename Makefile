@@ -12,7 +12,7 @@ PIP_AUDIT_VERSION := 2.10.1
 COMPILE := $(TOOLS)/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
            --generate-hashes --quiet --output-file $(LOCK)
 
-.PHONY: demo test install bench clean lock lock-upgrade audit
+.PHONY: demo test check install bench clean lock lock-upgrade audit
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# The shape of the code (.ci/run runs it before the tests): import contracts, lint, types, dead code.
+check: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/vulture
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline_throughput.py

@@ -31,8 +31,10 @@ def classify(report: dict) -> tuple[list[str], list[str], int]:
             unchecked.append(f"{name} {version}")
             continue
         audited += 1
-        ids = [v["id"] + (f" (fixed in {', '.join(v['fix_versions'])})" if v.get("fix_versions") else "")
-               for v in dependency.get("vulns", [])]
+        ids = [
+            v["id"] + (f" (fixed in {', '.join(v['fix_versions'])})" if v.get("fix_versions") else "")
+            for v in dependency.get("vulns", [])
+        ]
         if ids:
             vulnerable.append(f"{name} {version}: {'; '.join(ids)}")
     return vulnerable, unchecked, audited
@@ -41,20 +43,29 @@ def classify(report: dict) -> tuple[list[str], list[str], int]:
 def verdict(report: dict | None, error: str = "") -> tuple[int, str]:
     """The exit code and the message for a pip-audit report (None: pip-audit wrote none)."""
     if report is None:
-        return 0, (f"{BANNER}\nDEPENDENCY AUDIT NOT RUN: the vulnerability service could not be reached.\n"
-                   f"{error.strip().splitlines()[-1] if error.strip() else 'pip-audit wrote no report'}\n"
-                   f"Nothing about the locked versions' vulnerabilities is known from this run.\n{BANNER}")
+        return 0, (
+            f"{BANNER}\nDEPENDENCY AUDIT NOT RUN: the vulnerability service could not be reached.\n"
+            f"{error.strip().splitlines()[-1] if error.strip() else 'pip-audit wrote no report'}\n"
+            f"Nothing about the locked versions' vulnerabilities is known from this run.\n{BANNER}"
+        )
     vulnerable, unchecked, audited = classify(report)
     lines = []
     if vulnerable:
-        lines += [f"KNOWN VULNERABILITIES in {len(vulnerable)} locked packages:", *(f"  {v}" for v in vulnerable),
-                  "Raise the floor in pyproject.toml past the fixed version, then `make lock`."]
+        lines += [
+            f"KNOWN VULNERABILITIES in {len(vulnerable)} locked packages:",
+            *(f"  {v}" for v in vulnerable),
+            "Raise the floor in pyproject.toml past the fixed version, then `make lock`.",
+        ]
     if unchecked and not audited:
-        lines += [f"DEPENDENCY AUDIT NOT RUN: none of the {len(unchecked)} locked packages could be looked up "
-                  "(the index's vulnerability data is not reachable from here). Nothing is known about them."]
+        lines += [
+            f"DEPENDENCY AUDIT NOT RUN: none of the {len(unchecked)} locked packages could be looked up "
+            "(the index's vulnerability data is not reachable from here). Nothing is known about them."
+        ]
     elif unchecked:
-        lines += [f"DEPENDENCY AUDIT PARTIAL: {audited} packages audited, {len(unchecked)} could not be looked up:",
-                  *(f"  {u}" for u in unchecked)]
+        lines += [
+            f"DEPENDENCY AUDIT PARTIAL: {audited} packages audited, {len(unchecked)} could not be looked up:",
+            *(f"  {u}" for u in unchecked),
+        ]
     if not vulnerable and audited:
         lines += [f"dependency audit: {audited} locked packages audited, no known vulnerabilities."]
     return (1 if vulnerable else 0), "\n".join([BANNER, *lines, BANNER])
@@ -63,9 +74,24 @@ def verdict(report: dict | None, error: str = "") -> tuple[int, str]:
 def run_pip_audit(pip_audit: str, lock: Path) -> tuple[dict | None, str]:
     with tempfile.TemporaryDirectory() as folder:
         output = Path(folder) / "audit.json"
-        done = subprocess.run([pip_audit, "--requirement", str(lock), "--require-hashes", "--disable-pip",
-                               "--progress-spinner", "off", "--format", "json", "--output", str(output)],
-                              capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [
+                pip_audit,
+                "--requirement",
+                str(lock),
+                "--require-hashes",
+                "--disable-pip",
+                "--progress-spinner",
+                "off",
+                "--format",
+                "json",
+                "--output",
+                str(output),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if not output.exists():
             return None, done.stderr
         return json.loads(output.read_text()), done.stderr

@@ -31,8 +31,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="leerstroom-contention-") as folder:
         settings = Settings(data_dir=Path(folder), lrs_port=free_port(), sink_batch_seconds=1.0)
         outcome = run_contention(settings, args.minutes * 60, rate_per_second=args.rate)
-    report = {**outcome.__dict__, "reader_errors": dict(outcome.reader_errors),
-              "failed_writes": outcome.failed_writes[:10]}
+    report = {
+        **outcome.__dict__,
+        "reader_errors": dict(outcome.reader_errors),
+        "failed_writes": outcome.failed_writes[:10],
+    }
     print(json.dumps(report, indent=2))
     clean = not (outcome.lost or outcome.doubled or outcome.reader_errors or outcome.failed_writes)
     return 0 if clean else 1

@@ -50,15 +50,17 @@ def timed_visit(page, title: str) -> float:
 def describe_lake(settings: Settings) -> None:
     con = lake.connect(settings, read_only=True)
     try:
-        statements, = con.execute("SELECT count(*) FROM lake.raw.statements").fetchone()
-        people, = con.execute("SELECT count(DISTINCT employee_id) FROM lake.raw.roster").fetchone()
+        (statements,) = con.execute("SELECT count(*) FROM lake.raw.statements").fetchone()
+        (people,) = con.execute("SELECT count(DISTINCT employee_id) FROM lake.raw.roster").fetchone()
         certified = lake.last_certified(con)
     finally:
         con.close()
     if certified is None:
         raise SystemExit(f"{settings.data_dir} holds no certified snapshot: run `leerstroom transform` on it first")
-    print(f"lake: {statements:,} statements, {people:,} people on the roster; certified snapshot "
-          f"{certified['snapshot_id']} of {certified['certified_at']:%Y-%m-%d %H:%M}")
+    print(
+        f"lake: {statements:,} statements, {people:,} people on the roster; certified snapshot "
+        f"{certified['snapshot_id']} of {certified['certified_at']:%Y-%m-%d %H:%M}"
+    )
 
 
 def main() -> None:
@@ -66,9 +68,13 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=400)
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="render an existing certified data folder (e.g. one bench.transform_scale filled) "
-                             "instead of generating one; its dashboard users are replaced by the benchmark's")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="render an existing certified data folder (e.g. one bench.transform_scale filled) "
+        "instead of generating one; its dashboard users are replaced by the benchmark's",
+    )
     args = parser.parse_args()
 
     with contextlib.ExitStack() as stack:
@@ -80,8 +86,10 @@ def main() -> None:
             started = time.perf_counter()
             org = build_org_lake(folder / "data", employees=args.employees, months=args.months)
             settings = org.settings
-            print(f"lake: {org.statements:,} statements, {len(org.people)} employees, {args.months} months; "
-                  f"built in {time.perf_counter() - started:.0f} s (stand-in marts: {', '.join(org.stand_ins) or 'none'})")
+            print(
+                f"lake: {org.statements:,} statements, {len(org.people)} employees, {args.months} months; "
+                f"built in {time.perf_counter() - started:.0f} s (stand-in marts: {', '.join(org.stand_ins) or 'none'})"
+            )
         create_users(settings)
         cold: dict[str, float] = {}
         warm: dict[str, list[float]] = {title: [] for title in COMMON_PAGES}
@@ -103,11 +111,14 @@ def main() -> None:
     print(f"{'page':<32} {'cold s':>8} {'warm p50 s':>11} {'warm p95 s':>11}")
     for title in COMMON_PAGES:
         first = cold.get(title, cold.get(f"{title} (sign-in)"))
-        print(f"{title:<32} {first:>8.2f} {statistics.median(warm[title]):>11.2f} "
-              f"{percentile(warm[title], 0.95):>11.2f}")
+        print(
+            f"{title:<32} {first:>8.2f} {statistics.median(warm[title]):>11.2f} {percentile(warm[title], 0.95):>11.2f}"
+        )
     every_warm = [value for values in warm.values() for value in values]
-    print(f"all pages, warm: p50 {statistics.median(every_warm):.2f} s, p95 {percentile(every_warm, 0.95):.2f} s; "
-          f"cold: max {max(cold.values()):.2f} s")
+    print(
+        f"all pages, warm: p50 {statistics.median(every_warm):.2f} s, p95 {percentile(every_warm, 0.95):.2f} s; "
+        f"cold: max {max(cold.values()):.2f} s"
+    )
 
 
 if __name__ == "__main__":

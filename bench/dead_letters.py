@@ -30,18 +30,34 @@ from leerstroom.settings import Settings
 from tests.transform.lake_rows import raw_rows
 from transform.quality.quarantine import screen_new_statements
 
-BODY = json.dumps({"actor": {"mbox": "mailto:learner@example.org"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/"
-                   "answered"}, "object": {"id": "https://courses.example.org/q/1", "definition": {"description": {
-                       "en-US": "x" * 900}}}, "result": {"score": {"raw": 0, "min": 0, "max": 0}}}).encode()
+BODY = json.dumps(
+    {
+        "actor": {"mbox": "mailto:learner@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"id": "https://courses.example.org/q/1", "definition": {"description": {"en-US": "x" * 900}}},
+        "result": {"score": {"raw": 0, "min": 0, "max": 0}},
+    }
+).encode()
 
 
 def per_refusal(store: LrsStore, settings: Settings, count: int, tool: str, body: bytes | None) -> float:
     began = time.perf_counter()
     for number in range(count):
-        rejected.record(store, settings, rejected.Refusal(tool, "POST /xapi/statements", 400,
-                                                          f"result.score.min: must be less than max ({number})",
-                                                          "result.score.min", "must be less than max", "1.0.3",
-                                                          "application/json", body))
+        rejected.record(
+            store,
+            settings,
+            rejected.Refusal(
+                tool,
+                "POST /xapi/statements",
+                400,
+                f"result.score.min: must be less than max ({number})",
+                "result.score.min",
+                "must be less than max",
+                "1.0.3",
+                "application/json",
+                body,
+            ),
+        )
     return (time.perf_counter() - began) / count * 1e6
 
 
@@ -52,8 +68,9 @@ def refusals(folder: Path, count: int) -> dict:
         found = {
             "note only (before dead letters), µs": per_refusal(store, settings, count, "a", None),
             "note + 1.2 kB body kept, µs": per_refusal(store, settings, count, "b", BODY),
-            "note + 300 kB body (digest and first 4 KiB), µs": per_refusal(store, settings, count // 4, "c",
-                                                                          BODY * 250),
+            "note + 300 kB body (digest and first 4 KiB), µs": per_refusal(
+                store, settings, count // 4, "c", BODY * 250
+            ),
             "note at the per-tool cap (oldest pruned), µs": per_refusal(store, settings, count, "b", BODY),
         }
     finally:
@@ -65,19 +82,26 @@ def refusals(folder: Path, count: int) -> dict:
 def statements(count: int, start: int) -> list[dict]:
     now = datetime.now(timezone.utc)
     ahead = now + timedelta(days=5 * 365)
-    return [{"id": str(uuid.UUID(int=start + n)), "actor": {"mbox": f"mailto:p{n % 500}@example.org"},
-             "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-             "object": {"id": f"https://example.org/item/{n % 80}"}, "stored": now.isoformat(),
-             "timestamp": (ahead if n % 1000 == 0 else now - timedelta(minutes=n % 9000)).isoformat(),
-             "result": {"score": {"raw": n % 10, "min": 0, "max": 10}, "duration": "PT1M5S"}}
-            for n in range(count)]
+    return [
+        {
+            "id": str(uuid.UUID(int=start + n)),
+            "actor": {"mbox": f"mailto:p{n % 500}@example.org"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"id": f"https://example.org/item/{n % 80}"},
+            "stored": now.isoformat(),
+            "timestamp": (ahead if n % 1000 == 0 else now - timedelta(minutes=n % 9000)).isoformat(),
+            "result": {"score": {"raw": n % 10, "min": 0, "max": 10}, "duration": "PT1M5S"},
+        }
+        for n in range(count)
+    ]
 
 
 def screening(folder: Path, count: int) -> dict:
     settings = Settings(data_dir=folder)
     for start in range(0, count, 50_000):
-        lake.append(settings, raw_rows(statements(min(50_000, count - start), start), first_offset=start),
-                    "lake.raw.statements")
+        lake.append(
+            settings, raw_rows(statements(min(50_000, count - start), start), first_offset=start), "lake.raw.statements"
+        )
     con = lake.connect(settings)
     try:
         began = time.perf_counter()
@@ -92,10 +116,10 @@ def screening(folder: Path, count: int) -> dict:
         con.close()
     return {
         "first screening (whole table)": f"{whole.statements_screened:,} statements, "
-                                         f"{whole.statements_quarantined:,} set aside, {whole_seconds:.2f} s "
-                                         f"({whole_seconds / count * 1e6:.1f} µs each)",
+        f"{whole.statements_quarantined:,} set aside, {whole_seconds:.2f} s "
+        f"({whole_seconds / count * 1e6:.1f} µs each)",
         "next run (1 % new)": f"{delta.statements_screened:,} statements, {delta.statements_quarantined:,} set aside, "
-                              f"{delta_seconds:.2f} s ({delta_seconds / new * 1e6:.1f} µs each)",
+        f"{delta_seconds:.2f} s ({delta_seconds / new * 1e6:.1f} µs each)",
         "next run / first screening": f"{delta_seconds / whole_seconds:.2f}x the time for 1 % of the rows",
     }
 
@@ -107,8 +131,10 @@ def main() -> int:
     args = parser.parse_args()
     logs.configure("WARNING")
     with tempfile.TemporaryDirectory(prefix="leerstroom-dead-letters-") as folder:
-        report = {"refused request, LRS store write": refusals(Path(folder) / "refusals", args.refusals),
-                  "quarantine screening": screening(Path(folder) / "lake", args.statements)}
+        report = {
+            "refused request, LRS store write": refusals(Path(folder) / "refusals", args.refusals),
+            "quarantine screening": screening(Path(folder) / "lake", args.statements),
+        }
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0
 

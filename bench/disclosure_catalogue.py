@@ -24,8 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dashboards import privacy
 
 DIMENSIONS = ("department", "team", "manager_id", "job_role", "location")
-MEASURES = {"headcount": "count(DISTINCT employee_id)", "avg_engagement_index": "round(avg(engagement_index), 1)",
-            "learning_minutes": "round(sum(learning_minutes), 0)"}
+MEASURES = {
+    "headcount": "count(DISTINCT employee_id)",
+    "avg_engagement_index": "round(avg(engagement_index), 1)",
+    "learning_minutes": "round(sum(learning_minutes), 0)",
+}
 
 
 def person_weeks(con: duckdb.DuckDBPyConnection, people: int, weeks: int) -> privacy.Microdata:
@@ -72,8 +75,9 @@ def main() -> int:
     checked = timed(lambda: privacy.aggregate(con, source, published[0], **compare), rounds=5)
     print(f"{args.people:,} people x {args.weeks} weeks = {args.people * args.weeks:,} person-weeks, k={args.k}")
     print(f"published groups: {len(published[0]):,}, found in {once:.2f} s (once per snapshot)")
-    print(f"unit comparison: unrestricted {free * 1000:.0f} ms, checked {checked * 1000:.0f} ms "
-          f"(x{checked / free:.2f})")
+    print(
+        f"unit comparison: unrestricted {free * 1000:.0f} ms, checked {checked * 1000:.0f} ms (x{checked / free:.2f})"
+    )
     return 0
 
 

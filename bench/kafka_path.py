@@ -20,14 +20,14 @@ from kafka import KafkaConsumer, TopicPartition
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest import outbox  # noqa: E402
-from ingest.broker import EmbeddedBroker  # noqa: E402
-from ingest.lrs.store import LrsStore  # noqa: E402
-from ingest.relay import Relay  # noqa: E402
-from ingest.sink import Sink  # noqa: E402
-from ingest.xapi.identity import actor_key  # noqa: E402
-from leerstroom import logs  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
+from ingest.broker import EmbeddedBroker
+from ingest.lrs import outbox
+from ingest.lrs.relay import Relay
+from ingest.lrs.store import LrsStore
+from ingest.sink import Sink
+from ingest.xapi.identity import actor_key
+from leerstroom import logs
+from leerstroom.settings import Settings
 
 CHUNK = 10_000
 
@@ -40,13 +40,25 @@ def statements(count: int):
             "id": str(uuid.uuid4()),
             "actor": {"objectType": "Agent", "name": f"Learner {n % 997}", "mbox": f"mailto:l{n % 997}@example.org"},
             "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
-            "object": {"objectType": "Activity", "id": f"https://lms.example.org/course/{n % 211}",
-                       "definition": {"name": {"en-US": f"Course {n % 211}"},
-                                      "type": "http://adlnet.gov/expapi/activities/course"}},
-            "result": {"completion": True, "success": n % 3 != 0, "score": {"scaled": (n % 100) / 100},
-                       "duration": "PT12M30S"},
-            "context": {"registration": str(uuid.uuid4()), "platform": "Moodle",
-                        "contextActivities": {"parent": [{"id": "https://lms.example.org/programme/leadership"}]}},
+            "object": {
+                "objectType": "Activity",
+                "id": f"https://lms.example.org/course/{n % 211}",
+                "definition": {
+                    "name": {"en-US": f"Course {n % 211}"},
+                    "type": "http://adlnet.gov/expapi/activities/course",
+                },
+            },
+            "result": {
+                "completion": True,
+                "success": n % 3 != 0,
+                "score": {"scaled": (n % 100) / 100},
+                "duration": "PT12M30S",
+            },
+            "context": {
+                "registration": str(uuid.uuid4()),
+                "platform": "Moodle",
+                "contextActivities": {"parent": [{"id": "https://lms.example.org/programme/leadership"}]},
+            },
             "timestamp": moment,
             "stored": moment,
             "authority": {"objectType": "Agent", "account": {"homePage": "https://lrs.example.org", "name": "bench"}},
@@ -101,8 +113,12 @@ def sink_all(settings: Settings, count: int) -> float:
 
 
 def bare_consume(settings: Settings, bootstrap: str, count: int) -> float:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                             max_partition_fetch_bytes=8 * 1024 * 1024, fetch_max_wait_ms=100)
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        max_partition_fetch_bytes=8 * 1024 * 1024,
+        fetch_max_wait_ms=100,
+    )
     try:
         consumer.assign([TopicPartition(settings.kafka_topic, p) for p in range(settings.kafka_partitions)])
         consumer.seek_to_beginning()

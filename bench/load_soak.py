@@ -67,19 +67,25 @@ class MemoryWatch(threading.Thread):
 
 
 def freshness(settings: Settings, acknowledged_at: list[tuple[float, str]]) -> dict:
-    """Seconds from a batch's acknowledgement to the end of the first certified transform whose raw snapshot holds it."""
+    """Seconds from a batch's acknowledgement to the end of the first certified transform whose raw snapshot
+    holds it."""
     con = lake.connect(settings, read_only=True)
     try:
-        runs = con.execute("SELECT raw_snapshot_id, epoch(finished_at) FROM lake.meta.transform_runs "
-                           "WHERE status = 'certified' ORDER BY raw_snapshot_id").fetchall()
+        runs = con.execute(
+            "SELECT raw_snapshot_id, epoch(finished_at) FROM lake.meta.transform_runs "
+            "WHERE status = 'certified' ORDER BY raw_snapshot_id"
+        ).fetchall()
         wanted = {statement_id: at for at, statement_id in acknowledged_at}
         seen: dict[str, float] = {}
         for snapshot, finished in runs:
-            con.execute("CREATE OR REPLACE TEMP TABLE wanted AS SELECT unnest(?::VARCHAR[]) AS statement_id",
-                        [[i for i in wanted if i not in seen]])
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE wanted AS SELECT unnest(?::VARCHAR[]) AS statement_id",
+                [[i for i in wanted if i not in seen]],
+            )
             for (statement_id,) in con.execute(
-                    "SELECT w.statement_id FROM wanted w JOIN (SELECT statement_id FROM lake.raw.statements "
-                    f"AT (VERSION => {int(snapshot)})) s USING (statement_id)").fetchall():
+                "SELECT w.statement_id FROM wanted w JOIN (SELECT statement_id FROM lake.raw.statements "
+                f"AT (VERSION => {int(snapshot)})) s USING (statement_id)"
+            ).fetchall():
                 seen[statement_id] = finished - wanted[statement_id]
     finally:
         con.close()
@@ -87,16 +93,26 @@ def freshness(settings: Settings, acknowledged_at: list[tuple[float, str]]) -> d
     if len(delays) < 2:
         return {"certified_runs": len(runs), "sampled": len(wanted), "certified_samples": len(delays)}
     cuts = statistics.quantiles(delays, n=20)
-    return {"certified_runs": len(runs), "sampled": len(wanted), "certified_samples": len(delays),
-            "p50_seconds": round(statistics.median(delays), 1), "p95_seconds": round(cuts[18], 1)}
+    return {
+        "certified_runs": len(runs),
+        "sampled": len(wanted),
+        "certified_samples": len(delays),
+        "p50_seconds": round(statistics.median(delays), 1),
+        "p95_seconds": round(cuts[18], 1),
+    }
 
 
 def certified_since(settings: Settings, moment: float) -> bool:
     """Whether a transform that started after `moment` (epoch seconds) has certified."""
     con = lake.connect(settings, read_only=True)
     try:
-        return con.execute("SELECT count(*) FROM lake.meta.transform_runs WHERE status = 'certified' "
-                           "AND epoch(started_at) > ?", [moment]).fetchone()[0] > 0
+        return (
+            con.execute(
+                "SELECT count(*) FROM lake.meta.transform_runs WHERE status = 'certified' AND epoch(started_at) > ?",
+                [moment],
+            ).fetchone()[0]
+            > 0
+        )
     finally:
         con.close()
 
@@ -105,15 +121,19 @@ def transform_runs(settings: Settings) -> dict:
     """How the scheduled transforms ended, with their durations and the first failure's reasons."""
     con = lake.connect(settings, read_only=True)
     try:
-        rows = con.execute("SELECT status, epoch(finished_at) - epoch(started_at), details FROM lake.meta.transform_runs "
-                           "ORDER BY started_at").fetchall()
+        rows = con.execute(
+            "SELECT status, epoch(finished_at) - epoch(started_at), details FROM lake.meta.transform_runs "
+            "ORDER BY started_at"
+        ).fetchall()
     finally:
         con.close()
     summary = {"by_status": {}, "seconds": [round(seconds, 1) for _, seconds, _ in rows]}
     for status, _, details in rows:
         summary["by_status"][status] = summary["by_status"].get(status, 0) + 1
         if status != "certified" and "first_failure" not in summary:
-            summary["first_failure"] = (json.loads(details) if isinstance(details, str) else details or {}).get("reasons")
+            summary["first_failure"] = (json.loads(details) if isinstance(details, str) else details or {}).get(
+                "reasons"
+            )
     return summary
 
 
@@ -123,8 +143,9 @@ def soak(settings: Settings, key, parts: dict, broker: EmbeddedBroker, args: arg
     pids["broker"] = lambda: broker.process.pid
     watch = MemoryWatch(pids)
     watch.start()
-    tools = [Tool(settings.lrs_base_url, key.key, key.secret, seed=n, batch=args.batch, pause=0)
-             for n in range(args.clients)]
+    tools = [
+        Tool(settings.lrs_base_url, key.key, key.secret, seed=n, batch=args.batch, pause=0) for n in range(args.clients)
+    ]
     started = time.monotonic()
     for tool in tools:
         tool.start()
@@ -154,10 +175,15 @@ def soak(settings: Settings, key, parts: dict, broker: EmbeddedBroker, args: arg
     fresh = freshness(settings, [pair for t in tools for pair in t.acknowledged_at])
     fresh["transform_runs"] = transform_runs(settings)
     return {
-        "minutes": args.minutes, "clients": args.clients, "batch": args.batch,
-        "acknowledged": acknowledged, "per_second": round(acknowledged / elapsed),
+        "minutes": args.minutes,
+        "clients": args.clients,
+        "batch": args.batch,
+        "acknowledged": acknowledged,
+        "per_second": round(acknowledged / elapsed),
         "per_second_each_minute": [round(n) for n in per_minute],
-        "lake_lag_at_end": lag_at_end, "outbox_backlog_at_end": backlog, "drain_seconds": drain_seconds,
+        "lake_lag_at_end": lag_at_end,
+        "outbox_backlog_at_end": backlog,
+        "drain_seconds": drain_seconds,
         "peak_rss_mib": {name: round(kib / 1024) for name, kib in watch.peak.items()},
         "broker_rss_mib_per_million": round(broker_rss_kib / 1024 / max(acknowledged, 1) * 1_000_000),
         "freshness": fresh,

@@ -35,10 +35,10 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.lrs_store_fill import LEARNERS, VERBS, fill, generated  # noqa: E402
-from leerstroom import lake  # noqa: E402
-from leerstroom.net import free_port  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
+from bench.lrs_store_fill import LEARNERS, VERBS, fill, generated
+from leerstroom import lake
+from leerstroom.net import free_port
+from leerstroom.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -60,15 +60,22 @@ class Target:
 
 def start(command: str, data_dir: Path, port: int, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "LEERSTROOM_DATA_DIR": str(data_dir), "LEERSTROOM_LRS_PORT": str(port)}
-    log = open(data_dir / f"{command}.log", "ab")
-    return subprocess.Popen([PYTHON, "-m", "leerstroom.cli.main", command, *extra], cwd=REPO, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    log = open(data_dir / f"{command}.log", "ab")  # noqa: SIM115 - kept by the child
+    return subprocess.Popen(
+        [PYTHON, "-m", "leerstroom.cli.main", command, *extra], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
 
 
 def credential(data_dir: Path, port: int) -> tuple[str, str]:
     env = {**os.environ, "LEERSTROOM_DATA_DIR": str(data_dir), "LEERSTROOM_LRS_PORT": str(port)}
-    out = subprocess.run([PYTHON, "-m", "leerstroom.cli.main", "credentials", "add", f"bench-{uuid.uuid4().hex[:6]}"],
-                         cwd=REPO, env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [PYTHON, "-m", "leerstroom.cli.main", "credentials", "add", f"bench-{uuid.uuid4().hex[:6]}"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     created = json.loads(out)
     return created["key"], created["secret"]
 
@@ -89,8 +96,9 @@ def cpu_seconds(pid: int) -> float:
     proc = Path(f"/proc/{pid}")
     try:
         fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        children = [int(child) for task in (proc / "task").iterdir()
-                    for child in (task / "children").read_text().split()]
+        children = [
+            int(child) for task in (proc / "task").iterdir() for child in (task / "children").read_text().split()
+        ]
     except (FileNotFoundError, ProcessLookupError):
         return 0.0  # gone meanwhile
     own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -164,9 +172,17 @@ def latencies(target: Target, params: list[dict], rounds: int) -> tuple[float, f
 
 def query_params(rng: random.Random, count: int) -> tuple[list[dict], list[dict]]:
     verbs = [{"verb": rng.choice(VERBS), "limit": "100"} for _ in range(count)]
-    agents = [{"agent": json.dumps({"objectType": "Agent", "account": {"homePage": "http://lms.example.org",
-                                                                     "name": f"learner-{rng.randrange(LEARNERS)}"}})}
-              for _ in range(count)]
+    agents = [
+        {
+            "agent": json.dumps(
+                {
+                    "objectType": "Agent",
+                    "account": {"homePage": "http://lms.example.org", "name": f"learner-{rng.randrange(LEARNERS)}"},
+                }
+            )
+        }
+        for _ in range(count)
+    ]
     return verbs, agents
 
 
@@ -280,8 +296,7 @@ def report(results: dict, peer: str | None) -> None:
     print(f"{'measure':48} " + " ".join(f"{c:>14}" for c in columns) + ("   ratio" if peer else ""))
     for measure, values in results.items():
         cells = [values.get(c) for c in columns]
-        text = " ".join(f"{v:>14,.1f}" if isinstance(v, float) else f"{v if v is not None else '-':>14}"
-                        for v in cells)
+        text = " ".join(f"{v:>14,.1f}" if isinstance(v, float) else f"{v if v is not None else '-':>14}" for v in cells)
         ratio = ""
         if peer and isinstance(cells[0], (int, float)) and isinstance(cells[1], (int, float)) and cells[1]:
             ratio = f"{cells[0] / cells[1]:>8.2f}"
@@ -296,8 +311,11 @@ def main() -> int:
     parser.add_argument("--query-rounds", type=int, default=4, help="passes over 50 verb and 50 agent queries")
     parser.add_argument("--drain-seconds", type=float, default=120, help="how long to wait for the lake to catch up")
     parser.add_argument("--work", type=Path, default=REPO / "data" / "bench", help="folder for stores and logs")
-    parser.add_argument("--relay-process", action="store_true",
-                        help="run the outbox relay as its own process (`leerstroom relay`) instead of inside the LRS")
+    parser.add_argument(
+        "--relay-process",
+        action="store_true",
+        help="run the outbox relay as its own process (`leerstroom relay`) instead of inside the LRS",
+    )
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-queries", action="store_true")
     parser.add_argument("--peer", default=None, help="another LRS's xAPI endpoint, measured the same way")
@@ -311,7 +329,9 @@ def main() -> int:
     if not args.skip_queries:
         leerstroom_queries(args.work, args, results)
     if args.peer:
-        peer_run(Target("peer", args.peer.rstrip("/") + "/", args.peer_key or "", args.peer_secret or ""), args, results)
+        peer_run(
+            Target("peer", args.peer.rstrip("/") + "/", args.peer_key or "", args.peer_secret or ""), args, results
+        )
     report(results, "peer" if args.peer else None)
     return 0
 

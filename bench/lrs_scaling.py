@@ -31,11 +31,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.lrs_load import Target, cpu_seconds, drain, post_load, stop, wait_healthy  # noqa: E402
-from leerstroom import logs  # noqa: E402
-from leerstroom.net import free_port  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
-from tests.fixtures.postgres import start_cluster  # noqa: E402
+from bench.lrs_load import Target, cpu_seconds, drain, post_load, stop, wait_healthy
+from leerstroom import logs
+from leerstroom.net import free_port
+from leerstroom.settings import Settings
+from tests.fixtures.postgres import start_cluster
 
 PYTHON = sys.executable
 WARM_UP_SECONDS = 3
@@ -44,20 +44,35 @@ PARTS = ("LRS", "relay", "broker", "sink", "PostgreSQL")
 
 def environment(data_dir: Path, port: int, database: str, instance: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEERSTROOM_")}
-    env.update({"LEERSTROOM_DATA_DIR": str(data_dir), "LEERSTROOM_LRS_PORT": str(port), "LEERSTROOM_INSTANCE": instance,
-                "LEERSTROOM_LRS_DATABASE": database, "LEERSTROOM_LRS_REUSE_PORT": "true", "PYTHONPATH": str(REPO)})
+    env.update(
+        {
+            "LEERSTROOM_DATA_DIR": str(data_dir),
+            "LEERSTROOM_LRS_PORT": str(port),
+            "LEERSTROOM_INSTANCE": instance,
+            "LEERSTROOM_LRS_DATABASE": database,
+            "LEERSTROOM_LRS_REUSE_PORT": "true",
+            "PYTHONPATH": str(REPO),
+        }
+    )
     return env
 
 
 def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     out = open(log, "ab")  # noqa: SIM115 - kept by the child
-    return subprocess.Popen([PYTHON, "-m", "leerstroom.cli.main", *command], cwd=REPO, env=env, stdout=out,
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [PYTHON, "-m", "leerstroom.cli.main", *command], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+    )
 
 
 def credential(env: dict[str, str]) -> tuple[str, str]:
-    out = subprocess.run([PYTHON, "-m", "leerstroom.cli.main", "credentials", "add", f"bench-{uuid.uuid4().hex[:6]}"],
-                         cwd=REPO, env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [PYTHON, "-m", "leerstroom.cli.main", "credentials", "add", f"bench-{uuid.uuid4().hex[:6]}"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     created = json.loads(out)
     return created["key"], created["secret"]
 
@@ -66,8 +81,9 @@ def postmaster_pid(cluster_folder: Path) -> int:
     return int((cluster_folder / "data" / "postmaster.pid").read_text().split()[0])
 
 
-def one_run(root: Path, engine: str, processes: int, database: str, postgres_pid: int | None,
-            args: argparse.Namespace) -> dict[str, float]:
+def one_run(
+    root: Path, engine: str, processes: int, database: str, postgres_pid: int | None, args: argparse.Namespace
+) -> dict[str, float]:
     data_dir = root / f"{engine}-{processes}"
     data_dir.mkdir(parents=True)
     port = free_port()
@@ -79,10 +95,12 @@ def one_run(root: Path, engine: str, processes: int, database: str, postgres_pid
     time.sleep(3)
     parts["sink"].append(start(["sink"], environment(data_dir, port, database, "sink-1"), data_dir / "sink.log"))
     for n in range(1, processes + 1):
-        parts["relay"].append(start(["relay"], environment(data_dir, port, database, f"relay-{n}"),
-                                    data_dir / f"relay-{n}.log"))
-        parts["LRS"].append(start(["lrs", "--no-relay"], environment(data_dir, port, database, f"lrs-{n}"),
-                                  data_dir / f"lrs-{n}.log"))
+        parts["relay"].append(
+            start(["relay"], environment(data_dir, port, database, f"relay-{n}"), data_dir / f"relay-{n}.log")
+        )
+        parts["LRS"].append(
+            start(["lrs", "--no-relay"], environment(data_dir, port, database, f"lrs-{n}"), data_dir / f"lrs-{n}.log")
+        )
     pids = {part: [p.pid for p in running] for part, running in parts.items()}
     if postgres_pid is not None:
         pids["PostgreSQL"] = [postgres_pid]
@@ -97,8 +115,11 @@ def one_run(root: Path, engine: str, processes: int, database: str, postgres_pid
         in_lake = drain(settings, warm + int(rate * args.seconds), args.drain_seconds)
         spent = {part: sum(cpu_seconds(pid) for pid in ids) - before[part] for part, ids in pids.items()}
         measured = max(in_lake - warm, 1)
-        found = {"statements/s acknowledged": rate, "failed requests": float(failed),
-                 "statements in the lake (measured)": float(measured)}
+        found = {
+            "statements/s acknowledged": rate,
+            "failed requests": float(failed),
+            "statements in the lake (measured)": float(measured),
+        }
         for part in PARTS:
             found[f"CPU µs/statement, {part}"] = spent[part] / measured * 1e6
         total = sum(spent.values()) / measured
@@ -106,8 +127,11 @@ def one_run(root: Path, engine: str, processes: int, database: str, postgres_pid
         found["statements/s 2 idle cores carry"] = 2 / total if total else 0.0
         found["statements/s 8 idle cores carry"] = 8 / total if total else 0.0
         if in_lake < warm + rate * args.seconds * 0.999:
-            print(f"  warning: the lake holds {in_lake} of about {warm + rate * args.seconds:.0f} after "
-                  f"{args.drain_seconds:g} s; see {data_dir}", file=sys.stderr)
+            print(
+                f"  warning: the lake holds {in_lake} of about {warm + rate * args.seconds:.0f} after "
+                f"{args.drain_seconds:g} s; see {data_dir}",
+                file=sys.stderr,
+            )
         return found
     finally:
         for running in (parts["LRS"], parts["relay"], parts["sink"], parts["broker"]):
@@ -124,8 +148,15 @@ def report(results: dict[tuple[str, int], dict[str, float]]) -> None:
         runs = [n for e, n in columns if e == engine]
         if 1 in runs:
             one = results[engine, 1]["statements/s acknowledged"]
-            print(f"{engine}: " + ", ".join(f"{n} processes {results[engine, n]['statements/s acknowledged'] / one:.2f}x"
-                                           for n in runs if n != 1) + " the rate of one")
+            print(
+                f"{engine}: "
+                + ", ".join(
+                    f"{n} processes {results[engine, n]['statements/s acknowledged'] / one:.2f}x"
+                    for n in runs
+                    if n != 1
+                )
+                + " the rate of one"
+            )
 
 
 def main() -> int:
@@ -154,8 +185,11 @@ def main() -> int:
                     cluster.client("createdb", db.name)
                     database, postgres_pid = db.url, postmaster_pid(cluster.folder)
                 results[engine, n] = one_run(root, engine, n, database, postgres_pid, args)
-                print(f"  {engine} x{n}: {results[engine, n]['statements/s acknowledged']:,.0f} statements/s, "
-                      f"{results[engine, n]['CPU µs/statement, all parts']:,.0f} CPU µs/statement", flush=True)
+                print(
+                    f"  {engine} x{n}: {results[engine, n]['statements/s acknowledged']:,.0f} statements/s, "
+                    f"{results[engine, n]['CPU µs/statement, all parts']:,.0f} CPU µs/statement",
+                    flush=True,
+                )
     finally:
         if remove_cluster is not None:
             remove_cluster()
@@ -164,8 +198,10 @@ def main() -> int:
         else:
             shutil.rmtree(root, ignore_errors=True)
     print()
-    print(f"batches of 100 from {args.threads} clients for {args.seconds:g} s; relay, broker and sink running; "
-          f"{os.cpu_count()} cores (rates indicative on a busy machine, CPU per statement is not)")
+    print(
+        f"batches of 100 from {args.threads} clients for {args.seconds:g} s; relay, broker and sink running; "
+        f"{os.cpu_count()} cores (rates indicative on a busy machine, CPU per statement is not)"
+    )
     report(results)
     return 0
 

@@ -12,26 +12,49 @@ from pathlib import Path
 from ingest.lrs.store import LrsStore
 
 AUTHORITY = {"objectType": "Agent", "account": {"homePage": "http://127.0.0.1/xapi/", "name": "bench"}}
-VERBS = [f"http://adlnet.gov/expapi/verbs/{name}" for name in
-         ("experienced", "attempted", "completed", "passed", "failed", "answered", "progressed", "launched",
-          "initialized", "terminated", "commented", "shared")]
+VERBS = [
+    f"http://adlnet.gov/expapi/verbs/{name}"
+    for name in (
+        "experienced",
+        "attempted",
+        "completed",
+        "passed",
+        "failed",
+        "answered",
+        "progressed",
+        "launched",
+        "initialized",
+        "terminated",
+        "commented",
+        "shared",
+    )
+]
 LEARNERS = 20_000
 ACTIVITIES = 5_000
 
 
 def generated(rng: random.Random, count: int) -> list[dict]:
-    return [{
-        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-        "actor": {"objectType": "Agent", "account": {"homePage": "http://lms.example.org",
-                                                     "name": f"learner-{rng.randrange(LEARNERS)}"}},
-        "verb": {"id": rng.choice(VERBS), "display": {"en-US": "did"}},
-        "object": {"id": f"http://example.org/activities/{rng.randrange(ACTIVITIES)}",
-                   "definition": {"name": {"en-US": "Module"}}},
-        "result": {"completion": True, "duration": "PT4M"},
-        "context": {"registration": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                    "contextActivities": {"parent": [{"id": f"http://example.org/courses/{rng.randrange(200)}"}]}},
-        "timestamp": "2024-05-01T09:30:00.000Z",
-    } for _ in range(count)]
+    return [
+        {
+            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "actor": {
+                "objectType": "Agent",
+                "account": {"homePage": "http://lms.example.org", "name": f"learner-{rng.randrange(LEARNERS)}"},
+            },
+            "verb": {"id": rng.choice(VERBS), "display": {"en-US": "did"}},
+            "object": {
+                "id": f"http://example.org/activities/{rng.randrange(ACTIVITIES)}",
+                "definition": {"name": {"en-US": "Module"}},
+            },
+            "result": {"completion": True, "duration": "PT4M"},
+            "context": {
+                "registration": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "contextActivities": {"parent": [{"id": f"http://example.org/courses/{rng.randrange(200)}"}]},
+            },
+            "timestamp": "2024-05-01T09:30:00.000Z",
+        }
+        for _ in range(count)
+    ]
 
 
 def fill(path: Path, total: int, batch: int = 1000, seed: int = 7) -> float:

@@ -26,13 +26,13 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.kafka_path import bare_consume, relay_all, sink_all, statements  # noqa: E402
-from ingest.broker import EmbeddedBroker  # noqa: E402
-from ingest.lrs.credentials import add  # noqa: E402
-from leerstroom import logs  # noqa: E402
-from leerstroom.cli.supervisor import Child  # noqa: E402
-from leerstroom.net import free_port  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
+from bench.kafka_path import bare_consume, relay_all, sink_all, statements
+from ingest.broker import EmbeddedBroker
+from ingest.lrs.credentials import add
+from leerstroom import logs
+from leerstroom.cli.supervisor import Child
+from leerstroom.net import free_port
+from leerstroom.settings import Settings
 
 BATCH = 100
 
@@ -57,9 +57,12 @@ def http_ingest(settings: Settings, count: int, clients: int) -> float:
     failures: list[str] = []
 
     def worker() -> None:
-        with httpx.Client(base_url=settings.lrs_base_url, auth=(credential.key, credential.secret),
-                          headers={"X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"},
-                          timeout=60) as http:
+        with httpx.Client(
+            base_url=settings.lrs_base_url,
+            auth=(credential.key, credential.secret),
+            headers={"X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"},
+            timeout=60,
+        ) as http:
             while True:
                 with lock:
                     if not bodies:
@@ -90,12 +93,20 @@ def main() -> int:
     count = args.statements
     with tempfile.TemporaryDirectory(prefix="leerstroom-bench-") as folder:
         settings = Settings(data_dir=Path(folder), lrs_port=free_port(), sink_batch_max=10_000)
-        env = {"LEERSTROOM_DATA_DIR": folder, "LEERSTROOM_LRS_PORT": str(settings.lrs_port),
-               "LEERSTROOM_LOG_LEVEL": "WARNING"}
+        env = {
+            "LEERSTROOM_DATA_DIR": folder,
+            "LEERSTROOM_LRS_PORT": str(settings.lrs_port),
+            "LEERSTROOM_LOG_LEVEL": "WARNING",
+        }
         with EmbeddedBroker(settings) as broker:
             # The relay is left out of the LRS process so each stage is measured on its own.
-            lrs = Child("lrs", ["lrs", "--no-relay"], env=env, log_path=Path(folder) / "lrs.log",
-                        ready=lambda: _healthy(settings))
+            lrs = Child(
+                "lrs",
+                ["lrs", "--no-relay"],
+                env=env,
+                log_path=Path(folder) / "lrs.log",
+                ready=lambda: _healthy(settings),
+            )
             lrs.start()
             lrs.wait_ready(60)
             try:
@@ -106,8 +117,15 @@ def main() -> int:
             relay_seconds = relay_all(settings, count)
             sink_seconds = sink_all(settings, count)
             bare_seconds = bare_consume(settings, broker.bootstrap, count)
-    rates = {name: count / seconds for name, seconds in
-             [("http", http_seconds), ("relay", relay_seconds), ("sink", sink_seconds), ("bare", bare_seconds)]}
+    rates = {
+        name: count / seconds
+        for name, seconds in [
+            ("http", http_seconds),
+            ("relay", relay_seconds),
+            ("sink", sink_seconds),
+            ("bare", bare_seconds),
+        ]
+    }
     print(f"statements                   {count:>10,}   ({os.cpu_count()} CPUs)")
     print(f"HTTP ingest, batches of 100  {rates['http']:>10,.0f} statements/s acknowledged ({http_seconds:.1f}s)")
     print(f"relay  outbox -> Kafka       {rates['relay']:>10,.0f} statements/s ({relay_seconds:.1f}s)")

@@ -26,8 +26,8 @@ from sklearn.model_selection import RepeatedStratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transform.risk.evaluation import figures, roc_auc  # noqa: E402
-from transform.risk.model import fit  # noqa: E402
+from transform.risk.evaluation import figures, roc_auc
+from transform.risk.model import fit
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "ibm-hr-attrition.csv"
 SHA256 = "a5c31e38bd7fafc9bc333884eb181b06b41b8e5e488e8f7ccb27199fb3be7659"
@@ -36,11 +36,20 @@ SEED = 20240601
 # Constant in this sample, or a key: left out of "all HR attributes", as in the reference measurement.
 NOT_ATTRIBUTES = ("Attrition", "EmployeeCount", "StandardHours", "Over18", "EmployeeNumber")
 CATEGORICAL = ("BusinessTravel", "Department", "EducationField", "Gender", "JobRole", "MaritalStatus", "OverTime")
-DEVELOPMENT = ("TrainingTimesLastYear", "YearsSinceLastPromotion", "YearsWithCurrManager", "JobInvolvement",
-               "YearsInCurrentRole", "JobLevel")
+DEVELOPMENT = (
+    "TrainingTimesLastYear",
+    "YearsSinceLastPromotion",
+    "YearsWithCurrManager",
+    "JobInvolvement",
+    "YearsInCurrentRole",
+    "JobLevel",
+)
 # The columns of this sample that are Leerstroom's own roster features (transform/risk/features.py).
-OWN_FEATURES = {"tenure_days": ("YearsAtCompany", 365.0), "days_since_promotion": ("YearsSinceLastPromotion", 365.0),
-                "satisfaction": ("JobSatisfaction", 1.0)}
+OWN_FEATURES = {
+    "tenure_days": ("YearsAtCompany", 365.0),
+    "days_since_promotion": ("YearsSinceLastPromotion", 365.0),
+    "satisfaction": ("JobSatisfaction", 1.0),
+}
 
 
 class AnchorError(Exception):
@@ -60,8 +69,8 @@ class AnchorResult:
     fold_mean: float
     fold_sd: float
     folds: int
-    out_of_fold: float       # ROC-AUC of each repeat's out-of-fold predictions over everyone, mean over repeats
-    out_of_fold_low: float   # its bootstrap 95 % interval (people drawn with replacement), mean over repeats
+    out_of_fold: float  # ROC-AUC of each repeat's out-of-fold predictions over everyone, mean over repeats
+    out_of_fold_low: float  # its bootstrap 95 % interval (people drawn with replacement), mean over repeats
     out_of_fold_high: float
     brier_skill: float
 
@@ -69,8 +78,9 @@ class AnchorResult:
 def read_sample(path: Path) -> pd.DataFrame:
     """The sample with Attrition as a 0/1 label and categoricals one-hot; refuses any other file by name."""
     if not path.is_file():
-        raise AnchorError(f"{path} does not exist; pass the path of ibm-hr-attrition.csv "
-                          "(see docs/retention-and-quality.md)")
+        raise AnchorError(
+            f"{path} does not exist; pass the path of ibm-hr-attrition.csv (see docs/retention-and-quality.md)"
+        )
     raw = pd.read_csv(path, encoding="utf-8-sig")
     required = set(NOT_ATTRIBUTES) | set(CATEGORICAL) | set(DEVELOPMENT) | {c for c, _ in OWN_FEATURES.values()}
     missing = sorted(required - set(raw.columns))
@@ -90,20 +100,31 @@ def read_sample(path: Path) -> pd.DataFrame:
 
 def attribute_sets(sample: pd.DataFrame) -> list[AttributeSet]:
     encoded = [c for c in sample.columns if c.split("_")[0] in CATEGORICAL]
-    plain = [c for c in sample.columns if c not in (*NOT_ATTRIBUTES, *CATEGORICAL, LABEL, "person", *OWN_FEATURES,
-                                                     "overtime_hours") and c not in encoded]
+    plain = [
+        c
+        for c in sample.columns
+        if c not in (*NOT_ATTRIBUTES, *CATEGORICAL, LABEL, "person", *OWN_FEATURES, "overtime_hours")
+        and c not in encoded
+    ]
     return [
-        AttributeSet(f"all HR attributes ({len(plain) + len(CATEGORICAL)} columns, {len(plain) + len(encoded)} "
-                     "after one-hot)", tuple(plain + encoded), 0.833),
+        AttributeSet(
+            f"all HR attributes ({len(plain) + len(CATEGORICAL)} columns, {len(plain) + len(encoded)} after one-hot)",
+            tuple(plain + encoded),
+            0.833,
+        ),
         AttributeSet("six development-related attributes", DEVELOPMENT, 0.704),
         AttributeSet("the first four of those", DEVELOPMENT[:4], 0.66),
-        AttributeSet("Leerstroom's roster features (tenure, promotion, overtime, satisfaction)",
-                     ("tenure_days", "days_since_promotion", "overtime_hours", "satisfaction"), None),
+        AttributeSet(
+            "Leerstroom's roster features (tenure, promotion, overtime, satisfaction)",
+            ("tenure_days", "days_since_promotion", "overtime_hours", "satisfaction"),
+            None,
+        ),
     ]
 
 
-def cross_validate(sample: pd.DataFrame, attribute_set: AttributeSet, repeats: int = 5,
-                   replicates: int = 1000) -> AnchorResult:
+def cross_validate(
+    sample: pd.DataFrame, attribute_set: AttributeSet, repeats: int = 5, replicates: int = 1000
+) -> AnchorResult:
     """Stratified 5-fold cross-validation repeated `repeats` times, each fold fitted with Leerstroom's `fit`."""
     truth = sample[LABEL].to_numpy()
     folds = RepeatedStratifiedKFold(n_splits=5, n_repeats=repeats, random_state=SEED)
@@ -116,10 +137,15 @@ def cross_validate(sample: pd.DataFrame, attribute_set: AttributeSet, repeats: i
         if number % 5 == 4:  # a repeat is complete: everyone has an out-of-fold probability
             repeat_figures.append(figures(out_of_fold, truth, sample["person"].to_numpy(), SEED + number, replicates))
     return AnchorResult(
-        attribute_set, float(np.mean(fold_aucs)), float(np.std(fold_aucs, ddof=1)), len(fold_aucs),
-        float(np.mean([f.roc_auc for f in repeat_figures])), float(np.mean([f.roc_auc_low for f in repeat_figures])),
+        attribute_set,
+        float(np.mean(fold_aucs)),
+        float(np.std(fold_aucs, ddof=1)),
+        len(fold_aucs),
+        float(np.mean([f.roc_auc for f in repeat_figures])),
+        float(np.mean([f.roc_auc_low for f in repeat_figures])),
         float(np.mean([f.roc_auc_high for f in repeat_figures])),
-        float(np.mean([f.brier_skill for f in repeat_figures])))
+        float(np.mean([f.brier_skill for f in repeat_figures])),
+    )
 
 
 def report(sample: pd.DataFrame, results: list[AnchorResult], path: Path, digest: str) -> list[str]:
@@ -140,14 +166,20 @@ def report(sample: pd.DataFrame, results: list[AnchorResult], path: Path, digest
             f"{f'{result.fold_mean:.3f} ± {result.fold_sd:.3f}':>26}  "
             f"{f'{result.fold_mean / reference:.2f}' if reference else '—':>5}  "
             f"{result.out_of_fold:.3f} [{result.out_of_fold_low:.3f}, {result.out_of_fold_high:.3f}]"
-            f"{'':>13}{100 * result.brier_skill:5.1f} %")
+            f"{'':>13}{100 * result.brier_skill:5.1f} %"
+        )
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH,
-                        help="ibm-hr-attrition.csv (default: ../shared/datasets/ beside the repository)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_PATH,
+        help="ibm-hr-attrition.csv (default: ../shared/datasets/ beside the repository)",
+    )
     parser.add_argument("--repeats", type=int, default=5, help="repeats of the stratified 5-fold split (default 5)")
     parser.add_argument("--replicates", type=int, default=1000, help="bootstrap draws per interval (default 1000)")
     args = parser.parse_args(argv)

@@ -21,15 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.generator import build_organisation, generate_statements  # noqa: E402
-from ingest.generator.roster import monthly_exports, write_roster  # noqa: E402
-from ingest.roster.importer import store_roster  # noqa: E402
-from ingest.roster.mapping import Mapping  # noqa: E402
-from ingest.roster.validation import read_roster  # noqa: E402
-from leerstroom import lake, logs  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
-from tests.transform.lake_rows import append_raw  # noqa: E402
-from transform.runner import run_transform  # noqa: E402
+from ingest.generator import build_organisation, generate_statements
+from ingest.generator.roster import monthly_exports, write_roster
+from ingest.roster.importer import store_roster
+from ingest.roster.mapping import Mapping
+from ingest.roster.validation import read_roster
+from leerstroom import lake, logs
+from leerstroom.settings import Settings
+from tests.transform.lake_rows import append_raw
+from transform.runner import run_transform
 
 END = date(2026, 11, 16)
 
@@ -42,8 +42,13 @@ def import_versions(settings: Settings, people: list, first: date, folder: Path)
             store_roster(con, settings, read_roster(path, Mapping()), str(path), imported_at=exported_at)
             versions += 1
         final = write_roster(people, folder / "roster-final.csv")
-        store_roster(con, settings, read_roster(final, Mapping()), str(final),
-                     imported_at=datetime(END.year, END.month, END.day, 18, tzinfo=timezone.utc))
+        store_roster(
+            con,
+            settings,
+            read_roster(final, Mapping()),
+            str(final),
+            imported_at=datetime(END.year, END.month, END.day, 18, tzinfo=timezone.utc),
+        )
         return versions + 1
     finally:
         con.close()
@@ -70,11 +75,15 @@ def main() -> int:
         first = min(datetime.fromisoformat(s["timestamp"].replace("Z", "+00:00")) for s in statements).date()
         versions = import_versions(settings, people, first, folder)
         append_raw(settings, statements)
-        print(f"{len(people)} people, {len(statements):,} statements over {args.months} months, "
-              f"{versions} roster versions; generated in {time.monotonic() - began:.0f} s")
+        print(
+            f"{len(people)} people, {len(statements):,} statements over {args.months} months, "
+            f"{versions} roster versions; generated in {time.monotonic() - began:.0f} s"
+        )
         result = run_transform(settings, progress=lambda line: print(line) if "retention model" in line else None)
-        print(f"transform {result.status} in {result.durations.get('total', 0):.0f} s "
-              f"(retention step {result.durations.get('risk', 0):.1f} s)")
+        print(
+            f"transform {result.status} in {result.durations.get('total', 0):.0f} s "
+            f"(retention step {result.durations.get('risk', 0):.1f} s)"
+        )
     return 0 if result.certified else 1
 
 

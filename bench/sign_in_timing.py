@@ -32,8 +32,12 @@ def main() -> int:
         settings = Settings(data_dir=Path(folder))
         users.add(settings, "anna", "hr_analyst", PASSWORD)
         users.add(settings, "eva@org.example", "executive", None)
-        cases = {"known, right password": ("anna", PASSWORD), "known, wrong password": ("anna", "wrong horse battery"),
-                 "unknown name": ("nobody", PASSWORD), "identity-provider user": ("eva@org.example", PASSWORD)}
+        cases = {
+            "known, right password": ("anna", PASSWORD),
+            "known, wrong password": ("anna", "wrong horse battery"),
+            "unknown name": ("nobody", PASSWORD),
+            "identity-provider user": ("eva@org.example", PASSWORD),
+        }
         times: dict[str, list[float]] = {case: [] for case in cases}
         for _ in range(args.rounds):
             for case, (name, password) in cases.items():

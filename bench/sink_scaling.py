@@ -32,11 +32,11 @@ import duckdb
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.kafka_path import fill_outbox, relay_all  # noqa: E402
-from ingest.broker import EmbeddedBroker  # noqa: E402
-from leerstroom import lake, logs  # noqa: E402
-from leerstroom.settings import Settings  # noqa: E402
-from tests.fixtures.postgres import start_cluster  # noqa: E402
+from bench.kafka_path import fill_outbox, relay_all
+from ingest.broker import EmbeddedBroker
+from leerstroom import lake, logs
+from leerstroom.settings import Settings
+from tests.fixtures.postgres import start_cluster
 
 POLL_SECONDS = 0.2
 
@@ -60,15 +60,29 @@ def run_sinks(settings: Settings, bootstrap: str, sinks: int, count: int, timeou
     """Start `sinks` sink processes in a new group on an empty lake; statements per second once they write."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEERSTROOM_")}
     env.update(lake.environment(settings))
-    env.update({"LEERSTROOM_DATA_DIR": str(settings.data_dir), "LEERSTROOM_KAFKA_BOOTSTRAP": bootstrap,
-                "LEERSTROOM_KAFKA_TOPIC": settings.kafka_topic, "LEERSTROOM_SINK_GROUP": f"bench-{uuid.uuid4().hex}",
-                "LEERSTROOM_SINK_BATCH_SECONDS": "0.5", "PYTHONPATH": str(REPO)})
+    env.update(
+        {
+            "LEERSTROOM_DATA_DIR": str(settings.data_dir),
+            "LEERSTROOM_KAFKA_BOOTSTRAP": bootstrap,
+            "LEERSTROOM_KAFKA_TOPIC": settings.kafka_topic,
+            "LEERSTROOM_SINK_GROUP": f"bench-{uuid.uuid4().hex}",
+            "LEERSTROOM_SINK_BATCH_SECONDS": "0.5",
+            "PYTHONPATH": str(REPO),
+        }
+    )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     processes = []
     for n in range(sinks):
         out = open(settings.data_dir / f"sink-{n}.log", "wb")  # noqa: SIM115 - kept by the child
-        processes.append(subprocess.Popen([sys.executable, "-m", "leerstroom.cli.main", "sink"], env=env, cwd=REPO,
-                                          stdout=out, stderr=subprocess.STDOUT))
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "leerstroom.cli.main", "sink"],
+                env=env,
+                cwd=REPO,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        )
     try:
         deadline = time.monotonic() + timeout
         first = None
@@ -80,8 +94,10 @@ def run_sinks(settings: Settings, bootstrap: str, sinks: int, count: int, timeou
             if have >= count:
                 break
             if now > deadline:
-                raise RuntimeError(f"{sinks} sink(s) wrote {have} of {count} statements in {timeout:.0f} s; "
-                                   f"see {settings.data_dir}/sink-*.log")
+                raise RuntimeError(
+                    f"{sinks} sink(s) wrote {have} of {count} statements in {timeout:.0f} s; "
+                    f"see {settings.data_dir}/sink-*.log"
+                )
             time.sleep(POLL_SECONDS)
         if have != distinct or have != count:
             raise RuntimeError(f"the lake holds {have} rows for {distinct} statements of {count}: lost or doubled")
@@ -122,12 +138,16 @@ def main() -> int:
                         if catalog == "postgres":
                             database = cluster.database(f"bench_{sinks}_{uuid.uuid4().hex[:8]}")
                             cluster.client("createdb", database.name)
-                            run = run.model_copy(update={"lake_catalog": f"postgres:{database.keywords}",
-                                                         "lake_data_path": str(root / f"shared-{sinks}")})
-                        results[catalog, sinks] = run_sinks(run, broker.bootstrap, sinks, args.statements,
-                                                            args.timeout)
-                        print(f"  {catalog:<9} {sinks} sink(s): {results[catalog, sinks]:>8,.0f} statements/s",
-                              flush=True)
+                            run = run.model_copy(
+                                update={
+                                    "lake_catalog": f"postgres:{database.keywords}",
+                                    "lake_data_path": str(root / f"shared-{sinks}"),
+                                }
+                            )
+                        results[catalog, sinks] = run_sinks(run, broker.bootstrap, sinks, args.statements, args.timeout)
+                        print(
+                            f"  {catalog:<9} {sinks} sink(s): {results[catalog, sinks]:>8,.0f} statements/s", flush=True
+                        )
             finally:
                 if remove_cluster is not None:
                     remove_cluster()

@@ -1,4 +1,4 @@
-"""Benchmark (not a test): a from-scratch transform on a large lake, then an incremental one after 100,000 new statements.
+"""Benchmark (not a test): a from-scratch transform on a large lake, then an incremental one after 100,000 more.
 
     python -m bench.transform_scale [--statements 10000000] [--incremental 100000] [--data-dir DIR]
                                     [--arrivals recent|spread] [--reuse] [--new-month]
@@ -39,9 +39,22 @@ from transform.runner import run_transform
 
 log = logging.getLogger(__name__)
 
-RAW_COLUMNS = ["statement_id", "actor_key", "verb_id", "object_id", "object_type", "registration",
-               "voided_statement_id", "statement_timestamp", "stored_at", "loaded_at", "topic_id", "kafka_partition",
-               "kafka_offset", "payload"]
+RAW_COLUMNS = [
+    "statement_id",
+    "actor_key",
+    "verb_id",
+    "object_id",
+    "object_type",
+    "registration",
+    "voided_statement_id",
+    "statement_timestamp",
+    "stored_at",
+    "loaded_at",
+    "topic_id",
+    "kafka_partition",
+    "kafka_offset",
+    "payload",
+]
 UUID_HEAD = r'"[0-9a-f]{8}-([0-9a-f]{4}-4)'
 
 
@@ -54,8 +67,13 @@ def template(seed: int) -> tuple[pa.Table, list]:
         stamp = datetime.fromisoformat(statement["timestamp"].replace("Z", "+00:00"))
         statement["stored"] = (stamp + timedelta(seconds=3)).isoformat()
         row = statement_columns(statement)
-        row.update(loaded_at=stamp + timedelta(seconds=5), topic_id="bench", kafka_partition=offset % 4,
-                   kafka_offset=offset, payload=orjson.dumps(statement).decode())
+        row.update(
+            loaded_at=stamp + timedelta(seconds=5),
+            topic_id="bench",
+            kafka_partition=offset % 4,
+            kafka_offset=offset,
+            payload=orjson.dumps(statement).decode(),
+        )
         rows.append(row)
     return pa.Table.from_pylist(rows).select(RAW_COLUMNS), people
 
@@ -70,9 +88,12 @@ def copy_of(rows: pa.Table, number: int, offset: int, ids_of: int | None = None)
     payload = pc.replace_substring_regex(payload, UUID_HEAD, f'"{prefix}-\\1')
     ids = pc.utf8_replace_slice(rows["statement_id"], 0, 8, prefix)
     offsets = pa.array(range(offset, offset + rows.num_rows), pa.int64())
-    return (rows.set_column(0, "statement_id", ids).set_column(1, "actor_key", actor)
-            .set_column(RAW_COLUMNS.index("kafka_offset"), "kafka_offset", offsets)
-            .set_column(RAW_COLUMNS.index("payload"), "payload", payload))
+    return (
+        rows.set_column(0, "statement_id", ids)
+        .set_column(1, "actor_key", actor)
+        .set_column(RAW_COLUMNS.index("kafka_offset"), "kafka_offset", offsets)
+        .set_column(RAW_COLUMNS.index("payload"), "payload", payload)
+    )
 
 
 def append(settings: Settings, table: pa.Table) -> None:
@@ -89,9 +110,14 @@ def roster_of_copies(people: list, copies: int, folder: Path) -> Path:
         out.writeheader()
         for number in range(copies):
             for row in rows:
-                out.writerow({**row, "employee_id": f"C{number}-{row['employee_id']}",
-                              "manager_id": f"C{number}-{row['manager_id']}" if row["manager_id"] else "",
-                              "identities": row["identities"].replace(DOMAIN, f"c{number}.{DOMAIN}")})
+                out.writerow(
+                    {
+                        **row,
+                        "employee_id": f"C{number}-{row['employee_id']}",
+                        "manager_id": f"C{number}-{row['manager_id']}" if row["manager_id"] else "",
+                        "identities": row["identities"].replace(DOMAIN, f"c{number}.{DOMAIN}"),
+                    }
+                )
     return path
 
 
@@ -106,10 +132,12 @@ def timed_transform(settings: Settings, label: str, full_refresh: bool) -> float
     result = run_transform(settings, full_refresh, progress=lambda line: log.debug("%s", line))
     seconds = time.monotonic() - began
     own, children = peak_mb()
-    print(f"{label}: {result.status} in {seconds:.1f} s (dbt build {result.durations.get('build', 0):.1f} s, "
-          f"risk {result.durations.get('risk', 0):.1f} s, quality {result.durations.get('quality', 0):.1f} s, "
-          f"publish {result.durations.get('publish', 0):.1f} s); peak RSS so far: this process {own:.0f} MB, "
-          f"largest child {children:.0f} MB")
+    print(
+        f"{label}: {result.status} in {seconds:.1f} s (dbt build {result.durations.get('build', 0):.1f} s, "
+        f"risk {result.durations.get('risk', 0):.1f} s, quality {result.durations.get('quality', 0):.1f} s, "
+        f"publish {result.durations.get('publish', 0):.1f} s); peak RSS so far: this process {own:.0f} MB, "
+        f"largest child {children:.0f} MB"
+    )
     if not result.certified:
         print("  reasons: " + "; ".join(result.details.get("reasons", []))[:2000])
     return seconds
@@ -128,8 +156,11 @@ def arrivals(rows: pa.Table, copies: int, offset: int, count: int, kind: str) ->
     if kind == "recent":
         batch = copy_of(rows, 0, offset, ids_of=fresh_ids).slice(0, count)
         seconds = [timedelta(seconds=(n * 86_399) // max(count - 1, 1)) for n in range(batch.num_rows)]
-        batch = batch.set_column(RAW_COLUMNS.index("statement_timestamp"), "statement_timestamp",
-                                 pa.array([now - delta for delta in seconds], stamp))
+        batch = batch.set_column(
+            RAW_COLUMNS.index("statement_timestamp"),
+            "statement_timestamp",
+            pa.array([now - delta for delta in seconds], stamp),
+        )
     else:
         batch = copy_of(rows, copies, offset, ids_of=fresh_ids).slice(0, count)
     for column in ("stored_at", "loaded_at"):
@@ -158,15 +189,25 @@ def main() -> None:
     parser.add_argument("--incremental", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data-dir", default=None, help="default: a new temporary folder")
-    parser.add_argument("--arrivals", choices=["recent", "spread"], default="recent",
-                        help="what the new statements are: a day of the organisation's learning (default), or a "
-                             "new team's whole year arriving late (every period changes)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="--data-dir already holds a lake this script filled and transformed: only append the "
-                             "new statements and run the incremental transform")
-    parser.add_argument("--new-month", action="store_true",
-                        help="the incremental run is the first of a new month and week: the models spanning weeks and "
-                             "months rebuild every person")
+    parser.add_argument(
+        "--arrivals",
+        choices=["recent", "spread"],
+        default="recent",
+        help="what the new statements are: a day of the organisation's learning (default), or a "
+        "new team's whole year arriving late (every period changes)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="--data-dir already holds a lake this script filled and transformed: only append the "
+        "new statements and run the incremental transform",
+    )
+    parser.add_argument(
+        "--new-month",
+        action="store_true",
+        help="the incremental run is the first of a new month and week: the models spanning weeks and "
+        "months rebuild every person",
+    )
     args = parser.parse_args()
     folder = Path(args.data_dir or tempfile.mkdtemp(prefix="leerstroom-bench-"))
     settings = Settings(data_dir=folder)
@@ -178,28 +219,34 @@ def main() -> None:
     if args.reuse:
         con = lake.connect(settings, read_only=True)
         try:
-            written, = con.execute("SELECT max(kafka_offset) + 1 FROM lake.raw.statements").fetchone()
+            (written,) = con.execute("SELECT max(kafka_offset) + 1 FROM lake.raw.statements").fetchone()
         finally:
             con.close()
         print(f"reusing {folder}: {written:,} statements")
     else:
-        print(f"template: {rows.num_rows} statements of 1,000 people in {time.monotonic() - began:.1f} s; "
-              f"{copies} copies fill {args.statements} statements into {folder}")
+        print(
+            f"template: {rows.num_rows} statements of 1,000 people in {time.monotonic() - began:.1f} s; "
+            f"{copies} copies fill {args.statements} statements into {folder}"
+        )
         began, written = time.monotonic(), 0
         for number in range(copies):
             chunk = copy_of(rows, number, written).slice(0, args.statements - written)
             append(settings, chunk)
             written += chunk.num_rows
         import_roster(settings, roster_of_copies(people, copies, folder))
-        print(f"filled {written} statements ({written / (time.monotonic() - began):,.0f} rows/s) and a roster of "
-              f"{copies * len(people)} people")
+        print(
+            f"filled {written} statements ({written / (time.monotonic() - began):,.0f} rows/s) and a roster of "
+            f"{copies * len(people)} people"
+        )
         full = timed_transform(settings, f"from scratch on {written:,} statements", full_refresh=True)
 
     late = arrivals(rows, copies, written, args.incremental, args.arrivals)
     append(settings, late)
     if args.new_month:
         forget_newest_period(settings)
-    label = f"incremental after {late.num_rows:,} new statements ({args.arrivals}{', new month' if args.new_month else ''})"
+    label = (
+        f"incremental after {late.num_rows:,} new statements ({args.arrivals}{', new month' if args.new_month else ''})"
+    )
     incremental = timed_transform(settings, label, full_refresh=False)
     if full:
         print(f"incremental / from scratch: {incremental / full:.2f}")

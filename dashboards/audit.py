@@ -20,7 +20,8 @@ from leerstroom.settings import Settings
 log = logging.getLogger(__name__)
 
 # Versioned migrations (leerstroom/migrations.py): version 1 also adopts a file made before versions were kept.
-MIGRATIONS = ("""
+MIGRATIONS = (
+    """
 CREATE TABLE IF NOT EXISTS audit_events (
     seq         INTEGER PRIMARY KEY AUTOINCREMENT,
     at          TEXT NOT NULL,
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS audit_events (
     snapshot_id INTEGER,
     filters     TEXT
 )
-""",)
+""",
+)
 
 
 def audit_db(settings: Settings) -> Path:
@@ -49,14 +51,33 @@ def _connect(settings: Settings) -> sqlite3.Connection:
     return db
 
 
-def record(settings: Settings, *, user: str, role: str, action: str, page: str, dataset: str, row_count: int,
-           snapshot_id: int | None, filters: str = "") -> None:
+def record(
+    settings: Settings,
+    *,
+    user: str,
+    role: str,
+    action: str,
+    page: str,
+    dataset: str,
+    row_count: int,
+    snapshot_id: int | None,
+    filters: str = "",
+) -> None:
     with contextlib.closing(_connect(settings)) as db, db:
         db.execute(
             "INSERT INTO audit_events (at, user_name, role, action, page, dataset, row_count, snapshot_id, filters) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (datetime.now(timezone.utc).isoformat(timespec="seconds"), user, role, action, page, dataset,
-             int(row_count), snapshot_id, filters),
+            (
+                datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                user,
+                role,
+                action,
+                page,
+                dataset,
+                int(row_count),
+                snapshot_id,
+                filters,
+            ),
         )
     log.info("audit: %s %s %s rows of %s on %s", user, action, row_count, dataset, page)
 
@@ -66,4 +87,7 @@ def recent(settings: Settings, limit: int = 500) -> pd.DataFrame:
     with contextlib.closing(_connect(settings)) as db:
         return pd.read_sql_query(
             "SELECT at, user_name, role, action, page, dataset, row_count, snapshot_id, filters "
-            "FROM audit_events ORDER BY seq DESC LIMIT ?", db, params=(limit,))
+            "FROM audit_events ORDER BY seq DESC LIMIT ?",
+            db,
+            params=(limit,),
+        )

@@ -65,43 +65,132 @@ class _Pending:
 PENDING = _Pending()
 
 
-def prepare(settings: Settings, signed_in: dict, page: str, dataset: str, rows: pd.DataFrame, *, individual: bool,
-            snapshot_id: int | None, filters: str) -> bytes:
+def prepare(
+    settings: Settings,
+    signed_in: dict,
+    page: str,
+    dataset: str,
+    rows: pd.DataFrame,
+    *,
+    individual: bool,
+    snapshot_id: int | None,
+    filters: str,
+) -> bytes:
     """The CSV for one click: refused unless the reader still holds a role the page (and the data) is open to."""
-    return prepare_file(settings, signed_in, page, dataset, lambda: rows.to_csv(index=False).encode(),
-                        individual=individual, row_count=len(rows), snapshot_id=snapshot_id, filters=filters)
+    return prepare_file(
+        settings,
+        signed_in,
+        page,
+        dataset,
+        lambda: rows.to_csv(index=False).encode(),
+        individual=individual,
+        row_count=len(rows),
+        snapshot_id=snapshot_id,
+        filters=filters,
+    )
 
 
-def prepare_file(settings: Settings, signed_in: dict, page: str, dataset: str, make: Callable[[], bytes], *,
-                 individual: bool, row_count: int, snapshot_id: int | None, filters: str) -> bytes:
+def prepare_file(
+    settings: Settings,
+    signed_in: dict,
+    page: str,
+    dataset: str,
+    make: Callable[[], bytes],
+    *,
+    individual: bool,
+    row_count: int,
+    snapshot_id: int | None,
+    filters: str,
+) -> bytes:
     """Any file for one click (`make` builds it only once the reader is allowed it), audited and served once."""
     user = session.still_signed_in(settings, signed_in)
     if user is None or not routes.allowed(page, user.role) or (individual and not privacy.sees_individuals(user.role)):
         log.warning("download of %s on %s refused to %r", dataset, page, signed_in.get("name"))
         raise DownloadRefused(f"{dataset} on {page} is not open to {signed_in.get('name')!r}")
     content = make()
-    audit.record(settings, user=user.name, role=user.role, action="download", page=page, dataset=dataset,
-                 row_count=row_count, snapshot_id=snapshot_id, filters=filters)
+    audit.record(
+        settings,
+        user=user.name,
+        role=user.role,
+        action="download",
+        page=page,
+        dataset=dataset,
+        row_count=row_count,
+        snapshot_id=snapshot_id,
+        filters=filters,
+    )
     PENDING.allow_once(content)
     return content
 
 
-def button(label: str, settings: Settings, page: str, dataset: str, rows: pd.DataFrame, *, individual: bool,
-           snapshot_id: int | None, filters: str, key: str) -> None:
+def button(
+    label: str,
+    settings: Settings,
+    page: str,
+    dataset: str,
+    rows: pd.DataFrame,
+    *,
+    individual: bool,
+    snapshot_id: int | None,
+    filters: str,
+    key: str,
+) -> None:
     """A download button whose file exists only after a permitted click (see the module docstring)."""
     signed_in = dict(st.session_state.get(session.USER_KEY) or {})
-    st.download_button(label, partial(prepare, settings, signed_in, page, dataset, rows, individual=individual,
-                                      snapshot_id=snapshot_id, filters=filters),
-                       file_name=f"{dataset}.csv", mime="text/csv", key=key, on_click="ignore")
+    st.download_button(
+        label,
+        partial(
+            prepare,
+            settings,
+            signed_in,
+            page,
+            dataset,
+            rows,
+            individual=individual,
+            snapshot_id=snapshot_id,
+            filters=filters,
+        ),
+        file_name=f"{dataset}.csv",
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+    )
 
 
-def file_button(label: str, settings: Settings, page: str, dataset: str, make: Callable[[], bytes], *, file_name: str,
-                mime: str, snapshot_id: int | None, filters: str, key: str) -> None:
+def file_button(
+    label: str,
+    settings: Settings,
+    page: str,
+    dataset: str,
+    make: Callable[[], bytes],
+    *,
+    file_name: str,
+    mime: str,
+    snapshot_id: int | None,
+    filters: str,
+    key: str,
+) -> None:
     """A download button for a file made on a permitted click (the briefing's PDF), like `button`'s CSV."""
     signed_in = dict(st.session_state.get(session.USER_KEY) or {})
-    st.download_button(label, partial(prepare_file, settings, signed_in, page, dataset, make, individual=False,
-                                      row_count=1, snapshot_id=snapshot_id, filters=filters),
-                       file_name=file_name, mime=mime, key=key, on_click="ignore")
+    st.download_button(
+        label,
+        partial(
+            prepare_file,
+            settings,
+            signed_in,
+            page,
+            dataset,
+            make,
+            individual=False,
+            row_count=1,
+            snapshot_id=snapshot_id,
+            filters=filters,
+        ),
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        on_click="ignore",
+    )
 
 
 class OnceOnlyDownloads:
@@ -142,7 +231,15 @@ def _downloadable(name: str) -> bytes | None:
 
 
 async def _empty(send: Callable, status: int, body: bytes) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -93,10 +93,17 @@ def start(page: str, title_key: str, *, needs_certified: bool = True) -> PageCon
         return context
     lang = viewer.language
     newest = queries.newest_statement(catalog, chosen.snapshot_id)
-    st.caption(context.t(
-        "data.snapshot_line", snapshot=chosen.snapshot_id, raw=chosen.raw_snapshot_id,
-        certified=i18n.moment_text(chosen.certified_at, lang), certified_age=i18n.age(chosen.certified_at, lang),
-        newest=i18n.moment_text(newest, lang), newest_age=i18n.age(newest, lang)))
+    st.caption(
+        context.t(
+            "data.snapshot_line",
+            snapshot=chosen.snapshot_id,
+            raw=chosen.raw_snapshot_id,
+            certified=i18n.moment_text(chosen.certified_at, lang),
+            certified_age=i18n.age(chosen.certified_at, lang),
+            newest=i18n.moment_text(newest, lang),
+            newest_age=i18n.age(newest, lang),
+        )
+    )
     if latest is not None and chosen.snapshot_id != latest.snapshot_id:
         st.warning(context.t("data.as_of_earlier", snapshot=chosen.snapshot_id, latest=latest.snapshot_id))
     return context
@@ -112,9 +119,17 @@ def _filters_text(filters: object) -> str:
 
 
 def _record(context: PageContext, action: str, dataset: str, rows: int, filters: str) -> None:
-    audit.record(context.settings, user=context.viewer.name, role=context.viewer.role, action=action,
-                 page=context.page, dataset=dataset, row_count=rows, snapshot_id=context.shown_snapshot,
-                 filters=filters)
+    audit.record(
+        context.settings,
+        user=context.viewer.name,
+        role=context.viewer.role,
+        action=action,
+        page=context.page,
+        dataset=dataset,
+        row_count=rows,
+        snapshot_id=context.shown_snapshot,
+        filters=filters,
+    )
 
 
 def hidden_note(context: PageContext, frame: pd.DataFrame) -> None:
@@ -124,8 +139,15 @@ def hidden_note(context: PageContext, frame: pd.DataFrame) -> None:
         st.caption(context.t("privacy.hidden_rows", n=hidden, k=context.k))
 
 
-def table(context: PageContext, frame: pd.DataFrame, dataset: str, *, individual: bool = False,
-          filters: object = (), column_config: dict | None = None) -> None:
+def table(
+    context: PageContext,
+    frame: pd.DataFrame,
+    dataset: str,
+    *,
+    individual: bool = False,
+    filters: object = (),
+    column_config: dict | None = None,
+) -> None:
     """A table and its CSV download. Individual-level tables are audited, and refused to anyone else but analysts."""
     if individual and not privacy.sees_individuals(context.viewer.role):
         # Queries already return nothing for other roles; this is the second lock on the same door.
@@ -135,14 +157,26 @@ def table(context: PageContext, frame: pd.DataFrame, dataset: str, *, individual
     if individual:
         seen = st.session_state.setdefault(AUDITED_KEY, set())
         fingerprint = hashlib.sha256(
-            f"{context.page}|{dataset}|{context.shown_snapshot}|{filters_text}|{len(frame)}".encode()).hexdigest()
+            f"{context.page}|{dataset}|{context.shown_snapshot}|{filters_text}|{len(frame)}".encode()
+        ).hexdigest()
         if fingerprint not in seen:
             _record(context, "view", dataset, len(frame), filters_text)
             seen.add(fingerprint)
-    labels = {column: label for column in frame.columns
-              if (label := i18n.optional(context.viewer.language, f"col.{column}")) is not None}
+    labels = {
+        column: label
+        for column in frame.columns
+        if (label := i18n.optional(context.viewer.language, f"col.{column}")) is not None
+    }
     st.dataframe(frame, hide_index=True, width="stretch", column_config={**labels, **(column_config or {})})
     hidden_note(context, frame)
-    downloads.button(context.t("table.download"), context.settings, context.page, dataset, frame,
-                     individual=individual, snapshot_id=context.shown_snapshot, filters=filters_text,
-                     key=f"download-{context.page}-{dataset}")
+    downloads.button(
+        context.t("table.download"),
+        context.settings,
+        context.page,
+        dataset,
+        frame,
+        individual=individual,
+        snapshot_id=context.shown_snapshot,
+        filters=filters_text,
+        key=f"download-{context.page}-{dataset}",
+    )

@@ -6,7 +6,6 @@ its question is "is data flowing right now", not "what did the certified marts s
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from datetime import datetime, timezone
@@ -15,16 +14,12 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from ingest.lrs import rejected
-from ingest.lrs import store as lrs_store
-from ingest.lrs.exceptions import StoreUnavailable
+from ingest import status as ingest_status
 from leerstroom import lake
-from leerstroom.cli import status
 from leerstroom.delivery import store as delivery_store
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings
-from transform.quality import quarantine
-from transform.quality.certification import CertificationHealth, certification_health
+from transform import status as transform_status
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +30,7 @@ BATCH_POSITION = re.compile(r"^\[\d+\]\.?")  # a statement's place in its batch:
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
 def pipeline_status(catalog: str, _settings: Settings) -> dict:
     """`leerstroom status`'s report: LRS store and outbox, Kafka lag per partition, lake counts."""
-    return status.collect(_settings)
+    return ingest_status.collect(_settings)
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
@@ -57,18 +52,22 @@ def _lake_activity(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         """).df(),
         "freshness": con.execute(
             "SELECT max(stored_at) AS newest_stored_at, max(loaded_at) AS newest_loaded_at, count(*) AS statements "
-            "FROM lake.raw.statements").df(),
+            "FROM lake.raw.statements"
+        ).df(),
         "dead_letters": con.execute(
             "SELECT received_at, kafka_partition, kafka_offset, error FROM lake.raw.dead_letters "
-            "ORDER BY received_at DESC LIMIT 50").df(),
+            "ORDER BY received_at DESC LIMIT 50"
+        ).df(),
         "runs": con.execute(
             "SELECT run_id, status, started_at, finished_at, raw_snapshot_id, certified_snapshot_id "
-            "FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 20").df(),
+            "FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 20"
+        ).df(),
     }
     try:
         found["quality"] = con.execute(
             "SELECT run_id, checked_at, suite, expectation, success, observed FROM lake.meta.quality_results "
-            "ORDER BY checked_at DESC, suite, expectation LIMIT 500").df()
+            "ORDER BY checked_at DESC, suite, expectation LIMIT 500"
+        ).df()
     except duckdb.CatalogException:
         found["quality"] = None  # the quality gate has not written results yet
     return found
@@ -81,35 +80,36 @@ def rejections_per_tool(catalog: str, _settings: Settings) -> pd.DataFrame | Non
     None when there is no LRS store here. A statement's place in its batch ([3].result.score.min) is left out,
     so one rule broken by any statement of a batch counts as one reason.
     """
-    if not lrs_store.exists(_settings):
+    rows = ingest_status.refusals(_settings)
+    if rows is None:
         return None
-    try:
-        store = lrs_store.LrsStore(_settings)
-        try:
-            rows = rejected.counts(store, rejected.cutoff(_settings))
-        finally:
-            store.close()
-    except StoreUnavailable as err:
-        log.warning("refused requests could not be read: %s", err)
-        return None
-    found = pd.DataFrame(rows, columns=["tool", "status", "field", "rule", "reason", "refused", "replayed",
-                                        "last_refused_at"])
+    found = pd.DataFrame(
+        rows, columns=["tool", "status", "field", "rule", "reason", "refused", "replayed", "last_refused_at"]
+    )
     if found.empty:
         return found
-    found["reason"] = [f"{BATCH_POSITION.sub('', f)}: {r}" if f else str(reason)
-                       for f, r, reason in zip(found["field"], found["rule"], found["reason"], strict=True)]
-    return (found.groupby(["tool", "status", "reason"], as_index=False)
-            .agg(refused=("refused", "sum"), replayed=("replayed", "sum"), last_refused_at=("last_refused_at", "max"))
-            .sort_values(["refused", "tool"], ascending=[False, True], ignore_index=True))
+    found["reason"] = [
+        f"{BATCH_POSITION.sub('', f)}: {r}" if f else str(reason)
+        for f, r, reason in zip(found["field"], found["rule"], found["reason"], strict=True)
+    ]
+    return (
+        found.groupby(["tool", "status", "reason"], as_index=False)
+        .agg(refused=("refused", "sum"), replayed=("replayed", "sum"), last_refused_at=("last_refused_at", "max"))
+        .sort_values(["refused", "tool"], ascending=[False, True], ignore_index=True)
+    )
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
-def certification_state(catalog: str, max_age_hours: float, _settings: Settings) -> CertificationHealth | None:
+def certification_state(
+    catalog: str, max_age_hours: float, _settings: Settings
+) -> transform_status.CertificationHealth | None:
     """Whether a snapshot was certified within `max_age_hours` (the verdict of `leerstroom health transform`)."""
     if not lake.exists(_settings):
         return None
     limit = _settings.model_copy(update={"certification_max_age_hours": max_age_hours})
-    return lake.read(_settings, lambda con: certification_health(con, limit, datetime.now(timezone.utc)))
+    return lake.read(
+        _settings, lambda con: transform_status.certification_health(con, limit, datetime.now(timezone.utc))
+    )
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
@@ -117,14 +117,9 @@ def quarantine_state(catalog: str, _settings: Settings) -> dict:
     """Set-aside statements per reason and decision, and the share the last judged run found."""
     if not lake.exists(_settings):
         return {}
-    def look(con):
-        return quarantine.counts(con), con.execute(
-            "SELECT observed FROM lake.meta.quality_results WHERE suite = ? ORDER BY checked_at DESC LIMIT 1",
-            [quarantine.SUITE]).fetchone()
-
-    found, judged = lake.read(_settings, look)
-    counts = pd.DataFrame(found, columns=["reason", "decision", "statements", "last_set_aside_at"])
-    return {"counts": counts, "last_judged": json.loads(judged[0]) if judged else None}
+    counts, last_judged = lake.read(_settings, transform_status.quarantine_state)
+    counts = pd.DataFrame(counts, columns=["reason", "decision", "statements", "last_set_aside_at"])
+    return {"counts": counts, "last_judged": last_judged}
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)

@@ -13,8 +13,11 @@ def with_not_measured(frame: pd.DataFrame, label: str, columns: tuple[str, ...] 
     take for 0. Rows of suppressed units, and figures disclosure control withheld, stay empty: there the number
     exists but may not be shown."""
     shown = frame.copy()
-    visible = (~shown["is_suppressed"].fillna(True).astype(bool) if "is_suppressed" in shown
-               else pd.Series(True, index=shown.index))
+    visible = (
+        ~shown["is_suppressed"].fillna(True).astype(bool)
+        if "is_suppressed" in shown
+        else pd.Series(True, index=shown.index)
+    )
     for column in (c for c in columns if c in shown.columns):
         shown[column] = shown[column].astype(object)
         shown.loc[visible & shown[column].isna() & ~withheld(shown, column), column] = label

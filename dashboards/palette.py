@@ -6,6 +6,9 @@ MUTED = "#9AA5B1"
 GRID = "#ECEFF1"
 # Segments always wear the same colours.
 SEGMENT_COLOURS = {
-    "highly_engaged": "#1F6F8B", "active": "#7FB7BE", "struggling": "#F2CC8F", "disengaging": "#E07A5F",
+    "highly_engaged": "#1F6F8B",
+    "active": "#7FB7BE",
+    "struggling": "#F2CC8F",
+    "disengaging": "#E07A5F",
     "inactive": "#9AA5B1",
 }

@@ -19,9 +19,12 @@ comes out of one of the three shapes below, and each shape has its rules here:
   exactly one published group (`aggregate`). Two nested figures then differ, period
   by period, by nothing or by at least k people.
 - **Unit tables** (`unit_table`): marts with a row per organisation, department and
-  team. The same rules run over the unit hierarchy, once for the people of a unit
-  and once for its managers: a figure about a team's managers (T4, manager
-  participation) is a figure about one person when the team has one lead. A derived
+  team. Which marts these are, and which of their columns name the unit, the period and
+  its people, each mart declares in its model's YAML (`meta.disclosure`, read through
+  transform/marts.py); a mart that declares nothing is shown to no one. The same rules
+  run over the unit hierarchy, once for the people of a unit and once for its managers:
+  a figure about a team's managers (T4, manager participation) is a figure about one
+  person when the team has one lead. A derived
   figure (the LCI, a change on the period before) is hidden with what it is made of. A month's change split by
   who was in the unit (mart_lci_unit_month: stayers, arrivals, departures) is shown only where each of those
   groups is 0 or at least k: the stayers' change is the unit's less what a handful of comers and goers did.
@@ -40,34 +43,37 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from dashboards.deep_dives import SUB_SCORES
+from dashboards.roles import HR_ANALYST
+from transform import marts as mart_contracts
+from transform.marts import Disclosure
+
 log = logging.getLogger(__name__)
 
-EXECUTIVE, HR_ANALYST, ADMIN = "executive", "hr_analyst", "admin"
 UNRESTRICTED = "unrestricted"
 
-# Columns that make a row about one person rather than a group.
-PERSON_COLUMNS = frozenset({"employee_id", "actor_key", "display_name", "person", "learner"})
-
-# The sub-scores of the Learning Culture Index and what is derived from them.
-SUB_SCORES = ("t1_continuous_learning", "t2_development_facilitated", "t3_mistakes_as_learning", "t4_leadership_active",
-              "t5_diverse_resources", "l1_microlearning", "l2_gamification", "l3_personalised_paths",
-              "l4_social_learning", "l5_tied_to_performance")
+# What is derived from the sub-scores of the Learning Culture Index (dashboards.deep_dives.SUB_SCORES).
 DERIVED_FROM_SUB_SCORES = ("lci", "lci_change")
 # Figures about a unit's managers rather than its people; a team has one lead, so these describe one person.
-ABOUT_MANAGERS = frozenset({"t4_leadership_active", "managers_learning", "manager_touchpoints",
-                            "touchpoints_per_report"})
-PERIOD_COLUMNS = ("week_start", "month_start", "quarter_start")
+ABOUT_MANAGERS = frozenset(
+    {"t4_leadership_active", "managers_learning", "manager_touchpoints", "touchpoints_per_report"}
+)
 # A month's change split by who was in the unit (mart_lci_unit_month): the people there both months (stayers), those
 # who arrived and those who departed, each also split by how. Each group is a partition of a figure a reader sees
 # (the headcount, the month before's headcount, or arrived/departed), so its parts are shown together or not at all.
-POPULATION_PARTS = (("stayers", "arrived"), ("stayers", "departed"), ("arrived", "joined_organisation", "moved_in"),
-                    ("departed", "left_organisation", "moved_out"))
+POPULATION_PARTS = (
+    ("stayers", "arrived"),
+    ("stayers", "departed"),
+    ("arrived", "joined_organisation", "moved_in"),
+    ("departed", "left_organisation", "moved_out"),
+)
 # The change's parts: the stayers' own change and what the arrivals, departures and coverage did.
 CHANGE_SPLIT = ("behaviour_change", "composition_change", "coverage_change")
 # A unit table's column naming, per row, the figures emptied here: measured, but not to be shown to this role.
@@ -76,7 +82,7 @@ ORGANISATION = "organisation"
 UNIT_PARENT_SEPARATOR = " / "  # team units are named "<department> / <team>"
 
 _NULL = "⟂null"  # how a missing dimension value is keyed (the SQL IN of a filter never selects it)
-_ALL = "⟂all" # the breakdown part of a whole group
+_ALL = "⟂all"  # the breakdown part of a whole group
 _SPLIT = "⟂split"  # family key of a group's breakdown parts
 
 
@@ -91,22 +97,33 @@ def audience(role: str) -> str:
     return UNRESTRICTED if role == HR_ANALYST else f"suppressed:{role}"
 
 
-def is_person_level(columns: Iterable[str]) -> bool:
-    return bool(PERSON_COLUMNS & set(columns))
+def disclosure(mart: str) -> Disclosure | None:
+    """How a mart may be shown, as its model declares it; None for a table that declares nothing (shown to no one)."""
+    contract = mart_contracts.marts().get(mart)
+    return contract.disclosure if contract is not None else None
+
+
+def is_person_level(mart: str) -> bool:
+    """Whether the mart's rows are about one person each (or repeat a person): HR analysts only."""
+    declared = disclosure(mart)
+    return declared is None or declared.shape in ("people", "events")
 
 
 # --- the rule every shape shares ------------------------------------------------------------------------------
 
-def suppress(sizes: Mapping[Any, int], edges: Iterable[tuple[Any, Any, Any]], k: int,
-             hidden_already: Iterable[Any] = ()) -> set:
+
+def suppress(
+    sizes: Mapping[Any, int], edges: Iterable[tuple[Any, Any, Any]], k: int, hidden_already: Iterable[Any] = ()
+) -> set:
     """Which groups to hide. `sizes`: group -> people; `edges`: (child, parent, family) where the child lies in the
     parent, and the children of one family under one parent are disjoint; `hidden_already`: hidden for another
     reason. Returns the hidden groups (see `_suppress`).
     """
     keys = list(sizes)
     code = {key: i for i, key in enumerate(keys)}
-    frame = pd.DataFrame([(code[c], code[p], f) for c, p, f in edges if c in code and p in code],
-                         columns=["child", "parent", "family"])
+    frame = pd.DataFrame(
+        [(code[c], code[p], f) for c, p, f in edges if c in code and p in code], columns=["child", "parent", "family"]
+    )
     frame["family"] = pd.factorize(frame["family"])[0]
     frame = frame.astype("int64")
     initially = pd.Series(False, index=range(len(keys)))
@@ -131,8 +148,9 @@ def _suppress(n: pd.Series, edges: pd.DataFrame, k: int, hidden_already: pd.Seri
     edges["n_parent"] = n.to_numpy()[edges["parent"].to_numpy()]
     while not edges.empty:
         edges = edges[~hidden[edges["child"].to_numpy()] & ~hidden[edges["parent"].to_numpy()]]
-        sums = edges.groupby(["parent", "family"], sort=False).agg(covered=("n_child", "sum"),
-                                                                    n_parent=("n_parent", "first"))
+        sums = edges.groupby(["parent", "family"], sort=False).agg(
+            covered=("n_child", "sum"), n_parent=("n_parent", "first")
+        )
         left = sums["n_parent"] - sums["covered"]
         short = sums[(left > 0) & (left < k)].reset_index()[["parent", "family"]]
         if short.empty:
@@ -145,15 +163,16 @@ def _suppress(n: pd.Series, edges: pd.DataFrame, k: int, hidden_already: pd.Seri
 
 # --- person-period rows ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Microdata:
     """One row per person and period, behind every aggregate of one source."""
 
-    relation: str                   # a table name or a parenthesised query
-    person: str                     # the column naming the person
-    period: str                     # the column of the period (a week, a scoring date)
-    dimensions: tuple[str, ...]     # the columns a view may filter or group by
-    breakdown: str | None = None    # a column a view may count people by inside a group (engagement segment)
+    relation: str  # a table name or a parenthesised query
+    person: str  # the column naming the person
+    period: str  # the column of the period (a week, a scoring date)
+    dimensions: tuple[str, ...]  # the columns a view may filter or group by
+    breakdown: str | None = None  # a column a view may count people by inside a group (engagement segment)
 
     def groupable(self) -> tuple[str, ...]:
         return (*self.dimensions, self.period, *((self.breakdown,) if self.breakdown else ()))
@@ -161,8 +180,10 @@ class Microdata:
 
 def _fingerprint(person: str) -> str:
     # The set of people a group holds, as comparable integers: its size and two sums of 64-bit hashes.
-    return (f"count(*) AS n, (sum(hash({person}))::HUGEINT % 9223372036854775807)::BIGINT AS fa, "
-            f"(bit_xor(hash({person} || '#')) >> 1)::BIGINT AS fb")
+    return (
+        f"count(*) AS n, (sum(hash({person}))::HUGEINT % 9223372036854775807)::BIGINT AS fa, "
+        f"(bit_xor(hash({person} || '#')) >> 1)::BIGINT AS fb"
+    )
 
 
 def _keyed(column: str) -> str:
@@ -172,8 +193,10 @@ def _keyed(column: str) -> str:
 def _rows(source: Microdata) -> str:
     part = _keyed(source.breakdown) if source.breakdown else f"'{_ALL}'"
     dims = "".join(f", {_keyed(d)} AS d{i}" for i, d in enumerate(source.dimensions))
-    return (f"(SELECT {source.period}::VARCHAR AS period, {source.person} AS person, {part} AS part{dims} "
-            f"FROM {source.relation})")
+    return (
+        f"(SELECT {source.period}::VARCHAR AS period, {source.person} AS person, {part} AS part{dims} "
+        f"FROM {source.relation})"
+    )
 
 
 def _grouped(source: Microdata, columns: str) -> str:
@@ -194,17 +217,25 @@ def catalogue(con: duckdb.DuckDBPyConnection, source: Microdata, k: int) -> pd.D
     labelled = [("*", "'*'", ""), *[(d, f"d{i}", f"d{i}, ") for i, d in enumerate(source.dimensions)]]
     singles = " UNION ALL ".join(
         f"SELECT period, '{label}' AS dim, {value} AS value, coalesce(part, '{_ALL}') AS part, "
-        f"{_fingerprint('person')} FROM {rows} {_grouped(source, columns)}" for label, value, columns in labelled)
+        f"{_fingerprint('person')} FROM {rows} {_grouped(source, columns)}"
+        for label, value, columns in labelled
+    )
     pairs = " UNION ALL ".join(
         f"SELECT period, '{a}' AS dim_a, d{i} AS value_a, '{b}' AS dim_b, d{j} AS value_b, "
         f"coalesce(part, '{_ALL}') AS part, count(*) AS c FROM {rows} {_grouped(source, f'd{i}, d{j}, ')}"
-        for i, a in enumerate(source.dimensions) for j, b in enumerate(source.dimensions) if i < j) or (
+        for i, a in enumerate(source.dimensions)
+        for j, b in enumerate(source.dimensions)
+        if i < j
+    ) or (
         "SELECT NULL::VARCHAR AS period, NULL::VARCHAR AS dim_a, NULL::VARCHAR AS value_a, NULL::VARCHAR AS dim_b, "
-        "NULL::VARCHAR AS value_b, NULL::VARCHAR AS part, 0 AS c WHERE FALSE")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE disclosure_labels AS WITH singles AS ({singles}), "
-                f"groups AS (SELECT DISTINCT period, n, fa, fb FROM singles) "
-                f"SELECT singles.*, dense_rank() OVER (ORDER BY period, n, fa, fb) - 1 AS id "
-                f"FROM singles JOIN groups USING (period, n, fa, fb)")
+        "NULL::VARCHAR AS value_b, NULL::VARCHAR AS part, 0 AS c WHERE FALSE"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE disclosure_labels AS WITH singles AS ({singles}), "
+        f"groups AS (SELECT DISTINCT period, n, fa, fb FROM singles) "
+        f"SELECT singles.*, dense_rank() OVER (ORDER BY period, n, fa, fb) - 1 AS id "
+        f"FROM singles JOIN groups USING (period, n, fa, fb)"
+    )
     try:
         groups = con.execute("SELECT DISTINCT id, period, n, fa, fb FROM disclosure_labels ORDER BY id").df()
         edges = con.execute(f"""
@@ -253,9 +284,11 @@ def catalogue(con: duckdb.DuckDBPyConnection, source: Microdata, k: int) -> pd.D
     return shown.reset_index(drop=True)
 
 
-def filter_sql(source: Microdata, filters: Sequence[tuple[str, Sequence[Any]]], periods: tuple[Any, Any],
-                alias: str = "") -> tuple[str, list]:
-    clauses, params = ["TRUE"], []
+def filter_sql(
+    source: Microdata, filters: Sequence[tuple[str, Sequence[Any]]], periods: tuple[Any, Any], alias: str = ""
+) -> tuple[str, list]:
+    clauses: list[str] = ["TRUE"]
+    params: list[Any] = []
     prefix = f"{alias}." if alias else ""
     for dimension, values in filters:
         if dimension not in source.dimensions:
@@ -273,10 +306,17 @@ def filter_sql(source: Microdata, filters: Sequence[tuple[str, Sequence[Any]]], 
     return " AND ".join(clauses), params
 
 
-def aggregate(con: duckdb.DuckDBPyConnection, source: Microdata, published: pd.DataFrame | None, *,
-              measures: Mapping[str, str], by: str | None = None,
-              filters: Sequence[tuple[str, Sequence[Any]]] = (), periods: tuple[Any, Any] = (None, None),
-              order: str | None = None) -> pd.DataFrame:
+def aggregate(
+    con: duckdb.DuckDBPyConnection,
+    source: Microdata,
+    published: pd.DataFrame | None,
+    *,
+    measures: Mapping[str, str],
+    by: str | None = None,
+    filters: Sequence[tuple[str, Sequence[Any]]] = (),
+    periods: tuple[Any, Any] = (None, None),
+    order: str | None = None,
+) -> pd.DataFrame:
     """Figures (`measures`: name -> SQL aggregate) over the filtered rows, one row per value of `by` (as `unit`).
 
     `published` is `catalogue(...)` for a suppressed audience and None for the unrestricted one. A row whose
@@ -289,16 +329,22 @@ def aggregate(con: duckdb.DuckDBPyConnection, source: Microdata, published: pd.D
     figures = con.execute(
         f"SELECT {f'{by} AS unit, ' if by else ''}{key} AS group_key, "
         f"{', '.join(f'{sql} AS {name}' for name, sql in measures.items())} FROM {source.relation} WHERE {where} "
-        f"GROUP BY ALL HAVING count(*) > 0{f' ORDER BY {order}' if order else ''}", params).df()
+        f"GROUP BY ALL HAVING count(*) > 0{f' ORDER BY {order}' if order else ''}",
+        params,
+    ).df()
     hidden = 0
     if published is not None and not figures.empty:
         con.register("disclosure_published", published)
         try:
-            shown = dict(con.execute(
-                f"WITH cells AS (SELECT {key} AS group_key, {source.period}::VARCHAR AS period, "
-                f"{_fingerprint(source.person)} FROM {source.relation} WHERE {where} GROUP BY ALL) "
-                f"SELECT group_key, bool_and(p.n IS NOT NULL) FROM cells LEFT JOIN disclosure_published p "
-                f"USING (period, n, fa, fb) GROUP BY group_key", params).fetchall())
+            shown = dict(
+                con.execute(
+                    f"WITH cells AS (SELECT {key} AS group_key, {source.period}::VARCHAR AS period, "
+                    f"{_fingerprint(source.person)} FROM {source.relation} WHERE {where} GROUP BY ALL) "
+                    f"SELECT group_key, bool_and(p.n IS NOT NULL) FROM cells LEFT JOIN disclosure_published p "
+                    f"USING (period, n, fa, fb) GROUP BY group_key",
+                    params,
+                ).fetchall()
+            )
         finally:
             con.unregister("disclosure_published")
         keep = figures["group_key"].map(lambda group: bool(shown.get(group, False)))
@@ -311,9 +357,6 @@ def aggregate(con: duckdb.DuckDBPyConnection, source: Microdata, published: pd.D
 
 # --- unit tables ----------------------------------------------------------------------------------------------
 
-def _period_column(columns: Iterable[str]) -> str | None:
-    return next((column for column in PERIOD_COLUMNS if column in columns), None)
-
 
 def _parent(level: str, name: str) -> str | None:
     if level == "team":
@@ -321,13 +364,16 @@ def _parent(level: str, name: str) -> str | None:
     return ORGANISATION if level == "department" else None
 
 
-def _hierarchy(units: pd.DataFrame, count: str, k: int, hidden_already: set = frozenset()) -> set:
+def _hierarchy(units: pd.DataFrame, count: str, k: int, hidden_already: AbstractSet = frozenset()) -> set:
     """Hidden (level, name, period) keys of one population (`count` people per unit) over the unit hierarchy."""
     units = units.dropna(subset=[count])
     keys = list(zip(units["unit_level"], units["unit_name"], units["period"]))
     sizes = dict(zip(keys, units[count].astype(int)))
-    flagged = {key for key, flag in zip(keys, units.get("is_suppressed", pd.Series(False, index=units.index)))
-               if pd.isna(flag) or bool(flag)}
+    flagged = {
+        key
+        for key, flag in zip(keys, units.get("is_suppressed", pd.Series(False, index=units.index)))
+        if pd.isna(flag) or bool(flag)
+    }
     edges = []
     for level, name, period in keys:
         at_level, at_name = level, name
@@ -344,27 +390,40 @@ def _periods(values: pd.Series) -> pd.Series:
 def unit_visibility(tables: Mapping[str, pd.DataFrame], k: int) -> dict[str, pd.DataFrame]:
     """Per period column: each unit's people and managers hidden or not, decided once over every unit table.
 
-    `tables`: mart name -> its rows. A unit in a period reads the same in every table, so a figure hidden in one
-    cannot be recovered from another. Managers are counted by mart_manager_participation.
+    `tables`: mart name -> its rows; marts not declared as unit tables are passed over. A unit in a period reads the
+    same in every table, so a figure hidden in one cannot be recovered from another. Managers are counted by the
+    mart that declares a `managers` column.
     """
     by_period: dict[str, list[pd.DataFrame]] = {}
-    for rows in tables.values():
-        period = _period_column(rows.columns)
-        if period is None or "headcount" not in rows.columns or rows.empty:
+    managers = None
+    for mart, rows in tables.items():
+        declared = disclosure(mart)
+        if declared is None or declared.shape != "units" or rows.empty:
             continue
-        by_period.setdefault(period, []).append(pd.DataFrame({
-            "unit_level": rows["unit_level"] if "unit_level" in rows else ORGANISATION,
-            "unit_name": rows["unit_name"] if "unit_name" in rows else ORGANISATION,
-            "period": _periods(rows[period]),
-            "headcount": rows["headcount"],
-            "is_suppressed": rows["is_suppressed"] if "is_suppressed" in rows else False,
-        }))
-    managers = tables.get("mart_manager_participation")
+        if declared.managers is not None:
+            managers = (rows, declared)
+        level, name = declared.unit or (None, None)
+        by_period.setdefault(declared.period, []).append(
+            pd.DataFrame(
+                {
+                    "unit_level": rows[level] if level else ORGANISATION,
+                    "unit_name": rows[name] if name else ORGANISATION,
+                    "period": _periods(rows[declared.period]),
+                    "headcount": rows[declared.people[0]],
+                    "is_suppressed": rows.get("is_suppressed", False),
+                }
+            )
+        )
     result = {}
     for period, frames in by_period.items():
-        units = (pd.concat(frames).groupby(["unit_level", "unit_name", "period"], as_index=False)
-                 .agg(headcount=("headcount", "max"), is_suppressed=("is_suppressed", lambda s: s.isna().any()
-                                                                      or s.fillna(True).astype(bool).any())))
+        units = (
+            pd.concat(frames)
+            .groupby(["unit_level", "unit_name", "period"], as_index=False)
+            .agg(
+                headcount=("headcount", "max"),
+                is_suppressed=("is_suppressed", lambda s: s.isna().any() or s.fillna(True).astype(bool).any()),
+            )
+        )
         units["managers"] = _managers_of(units, managers)
         hidden_people = _hierarchy(units, "headcount", k)
         # A unit whose row is not shown shows no managers either: count them as hidden where others are subtracted.
@@ -376,36 +435,38 @@ def unit_visibility(tables: Mapping[str, pd.DataFrame], k: int) -> dict[str, pd.
     return result
 
 
-def _managers_of(units: pd.DataFrame, managers: pd.DataFrame | None) -> pd.Series:
-    """Managers per unit in the quarter its period falls in, from mart_manager_participation (NA where unknown)."""
-    if managers is None or "managers" not in managers.columns or managers.empty:
+def _managers_of(units: pd.DataFrame, managers: tuple[pd.DataFrame, Disclosure] | None) -> pd.Series:
+    """Managers per unit in the quarter its period falls in, from the mart that counts them (NA where unknown)."""
+    if managers is None:
         return pd.Series(pd.NA, index=units.index, dtype="Float64")
-    counts = managers.assign(quarter=_periods(managers["quarter_start"])).set_index(
-        ["unit_level", "unit_name", "quarter"])["managers"]
+    rows, declared = managers
+    level, name = declared.unit
+    counts = rows.assign(quarter=_periods(rows[declared.period])).set_index([level, name, "quarter"])[declared.managers]
     counts = counts[~counts.index.duplicated()]
     quarters = units["period"].dt.to_period("Q").dt.start_time
     keys = pd.MultiIndex.from_arrays([units["unit_level"], units["unit_name"], quarters])
     return pd.Series(counts.reindex(keys).to_numpy(), index=units.index, dtype="Float64")
 
 
-def unit_table(rows: pd.DataFrame, audience_name: str, k: int, visibility: Mapping[str, pd.DataFrame],
-               mart: str = "") -> pd.DataFrame:
+def unit_table(
+    rows: pd.DataFrame, audience_name: str, k: int, visibility: Mapping[str, pd.DataFrame], mart: str
+) -> pd.DataFrame:
     """A unit mart's rows as `audience_name` may see them: hidden units dropped, figures about hidden managers and
     whatever is derived from a hidden figure emptied (and named in the row's `withheld` column, so that a page
-    never calls them "not measured"). Rows of a shape this module does not know are refused."""
+    never calls them "not measured"). Rows of a mart not declared as unit table or unit pairs are refused."""
     if audience_name == UNRESTRICTED or rows.empty:
         return rows
-    if is_person_level(rows.columns):
+    declared = disclosure(mart)
+    if declared is not None and declared.shape == "unit_pairs":
+        return _pair_table(rows, declared, k)
+    if declared is None or declared.shape != "units" or declared.period not in visibility:
+        log.warning("%s is not declared a unit table in its model's meta: shown to HR analysts only", mart)
         return rows.iloc[0:0]
-    if {"helper_team", "helped_team"} <= set(rows.columns):
-        return _pair_table(rows, k)
-    period = _period_column(rows.columns)
-    if period is None or "headcount" not in rows.columns or period not in visibility:
-        log.warning("unit table %s has no unit, period and headcount: shown to HR analysts only", mart or "?")
-        return rows.iloc[0:0]
+    period = declared.period
     units = visibility[period].set_index(["unit_level", "unit_name", "period"])
-    level = rows["unit_level"] if "unit_level" in rows else pd.Series(ORGANISATION, index=rows.index)
-    name = rows["unit_name"] if "unit_name" in rows else pd.Series(ORGANISATION, index=rows.index)
+    level_column, name_column = declared.unit or (None, None)
+    level = rows[level_column] if level_column else pd.Series(ORGANISATION, index=rows.index)
+    name = rows[name_column] if name_column else pd.Series(ORGANISATION, index=rows.index)
     keys = pd.MultiIndex.from_arrays([level, name, _periods(rows[period])])
     people_hidden = units["people_hidden"].reindex(keys).fillna(True).astype(bool).to_numpy()
     managers_hidden = units["managers_hidden"].reindex(keys).fillna(True).astype(bool).to_numpy()
@@ -428,17 +489,20 @@ def unit_table(rows: pd.DataFrame, audience_name: str, k: int, visibility: Mappi
     return shown[~people_hidden].reset_index(drop=True)
 
 
-def _empty_changes(rows: pd.DataFrame, emptied: pd.DataFrame, row_hidden, level: pd.Series, name: pd.Series,
-                   period: str) -> None:
+def _empty_changes(
+    rows: pd.DataFrame, emptied: pd.DataFrame, row_hidden, level: pd.Series, name: pd.Series, period: str
+) -> None:
     """A change on the period before gives that period's figure away, given this one: empty it when either is hidden."""
-    for column in [c for c in rows.columns if c.endswith("_change") and c[:-len("_change")] in rows.columns]:
-        base = column[:-len("_change")]
-        order = pd.DataFrame({"level": level, "name": name, "period": rows[period],
-                              "hidden": emptied[base] | row_hidden})
+    for column in [c for c in rows.columns if c.endswith("_change") and c[: -len("_change")] in rows.columns]:
+        base = column[: -len("_change")]
+        order = pd.DataFrame(
+            {"level": level, "name": name, "period": rows[period], "hidden": emptied[base] | row_hidden}
+        )
         order = order.sort_values("period")
         before = order.groupby(["level", "name"], sort=False)["hidden"].shift(1, fill_value=False)
-        emptied[column] = emptied[column] | ((emptied[base] | before.reindex(rows.index).astype(bool))
-                                             & rows[column].notna())
+        emptied[column] = emptied[column] | (
+            (emptied[base] | before.reindex(rows.index).astype(bool)) & rows[column].notna()
+        )
 
 
 def _empty_population_split(rows: pd.DataFrame, emptied: pd.DataFrame, k: int) -> None:
@@ -478,22 +542,22 @@ def partition_table(rows: pd.DataFrame, audience_name: str, k: int, count: str) 
     return shown
 
 
-def _pair_table(rows: pd.DataFrame, k: int) -> pd.DataFrame:
+def _pair_table(rows: pd.DataFrame, declared: Disclosure, k: int) -> pd.DataFrame:
     """A team-by-team table: shown for a period only when every pair in it reaches k on both sides.
 
     Each team's totals are published elsewhere, so hiding some pairs would let the rest give them away; the
     people behind the hidden pairs cannot be counted from the table to prove otherwise.
     """
-    period = _period_column(rows.columns) or "quarter_start"
-    counts = [column for column in ("helpers", "people_helped") if column in rows.columns]
+    period = declared.period
     fine = ~rows.get("is_suppressed", pd.Series(False, index=rows.index)).fillna(True).astype(bool)
-    for column in counts:
+    for column in declared.people:
         fine &= rows[column].fillna(0).astype(int) >= k
     whole_periods = fine.groupby(rows[period]).all()
     return rows[rows[period].map(whole_periods).astype(bool)].reset_index(drop=True)
 
 
 # --- event breakdowns -----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Breakdowns:
@@ -506,14 +570,22 @@ class Breakdowns:
         return self.total and value in self.shown.get(dimension, set())
 
 
-def event_breakdowns(con: duckdb.DuckDBPyConnection, relation: str, person: str, dimensions: Sequence[str],
-                     k: int) -> Breakdowns:
+def event_breakdowns(
+    con: duckdb.DuckDBPyConnection, relation: str, person: str, dimensions: Sequence[str], k: int
+) -> Breakdowns:
     """Which totals per value of each dimension (a day, a verb) may be shown over rows that repeat a person."""
     people = con.execute(f"SELECT count(DISTINCT {person}) FROM {relation}").fetchone()[0]
-    sizes = {d: dict(con.execute(f"SELECT {d}, count(DISTINCT {person}) FROM {relation} GROUP BY 1").fetchall())
-             for d in dimensions}
-    as_text = {d: {value: str(text) for value, text in con.execute(
-        f"SELECT DISTINCT {d}, CAST({d} AS VARCHAR) FROM {relation}").fetchall()} for d in dimensions}
+    sizes = {
+        d: dict(con.execute(f"SELECT {d}, count(DISTINCT {person}) FROM {relation} GROUP BY 1").fetchall())
+        for d in dimensions
+    }
+    as_text = {
+        d: {
+            value: str(text)
+            for value, text in con.execute(f"SELECT DISTINCT {d}, CAST({d} AS VARCHAR) FROM {relation}").fetchall()
+        }
+        for d in dimensions
+    }
     if people < k:
         return Breakdowns(False, {d: set() for d in dimensions})
     hidden = {d: {value for value, n in sizes[d].items() if n < k} for d in dimensions}
@@ -521,10 +593,13 @@ def event_breakdowns(con: duckdb.DuckDBPyConnection, relation: str, person: str,
     def only(dimension: str, within: str | None = None) -> dict:
         """People whose rows (inside one value of `within`) all fall in one value of `dimension`."""
         outer = f"{within}, " if within else ""
-        return {tuple(key): n for *key, n in con.execute(f"""
+        return {
+            tuple(key): n
+            for *key, n in con.execute(f"""
             SELECT {outer}single, count(*) FROM (
                 SELECT {outer}{person}, min({dimension}) AS single FROM {relation} GROUP BY {outer}{person}
-                HAVING count(DISTINCT {dimension}) = 1) GROUP BY ALL""").fetchall()}
+                HAVING count(DISTINCT {dimension}) = 1) GROUP BY ALL""").fetchall()
+        }
 
     # The total without one value: the people who have rows elsewhere.
     for d in dimensions:
@@ -536,8 +611,11 @@ def event_breakdowns(con: duckdb.DuckDBPyConnection, relation: str, person: str,
         for outer in dimensions:
             if inner == outer:
                 continue
-            single_outer = dict(con.execute(f"SELECT {inner}, min({outer}) FROM {relation} GROUP BY 1 "
-                                            f"HAVING count(DISTINCT {outer}) = 1").fetchall())
+            single_outer = dict(
+                con.execute(
+                    f"SELECT {inner}, min({outer}) FROM {relation} GROUP BY 1 HAVING count(DISTINCT {outer}) = 1"
+                ).fetchall()
+            )
             alone = only(inner, within=outer)  # (outer value, inner value) -> people with only that inner value
             for value, container in single_outer.items():
                 rest = sizes[outer].get(container, 0) - alone.get((container, value), 0)
@@ -547,8 +625,9 @@ def event_breakdowns(con: duckdb.DuckDBPyConnection, relation: str, person: str,
     for d in dimensions:
         while hidden[d]:
             values = sorted(hidden[d], key=str)
-            together = con.execute(f"SELECT count(DISTINCT {person}) FROM {relation} WHERE list_contains(?, {d})",
-                                   [values]).fetchone()[0]
+            together = con.execute(
+                f"SELECT count(DISTINCT {person}) FROM {relation} WHERE list_contains(?, {d})", [values]
+            ).fetchone()[0]
             shown = {value: n for value, n in sizes[d].items() if value not in hidden[d]}
             if not (0 < together < k) or not shown:
                 break

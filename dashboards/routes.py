@@ -13,22 +13,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboards.deep_dives import DEEP_DIVES
-from dashboards.privacy import ADMIN, EXECUTIVE, HR_ANALYST
+from dashboards.roles import ADMIN, HR_ANALYST, ROLES
 
 ENTRYPOINT = Path(__file__).resolve().parent / "app.py"
 VIEWS = ENTRYPOINT.parent / "views"
-EVERYONE = frozenset({EXECUTIVE, HR_ANALYST, ADMIN})
+EVERYONE = frozenset(ROLES)
 ADMINS = frozenset({ADMIN})
 
 
 @dataclass(frozen=True)
 class Route:
-    path: str                 # the URL path, e.g. "overview" for /overview
-    script: str               # the page script under dashboards/views/
-    title_key: str            # i18n key of the page title
-    section_key: str          # i18n key of its section in the sidebar
+    path: str  # the URL path, e.g. "overview" for /overview
+    script: str  # the page script under dashboards/views/
+    title_key: str  # i18n key of the page title
+    section_key: str  # i18n key of its section in the sidebar
     roles: frozenset[str]
-    page: str                 # the name the audit log records for it
+    page: str  # the name the audit log records for it
     default: bool = False
 
     @property
@@ -40,10 +40,18 @@ ROUTES = (
     Route("overview", "overview.py", "overview.title", "nav.overview", EVERYONE, "overview", default=True),
     Route("explorer", "explorer.py", "explorer.title", "nav.overview", EVERYONE, "explorer"),
     Route("activity", "activity.py", "activity.title", "nav.overview", EVERYONE, "activity"),
-    Route("retention-model", "retention_model.py", "model.title", "nav.overview", frozenset({HR_ANALYST, ADMIN}),
-          "retention-model"),
-    *(Route(dive.key, f"dive_{dive.key}.py", f"dive.{dive.key}.title", "nav.deep_dives", EVERYONE, f"dive-{dive.key}")
-      for dive in DEEP_DIVES),
+    Route(
+        "retention-model",
+        "retention_model.py",
+        "model.title",
+        "nav.overview",
+        frozenset({HR_ANALYST, ADMIN}),
+        "retention-model",
+    ),
+    *(
+        Route(dive.key, f"dive_{dive.key}.py", f"dive.{dive.key}.title", "nav.deep_dives", EVERYONE, f"dive-{dive.key}")
+        for dive in DEEP_DIVES
+    ),
     Route("health", "health.py", "health.title", "nav.operations", ADMINS, "health"),
     Route("audit", "audit_log.py", "audit.title", "nav.operations", ADMINS, "audit"),
     Route("alerts", "alerts.py", "alerts.title", "nav.operations", ADMINS, "alerts"),

@@ -19,15 +19,25 @@ SERVED = APP.parent / "web.py"  # what is served: APP behind the download middle
 
 def streamlit_command(settings: Settings) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(SERVED),
-        "--server.address", settings.dashboard_host,
-        "--server.port", str(settings.dashboard_port),
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(SERVED),
+        "--server.address",
+        settings.dashboard_host,
+        "--server.port",
+        str(settings.dashboard_port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
         # Served code does not change while it runs; watching files only costs inotify handles.
-        "--server.fileWatcherType", "none",
+        "--server.fileWatcherType",
+        "none",
         # Readers of the dashboards have no use for the developer toolbar (Deploy, rerun, settings).
-        "--client.toolbarMode", "viewer",
+        "--client.toolbarMode",
+        "viewer",
     ]
 
 

@@ -48,10 +48,15 @@ def current_viewer() -> Viewer | None:
     settings = get_settings()
     signed_in = st.session_state.get(USER_KEY)
     if signed_in is None and oidc_configured() and _oidc_logged_in():
-        user = users.role_of_identity(settings, st.user.get("email")) if email_verified(st.user) else None
+        email = st.user.get("email")
+        user = users.role_of_identity(settings, email) if isinstance(email, str) and email_verified(st.user) else None
         if user is not None:
-            signed_in = st.session_state[USER_KEY] = {"name": user.name, "role": user.role, "oidc": True,
-                                                      "credential": None}
+            signed_in = st.session_state[USER_KEY] = {
+                "name": user.name,
+                "role": user.role,
+                "oidc": True,
+                "credential": None,
+            }
     if signed_in is None:
         return None
     user = still_signed_in(settings, signed_in)
@@ -134,14 +139,21 @@ def sign_in_page() -> None:
         else:
             limit.succeeded(name.strip(), address)
             log.info("dashboard sign-in: %s (%s)", user.name, user.role)
-            st.session_state[USER_KEY] = {"name": user.name, "role": user.role, "oidc": False,
-                                          "credential": _credential(user)}
+            st.session_state[USER_KEY] = {
+                "name": user.name,
+                "role": user.role,
+                "oidc": False,
+                "credential": _credential(user),
+            }
             st.rerun()
     if oidc_configured():
         if _oidc_logged_in():
             email = st.user.get("email") or "?"
-            st.warning(i18n.text(lang, "signin.oidc_unknown" if email_verified(st.user) else "signin.oidc_unverified",
-                                 email=email))
+            st.warning(
+                i18n.text(
+                    lang, "signin.oidc_unknown" if email_verified(st.user) else "signin.oidc_unverified", email=email
+                )
+            )
             # Otherwise whoever picked the wrong account at the provider keeps it until the auth cookie expires.
             if st.button(i18n.text(lang, "sidebar.sign_out")):
                 st.logout()

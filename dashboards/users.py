@@ -19,12 +19,12 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from dashboards.roles import ROLES
 from leerstroom.errors import ConfigurationError, TerminalError
 from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ROLES = ("executive", "hr_analyst", "admin")
 USERS_FILE = "dashboard-users.json"
 NAME_RULE = re.compile(r"^[A-Za-z0-9._@+-]{2,100}$")
 MIN_PASSWORD = 10
@@ -47,8 +47,9 @@ def users_file(settings: Settings) -> Path:
     return settings.data_dir / USERS_FILE
 
 
-def hash_password(password: str, *, salt: bytes | None = None, n: int = SCRYPT["n"], r: int = SCRYPT["r"],
-                  p: int = SCRYPT["p"]) -> str:
+def hash_password(
+    password: str, *, salt: bytes | None = None, n: int = SCRYPT["n"], r: int = SCRYPT["r"], p: int = SCRYPT["p"]
+) -> str:
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
     encode = base64.b64encode

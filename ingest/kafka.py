@@ -12,7 +12,7 @@ import logging
 import signal
 import threading
 import time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
@@ -24,6 +24,8 @@ from leerstroom.settings import Settings
 log = logging.getLogger(__name__)
 
 UNKNOWN_TOPIC = 3
+# Each message carries its outbox entry's event id (set by the relay): the sink deduplicates document events by it.
+EVENT_ID_HEADER = "leerstroom-event-id"
 
 
 class TopicInfo(NamedTuple):
@@ -81,8 +83,9 @@ def ensure(client: KafkaAdminClient, settings: Settings) -> TopicInfo:
     if info is not None:
         return info
     try:
-        client.create_topics([NewTopic(settings.kafka_topic, settings.kafka_partitions,
-                                       settings.kafka_replication_factor)])
+        client.create_topics(
+            [NewTopic(settings.kafka_topic, settings.kafka_partitions, settings.kafka_replication_factor)]
+        )
         log.info("created topic %s with %d partitions", settings.kafka_topic, settings.kafka_partitions)
     except TopicAlreadyExistsError:
         pass  # the relay and the sink race to create it after a broker restart; either may win
@@ -92,15 +95,6 @@ def ensure(client: KafkaAdminClient, settings: Settings) -> TopicInfo:
     if info is None:
         raise BrokerUnavailable(f"topic {settings.kafka_topic} is still unknown right after creating it")
     return info
-
-
-def ensure_topic(settings: Settings, servers: str) -> str:
-    """Create the statements topic if absent; return its id."""
-    client = admin(settings, servers)
-    try:
-        return ensure(client, settings).topic_id
-    finally:
-        client.close()
 
 
 def topic_id(settings: Settings, servers: str) -> str | None:
@@ -141,10 +135,14 @@ def consumer(settings: Settings, servers: str, *, max_records: int, group: str |
     up to the rebalance timeout (max_poll_interval_ms), 300 s by default.
     """
     timeout = settings.kafka_timeout_ms
-    membership = {"group_id": None}
+    membership: dict[str, Any] = {"group_id": None}
     if group:
-        membership = {"group_id": group, "session_timeout_ms": 10_000, "heartbeat_interval_ms": 2_000,
-                      "max_poll_interval_ms": 15_000}
+        membership = {
+            "group_id": group,
+            "session_timeout_ms": 10_000,
+            "heartbeat_interval_ms": 2_000,
+            "max_poll_interval_ms": 15_000,
+        }
     try:
         return KafkaConsumer(
             bootstrap_servers=servers,

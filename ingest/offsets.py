@@ -56,8 +56,10 @@ def prepare_start(con: duckdb.DuckDBPyConnection, topic: str) -> None:
 
     Two sinks may both insert one at the same moment: two claim rows are as good as one.
     """
-    con.execute(f"INSERT INTO {CLAIMS} SELECT ?, now() WHERE NOT EXISTS (SELECT 1 FROM {CLAIMS} WHERE topic = ?)",
-                [topic, topic])
+    con.execute(
+        f"INSERT INTO {CLAIMS} SELECT ?, now() WHERE NOT EXISTS (SELECT 1 FROM {CLAIMS} WHERE topic = ?)",
+        [topic, topic],
+    )
 
 
 def needs_claim(settings: Settings, expected: dict[int, int | None], moved: dict[int, int]) -> bool:
@@ -65,8 +67,15 @@ def needs_claim(settings: Settings, expected: dict[int, int | None], moved: dict
     return not lake.writers_serialised(settings) and any(expected.get(p) is None for p in moved)
 
 
-def advance(con: duckdb.DuckDBPyConnection, topic: str, topic_id: str, expected: dict[int, int | None],
-            moved: dict[int, int], *, claim: bool = False) -> None:
+def advance(
+    con: duckdb.DuckDBPyConnection,
+    topic: str,
+    topic_id: str,
+    expected: dict[int, int | None],
+    moved: dict[int, int],
+    *,
+    claim: bool = False,
+) -> None:
     """Compare-and-set each partition in `moved` from its `expected` offset (None: no row yet).
 
     Runs inside the caller's write transaction. Any mismatch means another sink got there

@@ -25,7 +25,7 @@ from datetime import datetime
 
 import duckdb
 import pyarrow as pa
-from kafka import TopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.errors import KafkaError
 
@@ -53,8 +53,15 @@ class LogChanged(TransientError):
     """The topic has a new id: the broker's log was replaced while a batch was being read."""
 
 
-def _insert_new(con: duckdb.DuckDBPyConnection, rows: pa.Table, table: str, columns: str, id_column: str,
-                time_column: str, span: tuple[datetime, datetime]) -> int:
+def _insert_new(
+    con: duckdb.DuckDBPyConnection,
+    rows: pa.Table,
+    table: str,
+    columns: str,
+    id_column: str,
+    time_column: str,
+    span: tuple[datetime, datetime],
+) -> int:
     """Insert the rows whose id `table` lacks; return how many were inserted.
 
     A copy of an event always carries the same time, so looking for its id only within the
@@ -88,8 +95,11 @@ class _Rebalance(ConsumerRebalanceListener):
 
     def on_partitions_assigned(self, assigned) -> None:
         self.sink.rebalances += 1
-        log.info("consumer group %s gave this sink partitions %s", self.sink.settings.sink_group,
-                 sorted(tp.partition for tp in assigned))
+        log.info(
+            "consumer group %s gave this sink partitions %s",
+            self.sink.settings.sink_group,
+            sorted(tp.partition for tp in assigned),
+        )
         if self.sink.topic is not None:
             self.sink.seek_to_lake()
 
@@ -105,15 +115,14 @@ class Sink:
         # Per partition read: the next offset as stored in the lake, or None when the lake has no row yet.
         self.expected: dict[int, int | None] = {}
         self.written = 0
-        self.documents_written = 0
         self.duplicates = 0
         self.dead_letters = 0
         self.conflicts = 0
         self.log_changes = 0
         self.rebalances = 0
         self.privacy = SinkPrivacy(settings)
-        self._admin = None
-        self._consumer = None
+        self._admin: KafkaAdminClient | None = None
+        self._consumer: KafkaConsumer | None = None
         self._subscribed = False
         self._topic_checked = 0.0
 
@@ -124,8 +133,12 @@ class Sink:
             return
         servers = kafka.bootstrap(self.settings, wait_seconds=self.settings.kafka_timeout_ms / 1000)
         self._admin = kafka.admin(self.settings, servers)
-        self._consumer = kafka.consumer(self.settings, servers, max_records=self.settings.sink_batch_max,
-                                        group=self.settings.sink_group.strip() or None)
+        self._consumer = kafka.consumer(
+            self.settings,
+            servers,
+            max_records=self.settings.sink_batch_max,
+            group=self.settings.sink_group.strip() or None,
+        )
         self._subscribed = False
         self._follow(kafka.ensure(self._admin, self.settings))
 
@@ -141,8 +154,12 @@ class Sink:
         """Read `info`'s log from where the lake says this log was left, or from its beginning."""
         if self.topic is not None and info.topic_id != self.topic.topic_id:
             self.log_changes += 1
-            log.warning("topic %s has a new log (id %s, was %s): reading it from the beginning",
-                        self.settings.kafka_topic, info.topic_id, self.topic.topic_id)
+            log.warning(
+                "topic %s has a new log (id %s, was %s): reading it from the beginning",
+                self.settings.kafka_topic,
+                info.topic_id,
+                self.topic.topic_id,
+            )
         self.topic = info
         self._topic_checked = time.monotonic()
         if not self.settings.sink_group.strip():
@@ -169,8 +186,11 @@ class Sink:
                 self._consumer.seek(tp, offset)
         if fresh:
             self._consumer.seek_to_beginning(*fresh)
-        log.info("sink reading log %s from %s", self.topic.topic_id,
-                 {p: "beginning" if o is None else o for p, o in self.expected.items()})
+        log.info(
+            "sink reading log %s from %s",
+            self.topic.topic_id,
+            {p: "beginning" if o is None else o for p, o in self.expected.items()},
+        )
 
     def _current_log(self) -> kafka.TopicInfo:
         info = kafka.ensure(self._admin, self.settings)
@@ -204,17 +224,30 @@ class Sink:
         """Insert what the lake lacks of the batch and move the offsets; return (statements, document events) added."""
         statements = documents = 0
         if batch.statements.num_rows:
-            statements = _insert_new(con, batch.statements, "lake.raw.statements", STATEMENT_COLUMNS,
-                                     "statement_id", "stored_at", batch.stored_range())
+            statements = _insert_new(
+                con,
+                batch.statements,
+                "lake.raw.statements",
+                STATEMENT_COLUMNS,
+                "statement_id",
+                "stored_at",
+                batch.stored_range(),
+            )
         if batch.documents.num_rows:
-            documents = _insert_new(con, batch.documents, "lake.raw.document_events", DOCUMENT_EVENT_COLUMNS,
-                                    "event_id", "occurred_at", batch.occurred_range())
+            documents = _insert_new(
+                con,
+                batch.documents,
+                "lake.raw.document_events",
+                DOCUMENT_EVENT_COLUMNS,
+                "event_id",
+                "occurred_at",
+                batch.occurred_range(),
+            )
         if batch.dead_letters.num_rows:
             con.register("batch_dead_letters", batch.dead_letters)
             con.execute("INSERT INTO lake.raw.dead_letters SELECT * FROM batch_dead_letters")
             con.unregister("batch_dead_letters")
-        offsets.advance(con, self.settings.kafka_topic, batch.topic_id, self.expected, batch.next_offsets,
-                        claim=claim)
+        offsets.advance(con, self.settings.kafka_topic, batch.topic_id, self.expected, batch.next_offsets, claim=claim)
         return statements, documents
 
     # Loop -----------------------------------------------------------------------------------
@@ -245,10 +278,12 @@ class Sink:
         try:
             claim = offsets.needs_claim(self.settings, self.expected, batch.next_offsets)
             if claim:
-                lake.write_transaction(self.con, lambda con: offsets.prepare_start(con, self.settings.kafka_topic),
-                                       settings=self.settings)
-            inserted, documents = lake.write_transaction(self.con, lambda con: self._write(con, batch, claim),
-                                                         settings=self.settings)
+                lake.write_transaction(
+                    self.con, lambda con: offsets.prepare_start(con, self.settings.kafka_topic), settings=self.settings
+                )
+            inserted, documents = lake.write_transaction(
+                self.con, lambda con: self._write(con, batch, claim), settings=self.settings
+            )
         except OffsetConflict as err:
             self.conflicts += 1
             log.warning("batch of %d messages dropped, %s; re-seeking to the lake's offsets", batch.messages, err)
@@ -258,13 +293,20 @@ class Sink:
             self.expected[partition] = new
         duplicates = batch.messages - batch.dead_letters.num_rows - inserted - documents
         self.written += inserted
-        self.documents_written += documents
         self.duplicates += duplicates
         self.dead_letters += batch.dead_letters.num_rows
         elapsed = time.monotonic() - started
-        log.info("batch of %d messages: %d statements and %d document events written, %d duplicates skipped, "
-                 "%d dead letters (%.2fs, %.0f msg/s)", batch.messages, inserted, documents, duplicates,
-                 batch.dead_letters.num_rows, elapsed, batch.messages / max(elapsed, 1e-6))
+        log.info(
+            "batch of %d messages: %d statements and %d document events written, %d duplicates skipped, "
+            "%d dead letters (%.2fs, %.0f msg/s)",
+            batch.messages,
+            inserted,
+            documents,
+            duplicates,
+            batch.dead_letters.num_rows,
+            elapsed,
+            batch.messages / max(elapsed, 1e-6),
+        )
         return inserted + documents
 
     def run(self, stop: threading.Event) -> None:

@@ -7,11 +7,10 @@ A message is a stored xAPI statement unless its JSON object carries a
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-
-import uuid
 from typing import Any
 
 import orjson
@@ -19,54 +18,60 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from kafka.consumer.fetcher import ConsumerRecord
 
-from ingest.relay import EVENT_ID_HEADER
+from ingest.kafka import EVENT_ID_HEADER
 from ingest.xapi.columns import NotAStatement, parse_timestamp, statement_columns
 from ingest.xapi.identity import actor_key
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 
-STATEMENT_SCHEMA = pa.schema([
-    ("statement_id", pa.string()),
-    ("actor_key", pa.string()),
-    ("verb_id", pa.string()),
-    ("object_id", pa.string()),
-    ("object_type", pa.string()),
-    ("registration", pa.string()),
-    ("voided_statement_id", pa.string()),
-    ("statement_timestamp", TIMESTAMP),
-    ("stored_at", TIMESTAMP),
-    ("loaded_at", TIMESTAMP),
-    ("topic_id", pa.string()),
-    ("kafka_partition", pa.int32()),
-    ("kafka_offset", pa.int64()),
-    ("payload", pa.string()),
-])
+STATEMENT_SCHEMA = pa.schema(
+    [
+        ("statement_id", pa.string()),
+        ("actor_key", pa.string()),
+        ("verb_id", pa.string()),
+        ("object_id", pa.string()),
+        ("object_type", pa.string()),
+        ("registration", pa.string()),
+        ("voided_statement_id", pa.string()),
+        ("statement_timestamp", TIMESTAMP),
+        ("stored_at", TIMESTAMP),
+        ("loaded_at", TIMESTAMP),
+        ("topic_id", pa.string()),
+        ("kafka_partition", pa.int32()),
+        ("kafka_offset", pa.int64()),
+        ("payload", pa.string()),
+    ]
+)
 
-DEAD_LETTER_SCHEMA = pa.schema([
-    ("topic_id", pa.string()),
-    ("kafka_partition", pa.int32()),
-    ("kafka_offset", pa.int64()),
-    ("message_key", pa.string()),
-    ("payload", pa.string()),
-    ("error", pa.string()),
-    ("received_at", TIMESTAMP),
-])
+DEAD_LETTER_SCHEMA = pa.schema(
+    [
+        ("topic_id", pa.string()),
+        ("kafka_partition", pa.int32()),
+        ("kafka_offset", pa.int64()),
+        ("message_key", pa.string()),
+        ("payload", pa.string()),
+        ("error", pa.string()),
+        ("received_at", TIMESTAMP),
+    ]
+)
 
-DOCUMENT_EVENT_SCHEMA = pa.schema([
-    ("event_id", pa.string()),
-    ("resource", pa.string()),
-    ("action", pa.string()),
-    ("activity_id", pa.string()),
-    ("agent_key", pa.string()),
-    ("registration", pa.string()),
-    ("document_id", pa.string()),
-    ("occurred_at", TIMESTAMP),
-    ("payload", pa.string()),
-    ("topic_id", pa.string()),
-    ("kafka_partition", pa.int32()),
-    ("kafka_offset", pa.int64()),
-    ("loaded_at", TIMESTAMP),
-])
+DOCUMENT_EVENT_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("resource", pa.string()),
+        ("action", pa.string()),
+        ("activity_id", pa.string()),
+        ("agent_key", pa.string()),
+        ("registration", pa.string()),
+        ("document_id", pa.string()),
+        ("occurred_at", TIMESTAMP),
+        ("payload", pa.string()),
+        ("topic_id", pa.string()),
+        ("kafka_partition", pa.int32()),
+        ("kafka_offset", pa.int64()),
+        ("loaded_at", TIMESTAMP),
+    ]
+)
 
 DOCUMENT_RESOURCES = ("state", "activity_profile", "agent_profile")
 DOCUMENT_ACTIONS = ("put", "post", "delete")
@@ -137,12 +142,6 @@ def _statement(parsed: Any) -> dict:
         if columns[name] is not None and not isinstance(columns[name], str):
             raise NotAStatement(f"{name}: must be a string, got {type(columns[name]).__name__}")
     return columns
-
-
-def unpack(value: bytes | None) -> tuple[str, dict]:
-    """The message as JSON text and its statement columns; NotAStatement says why it is not one."""
-    payload, parsed = _parse(value)
-    return payload, _statement(parsed)
 
 
 def _optional_text(event: dict, field: str) -> str | None:
@@ -224,9 +223,17 @@ def build(records: Iterable[ConsumerRecord], topic_id: str) -> Batch:
                 event = None
                 unpacked = _statement(parsed)
         except NotAStatement as err:
-            dead.add({"topic_id": topic_id, "kafka_partition": record.partition, "kafka_offset": record.offset,
-                      "message_key": _text(record.key), "payload": _text(record.value), "error": str(err),
-                      "received_at": now})
+            dead.add(
+                {
+                    "topic_id": topic_id,
+                    "kafka_partition": record.partition,
+                    "kafka_offset": record.offset,
+                    "message_key": _text(record.key),
+                    "payload": _text(record.value),
+                    "error": str(err),
+                    "received_at": now,
+                }
+            )
             continue
         identity = event["event_id"] if event is not None else unpacked["statement_id"]
         if identity in seen:
@@ -234,8 +241,16 @@ def build(records: Iterable[ConsumerRecord], topic_id: str) -> Batch:
             continue
         seen.add(identity)
         if event is not None:
-            documents.add({**event, "payload": payload, "topic_id": topic_id, "kafka_partition": record.partition,
-                           "kafka_offset": record.offset, "loaded_at": now})
+            documents.add(
+                {
+                    **event,
+                    "payload": payload,
+                    "topic_id": topic_id,
+                    "kafka_partition": record.partition,
+                    "kafka_offset": record.offset,
+                    "loaded_at": now,
+                }
+            )
             continue
         rows.append(unpacked)
         placements.append((record.partition, record.offset, payload))

@@ -12,7 +12,8 @@ import duckdb
 from kafka import TopicPartition
 from kafka.errors import KafkaError
 
-from ingest import kafka, offsets, outbox
+from ingest import kafka, offsets
+from ingest.lrs import outbox
 from ingest.lrs import store as lrs_store
 from leerstroom.errors import LeerstroomError
 from leerstroom.settings import Settings

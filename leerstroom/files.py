@@ -32,5 +32,6 @@ def keep_private(settings: Settings) -> None:
             folder.chmod(mode & 0o700)
             log.info("closed the data folder %s to other users (it was %o, now %o)", folder, mode, mode & 0o700)
         except PermissionError:
-            log.warning("the data folder %s is open to other users (%o) and this process cannot change that", folder,
-                        mode)
+            log.warning(
+                "the data folder %s is open to other users (%o) and this process cannot change that", folder, mode
+            )

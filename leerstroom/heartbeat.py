@@ -15,17 +15,21 @@ from leerstroom.settings import Settings
 PREFIX = "heartbeat-"
 
 
+# When this process last touched each heartbeat file.
+_LAST_BEAT: dict[Path, float] = {}
+
+
 def path(settings: Settings, part: str) -> Path:
     return settings.run_dir / f"{PREFIX}{part}-{settings.instance_name}"
 
 
-def beat(settings: Settings, part: str, *, every: float = 1.0, _last: dict[Path, float] = {}) -> None:  # noqa: B006
+def beat(settings: Settings, part: str, *, every: float = 1.0) -> None:
     """Touch the part's heartbeat file, at most once per `every` seconds (the loop may spin much faster)."""
     target = path(settings, part)
     now = time.monotonic()
-    if now - _last.get(target, -every) < every:
+    if now - _LAST_BEAT.get(target, -every) < every:
         return
-    _last[target] = now
+    _LAST_BEAT[target] = now
     target.parent.mkdir(parents=True, exist_ok=True)
     target.touch()
     os.utime(target)

@@ -40,7 +40,8 @@ NEVER_CREATED = "does not exist"
 CREATION_RACE = ("already exists", "duplicate key")
 
 
-def _config() -> dict:
+def duckdb_config() -> dict:
+    """Connection settings every DuckDB connection to the lake needs (also used by dbt's profile)."""
     # Extensions come from the duckdb-ext wheel; downloading them at run time fails offline.
     return {
         "extension_directory": duckdb_ext.get_extension_dir(),
@@ -49,12 +50,8 @@ def _config() -> dict:
     }
 
 
-def duckdb_config() -> dict:
-    """Connection settings every DuckDB connection to the lake needs (also used by dbt's profile)."""
-    return _config()
-
-
 # Where the lake is -------------------------------------------------------------------------------
+
 
 def on_postgres(settings: Settings) -> bool:
     """True when the catalog is a PostgreSQL database rather than the SQLite file in the data folder."""
@@ -62,7 +59,8 @@ def on_postgres(settings: Settings) -> bool:
     if catalog and not catalog.startswith(POSTGRES):
         raise ConfigurationError(
             f"LEERSTROOM_LAKE_CATALOG: {redact(catalog)!r} is not `postgres:dbname=… host=…`; leave it empty for the "
-            "SQLite catalog in the data folder")
+            "SQLite catalog in the data folder"
+        )
     return bool(catalog)
 
 
@@ -86,15 +84,25 @@ def redact(text: str) -> str:
 
 def identity(settings: Settings) -> str:
     """Names the lake (catalog and files) for cache keys and messages, without secrets."""
-    catalog = redact(settings.lake_catalog.strip()) if on_postgres(settings) else str(settings.lake_catalog_file.resolve())
+    catalog = (
+        redact(settings.lake_catalog.strip()) if on_postgres(settings) else str(settings.lake_catalog_file.resolve())
+    )
     return f"{catalog} ({data_path(settings)})"
 
 
 def environment(settings: Settings) -> dict[str, str]:
     """The lake's settings as LEERSTROOM_* variables, for a child process (dbt) that must open the same lake."""
     env = {}
-    for name in ("lake_catalog", "lake_data_path", "lake_s3_key_id", "lake_s3_secret", "lake_s3_region",
-                 "lake_s3_endpoint", "lake_s3_url_style", "lake_s3_use_ssl"):
+    for name in (
+        "lake_catalog",
+        "lake_data_path",
+        "lake_s3_key_id",
+        "lake_s3_secret",
+        "lake_s3_region",
+        "lake_s3_endpoint",
+        "lake_s3_url_style",
+        "lake_s3_use_ssl",
+    ):
         value = getattr(settings, name)
         if hasattr(value, "get_secret_value"):
             value = value.get_secret_value()
@@ -112,8 +120,14 @@ def _catalog(settings: Settings, file: Path | None = None) -> str:
     return f"ducklake:sqlite:{(file or settings.lake_catalog_file).resolve()}"
 
 
-def attach_sql(settings: Settings, *, alias: str = LAKE, read_only: bool = False, snapshot: int | None = None,
-               catalog: Path | None = None) -> str:
+def attach_sql(
+    settings: Settings,
+    *,
+    alias: str = LAKE,
+    read_only: bool = False,
+    snapshot: int | None = None,
+    catalog: Path | None = None,
+) -> str:
     options = [f"DATA_PATH {_quote(data_path(settings))}", "OVERRIDE_DATA_PATH TRUE"]
     if read_only or snapshot is not None:
         options.append("READ_ONLY")
@@ -129,8 +143,10 @@ def _object_storage(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         return
     options = ["TYPE s3", f"SCOPE {_quote(path)}"]
     if settings.lake_s3_key_id:
-        options += [f"KEY_ID {_quote(settings.lake_s3_key_id)}",
-                    f"SECRET {_quote(settings.lake_s3_secret.get_secret_value())}"]
+        options += [
+            f"KEY_ID {_quote(settings.lake_s3_key_id)}",
+            f"SECRET {_quote(settings.lake_s3_secret.get_secret_value())}",
+        ]
     if settings.lake_s3_region:
         options.append(f"REGION {_quote(settings.lake_s3_region)}")
     if settings.lake_s3_endpoint:
@@ -154,12 +170,13 @@ def _execute_attach(con: duckdb.DuckDBPyConnection, settings: Settings, sql: str
 
 # Creating and opening ----------------------------------------------------------------------------
 
+
 def exists(settings: Settings | None = None) -> bool:
     """Whether the lake was created (with its tables): a reader can open it."""
     settings = settings or get_settings()
     if not on_postgres(settings):
         return settings.lake_catalog_file.exists()
-    con = duckdb.connect(config=_config())
+    con = duckdb.connect(config=duckdb_config())
     try:
         try:
             attach(con, settings, read_only=True)
@@ -190,7 +207,7 @@ def _create_sqlite_lake(settings: Settings) -> None:
         # WAL lets readers (dbt, dashboards) run while the sink commits.
         with contextlib.closing(sqlite3.connect(staging)) as db:
             db.execute("PRAGMA journal_mode=WAL")
-        con = duckdb.connect(config=_config())
+        con = duckdb.connect(config=duckdb_config())
         try:
             con.execute("SET TimeZone = 'UTC'")
             _object_storage(con, settings)
@@ -206,8 +223,14 @@ def _create_sqlite_lake(settings: Settings) -> None:
         os.replace(staging, catalog)
 
 
-def attach(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, *, read_only: bool = False,
-           snapshot: int | None = None, alias: str = LAKE) -> None:
+def attach(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings | None = None,
+    *,
+    read_only: bool = False,
+    snapshot: int | None = None,
+    alias: str = LAKE,
+) -> None:
     """Attach the lake to an existing DuckDB connection (dbt's plugin uses this); read-write creates it if need be."""
     settings = settings or get_settings()
     _object_storage(con, settings)
@@ -215,8 +238,9 @@ def attach(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, *, 
     sql = attach_sql(settings, alias=alias, read_only=read_only, snapshot=snapshot)
     if not on_postgres(settings):
         if reading and not settings.lake_catalog_file.exists():
-            raise ConfigurationError(f"no lake at {identity(settings)}: start the sink (`leerstroom sink`) or run "
-                                     "`leerstroom demo` first")
+            raise ConfigurationError(
+                f"no lake at {identity(settings)}: start the sink (`leerstroom sink`) or run `leerstroom demo` first"
+            )
         if not reading:
             _make_data_folder(settings)
             if not settings.lake_catalog_file.exists():
@@ -242,14 +266,19 @@ def attach(con: duckdb.DuckDBPyConnection, settings: Settings | None = None, *, 
             time.sleep(0.2 * (1 + random.random()))
 
 
-def connect(settings: Settings | None = None, *, read_only: bool = False, snapshot: int | None = None,
-            database: str | Path = ":memory:") -> duckdb.DuckDBPyConnection:
+def connect(
+    settings: Settings | None = None,
+    *,
+    read_only: bool = False,
+    snapshot: int | None = None,
+    database: str | Path = ":memory:",
+) -> duckdb.DuckDBPyConnection:
     """Open DuckDB with the lake attached as `lake`: read-write, read-only, or read-only as of a snapshot.
 
     A read-write connection first brings the lake's tables to the newest schema version.
     """
     settings = settings or get_settings()
-    con = duckdb.connect(str(database), config=_config())
+    con = duckdb.connect(str(database), config=duckdb_config())
     try:
         con.execute("SET TimeZone = 'UTC'")
         attach(con, settings, read_only=read_only, snapshot=snapshot)
@@ -295,7 +324,8 @@ def catalog_quiet(settings: Settings) -> Iterator[None]:
     holds it shared for the milliseconds a catalog load takes (attach, and lake.read). A
     PostgreSQL catalog reads one snapshot per transaction and needs none of this.
     """
-    if not writers_serialised(settings) or getattr(_writing, "depth", 0):
+    writing: int = getattr(_writing, "depth", 0)
+    if not writers_serialised(settings) or writing:
         yield
         return
     settings.lake_dir.mkdir(parents=True, exist_ok=True)
@@ -345,13 +375,16 @@ def writer_lock(settings: Settings | None = None) -> Iterator[None]:
 
 def is_transient(err: BaseException) -> bool:
     text = str(err).lower()
-    return isinstance(err, duckdb.Error) and (
-        "database is locked" in text or "conflict" in text or "busy" in text
-    )
+    return isinstance(err, duckdb.Error) and ("database is locked" in text or "conflict" in text or "busy" in text)
 
 
-def write_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T], *,
-                      settings: Settings | None = None, attempts: int = 8) -> T:
+def write_transaction(
+    con: duckdb.DuckDBPyConnection,
+    work: Callable[[duckdb.DuckDBPyConnection], T],
+    *,
+    settings: Settings | None = None,
+    attempts: int = 8,
+) -> T:
     """Run `work` in one lake transaction under the writer lock, retrying transient failures.
 
     `work` must be safe to run again: it is re-run from the start after a rollback.

@@ -32,7 +32,11 @@ class Migration:
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "ingest/sink.py", "raw event store: statements, consumer offsets, dead letters, document events", """
+    Migration(
+        1,
+        "ingest/sink.py",
+        "raw event store: statements, consumer offsets, dead letters, document events",
+        """
 CREATE SCHEMA IF NOT EXISTS lake.raw;
 CREATE SCHEMA IF NOT EXISTS lake.meta;
 CREATE SCHEMA IF NOT EXISTS lake.marts;
@@ -83,8 +87,13 @@ CREATE TABLE IF NOT EXISTS lake.raw.document_events (
     kafka_offset     BIGINT NOT NULL,
     loaded_at        TIMESTAMPTZ NOT NULL
 );
-"""),
-    Migration(2, "ingest/roster/importer.py", "HR roster: imports, employees and their learner identities", """
+""",
+    ),
+    Migration(
+        2,
+        "ingest/roster/importer.py",
+        "HR roster: imports, employees and their learner identities",
+        """
 CREATE TABLE IF NOT EXISTS lake.raw.roster_imports (
     import_id        VARCHAR NOT NULL,
     imported_at      TIMESTAMPTZ NOT NULL,
@@ -110,8 +119,13 @@ CREATE TABLE IF NOT EXISTS lake.raw.roster_identities (
     employee_id      VARCHAR NOT NULL,
     actor_key        VARCHAR NOT NULL
 );
-"""),
-    Migration(3, "transform/runner.py", "transform runs and the quality gate's results", """
+""",
+    ),
+    Migration(
+        3,
+        "transform/runner.py",
+        "transform runs and the quality gate's results",
+        """
 CREATE TABLE IF NOT EXISTS lake.meta.quality_results (
     run_id           VARCHAR NOT NULL,
     checked_at       TIMESTAMPTZ NOT NULL,
@@ -129,14 +143,24 @@ CREATE TABLE IF NOT EXISTS lake.meta.transform_runs (
     certified_snapshot_id BIGINT,
     details          JSON
 );
-"""),
-    Migration(4, "ingest/offsets.py", "a row per topic that a sink starting a new log updates", """
+""",
+    ),
+    Migration(
+        4,
+        "ingest/offsets.py",
+        "a row per topic that a sink starting a new log updates",
+        """
 CREATE TABLE lake.raw.consumer_log_claims (
     topic            VARCHAR NOT NULL,
     claimed_at       TIMESTAMPTZ NOT NULL
 );
-"""),
-    Migration(5, "transform/quality/quarantine.py", "statements set aside by the transform, and each screening", """
+""",
+    ),
+    Migration(
+        5,
+        "transform/quality/quarantine.py",
+        "statements set aside by the transform, and each screening",
+        """
 CREATE TABLE IF NOT EXISTS lake.meta.quarantined_statements (
     statement_id     VARCHAR NOT NULL,
     reason           VARCHAR NOT NULL,
@@ -155,8 +179,13 @@ CREATE TABLE IF NOT EXISTS lake.meta.quarantine_screenings (
     statements_screened BIGINT NOT NULL,
     statements_quarantined BIGINT NOT NULL
 );
-"""),
-    Migration(6, "leerstroom/delivery/store.py", "alerts raised, and every attempt to deliver a briefing or alert", """
+""",
+    ),
+    Migration(
+        6,
+        "leerstroom/delivery/store.py",
+        "alerts raised, and every attempt to deliver a briefing or alert",
+        """
 CREATE TABLE IF NOT EXISTS lake.meta.alerts (
     alert_key        VARCHAR NOT NULL,
     rule             VARCHAR NOT NULL,
@@ -181,7 +210,8 @@ CREATE TABLE IF NOT EXISTS lake.meta.deliveries (
     next_attempt_at  TIMESTAMPTZ,
     error            VARCHAR
 );
-"""),
+""",
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version
@@ -219,8 +249,10 @@ def apply_pending(con: duckdb.DuckDBPyConnection) -> list[int]:
         if migration.version <= current:
             continue
         con.execute(migration.sql)
-        con.execute("INSERT INTO lake.meta.schema_versions VALUES (?, ?, ?, now())",
-                    [migration.version, migration.owner, migration.description])
+        con.execute(
+            "INSERT INTO lake.meta.schema_versions VALUES (?, ?, ?, now())",
+            [migration.version, migration.owner, migration.description],
+        )
         applied.append(migration.version)
     return applied
 

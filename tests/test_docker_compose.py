@@ -27,8 +27,13 @@ KAFKA_BROKERS = [name for name, svc in SERVICES.items() if svc.get("image", "").
 
 def settings_of(name: str) -> Settings:
     env = SERVICES[name]["environment"]
-    return Settings(**{key.removeprefix("LEERSTROOM_").lower(): value for key, value in env.items()
-                       if key.startswith("LEERSTROOM_")})
+    return Settings(
+        **{
+            key.removeprefix("LEERSTROOM_").lower(): value
+            for key, value in env.items()
+            if key.startswith("LEERSTROOM_")
+        }
+    )
 
 
 def by_command(command: str) -> list[str]:
@@ -53,11 +58,12 @@ def test_runs_three_kafka_brokers_in_kraft_mode_that_replicate_every_partition()
         assert settings.kafka_replication_factor == 3
 
 
-def test_runs_two_lrs_two_sinks_the_transform_and_the_dashboards():
+def test_runs_two_lrs_two_sinks_the_transform_the_deliverer_and_the_dashboards():
     assert len(by_command("lrs")) == 2
     assert len(by_command("sink")) == 2
     assert len(by_command("transform")) == 1
     assert len(by_command("dashboard")) == 1
+    assert len(by_command("deliver")) == 1
     published = sorted(port for name in by_command("lrs") for port in SERVICES[name]["ports"])
     assert published == ["127.0.0.1:8000:8000", "127.0.0.1:8001:8000"]
 
@@ -159,3 +165,16 @@ def test_both_lrs_share_one_lrs_store_on_postgresql_created_before_they_start():
 def test_each_lrs_and_sink_beats_under_its_own_name():
     names = [settings_of(name).instance for name in by_command("lrs") + by_command("sink")]
     assert len(set(names)) == len(names) == 4 and "" not in names
+
+
+def test_the_deliverer_runs_on_its_schedule_with_its_health_check_and_smtp_settings_from_env_only():
+    (name,) = by_command("deliver")
+    svc = SERVICES[name]
+    every = int(svc["command"][svc["command"].index("--every") + 1])
+    assert settings_of(name).delivery_interval_seconds == every, "health deliver judges the same schedule"
+    assert svc["healthcheck"]["test"] == ["CMD", "leerstroom", "health", "deliver"]
+    # SMTP and webhook credentials come from the optional .env, never from this file.
+    assert svc["env_file"] == [{"path": ".env", "required": False}]
+    assert not [
+        key for key in svc["environment"] if key.startswith(("LEERSTROOM_SMTP_", "LEERSTROOM_DELIVERY_WEBHOOK"))
+    ]

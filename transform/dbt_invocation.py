@@ -48,8 +48,11 @@ class DbtOutcome:
     @property
     def models_built(self) -> bool:
         """Every model and seed built (none failed, none skipped after a failed test), whatever the tests said."""
-        return (self.results_read and not self.models_skipped
-                and not any(f.startswith(("model.", "seed.")) for f in self.failures))
+        return (
+            self.results_read
+            and not self.models_skipped
+            and not any(f.startswith(("model.", "seed.")) for f in self.failures)
+        )
 
     def as_details(self) -> dict:
         return {
@@ -67,37 +70,57 @@ def target_dir(settings: Settings) -> Path:
 
 def dbt_environment(settings: Settings, raw_snapshot: int | None) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve()),
-        "LEERSTROOM_RAW_SNAPSHOT": "" if raw_snapshot is None else str(raw_snapshot),
-        "LEERSTROOM_FRESHNESS_WARN_HOURS": str(settings.freshness_warn_hours),
-        "LEERSTROOM_FRESHNESS_ERROR_HOURS": str(settings.freshness_error_hours),
-        # The models read k from the environment; pass the setting so a .env file counts too.
-        "LEERSTROOM_PRIVACY_K": str(settings.privacy_k),
-        "LEERSTROOM_HISTORY_BACKFILL_DAYS": str(settings.history_backfill_days),
-        "LEERSTROOM_TRANSFORM_MEMORY_LIMIT": settings.transform_memory_limit,
-        # Which lake: the SQLite catalog in the data folder, or a PostgreSQL catalog with shared files.
-        **lake.environment(settings),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    })
+    env.update(
+        {
+            "LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve()),
+            "LEERSTROOM_RAW_SNAPSHOT": "" if raw_snapshot is None else str(raw_snapshot),
+            "LEERSTROOM_FRESHNESS_WARN_HOURS": str(settings.freshness_warn_hours),
+            "LEERSTROOM_FRESHNESS_ERROR_HOURS": str(settings.freshness_error_hours),
+            # The models read k from the environment; pass the setting so a .env file counts too.
+            "LEERSTROOM_PRIVACY_K": str(settings.privacy_k),
+            "LEERSTROOM_HISTORY_BACKFILL_DAYS": str(settings.history_backfill_days),
+            "LEERSTROOM_TRANSFORM_MEMORY_LIMIT": settings.transform_memory_limit,
+            # Which lake: the SQLite catalog in the data folder, or a PostgreSQL catalog with shared files.
+            **lake.environment(settings),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+    )
     return env
 
 
-def run_dbt(settings: Settings, args: list[str], *, raw_snapshot: int | None,
-            progress: Callable[[str], None]) -> DbtOutcome:
+def run_dbt(
+    settings: Settings, args: list[str], *, raw_snapshot: int | None, progress: Callable[[str], None]
+) -> DbtOutcome:
     """Run `dbt <args>` from the repository root, streaming its lines to `progress`."""
     target = target_dir(settings)
     results_file = target / ("sources.json" if args[:2] == ["source", "freshness"] else "run_results.json")
     # A run that dies before writing its results must not be judged by the previous run's file.
     results_file.unlink(missing_ok=True)
     command = [
-        sys.executable, "-c", DBT_MAIN, "--no-use-colors", *args,
-        "--project-dir", str(REPO), "--profiles-dir", str(PROFILES_DIR),
-        "--target-path", str(target), "--log-path", str(settings.warehouse_db.parent / "logs"),
+        sys.executable,
+        "-c",
+        DBT_MAIN,
+        "--no-use-colors",
+        *args,
+        "--project-dir",
+        str(REPO),
+        "--profiles-dir",
+        str(PROFILES_DIR),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(settings.warehouse_db.parent / "logs"),
     ]
     log.debug("running %s", command)
-    with subprocess.Popen(command, cwd=REPO, env=dbt_environment(settings, raw_snapshot), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, bufsize=1) as child:
+    with subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=dbt_environment(settings, raw_snapshot),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    ) as child:
         assert child.stdout is not None
         tail: list[str] = []
         for line in child.stdout:
@@ -123,8 +146,11 @@ def read_results(path: Path, outcome: DbtOutcome) -> None:
         outcome.statuses[status] += 1
         outcome.by_type[node.split(".")[0]] += 1
         outcome.models_skipped += status == "skipped" and node.startswith("model.")
-        message = _freshness_message(result) if "max_loaded_at" in result else (
-            result.get("message") or result.get("error") or status)
+        message = (
+            _freshness_message(result)
+            if "max_loaded_at" in result
+            else (result.get("message") or result.get("error") or status)
+        )
         if status in FAILED_STATUSES:
             outcome.failures.append(f"{node}: {message}")
         elif status == "warn":
@@ -135,13 +161,16 @@ def _freshness_message(result: dict) -> str:
     criteria = result.get("criteria") or {}
     limits = ", ".join(
         f"{name.replace('_after', '')} after {rule['count']} {rule['period']}s"
-        for name, rule in criteria.items() if isinstance(rule, dict) and rule.get("count") is not None
+        for name, rule in criteria.items()
+        if isinstance(rule, dict) and rule.get("count") is not None
     )
     # dbt reports an empty source as loaded at the year 1.
     if str(result.get("max_loaded_at") or "0001-").startswith("0001-"):
         return f"freshness {result['status']}: the source holds no rows ({limits})"
     hours = float(result.get("max_loaded_at_time_ago_in_s") or 0) / 3600
-    return f"freshness {result['status']}: newest row loaded {hours:.1f} hours ago at {result['max_loaded_at']} ({limits})"
+    return (
+        f"freshness {result['status']}: newest row loaded {hours:.1f} hours ago at {result['max_loaded_at']} ({limits})"
+    )
 
 
 def mart_tables(settings: Settings) -> list[str]:

@@ -38,9 +38,11 @@ def parse_snapshot(value: Any) -> int | None:
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
-        self.settings = Settings(data_dir=Path(str(plugin_config.get("data_dir") or "data")),
-                                 lake_catalog=str(plugin_config.get("lake_catalog") or ""),
-                                 lake_data_path=str(plugin_config.get("lake_data_path") or ""))
+        self.settings = Settings(
+            data_dir=Path(str(plugin_config.get("data_dir") or "data")),
+            lake_catalog=str(plugin_config.get("lake_catalog") or ""),
+            lake_data_path=str(plugin_config.get("lake_data_path") or ""),
+        )
         self.raw_snapshot = parse_snapshot(plugin_config.get("raw_snapshot"))
 
     def update_connection_config(self, creds: Any, config: dict[str, Any]) -> None:

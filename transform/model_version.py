@@ -20,7 +20,8 @@ DEFINITIONS = ("transform/models", "transform/macros")
 def current() -> str:
     digest = hashlib.sha256()
     files = [REPO / "dbt_project.yml"] + sorted(
-        path for folder in DEFINITIONS for path in (REPO / folder).rglob("*") if path.is_file())
+        path for folder in DEFINITIONS for path in (REPO / folder).rglob("*") if path.is_file()
+    )
     for path in files:
         digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +14,7 @@ import duckdb
 
 from leerstroom import lake
 from leerstroom.settings import Settings
-from transform.quality import insert_quality_results
+from transform.quality.results import insert_quality_results
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +28,25 @@ class RunRecord:
     raw_snapshot_id: int
 
 
-def _insert_run(con: duckdb.DuckDBPyConnection, run: RunRecord, finished_at: datetime, status: str,
-                certified_snapshot_id: int | None, details: dict) -> None:
+def _insert_run(
+    con: duckdb.DuckDBPyConnection,
+    run: RunRecord,
+    finished_at: datetime,
+    status: str,
+    certified_snapshot_id: int | None,
+    details: dict,
+) -> None:
     con.execute(
         "INSERT INTO lake.meta.transform_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [run.run_id, run.started_at, finished_at, run.raw_snapshot_id, status, certified_snapshot_id,
-         json.dumps(details, default=str)],
+        [
+            run.run_id,
+            run.started_at,
+            finished_at,
+            run.raw_snapshot_id,
+            status,
+            certified_snapshot_id,
+            json.dumps(details, default=str),
+        ],
     )
 
 
@@ -65,9 +78,17 @@ def _copy_marts(con: duckdb.DuckDBPyConnection, marts: list[str], retired: list[
         con.execute(f'DROP TABLE IF EXISTS lake.marts."{name}"')
 
 
-def publish_and_certify(con: duckdb.DuckDBPyConnection, settings: Settings, marts: list[str], run: RunRecord,
-                        finished_at: datetime, details: dict, *, retired: list[str] = (),
-                        quality_rows: list[dict] = ()) -> int:
+def publish_and_certify(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    marts: list[str],
+    run: RunRecord,
+    finished_at: datetime,
+    details: dict,
+    *,
+    retired: Sequence[str] = (),
+    quality_rows: Sequence[dict] = (),
+) -> int:
     """Copy the marts into lake.marts in one transaction and certify the snapshot that commit made.
 
     Both commits happen under one writer lock, so no other writer's snapshot can come
@@ -89,8 +110,15 @@ def publish_and_certify(con: duckdb.DuckDBPyConnection, settings: Settings, mart
     return certified
 
 
-def record_failed_run(con: duckdb.DuckDBPyConnection, settings: Settings, run: RunRecord, finished_at: datetime,
-                      details: dict, *, quality_rows: list[dict] = ()) -> None:
+def record_failed_run(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    run: RunRecord,
+    finished_at: datetime,
+    details: dict,
+    *,
+    quality_rows: Sequence[dict] = (),
+) -> None:
     def record(c: duckdb.DuckDBPyConnection) -> None:
         _insert_run(c, run, finished_at, "failed", None, details)
         insert_quality_results(c, list(quality_rows))

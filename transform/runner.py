@@ -34,7 +34,7 @@ from leerstroom.settings import Settings
 from transform import model_version
 from transform.dbt_invocation import DbtOutcome, mart_tables, run_dbt
 from transform.publish import RunRecord, publish_and_certify, record_failed_run
-from transform.quality import run_quality_gate
+from transform.quality.gate import run_quality_gate
 from transform.quality.quarantine import screen_new_statements
 from transform.risk import RISK_TABLES, run_risk_step
 
@@ -81,7 +81,9 @@ def _timed(durations: dict[str, float], step: str, work: Callable[[], DbtOutcome
         durations[step] = round(time.monotonic() - began, 3)
 
 
-def run_transform(settings: Settings, full_refresh: bool = False, *, progress: Progress | None = None) -> TransformResult:
+def run_transform(
+    settings: Settings, full_refresh: bool = False, *, progress: Progress | None = None
+) -> TransformResult:
     """One transform run; returns what happened (it never leaves a failed build certified)."""
     progress = progress or _log_progress
     began = time.monotonic()
@@ -102,18 +104,30 @@ def run_transform(settings: Settings, full_refresh: bool = False, *, progress: P
                 full_refresh = True
             version = model_version.current()
             if not full_refresh and model_version.needs_full_build(settings):
-                progress("the models changed since the warehouse was last built (an upgrade or an edit): "
-                         "rebuilding every model")
+                progress(
+                    "the models changed since the warehouse was last built (an upgrade or an edit): "
+                    "rebuilding every model"
+                )
                 full_refresh = True
             build_args = ["build", "--full-refresh"] if full_refresh else ["build"]
-            build = _timed(durations, "build", lambda: run_dbt(
-                settings, build_args, raw_snapshot=run.raw_snapshot_id, progress=progress))
+            build = _timed(
+                durations,
+                "build",
+                lambda: run_dbt(settings, build_args, raw_snapshot=run.raw_snapshot_id, progress=progress),
+            )
             if build.models_built:
                 model_version.record_build(settings, version)
-            freshness = _timed(durations, "freshness", lambda: run_dbt(
-                settings, ["source", "freshness"], raw_snapshot=run.raw_snapshot_id, progress=progress))
-            details = {"build": build.as_details(), "freshness": freshness.as_details(),
-                       "quarantine": screening.as_details(), "reasons": build.failures + freshness.failures}
+            freshness = _timed(
+                durations,
+                "freshness",
+                lambda: run_dbt(settings, ["source", "freshness"], raw_snapshot=run.raw_snapshot_id, progress=progress),
+            )
+            details = {
+                "build": build.as_details(),
+                "freshness": freshness.as_details(),
+                "quarantine": screening.as_details(),
+                "reasons": build.failures + freshness.failures,
+            }
             result = conclude_run(con, settings, run, build, freshness, details, durations, progress)
         finally:
             con.close()
@@ -123,8 +137,16 @@ def run_transform(settings: Settings, full_refresh: bool = False, *, progress: P
     return result
 
 
-def conclude_run(con: duckdb.DuckDBPyConnection, settings: Settings, run: RunRecord, build: DbtOutcome,
-              freshness: DbtOutcome, details: dict, durations: dict[str, float], progress: Progress) -> TransformResult:
+def conclude_run(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    run: RunRecord,
+    build: DbtOutcome,
+    freshness: DbtOutcome,
+    details: dict,
+    durations: dict[str, float],
+    progress: Progress,
+) -> TransformResult:
     """After dbt: score, gate, and publish-and-certify only when everything is green; record the run either way."""
     quality_rows: list[dict] = []
     if build.ok and freshness.ok:
@@ -135,23 +157,32 @@ def conclude_run(con: duckdb.DuckDBPyConnection, settings: Settings, run: RunRec
             began = time.monotonic()
             # The connection reloads the catalog for the sink's commits since dbt started: let none land meanwhile.
             with lake.catalog_quiet(settings):
-                quality = run_quality_gate(con, settings, run.run_id, run.raw_snapshot_id,
-                                           datetime.now(timezone.utc))
+                quality = run_quality_gate(con, settings, run.run_id, run.raw_snapshot_id, datetime.now(timezone.utc))
             durations["quality"] = round(time.monotonic() - began, 3)
             quality_rows = quality.rows
             details["quality"] = {"expectations": len(quality.rows), "failed": len(quality.failures)}
             details["reasons"] += quality.failures
-            progress(f"quality gate: {len(quality.rows) - len(quality.failures)} of {len(quality.rows)} "
-                     "expectations met")
+            progress(
+                f"quality gate: {len(quality.rows) - len(quality.failures)} of {len(quality.rows)} expectations met"
+            )
             if quality.ok:
                 began = time.monotonic()
                 marts = mart_tables(settings) + risk.tables
                 retired = [name for name in RISK_TABLES if name not in risk.tables]
-                certified = publish_and_certify(con, settings, marts, run, datetime.now(timezone.utc), details,
-                                                retired=retired, quality_rows=quality_rows)
+                certified = publish_and_certify(
+                    con,
+                    settings,
+                    marts,
+                    run,
+                    datetime.now(timezone.utc),
+                    details,
+                    retired=retired,
+                    quality_rows=quality_rows,
+                )
                 durations["publish"] = round(time.monotonic() - began, 3)
-                return TransformResult(run.run_id, "certified", run.raw_snapshot_id, certified,
-                                       {**details, "published": marts})
+                return TransformResult(
+                    run.run_id, "certified", run.raw_snapshot_id, certified, {**details, "published": marts}
+                )
         except (duckdb.Error, OSError, ValueError, LeerstroomError) as err:
             log.error("the risk, quality or publish step failed: %s", err)
             details["reasons"].append(f"after dbt: {err}")
@@ -164,13 +195,17 @@ def summary(result: TransformResult) -> str:
     statuses = build.get("statuses", {})
     nodes = build.get("nodes", {})
     quarantined = result.details.get("quarantine", {})
-    head = (f"transform {result.run_id}: {nodes.get('model', 0)} models, "
-            f"{statuses.get('pass', 0)} tests passed, {len(result.details.get('reasons', []))} problems, "
-            f"raw snapshot {result.raw_snapshot_id}, {quarantined.get('quarantined', 0)} of "
-            f"{quarantined.get('screened', 0)} new statements quarantined")
+    head = (
+        f"transform {result.run_id}: {nodes.get('model', 0)} models, "
+        f"{statuses.get('pass', 0)} tests passed, {len(result.details.get('reasons', []))} problems, "
+        f"raw snapshot {result.raw_snapshot_id}, {quarantined.get('quarantined', 0)} of "
+        f"{quarantined.get('screened', 0)} new statements quarantined"
+    )
     if result.certified:
-        return (f"{head}; certified snapshot {result.certified_snapshot_id} "
-                f"(published {', '.join(result.details.get('published', []))}) in {result.durations.get('total', 0):.1f} s")
+        return (
+            f"{head}; certified snapshot {result.certified_snapshot_id} "
+            f"(published {', '.join(result.details.get('published', []))}) in {result.durations.get('total', 0):.1f} s"
+        )
     reasons = "\n  ".join(result.details.get("reasons", []))
     return f"{head}; FAILED, the previous certified snapshot stays in place:\n  {reasons}"
 

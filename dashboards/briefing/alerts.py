@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import yaml
 
-from dashboards import i18n, privacy
+from dashboards import i18n, privacy, roles
 from dashboards.briefing import BriefingError
 from dashboards.briefing.figures import MART, complete_months, shown_months
 from dashboards.briefing.outlook import outlook
@@ -32,22 +32,22 @@ MESSAGES = {
     "en": {
         "subject": "Leerstroom alert: {unit} ({rule})",
         LCI_DROP: "The Learning Culture Index of {unit} fell {drop} points from {before} to {month} ({then} -> {now}); "
-                  "the rule alerts above {points}.",
+        "the rule alerts above {points}.",
         NOT_MEASURED: "{score} was measured in {before} and is not measured in {month}: a tool that fed it may have "
-                      "gone quiet.",
+        "gone quiet.",
         EXPECTED_LEAVERS: "{unit} expects {expected} voluntary leavers in the six months after {date} (the rule alerts "
-                          "above {leavers}; the same months a year earlier: {last_year}).",
+        "above {leavers}; the same months a year earlier: {last_year}).",
         "link": "Dashboard: {link}",
         "unit.organisation": "the organisation",
     },
     "nl": {
         "subject": "Leerstroom-signaal: {unit} ({rule})",
         LCI_DROP: "De leercultuurindex van {unit} daalde {drop} punten van {before} naar {month} ({then} -> {now}); "
-                  "de regel signaleert boven {points}.",
+        "de regel signaleert boven {points}.",
         NOT_MEASURED: "{score} werd in {before} gemeten en in {month} niet: een tool die het voedde, is misschien "
-                      "stil gevallen.",
+        "stil gevallen.",
         EXPECTED_LEAVERS: "{unit} verwacht {expected} vrijwillige vertrekkers in de zes maanden na {date} (de regel "
-                          "signaleert boven {leavers}; dezelfde maanden een jaar eerder: {last_year}).",
+        "signaleert boven {leavers}; dezelfde maanden een jaar eerder: {last_year}).",
         "link": "Dashboard: {link}",
         "unit.organisation": "de organisatie",
     },
@@ -67,7 +67,7 @@ class Alert:
     rule: str
     unit_level: str
     unit_name: str
-    period: str                 # the month (YYYY-MM), or the scoring date
+    period: str  # the month (YYYY-MM), or the scoring date
     figures: dict = field(default_factory=dict)
     link: str = ""
 
@@ -76,8 +76,15 @@ class Alert:
         return f"{self.rule}|{self.unit_level}|{self.unit_name}|{self.period}"
 
     def as_row(self) -> dict:
-        return {"alert_key": self.key, "rule": self.rule, "unit_level": self.unit_level, "unit_name": self.unit_name,
-                "period": self.period, "figures": self.figures, "link": self.link}
+        return {
+            "alert_key": self.key,
+            "rule": self.rule,
+            "unit_level": self.unit_level,
+            "unit_name": self.unit_name,
+            "period": self.period,
+            "figures": self.figures,
+            "link": self.link,
+        }
 
 
 def rules_file(settings: Settings) -> Path:
@@ -94,8 +101,10 @@ def load_rules(settings: Settings) -> list[Rule]:
     for i, entry in enumerate(data.get("rules") or []):
         kind = entry.get("rule") if isinstance(entry, dict) else None
         if kind not in (LCI_DROP, NOT_MEASURED, EXPECTED_LEAVERS):
-            raise BriefingError(f"alert rules {path}: rules[{i}].rule {kind!r} is not one of {LCI_DROP}, "
-                                f"{NOT_MEASURED}, {EXPECTED_LEAVERS}")
+            raise BriefingError(
+                f"alert rules {path}: rules[{i}].rule {kind!r} is not one of {LCI_DROP}, "
+                f"{NOT_MEASURED}, {EXPECTED_LEAVERS}"
+            )
         levels = tuple(entry.get("levels") or LEVELS)
         if set(levels) - set(LEVELS):
             raise BriefingError(f"alert rules {path}: rules[{i}].levels may hold {', '.join(LEVELS)} only")
@@ -115,7 +124,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, settings: Settings, rules: list[Rul
     snapshot), judged on figures as an executive may see them."""
     if not rules:
         return []
-    audience, k = privacy.audience(privacy.EXECUTIVE), settings.privacy_k
+    audience, k = privacy.audience(roles.EXECUTIVE), settings.privacy_k
     rows = shown_months(con, audience, k)
     rows["month_start"] = pd.to_datetime(rows["month_start"]).dt.date
     everything = con.execute(f"SELECT unit_level, month_start, is_complete FROM lake.marts.{MART}").df()
@@ -136,12 +145,28 @@ def evaluate(con: duckdb.DuckDBPyConnection, settings: Settings, rules: list[Rul
 
 
 def _drops(settings: Settings, rows: pd.DataFrame, month: date, rule: Rule) -> list[Alert]:
-    now = rows[(rows["month_start"] == month) & rows["unit_level"].isin(rule.levels) & rows["lci_change"].notna()
-               & (rows["lci_change"] < -rule.points)]
-    return [Alert(LCI_DROP, row.unit_level, row.unit_name, f"{month:%Y-%m}",
-                  {"lci": row.lci, "lci_before": round(row.lci - row.lci_change, 1), "lci_change": row.lci_change,
-                   "points": rule.points}, _page(settings, "overview"))
-            for row in now.sort_values(["lci_change", "unit_name"]).itertuples()]
+    now = rows[
+        (rows["month_start"] == month)
+        & rows["unit_level"].isin(rule.levels)
+        & rows["lci_change"].notna()
+        & (rows["lci_change"] < -rule.points)
+    ]
+    return [
+        Alert(
+            LCI_DROP,
+            row.unit_level,
+            row.unit_name,
+            f"{month:%Y-%m}",
+            {
+                "lci": row.lci,
+                "lci_before": round(row.lci - row.lci_change, 1),
+                "lci_change": row.lci_change,
+                "points": rule.points,
+            },
+            _page(settings, "overview"),
+        )
+        for row in now.sort_values(["lci_change", "unit_name"]).itertuples()
+    ]
 
 
 def _unmeasured(settings: Settings, rows: pd.DataFrame, before: date, month: date) -> list[Alert]:
@@ -149,12 +174,24 @@ def _unmeasured(settings: Settings, rows: pd.DataFrame, before: date, month: dat
     org = rows[rows["unit_level"] == privacy.ORGANISATION].set_index("month_start")
     if before not in org.index or month not in org.index:
         return []
-    withheld = {m: set(str(org.at[m, privacy.WITHHELD]).split(", ")) if privacy.WITHHELD in org.columns
-                and pd.notna(org.at[m, privacy.WITHHELD]) else set() for m in (before, month)}
-    return [Alert(NOT_MEASURED, privacy.ORGANISATION, privacy.ORGANISATION, f"{month:%Y-%m}",
-                  {"sub_score": score, "measured_in": f"{before:%Y-%m}"}, _page(settings, DIVE_OF[score]))
-            for score in privacy.SUB_SCORES
-            if pd.notna(org.at[before, score]) and pd.isna(org.at[month, score]) and score not in withheld[month]]
+    withheld = {
+        m: set(str(org.at[m, privacy.WITHHELD]).split(", "))
+        if privacy.WITHHELD in org.columns and pd.notna(org.at[m, privacy.WITHHELD])
+        else set()
+        for m in (before, month)
+    }
+    return [
+        Alert(
+            NOT_MEASURED,
+            privacy.ORGANISATION,
+            privacy.ORGANISATION,
+            f"{month:%Y-%m}",
+            {"sub_score": score, "measured_in": f"{before:%Y-%m}"},
+            _page(settings, DIVE_OF[score]),
+        )
+        for score in privacy.SUB_SCORES
+        if pd.notna(org.at[before, score]) and pd.isna(org.at[month, score]) and score not in withheld[month]
+    ]
 
 
 def _leavers(settings: Settings, con: duckdb.DuckDBPyConnection, audience: str, k: int, rule: Rule) -> list[Alert]:
@@ -162,11 +199,21 @@ def _leavers(settings: Settings, con: duckdb.DuckDBPyConnection, audience: str, 
     if not found.shown:
         return []
     over = found.rows[found.rows["expected"].notna() & (found.rows["expected"] > rule.leavers)]
-    return [Alert(EXPECTED_LEAVERS, "department", row.department, found.scoring_date.isoformat(),
-                  {"expected": round(float(row.expected), 1), "leavers": rule.leavers,
-                   "last_year": None if pd.isna(row.last_year) else int(row.last_year)},
-                  _page(settings, "retention-model"))
-            for row in over.itertuples()]
+    return [
+        Alert(
+            EXPECTED_LEAVERS,
+            "department",
+            row.department,
+            found.scoring_date.isoformat(),
+            {
+                "expected": round(float(row.expected), 1),
+                "leavers": rule.leavers,
+                "last_year": None if pd.isna(row.last_year) else int(row.last_year),
+            },
+            _page(settings, "retention-model"),
+        )
+        for row in over.itertuples()
+    ]
 
 
 def message(alert: dict, language: str) -> tuple[str, str]:
@@ -177,22 +224,29 @@ def message(alert: dict, language: str) -> tuple[str, str]:
     if alert["rule"] == LCI_DROP:
         month = date.fromisoformat(alert["period"] + "-01")
         before = (pd.Timestamp(month) - pd.DateOffset(months=1)).date()
-        body = words[LCI_DROP].format(unit=unit, drop=i18n.number(-figures["lci_change"], language, 1),
-                                      before=i18n.month(before, language), month=i18n.month(month, language),
-                                      then=i18n.number(figures["lci_before"], language, 1),
-                                      now=i18n.number(figures["lci"], language, 1),
-                                      points=i18n.number(figures["points"], language, 1))
+        body = words[LCI_DROP].format(
+            unit=unit,
+            drop=i18n.number(-figures["lci_change"], language, 1),
+            before=i18n.month(before, language),
+            month=i18n.month(month, language),
+            then=i18n.number(figures["lci_before"], language, 1),
+            now=i18n.number(figures["lci"], language, 1),
+            points=i18n.number(figures["points"], language, 1),
+        )
     elif alert["rule"] == NOT_MEASURED:
         month = date.fromisoformat(alert["period"] + "-01")
-        body = words[NOT_MEASURED].format(score=score_name(language, figures["sub_score"]),
-                                          before=i18n.month(date.fromisoformat(figures["measured_in"] + "-01"),
-                                                            language),
-                                          month=i18n.month(month, language))
+        body = words[NOT_MEASURED].format(
+            score=score_name(language, figures["sub_score"]),
+            before=i18n.month(date.fromisoformat(figures["measured_in"] + "-01"), language),
+            month=i18n.month(month, language),
+        )
     else:
-        body = words[EXPECTED_LEAVERS].format(unit=unit, expected=i18n.number(figures["expected"], language, 1),
-                                              date=i18n.day(date.fromisoformat(alert["period"]), language),
-                                              leavers=i18n.number(figures["leavers"], language, 0),
-                                              last_year="–" if figures.get("last_year") is None
-                                              else i18n.number(figures["last_year"], language, 0))
+        body = words[EXPECTED_LEAVERS].format(
+            unit=unit,
+            expected=i18n.number(figures["expected"], language, 1),
+            date=i18n.day(date.fromisoformat(alert["period"]), language),
+            leavers=i18n.number(figures["leavers"], language, 0),
+            last_year="–" if figures.get("last_year") is None else i18n.number(figures["last_year"], language, 0),
+        )
     subject = words["subject"].format(unit=unit, rule=alert["rule"])
     return subject, f"{body}\n\n{words['link'].format(link=alert['link'])}\n"

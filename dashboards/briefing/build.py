@@ -26,9 +26,23 @@ class Made:
         return f"leerstroom-briefing-{self.briefing.month:%Y-%m}-{unit}-{language}.pdf"
 
 
-def make(settings: Settings, con: duckdb.DuckDBPyConnection, snapshot: Snapshot, *, month: date, unit: str | None,
-         language: str) -> Made:
+def make(
+    settings: Settings,
+    con: duckdb.DuckDBPyConnection,
+    snapshot: Snapshot,
+    *,
+    month: date,
+    unit: str | None,
+    language: str,
+) -> Made:
     texts = lever_texts.load(settings)
-    briefing = gather(con, month=month, unit=unit, snapshot=snapshot, k=settings.privacy_k, levers=texts,
-                      retention=settings.retention_scoring)
+    briefing = gather(
+        con,
+        month=month,
+        unit=unit,
+        snapshot=snapshot,
+        k=settings.privacy_k,
+        levers=texts,
+        retention=settings.retention_scoring,
+    )
     return Made(briefing, page.render(briefing, language, texts))

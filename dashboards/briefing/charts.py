@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import matplotlib
+from typing import Literal
 
-matplotlib.use("Agg")  # no display: the page is drawn straight into a PDF
+import pandas as pd
+from matplotlib.axes import Axes
 
-import pandas as pd  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-
-from dashboards import i18n  # noqa: E402
-from dashboards.briefing.figures import Briefing  # noqa: E402
-from dashboards.briefing.texts import score_name, text  # noqa: E402
-from dashboards.palette import ACCENT, GRID, MUTED, PRIMARY  # noqa: E402
+from dashboards import i18n
+from dashboards.briefing.figures import Briefing
+from dashboards.briefing.texts import score_name, text
+from dashboards.palette import ACCENT, GRID, MUTED, PRIMARY
 
 SMALL = 7
 TEXT = "#263238"
 
 
-def _frame(ax: Axes, *, grid_axis: str = "y") -> None:
+def _frame(ax: Axes, *, grid_axis: Literal["both", "x", "y"] = "y") -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
@@ -40,8 +38,16 @@ def trend(ax: Axes, briefing: Briefing, language: str) -> None:
     values = rows["lci"].astype(float).tolist()
     ax.plot(x, values, color=PRIMARY, linewidth=2, marker="o", markersize=3.5)
     ax.plot([x[-1]], [values[-1]], marker="o", markersize=7, color=ACCENT, zorder=3)
-    ax.annotate(i18n.number(values[-1], language, 1), (x[-1], values[-1]), textcoords="offset points",
-                xytext=(0, 7), ha="center", fontsize=SMALL + 1, color=ACCENT, fontweight="bold")
+    ax.annotate(
+        i18n.number(values[-1], language, 1),
+        (x[-1], values[-1]),
+        textcoords="offset points",
+        xytext=(0, 7),
+        ha="center",
+        fontsize=SMALL + 1,
+        color=ACCENT,
+        fontweight="bold",
+    )
     low, high = min(values), max(values)
     pad = max(3.0, (high - low) * 0.35)
     ax.set_ylim(max(0.0, low - pad), min(100.0, high + pad))
@@ -50,8 +56,15 @@ def trend(ax: Axes, briefing: Briefing, language: str) -> None:
     ax.set_xlim(-0.5, len(rows) - 0.5)
     for i, measured in zip(x, rows["measured_sub_scores"]):
         if pd.notna(measured):
-            ax.annotate(str(int(measured)), (i, ax.get_ylim()[0]), textcoords="offset points", xytext=(0, 2),
-                        ha="center", fontsize=SMALL - 1.5, color=MUTED)
+            ax.annotate(
+                str(int(measured)),
+                (i, ax.get_ylim()[0]),
+                textcoords="offset points",
+                xytext=(0, 2),
+                ha="center",
+                fontsize=SMALL - 1.5,
+                color=MUTED,
+            )
 
 
 def waterfall(ax: Axes, briefing: Briefing, language: str) -> None:
@@ -84,11 +97,25 @@ def waterfall(ax: Axes, briefing: Briefing, language: str) -> None:
     ax.set_ylim(max(0.0, low - pad), min(100.0, high + pad))
     for i, (column, _key) in enumerate(parts, start=1):
         change = split.get(column)
-        ax.annotate(i18n.signed(change, language, 1), (i, bottoms[i] + heights[i]), textcoords="offset points",
-                    xytext=(0, 2), ha="center", fontsize=SMALL, color=TEXT)
+        ax.annotate(
+            i18n.signed(change, language, 1),
+            (i, bottoms[i] + heights[i]),
+            textcoords="offset points",
+            xytext=(0, 2),
+            ha="center",
+            fontsize=SMALL,
+            color=TEXT,
+        )
     for i, value in ((0, before), (len(labels) - 1, briefing.lci or 0)):
-        ax.annotate(i18n.number(value, language, 1), (i, value), textcoords="offset points", xytext=(0, 2),
-                    ha="center", fontsize=SMALL, color=TEXT)
+        ax.annotate(
+            i18n.number(value, language, 1),
+            (i, value),
+            textcoords="offset points",
+            xytext=(0, 2),
+            ha="center",
+            fontsize=SMALL,
+            color=TEXT,
+        )
     ax.set_xticks(list(x))
     ax.set_xticklabels(labels, fontsize=SMALL - 0.5)
 
@@ -113,8 +140,15 @@ def scores(ax: Axes, briefing: Briefing, language: str) -> None:
         label = i18n.number(score.value, language, 0)
         if score.key in moved:
             label += f"  ({i18n.signed(score.change, language, 1)})"
-        ax.annotate(label, (score.value, i), textcoords="offset points", xytext=(3, 0), va="center",
-                    fontsize=SMALL, color=ACCENT if score.key in moved else TEXT)
+        ax.annotate(
+            label,
+            (score.value, i),
+            textcoords="offset points",
+            xytext=(3, 0),
+            va="center",
+            fontsize=SMALL,
+            color=ACCENT if score.key in moved else TEXT,
+        )
 
 
 def drops(ax: Axes, briefing: Briefing, language: str) -> None:
@@ -129,8 +163,16 @@ def drops(ax: Axes, briefing: Briefing, language: str) -> None:
     lowest = float(rows["lci_change"].min())
     ax.set_xlim(min(lowest * 1.35, -1.0), 0)
     for i, change in zip(y, rows["lci_change"]):
-        ax.annotate(i18n.signed(change, language, 1), (change, i), textcoords="offset points", xytext=(-3, 0),
-                    ha="right", va="center", fontsize=SMALL, color=TEXT)
+        ax.annotate(
+            i18n.signed(change, language, 1),
+            (change, i),
+            textcoords="offset points",
+            xytext=(-3, 0),
+            ha="right",
+            va="center",
+            fontsize=SMALL,
+            color=TEXT,
+        )
     ax.set_xlabel(text(language, "drops.axis"), fontsize=SMALL, color=TEXT)
 
 
@@ -140,16 +182,33 @@ def outlook(ax: Axes, briefing: Briefing, language: str) -> None:
     _frame(ax, grid_axis="x")
     y = list(range(len(rows)))
     height = 0.38
-    ax.barh([i + height / 2 for i in y], rows["expected"].astype(float).fillna(0), height=height, color=PRIMARY,
-            label=text(language, "outlook.expected"))
-    ax.barh([i - height / 2 for i in y], rows["last_year"].astype(float).fillna(0), height=height, color=MUTED,
-            label=text(language, "outlook.last_year"))
+    ax.barh(
+        [i + height / 2 for i in y],
+        rows["expected"].astype(float).fillna(0),
+        height=height,
+        color=PRIMARY,
+        label=text(language, "outlook.expected"),
+    )
+    ax.barh(
+        [i - height / 2 for i in y],
+        rows["last_year"].astype(float).fillna(0),
+        height=height,
+        color=MUTED,
+        label=text(language, "outlook.last_year"),
+    )
     ax.set_yticks(y)
     ax.set_yticklabels(rows["department"].tolist(), fontsize=SMALL)
     ax.set_ylim(-0.6, max(len(rows), 3) - 0.4)
     for i, expected, actual in zip(y, rows["expected"], rows["last_year"]):
         for offset, value in ((height / 2, expected), (-height / 2, actual)):
             if pd.notna(value):
-                ax.annotate(i18n.number(value, language, 1 if offset > 0 else 0), (value, i + offset),
-                            textcoords="offset points", xytext=(2, 0), va="center", fontsize=SMALL - 0.5, color=TEXT)
+                ax.annotate(
+                    i18n.number(value, language, 1 if offset > 0 else 0),
+                    (value, i + offset),
+                    textcoords="offset points",
+                    xytext=(2, 0),
+                    va="center",
+                    fontsize=SMALL - 0.5,
+                    color=TEXT,
+                )
     ax.legend(fontsize=SMALL, frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5))

@@ -29,8 +29,16 @@ def button(context: PageContext, month: date | pd.Timestamp) -> None:
             cursor.close()
 
     dataset = f"briefing-{month:%Y-%m}-{language}"
-    downloads.file_button(context.t("overview.briefing"), context.settings, context.page, dataset, pdf,
-                          file_name=f"{dataset}.pdf",
-                          mime="application/pdf", snapshot_id=snapshot.snapshot_id,
-                          filters=f"month={month:%Y-%m} language={language}", key=f"download-{context.page}-briefing")
+    downloads.file_button(
+        context.t("overview.briefing"),
+        context.settings,
+        context.page,
+        dataset,
+        pdf,
+        file_name=f"{dataset}.pdf",
+        mime="application/pdf",
+        snapshot_id=snapshot.snapshot_id,
+        filters=f"month={month:%Y-%m} language={language}",
+        key=f"download-{context.page}-briefing",
+    )
     st.caption(context.t("overview.briefing_note", month=i18n.month(month, language)))

@@ -14,10 +14,11 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from dashboards import privacy
+from dashboards import privacy, roles
 from dashboards.briefing import BriefingError
 from dashboards.briefing.levers import Levers
 from dashboards.briefing.outlook import Outlook, outlook
+from transform import marts as mart_contracts
 
 MART = "mart_lci_unit_month"
 TREND_MONTHS = 12
@@ -39,9 +40,9 @@ class Snapshot:
 @dataclass(frozen=True)
 class Score:
     key: str
-    value: float | None      # None: not measured, or withheld
-    change: float | None     # against the month before, when both are shown
-    withheld: bool = False   # measured, but about fewer than k people (a handful of managers)
+    value: float | None  # None: not measured, or withheld
+    change: float | None  # against the month before, when both are shown
+    withheld: bool = False  # measured, but about fewer than k people (a handful of managers)
 
 
 @dataclass
@@ -51,19 +52,19 @@ class Briefing:
     unit_name: str
     snapshot: Snapshot
     k: int
-    trend: pd.DataFrame                         # month_start, lci, measured_sub_scores: up to 12 complete months
+    trend: pd.DataFrame  # month_start, lci, measured_sub_scores: up to 12 complete months
     lci: float | None
     lci_change: float | None
     lci_withheld: bool
     measured_sub_scores: int | None
     is_history_short: bool
     scores: list[Score]
-    split: dict[str, float | int | None]        # SPLIT_COUNTS and the change's three parts; None where hidden
-    coverage_gained: list[str]                  # sub-scores measured this month and not the month before
+    split: dict[str, float | int | None]  # SPLIT_COUNTS and the change's three parts; None where hidden
+    coverage_gained: list[str]  # sub-scores measured this month and not the month before
     coverage_lost: list[str]
-    drops: pd.DataFrame                         # unit_level, unit_name, lci_change, lci: the largest drops
-    levers: list[tuple[str, float]]             # weak sub-scores, weakest first
-    outlook: Outlook | None                     # None: retention analysis switched off
+    drops: pd.DataFrame  # unit_level, unit_name, lci_change, lci: the largest drops
+    levers: list[tuple[str, float]]  # weak sub-scores, weakest first
+    outlook: Outlook | None  # None: retention analysis switched off
     data_until: date | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -74,11 +75,19 @@ class Briefing:
 
 
 def unit_marts(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    """Every unit-level mart of the snapshot: what disclosure control is decided over (as the dashboards do)."""
-    rows = con.execute("SELECT table_name, list(column_name) FROM duckdb_columns() "
-                       "WHERE database_name = 'lake' AND schema_name = 'marts' GROUP BY 1").fetchall()
-    return {name: con.execute(f"SELECT * FROM lake.marts.{name}").df() for name, columns in rows
-            if "headcount" in columns and not privacy.is_person_level(columns)}
+    """Every unit table of the snapshot (the marts whose models declare them so: transform/marts.py): what
+    disclosure control is decided over, as the dashboards do."""
+    present = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake' AND schema_name = 'marts'"
+        ).fetchall()
+    }
+    return {
+        mart.name: con.execute(f"SELECT * FROM lake.marts.{mart.name}").df()
+        for mart in mart_contracts.of_shape("units")
+        if mart.name in present
+    }
 
 
 def shown_months(con: duckdb.DuckDBPyConnection, audience: str, k: int) -> pd.DataFrame:
@@ -103,8 +112,10 @@ def _unit(rows: pd.DataFrame, all_rows: pd.DataFrame, unit: str | None) -> tuple
     levels = all_rows.loc[all_rows["unit_name"] == unit, "unit_level"].unique()
     if len(levels) == 0:
         departments = sorted(all_rows.loc[all_rows["unit_level"] == "department", "unit_name"].unique())
-        raise BriefingError(f"unknown unit {unit!r}: give `organisation`, a department ({', '.join(departments)}) "
-                            "or a team as `Department / Team`")
+        raise BriefingError(
+            f"unknown unit {unit!r}: give `organisation`, a department ({', '.join(departments)}) "
+            "or a team as `Department / Team`"
+        )
     return str(levels[0]), unit
 
 
@@ -120,29 +131,44 @@ def _withheld(row: pd.Series | None) -> set[str]:
     return set(str(row[privacy.WITHHELD]).split(", "))
 
 
-def gather(con: duckdb.DuckDBPyConnection, *, month: date, unit: str | None, snapshot: Snapshot, k: int,
-           levers: Levers, retention: bool = True, audience: str | None = None) -> Briefing:
+def gather(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    month: date,
+    unit: str | None,
+    snapshot: Snapshot,
+    k: int,
+    levers: Levers,
+    retention: bool = True,
+    audience: str | None = None,
+) -> Briefing:
     """The briefing of `unit` (default: the organisation) for the complete `month`, read from `con` (a lake
     connection pinned to `snapshot`), as an executive may see it."""
-    audience = audience or privacy.audience(privacy.EXECUTIVE)
+    audience = audience or privacy.audience(roles.EXECUTIVE)
     all_rows = unit_marts(con).get(MART)
     if all_rows is None:
-        raise BriefingError(f"the certified snapshot {snapshot.snapshot_id} has no {MART}: run `leerstroom "
-                            "transform` with this release first")
+        raise BriefingError(
+            f"the certified snapshot {snapshot.snapshot_id} has no {MART}: run `leerstroom "
+            "transform` with this release first"
+        )
     rows = shown_months(con, audience, k)
     rows["month_start"] = pd.to_datetime(rows["month_start"]).dt.date
     complete = complete_months(all_rows.assign(month_start=pd.to_datetime(all_rows["month_start"]).dt.date))
     if month not in complete:
         last = complete[-1].strftime("%Y-%m") if complete else "none yet"
-        raise BriefingError(f"{month:%Y-%m} is not a complete month in certified snapshot {snapshot.snapshot_id} "
-                            f"(the last complete month is {last}); a briefing covers complete months only")
+        raise BriefingError(
+            f"{month:%Y-%m} is not a complete month in certified snapshot {snapshot.snapshot_id} "
+            f"(the last complete month is {last}); a briefing covers complete months only"
+        )
     level, name = _unit(rows, all_rows, unit)
     own = rows[(rows["unit_level"] == level) & (rows["unit_name"] == name)].sort_values("month_start")
     by_month = {row.month_start: row for _, row in own.iterrows()}
     current = by_month.get(month)
     if current is None:
-        raise BriefingError(f"{name} had fewer than {k} people in {month:%Y-%m} (or would give such a group away): "
-                            "no briefing is made for it")
+        raise BriefingError(
+            f"{name} had fewer than {k} people in {month:%Y-%m} (or would give such a group away): "
+            "no briefing is made for it"
+        )
     before_month = (pd.Timestamp(month) - pd.DateOffset(months=1)).date()
     previous = by_month.get(before_month)
     withheld, withheld_before = _withheld(current), _withheld(previous)
@@ -156,10 +182,19 @@ def gather(con: duckdb.DuckDBPyConnection, *, month: date, unit: str | None, sna
     measured_now = {s for s in privacy.SUB_SCORES if _value(current, s) is not None or s in withheld}
     measured_then = {s for s in privacy.SUB_SCORES if _value(previous, s) is not None or s in withheld_before}
     return Briefing(
-        month=month, unit_level=level, unit_name=name, snapshot=snapshot, k=k, trend=trend,
-        lci=_value(current, "lci"), lci_change=_value(current, "lci_change"),
-        lci_withheld="lci" in withheld, measured_sub_scores=None if pd.isna(current.get("measured_sub_scores"))
-        else int(current["measured_sub_scores"]), is_history_short=bool(current.get("is_history_short", False)),
+        month=month,
+        unit_level=level,
+        unit_name=name,
+        snapshot=snapshot,
+        k=k,
+        trend=trend,
+        lci=_value(current, "lci"),
+        lci_change=_value(current, "lci_change"),
+        lci_withheld="lci" in withheld,
+        measured_sub_scores=None
+        if pd.isna(current.get("measured_sub_scores"))
+        else int(current["measured_sub_scores"]),
+        is_history_short=bool(current.get("is_history_short", False)),
         scores=scores,
         split={column: _value(current, column) for column in (*SPLIT_COUNTS, *privacy.CHANGE_SPLIT)},
         coverage_gained=sorted(measured_now - measured_then) if previous is not None else [],
@@ -177,20 +212,30 @@ def _largest_drops(rows: pd.DataFrame, month: date, level: str, name: str) -> pd
     if level == ORGANISATION:
         inside = inside[inside["unit_level"] != ORGANISATION]
     elif level == "department":
-        inside = inside[(inside["unit_level"] == "team")
-                        & inside["unit_name"].str.startswith(name + privacy.UNIT_PARENT_SEPARATOR)]
+        inside = inside[
+            (inside["unit_level"] == "team") & inside["unit_name"].str.startswith(name + privacy.UNIT_PARENT_SEPARATOR)
+        ]
     else:
         inside = inside.iloc[0:0]
-    return (inside.sort_values(["lci_change", "unit_name"])[["unit_level", "unit_name", "lci_change", "lci"]]
-            .head(LARGEST_DROPS).reset_index(drop=True))
+    return (
+        inside.sort_values(["lci_change", "unit_name"])[["unit_level", "unit_name", "lci_change", "lci"]]
+        .head(LARGEST_DROPS)
+        .reset_index(drop=True)
+    )
 
 
 def _unit_outlook(con: duckdb.DuckDBPyConnection, audience: str, k: int, level: str, name: str) -> Outlook:
     found = outlook(con, audience, k)
     if level == "department" and not found.rows.empty:
-        return Outlook(found.status, found.note, found.scoring_date, found.last_year_date,
-                       found.rows[found.rows["department"] == name].reset_index(drop=True),
-                       found.expected_total, found.last_year_total)
+        return Outlook(
+            found.status,
+            found.note,
+            found.scoring_date,
+            found.last_year_date,
+            found.rows[found.rows["department"] == name].reset_index(drop=True),
+            found.expected_total,
+            found.last_year_total,
+        )
     return found
 
 

@@ -26,9 +26,10 @@ class Levers:
 
     def weakest(self, scores: dict[str, float | None]) -> list[tuple[str, float]]:
         """The measured sub-scores under the threshold, weakest first, at most `at_most`."""
-        weak = sorted((value, score) for score, value in scores.items()
-                      if value is not None and value < self.weak_below)
-        return [(score, value) for value, score in weak[:self.at_most]]
+        weak = sorted(
+            (value, score) for score, value in scores.items() if value is not None and value < self.weak_below
+        )
+        return [(score, value) for value, score in weak[: self.at_most]]
 
 
 def file_of(settings: Settings) -> Path:
@@ -46,13 +47,16 @@ def load(settings: Settings) -> Levers:
         for language in LANGUAGES:
             text = (texts.get(score) or {}).get(language)
             if not isinstance(text, str) or not text.strip():
-                raise BriefingError(f"lever texts {path}: levers.{score}.{language} is missing or empty; every "
-                                    f"sub-score needs a text in {' and '.join(LANGUAGES)}")
+                raise BriefingError(
+                    f"lever texts {path}: levers.{score}.{language} is missing or empty; every "
+                    f"sub-score needs a text in {' and '.join(LANGUAGES)}"
+                )
     try:
         weak_below, at_most = float(data.get("weak_below", 50)), int(data.get("at_most", 3))
     except (TypeError, ValueError) as err:
         raise BriefingError(f"lever texts {path}: weak_below must be a number and at_most a whole number") from err
     if not 0 <= weak_below <= 100 or at_most < 0:
         raise BriefingError(f"lever texts {path}: weak_below must lie in 0..100 and at_most be 0 or more")
-    return Levers(weak_below, at_most, {score: {lang: texts[score][lang].strip() for lang in LANGUAGES}
-                                        for score in SUB_SCORES})
+    return Levers(
+        weak_below, at_most, {score: {lang: texts[score][lang].strip() for lang in LANGUAGES} for score in SUB_SCORES}
+    )

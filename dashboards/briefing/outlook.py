@@ -16,9 +16,9 @@ VALIDATED = "validated"
 
 @dataclass(frozen=True)
 class Outlook:
-    status: str | None                  # the model's status; None when no model was trained
-    note: str | None                    # why it is not validated, in the model's words
-    scoring_date: date | None = None    # whose employees the expectation is about
+    status: str | None  # the model's status; None when no model was trained
+    note: str | None  # why it is not validated, in the model's words
+    scoring_date: date | None = None  # whose employees the expectation is about
     last_year_date: date | None = None  # the same month-end a year earlier
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # department, expected, last_year
     expected_total: float | None = None
@@ -30,8 +30,10 @@ class Outlook:
 
 
 def _marts(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    rows = con.execute("SELECT table_name, list(column_name) FROM duckdb_columns() "
-                       "WHERE database_name = 'lake' AND schema_name = 'marts' GROUP BY 1").fetchall()
+    rows = con.execute(
+        "SELECT table_name, list(column_name) FROM duckdb_columns() "
+        "WHERE database_name = 'lake' AND schema_name = 'marts' GROUP BY 1"
+    ).fetchall()
     return {name: set(columns) for name, columns in rows}
 
 
@@ -42,7 +44,8 @@ def _year_before(day: date) -> date:
 
 
 def _source(scoring: date, last_year: date, employed: str) -> privacy.Microdata:
-    return privacy.Microdata(f"""(
+    return privacy.Microdata(
+        f"""(
         SELECT s.employee_id, s.snapshot_date, coalesce(f.department, '?') AS department, s.risk_score AS expected,
                NULL::INTEGER AS left_voluntarily
         FROM lake.marts.retention_scores s
@@ -53,7 +56,11 @@ def _source(scoring: date, last_year: date, employed: str) -> privacy.Microdata:
                CASE WHEN f.label_voluntary_exit_180d THEN 1 ELSE 0 END
         FROM lake.marts.mart_retention_features f
         WHERE f.snapshot_date = DATE '{last_year.isoformat()}' AND f.label_observed AND {employed}
-    )""", "employee_id", "snapshot_date", ("department",))
+    )""",
+        "employee_id",
+        "snapshot_date",
+        ("department",),
+    )
 
 
 def outlook(con: duckdb.DuckDBPyConnection, audience: str, k: int) -> Outlook:
@@ -61,15 +68,20 @@ def outlook(con: duckdb.DuckDBPyConnection, audience: str, k: int) -> Outlook:
     if "retention_model_metrics" not in marts:
         return Outlook(None, None)
     status, note = con.execute("SELECT status, note FROM lake.marts.retention_model_metrics LIMIT 1").fetchone() or (
-        None, None)
+        None,
+        None,
+    )
     if status != VALIDATED or "retention_scores" not in marts or "mart_retention_features" not in marts:
         return Outlook(status, note)
     scoring = con.execute("SELECT max(snapshot_date) FROM lake.marts.retention_scores").fetchone()[0]
     if scoring is None:
         return Outlook(status, note)
     last_year = _year_before(scoring)
-    employed = ("coalesce(f.is_employed_at_snapshot, TRUE)" if "is_employed_at_snapshot" in
-                marts["mart_retention_features"] else "TRUE")
+    employed = (
+        "coalesce(f.is_employed_at_snapshot, TRUE)"
+        if "is_employed_at_snapshot" in marts["mart_retention_features"]
+        else "TRUE"
+    )
     source = _source(scoring, last_year, employed)
     published = None if audience == privacy.UNRESTRICTED else privacy.catalogue(con, source, k)
 
@@ -82,6 +94,12 @@ def outlook(con: duckdb.DuckDBPyConnection, audience: str, k: int) -> Outlook:
     rows = rows.sort_values(["expected", "department"], ascending=[False, True], na_position="last")
     whole = figures(scoring, None, {"expected": "sum(expected)"})
     whole_last = figures(last_year, None, {"last_year": "sum(left_voluntarily)"})
-    return Outlook(status, note, scoring, last_year, rows.reset_index(drop=True),
-                   None if whole.empty else float(whole["expected"].iloc[0]),
-                   None if whole_last.empty else float(whole_last["last_year"].iloc[0]))
+    return Outlook(
+        status,
+        note,
+        scoring,
+        last_year,
+        rows.reset_index(drop=True),
+        None if whole.empty else float(whole["expected"].iloc[0]),
+        None if whole_last.empty else float(whole_last["last_year"].iloc[0]),
+    )

@@ -13,18 +13,15 @@ import textwrap
 from datetime import timedelta
 
 import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-
-from dashboards import i18n  # noqa: E402
-from dashboards.briefing import charts, story  # noqa: E402
-from dashboards.briefing.figures import Briefing  # noqa: E402
-from dashboards.briefing.levers import Levers  # noqa: E402
-from dashboards.briefing.texts import text  # noqa: E402
-from dashboards.palette import ACCENT, MUTED, PRIMARY  # noqa: E402
+from dashboards import i18n
+from dashboards.briefing import charts, story
+from dashboards.briefing.figures import Briefing
+from dashboards.briefing.levers import Levers
+from dashboards.briefing.texts import text
+from dashboards.palette import ACCENT, MUTED, PRIMARY
 
 # Embedding a font subset logs every table it touches at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -32,15 +29,15 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 A4_INCHES = (8.27, 11.69)
 LEFT, RIGHT = 0.06, 0.96
 INK = charts.TEXT
-FONT = {"pdf.fonttype": 42, "font.family": "DejaVu Sans"}
 
 
 def _heading(fig: Figure, y: float, words: str, x: float = LEFT) -> None:
     fig.text(x, y, words, fontsize=11, fontweight="bold", color=PRIMARY, va="top")
 
 
-def _paragraphs(fig: Figure, x: float, y: float, sentences: list[str], width: int, size: float = 8.0,
-                gap: float = 0.006) -> float:
+def _paragraphs(
+    fig: Figure, x: float, y: float, sentences: list[str], width: int, size: float = 8.0, gap: float = 0.006
+) -> float:
     """Write sentences as wrapped paragraphs from (x, y) down; return where the next line would start."""
     line = size / 72 / A4_INCHES[1] * 1.35
     for sentence in sentences:
@@ -52,7 +49,8 @@ def _paragraphs(fig: Figure, x: float, y: float, sentences: list[str], width: in
 
 def render(briefing: Briefing, language: str, levers: Levers) -> bytes:
     """The page as PDF bytes."""
-    with matplotlib.rc_context(FONT):
+    # TrueType fonts embedded (type 42), so the text can be searched and copied.
+    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}):
         fig = Figure(figsize=A4_INCHES)
         _header(fig, briefing, language)
         _state(fig, briefing, language)
@@ -61,21 +59,45 @@ def render(briefing: Briefing, language: str, levers: Levers) -> bytes:
         _outlook(fig, briefing, language)
         fig.text(LEFT, 0.018, text(language, "footer", k=briefing.k), fontsize=6.5, color=MUTED)
         out = io.BytesIO()
-        fig.savefig(out, format="pdf", metadata={
-            "Title": f"{text(language, 'title')} {briefing.month:%Y-%m} {briefing.unit_name}",
-            "Subject": f"certified snapshot {briefing.snapshot.snapshot_id}", "Creator": "Leerstroom"})
+        fig.savefig(
+            out,
+            format="pdf",
+            metadata={
+                "Title": f"{text(language, 'title')} {briefing.month:%Y-%m} {briefing.unit_name}",
+                "Subject": f"certified snapshot {briefing.snapshot.snapshot_id}",
+                "Creator": "Leerstroom",
+            },
+        )
     return out.getvalue()
 
 
 def _header(fig: Figure, briefing: Briefing, language: str) -> None:
     fig.text(LEFT, 0.975, text(language, "title"), fontsize=18, fontweight="bold", color=INK, va="top")
-    fig.text(RIGHT, 0.975, text(language, "subtitle", unit=story.unit_label(briefing, language),
-                                month=story.month_label(briefing, language)),
-             fontsize=12, color=PRIMARY, va="top", ha="right")
-    fig.text(LEFT, 0.947, text(language, "snapshot", snapshot=briefing.snapshot.snapshot_id,
-                               certified=i18n.moment_text(briefing.snapshot.certified_at, language),
-                               until=i18n.day(briefing.data_until, language)),
-             fontsize=7, color=MUTED, va="top")
+    fig.text(
+        RIGHT,
+        0.975,
+        text(
+            language, "subtitle", unit=story.unit_label(briefing, language), month=story.month_label(briefing, language)
+        ),
+        fontsize=12,
+        color=PRIMARY,
+        va="top",
+        ha="right",
+    )
+    fig.text(
+        LEFT,
+        0.947,
+        text(
+            language,
+            "snapshot",
+            snapshot=briefing.snapshot.snapshot_id,
+            certified=i18n.moment_text(briefing.snapshot.certified_at, language),
+            until=i18n.day(briefing.data_until, language),
+        ),
+        fontsize=7,
+        color=MUTED,
+        va="top",
+    )
     fig.add_artist(Line2D([LEFT, RIGHT], [0.935, 0.935], color=MUTED, linewidth=0.6))
 
 
@@ -84,12 +106,20 @@ def _state(fig: Figure, briefing: Briefing, language: str) -> None:
     if briefing.lci_withheld or briefing.lci is None:
         _paragraphs(fig, LEFT, 0.895, [text(language, "lci.withheld", k=briefing.k)], width=40)
     else:
-        fig.text(LEFT, 0.905, i18n.number(briefing.lci, language, 1), fontsize=40, fontweight="bold", color=INK,
-                 va="top")
+        fig.text(
+            LEFT, 0.905, i18n.number(briefing.lci, language, 1), fontsize=40, fontweight="bold", color=INK, va="top"
+        )
         before = briefing.month.replace(day=1) - timedelta(days=1)
-        change = (text(language, "lci.change", change=i18n.signed(briefing.lci_change, language, 1),
-                       before=i18n.month(before, language)) if briefing.lci_change is not None
-                  else text(language, "lci.no_change"))
+        change = (
+            text(
+                language,
+                "lci.change",
+                change=i18n.signed(briefing.lci_change, language, 1),
+                before=i18n.month(before, language),
+            )
+            if briefing.lci_change is not None
+            else text(language, "lci.no_change")
+        )
         colour = ACCENT if (briefing.lci_change or 0) < 0 else PRIMARY
         fig.text(LEFT, 0.848, change, fontsize=9, color=colour, va="top")
     notes = []
@@ -109,8 +139,14 @@ def _change(fig: Figure, briefing: Briefing, language: str) -> None:
     split = briefing.split
     if briefing.lci_change is not None and not briefing.lci_withheld and split.get("composition_change") is not None:
         charts.waterfall(fig.add_axes((0.08, 0.47, 0.40, 0.105)), briefing, language)
-    fig.text(0.53, 0.715, text(language, "scores.title", month=story.month_label(briefing, language)),
-             fontsize=8, color=INK, va="top")
+    fig.text(
+        0.53,
+        0.715,
+        text(language, "scores.title", month=story.month_label(briefing, language)),
+        fontsize=8,
+        color=INK,
+        va="top",
+    )
     charts.scores(fig.add_axes((0.74, 0.45, 0.21, 0.245)), briefing, language)
 
 

@@ -25,11 +25,16 @@ def _count(value: float | None) -> int:
 def _who(briefing: Briefing, language: str) -> str:
     split = briefing.split
     parts = []
-    detailed = all(split.get(c) is not None for c in ("joined_organisation", "moved_in", "left_organisation",
-                                                      "moved_out"))
+    detailed = all(
+        split.get(c) is not None for c in ("joined_organisation", "moved_in", "left_organisation", "moved_out")
+    )
     if detailed:
-        for column, key in (("joined_organisation", "who.joined"), ("left_organisation", "who.left"),
-                            ("moved_in", "who.moved_in"), ("moved_out", "who.moved_out")):
+        for column, key in (
+            ("joined_organisation", "who.joined"),
+            ("left_organisation", "who.left"),
+            ("moved_in", "who.moved_in"),
+            ("moved_out", "who.moved_out"),
+        ):
             if _count(split[column]):
                 parts.append(text(language, key, n=i18n.number(split[column], language)))
     else:
@@ -52,25 +57,43 @@ def what_moved(briefing: Briefing, language: str) -> list[str]:
     if not (_count(split["arrived"]) or _count(split["departed"])):
         sentences.append(text(language, "moved.composition_none", unit=unit))
     else:
-        sentences.append(text(language, "moved.composition", unit=unit, who=_who(briefing, language),
-                              by=i18n.signed(split["composition_change"], language, 1)))
+        sentences.append(
+            text(
+                language,
+                "moved.composition",
+                unit=unit,
+                who=_who(briefing, language),
+                by=i18n.signed(split["composition_change"], language, 1),
+            )
+        )
     if _count(split["stayers"]) == 0 or split.get("behaviour_change") is None:
         sentences.append(text(language, "moved.behaviour_none", unit=unit))
     else:
-        sentences.append(text(language, "moved.behaviour", unit=unit,
-                              stayers=i18n.number(split["stayers"], language),
-                              by=i18n.signed(split["behaviour_change"], language, 1)))
+        sentences.append(
+            text(
+                language,
+                "moved.behaviour",
+                unit=unit,
+                stayers=i18n.number(split["stayers"], language),
+                by=i18n.signed(split["behaviour_change"], language, 1),
+            )
+        )
     coverage = split.get("coverage_change")
     if coverage is not None and round(coverage, 1) != 0:
         which = []
         if briefing.coverage_gained:
-            which.append(text(language, "who.gained", scores=", ".join(score_name(language, s)
-                                                                       for s in briefing.coverage_gained)))
+            which.append(
+                text(
+                    language, "who.gained", scores=", ".join(score_name(language, s) for s in briefing.coverage_gained)
+                )
+            )
         if briefing.coverage_lost:
-            which.append(text(language, "who.lost", scores=", ".join(score_name(language, s)
-                                                                     for s in briefing.coverage_lost)))
-        sentences.append(text(language, "moved.coverage", which="; ".join(which) or "–",
-                              by=i18n.signed(coverage, language, 1)))
+            which.append(
+                text(language, "who.lost", scores=", ".join(score_name(language, s) for s in briefing.coverage_lost))
+            )
+        sentences.append(
+            text(language, "moved.coverage", which="; ".join(which) or "–", by=i18n.signed(coverage, language, 1))
+        )
     return sentences
 
 
@@ -78,15 +101,28 @@ def moved_most(briefing: Briefing, language: str) -> str:
     moved: list[Score] = briefing.most_moved
     if not moved:
         return text(language, "scores.none_moved")
-    return text(language, "scores.moved", list=", ".join(
-        f"{score_name(language, score.key)} {i18n.signed(score.change, language, 1)}" for score in moved))
+    return text(
+        language,
+        "scores.moved",
+        list=", ".join(
+            f"{score_name(language, score.key)} {i18n.signed(score.change, language, 1)}" for score in moved
+        ),
+    )
 
 
 def levers(briefing: Briefing, language: str, texts: Levers) -> list[str]:
     if not briefing.levers:
         return [text(language, "levers.none", threshold=i18n.number(texts.weak_below, language))]
-    return [text(language, "levers.item", score=score_name(language, score), value=i18n.number(value, language),
-                 text=texts.text(score, language)) for score, value in briefing.levers]
+    return [
+        text(
+            language,
+            "levers.item",
+            score=score_name(language, score),
+            value=i18n.number(value, language),
+            text=texts.text(score, language),
+        )
+        for score, value in briefing.levers
+    ]
 
 
 def outlook(briefing: Briefing, language: str) -> str:
@@ -99,10 +135,16 @@ def outlook(briefing: Briefing, language: str) -> str:
         return text(language, "outlook.not_validated", note=found.note or "")
     if found.expected_total is None and found.rows.empty:
         return text(language, "outlook.hidden", k=briefing.k)
-    expected = i18n.number(found.expected_total if found.expected_total is not None
-                           else found.rows["expected"].sum(), language, 0)
+    expected = i18n.number(
+        found.expected_total if found.expected_total is not None else found.rows["expected"].sum(), language, 0
+    )
     date = i18n.day(found.scoring_date, language)
     if found.last_year_total is None:
         return text(language, "outlook.sentence_no_last_year", date=date, expected=expected)
-    return text(language, "outlook.sentence", date=date, expected=expected,
-                actual=i18n.number(found.last_year_total, language, 0))
+    return text(
+        language,
+        "outlook.sentence",
+        date=date,
+        expected=expected,
+        actual=i18n.number(found.last_year_total, language, 0),
+    )

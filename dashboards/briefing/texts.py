@@ -22,7 +22,7 @@ MESSAGES = {
         "moved.composition": "Who is in {unit} changed: {who}. That moved the index {by} points.",
         "moved.composition_none": "Nobody joined, left or moved, so the change is not about who is in {unit}.",
         "moved.composition_hidden": "Fewer than {k} people joined, left or moved: too few to show what they did "
-                                    "without describing them, so the change is not split.",
+        "without describing them, so the change is not split.",
         "moved.behaviour": "The {stayers} people in {unit} both months changed what they do: {by} points.",
         "moved.behaviour_none": "Nobody was in {unit} both months, so no change in behaviour can be shown.",
         "moved.coverage": "Measured differently this month ({which}): {by} points.",
@@ -54,9 +54,9 @@ MESSAGES = {
         "levers.item": "{score} ({value}): {text}",
         "outlook.title": "Retention outlook",
         "outlook.sentence": "Expected voluntary leavers in the six months after {date}: {expected} (model), against "
-                            "{actual} in the same months a year earlier.",
+        "{actual} in the same months a year earlier.",
         "outlook.sentence_no_last_year": "Expected voluntary leavers in the six months after {date}: {expected} "
-                                         "(model); the same months a year earlier are not known yet.",
+        "(model); the same months a year earlier are not known yet.",
         "outlook.expected": "expected (next 6 months)",
         "outlook.last_year": "a year earlier",
         "outlook.not_validated": "No outlook this month. {note}",
@@ -64,7 +64,7 @@ MESSAGES = {
         "outlook.off": "Retention analysis is switched off.",
         "outlook.hidden": "No department can be shown without describing fewer than {k} people.",
         "footer": "Groups of fewer than {k} people are left out, and so is any figure that would give one away. "
-                  "No names. Made by Leerstroom.",
+        "No names. Made by Leerstroom.",
     },
     "nl": {
         "title": "Briefing leercultuur",
@@ -76,18 +76,17 @@ MESSAGES = {
         "lci.no_change": "geen volledige maand ervoor om mee te vergelijken",
         "lci.withheld": "achtergehouden: het zou minder dan {k} mensen beschrijven (de een of twee leidinggevenden)",
         "lci.measured": "{measured} van 10 deelscores gemeten",
-        "lci.history_short": "De jaarvensters reiken terug tot vóór de eerste gegevens: minder dan een jaar "
-                             "historie.",
+        "lci.history_short": "De jaarvensters reiken terug tot vóór de eerste gegevens: minder dan een jaar historie.",
         "trend.title": "De index over de laatste {n} volledige maanden",
         "trend.measured": "deelscores gemeten",
         "moved.title": "Wat het bewoog",
         "moved.composition": "Wie er in {unit} zit veranderde: {who}. Dat bewoog de index {by} punten.",
         "moved.composition_none": "Niemand kwam, ging of verhuisde, dus de verandering komt niet door wie er in "
-                                  "{unit} zit.",
+        "{unit} zit.",
         "moved.composition_hidden": "Minder dan {k} mensen kwamen, gingen of verhuisden: te weinig om hun effect te "
-                                    "tonen zonder hen te beschrijven, dus de verandering wordt niet gesplitst.",
+        "tonen zonder hen te beschrijven, dus de verandering wordt niet gesplitst.",
         "moved.behaviour": "De {stayers} mensen die beide maanden in {unit} zaten, veranderden wat ze doen: "
-                           "{by} punten.",
+        "{by} punten.",
         "moved.behaviour_none": "Niemand zat beide maanden in {unit}, dus een verandering in gedrag is niet te tonen.",
         "moved.coverage": "Deze maand anders gemeten ({which}): {by} punten.",
         "moved.no_change": "Er is geen volledige maand vóór {month} om mee te vergelijken.",
@@ -118,9 +117,9 @@ MESSAGES = {
         "levers.item": "{score} ({value}): {text}",
         "outlook.title": "Vooruitzicht behoud",
         "outlook.sentence": "Verwachte vrijwillige vertrekkers in de zes maanden na {date}: {expected} (model), "
-                            "tegen {actual} in dezelfde maanden een jaar eerder.",
+        "tegen {actual} in dezelfde maanden een jaar eerder.",
         "outlook.sentence_no_last_year": "Verwachte vrijwillige vertrekkers in de zes maanden na {date}: {expected} "
-                                         "(model); dezelfde maanden een jaar eerder zijn nog niet bekend.",
+        "(model); dezelfde maanden een jaar eerder zijn nog niet bekend.",
         "outlook.expected": "verwacht (komende 6 maanden)",
         "outlook.last_year": "een jaar eerder",
         "outlook.not_validated": "Geen vooruitzicht deze maand; het behoudmodel meldt (in het Engels): {note}",
@@ -128,7 +127,7 @@ MESSAGES = {
         "outlook.off": "Analyse van behoud staat uit.",
         "outlook.hidden": "Geen afdeling is te tonen zonder minder dan {k} mensen te beschrijven.",
         "footer": "Groepen van minder dan {k} mensen zijn weggelaten, net als elk cijfer dat er een zou verraden. "
-                  "Geen namen. Gemaakt door Leerstroom.",
+        "Geen namen. Gemaakt door Leerstroom.",
     },
 }
 

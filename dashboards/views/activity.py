@@ -28,15 +28,26 @@ st.subheader(t("activity.per_day"))
 if per_day.empty:
     st.info(t("activity.empty"))
 else:
-    charts.trend(per_day, "activity_date", "statements", x_title=t("axis.day"), y_title=t("activity.statements"),
-                 tooltip=["activity_date:T", "statements:Q", "learners:Q"])
+    charts.trend(
+        per_day,
+        "activity_date",
+        "statements",
+        x_title=t("axis.day"),
+        y_title=t("activity.statements"),
+        tooltip=["activity_date:T", "statements:Q", "learners:Q"],
+    )
     frame.hidden_note(context, per_day)
 
 st.subheader(t("activity.per_verb"))
-frame.table(context, queries.statements_per_verb(*args), "statements_per_verb",
-            column_config={
-                "verb": t("activity.verb"), "statements": t("activity.statements"),
-                "learners": t("activity.learners"), "active_days": t("activity.active_days"),
-                "last_statement_at": st.column_config.DatetimeColumn(t("activity.last_statement"),
-                                                                     format="YYYY-MM-DD HH:mm"),
-            })
+frame.table(
+    context,
+    queries.statements_per_verb(*args),
+    "statements_per_verb",
+    column_config={
+        "verb": t("activity.verb"),
+        "statements": t("activity.statements"),
+        "learners": t("activity.learners"),
+        "active_days": t("activity.active_days"),
+        "last_statement_at": st.column_config.DatetimeColumn(t("activity.last_statement"), format="YYYY-MM-DD HH:mm"),
+    },
+)

@@ -11,24 +11,31 @@ context = frame.start("health", "health.title", needs_certified=False)
 t, lang = context.t, context.viewer.language
 report = health.safe_status(context.catalog, context.settings)
 activity = health.lake_activity(context.catalog, context.settings)
-certification = health.certification_state(context.catalog, context.settings.certification_max_age_hours,
-                                           context.settings)
+certification = health.certification_state(
+    context.catalog, context.settings.certification_max_age_hours, context.settings
+)
 if certification is not None and not certification.healthy:
     st.error(f"{t('health.not_certified')} {certification.message()}")
 
 st.subheader(t("health.freshness"))
 fresh = activity.get("freshness")
-newest = None if fresh is None or fresh.empty or pd.isna(fresh["newest_stored_at"].iloc[0]) else \
-    fresh["newest_stored_at"].iloc[0]
+newest = (
+    None
+    if fresh is None or fresh.empty or pd.isna(fresh["newest_stored_at"].iloc[0])
+    else fresh["newest_stored_at"].iloc[0]
+)
 store = report.get("lrs_store") or {}
 ingest_col, lake_col, outbox_col, certified_col = st.columns(4)
-lake_col.metric(t("health.lake_statements"), i18n.number(0 if fresh is None or fresh.empty else
-                                                          fresh["statements"].iloc[0], lang))
+lake_col.metric(
+    t("health.lake_statements"), i18n.number(0 if fresh is None or fresh.empty else fresh["statements"].iloc[0], lang)
+)
 ingest_col.metric(t("health.newest_statement"), i18n.age(newest, lang))
-outbox_col.metric(t("health.outbox_backlog"),
-                  i18n.number(store.get("outbox_unpublished"), lang) if store.get("available") else "–")
-certified_col.metric(t("health.last_certified"),
-                     i18n.age(context.latest.certified_at, lang) if context.latest else t("age.never"))
+outbox_col.metric(
+    t("health.outbox_backlog"), i18n.number(store.get("outbox_unpublished"), lang) if store.get("available") else "–"
+)
+certified_col.metric(
+    t("health.last_certified"), i18n.age(context.latest.certified_at, lang) if context.latest else t("age.never")
+)
 if not store.get("available", False):
     st.caption(t("health.no_lrs", reason=store.get("reason", report.get("error", "?"))))
 
@@ -49,7 +56,6 @@ else:
     st.dataframe(lag, hide_index=True, width="stretch")
 
 
-
 def section(title_key: str, rows: pd.DataFrame | None, empty_key: str) -> None:
     st.subheader(t(title_key))
     if rows is None or rows.empty:
@@ -67,10 +73,16 @@ quarantined = health.quarantine_state(context.catalog, context.settings)
 section("health.quarantine", quarantined.get("counts"), "health.no_quarantine")
 judged = quarantined.get("last_judged")
 if judged:
-    st.metric(t("health.quarantine_share"), t(
-        "health.quarantine_share_value", quarantined=i18n.number(judged.get("quarantined", 0), lang),
-        screened=i18n.number(judged.get("screened", 0), lang), share=f"{judged.get('share', 0):.2%}",
-        limit=f"{context.settings.quality_quarantine_max_share:.0%}"))
+    st.metric(
+        t("health.quarantine_share"),
+        t(
+            "health.quarantine_share_value",
+            quarantined=i18n.number(judged.get("quarantined", 0), lang),
+            screened=i18n.number(judged.get("screened", 0), lang),
+            share=f"{judged.get('share', 0):.2%}",
+            limit=f"{context.settings.quality_quarantine_max_share:.0%}",
+        ),
+    )
 st.caption(t("health.quarantine_note"))
 
 st.subheader(t("health.quality"))
@@ -97,6 +109,11 @@ else:
         st.success(t("health.delivery_ok"))
     sent = deliveries[(deliveries["status"] == "sent") & (deliveries["kind"] == "briefing")]
     if not sent.empty:
-        st.caption(t("health.delivery_last_briefing", delivery=sent["delivery_key"].iloc[0],
-                     when=i18n.moment_text(sent["recorded_at"].iloc[0], lang)))
+        st.caption(
+            t(
+                "health.delivery_last_briefing",
+                delivery=sent["delivery_key"].iloc[0],
+                when=i18n.moment_text(sent["recorded_at"].iloc[0], lang),
+            )
+        )
     st.dataframe(deliveries, hide_index=True, width="stretch")

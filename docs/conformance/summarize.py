@@ -13,5 +13,6 @@ def failures(node: dict, path: list[str]) -> list[dict]:
     return []
 
 
-log = json.load(open(sys.argv[1]))
+with open(sys.argv[1]) as fh:
+    log = json.load(fh)
 print(json.dumps({"summary": log["summary"], "failed": failures(log.get("log", {}), [])}, indent=2))

@@ -24,13 +24,67 @@ DEPARTMENTS = {
 # so that a small organisation shows a unit below the privacy threshold.
 DEPARTMENT_WEIGHTS = {"Engineering": 3.0, "Sales": 3.0, "Customer Success": 2.0, "Finance": 1.0, "People": 0.4}
 LOCATIONS = ["Amsterdam", "Utrecht", "Rotterdam", "Remote"]
-ROLES = {"Engineering": "Engineer", "Sales": "Account executive", "Customer Success": "Specialist",
-         "Finance": "Analyst", "People": "HR partner"}
-FIRST = ["Anna", "Bram", "Chloe", "Daan", "Eva", "Finn", "Guus", "Hanna", "Isa", "Jens", "Julia", "Lars",
-         "Lotte", "Milan", "Noor", "Olaf", "Pien", "Quinten", "Roos", "Sem", "Tess", "Uma", "Vera", "Wout",
-         "Yara", "Zoë", "Ayoub", "Fatima", "Mehmet", "Priya"]
-LAST = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "de Groot", "Bos",
-        "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "Kaya"]
+ROLES = {
+    "Engineering": "Engineer",
+    "Sales": "Account executive",
+    "Customer Success": "Specialist",
+    "Finance": "Analyst",
+    "People": "HR partner",
+}
+FIRST = [
+    "Anna",
+    "Bram",
+    "Chloe",
+    "Daan",
+    "Eva",
+    "Finn",
+    "Guus",
+    "Hanna",
+    "Isa",
+    "Jens",
+    "Julia",
+    "Lars",
+    "Lotte",
+    "Milan",
+    "Noor",
+    "Olaf",
+    "Pien",
+    "Quinten",
+    "Roos",
+    "Sem",
+    "Tess",
+    "Uma",
+    "Vera",
+    "Wout",
+    "Yara",
+    "Zoë",
+    "Ayoub",
+    "Fatima",
+    "Mehmet",
+    "Priya",
+]
+LAST = [
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "Kaya",
+]
 DOMAIN = "leerstroom-demo.example"
 
 
@@ -69,15 +123,19 @@ def _teams(employees: int) -> list[tuple[str, str]]:
     """The named teams, repeated with a number (Platform 2, …) so that teams keep about ten people."""
     base = [(dept, team) for dept, names in DEPARTMENTS.items() for team in names]
     count = max(len(base), employees // 10)
-    return [(dept, team if n < len(base) else f"{team} {n // len(base) + 1}")
-            for n, (dept, team) in ((n, base[n % len(base)]) for n in range(count))]
+    return [
+        (dept, team if n < len(base) else f"{team} {n // len(base) + 1}")
+        for n, (dept, team) in ((n, base[n % len(base)]) for n in range(count))
+    ]
 
 
 def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
-def _fade_start(rng: random.Random, start: date, end: date, termination: date | None, voluntary: bool | None) -> date | None:
+def _fade_start(
+    rng: random.Random, start: date, end: date, termination: date | None, voluntary: bool | None
+) -> date | None:
     if termination is not None and voluntary:
         # About half the voluntary leavers fade 2-5 months before they go; the rest learn on to the end.
         return termination - timedelta(days=rng.randint(60, 150)) if rng.random() < 0.5 else None
@@ -116,27 +174,29 @@ def build_organisation(employees: int, months: int, seed: int, end: date) -> lis
         tenure = (end - hire).days
         promoted = tenure > 365 and rng.random() < 0.8
         promotion_gap = min(tenure - 30, int(math.exp(rng.gauss(6.0 + 0.3 * risk, 0.7)))) if promoted else 0
-        people.append(Employee(
-            employee_id=employee_id,
-            name=f"{first} {last}",
-            email=email,
-            lms_account=f"u{i + 1:05d}",
-            department=dept,
-            team=team,
-            manager_id=None if is_manager else managers[(dept, team)],
-            job_role=("Team lead" if is_manager else ROLES[dept]),
-            location=rng.choice(LOCATIONS),
-            hire_date=hire,
-            termination_date=termination,
-            exit_voluntary=voluntary,
-            is_manager=is_manager,
-            engagement=min(1.0, max(0.05, rng.betavariate(2.2, 2.0) - 0.04 * risk)),
-            satisfaction=round(min(5.0, max(1.0, rng.gauss(3.6 - 0.45 * risk, 0.7))), 1),
-            overtime_hours=round(max(0.0, rng.gauss(6 + 2.5 * risk, 5)), 1),
-            last_promotion_date=(end - timedelta(days=promotion_gap)) if promoted else None,
-            leaderboard_opt_in=rng.random() < 0.3,
-            fade_start=_fade_start(rng, start, end, termination, voluntary),
-        ))
+        people.append(
+            Employee(
+                employee_id=employee_id,
+                name=f"{first} {last}",
+                email=email,
+                lms_account=f"u{i + 1:05d}",
+                department=dept,
+                team=team,
+                manager_id=None if is_manager else managers[(dept, team)],
+                job_role=("Team lead" if is_manager else ROLES[dept]),
+                location=rng.choice(LOCATIONS),
+                hire_date=hire,
+                termination_date=termination,
+                exit_voluntary=voluntary,
+                is_manager=is_manager,
+                engagement=min(1.0, max(0.05, rng.betavariate(2.2, 2.0) - 0.04 * risk)),
+                satisfaction=round(min(5.0, max(1.0, rng.gauss(3.6 - 0.45 * risk, 0.7))), 1),
+                overtime_hours=round(max(0.0, rng.gauss(6 + 2.5 * risk, 5)), 1),
+                last_promotion_date=(end - timedelta(days=promotion_gap)) if promoted else None,
+                leaderboard_opt_in=rng.random() < 0.3,
+                fade_start=_fade_start(rng, start, end, termination, voluntary),
+            )
+        )
         if is_manager:
             managers[(dept, team)] = employee_id
     return people

@@ -11,9 +11,23 @@ from pathlib import Path
 from ingest.generator.organisation import Employee
 from ingest.generator.writer import LMS
 
-COLUMNS = ["employee_id", "display_name", "identities", "department", "team", "manager_id", "job_role", "location",
-           "hire_date", "termination_date", "exit_voluntary", "satisfaction", "overtime_hours",
-           "last_promotion_date", "leaderboard_opt_in"]
+COLUMNS = [
+    "employee_id",
+    "display_name",
+    "identities",
+    "department",
+    "team",
+    "manager_id",
+    "job_role",
+    "location",
+    "hire_date",
+    "termination_date",
+    "exit_voluntary",
+    "satisfaction",
+    "overtime_hours",
+    "last_promotion_date",
+    "leaderboard_opt_in",
+]
 
 
 def write_roster(people: list[Employee], path: Path) -> Path:
@@ -26,13 +40,25 @@ def write_roster(people: list[Employee], path: Path) -> Path:
         out = csv.writer(fh)
         out.writerow(COLUMNS)
         for p in people:
-            out.writerow([
-                p.employee_id, p.name, f"{p.mbox}|account:{LMS}::{p.lms_account}", p.department, p.team,
-                p.manager_id or "", p.job_role, p.location, p.hire_date.isoformat(),
-                p.termination_date.isoformat() if p.termination_date else "",
-                "" if p.exit_voluntary is None else str(p.exit_voluntary).lower(), p.satisfaction, p.overtime_hours,
-                p.last_promotion_date.isoformat() if p.last_promotion_date else "", str(p.leaderboard_opt_in).lower(),
-            ])
+            out.writerow(
+                [
+                    p.employee_id,
+                    p.name,
+                    f"{p.mbox}|account:{LMS}::{p.lms_account}",
+                    p.department,
+                    p.team,
+                    p.manager_id or "",
+                    p.job_role,
+                    p.location,
+                    p.hire_date.isoformat(),
+                    p.termination_date.isoformat() if p.termination_date else "",
+                    "" if p.exit_voluntary is None else str(p.exit_voluntary).lower(),
+                    p.satisfaction,
+                    p.overtime_hours,
+                    p.last_promotion_date.isoformat() if p.last_promotion_date else "",
+                    str(p.leaderboard_opt_in).lower(),
+                ]
+            )
     return path
 
 
@@ -44,14 +70,22 @@ def known_on(people: list[Employee], day: date) -> list[Employee]:
             continue
         left = person.termination_date is not None and person.termination_date <= day
         promoted = person.last_promotion_date is not None and person.last_promotion_date <= day
-        known.append(dataclasses.replace(
-            person, termination_date=person.termination_date if left else None,
-            exit_voluntary=person.exit_voluntary if left else None,
-            last_promotion_date=person.last_promotion_date if promoted else None))
+        known.append(
+            dataclasses.replace(
+                person,
+                termination_date=person.termination_date if left else None,
+                exit_voluntary=person.exit_voluntary if left else None,
+                last_promotion_date=person.last_promotion_date if promoted else None,
+            )
+        )
     # A manager hired later is not in this export either, and an export names no manager it does not list.
     listed = {person.employee_id for person in known}
-    return [person if person.manager_id in listed or person.manager_id is None
-            else dataclasses.replace(person, manager_id=None) for person in known]
+    return [
+        person
+        if person.manager_id in listed or person.manager_id is None
+        else dataclasses.replace(person, manager_id=None)
+        for person in known
+    ]
 
 
 def monthly_exports(people: list[Employee], first: date, end: date, folder: Path) -> Iterator[tuple[datetime, Path]]:
@@ -59,6 +93,8 @@ def monthly_exports(people: list[Employee], first: date, end: date, folder: Path
     `first` to `end`, each holding only what HR knew that day, written to `folder`; yields (exported at, file)."""
     day = date(first.year, first.month, 1)
     while day <= end:
-        yield (datetime(day.year, day.month, day.day, 6, tzinfo=timezone.utc),
-               write_roster(known_on(people, day), folder / f"roster-{day}.csv"))
+        yield (
+            datetime(day.year, day.month, day.day, 6, tzinfo=timezone.utc),
+            write_roster(known_on(people, day), folder / f"roster-{day}.csv"),
+        )
         day = (day + timedelta(days=32)).replace(day=1)

@@ -7,13 +7,34 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ingest.generator.vocabulary import (
-    CMI5_CATEGORY, CMI5_MOVEON, CMI5_PROGRESS, CMI5_SESSION, TYPES, VIDEO_EXTENSIONS, VIDEO_LENGTH, VIDEO_PROFILE,
+    CMI5_CATEGORY,
+    CMI5_MOVEON,
+    CMI5_PROGRESS,
+    CMI5_SESSION,
+    TYPES,
+    VIDEO_EXTENSIONS,
+    VIDEO_LENGTH,
+    VIDEO_PROFILE,
     VIDEO_SESSION,
 )
 from ingest.generator.writer import ACTIVITIES, Writer, duration
 
-TOPICS = ["feedback", "sql-basics", "negotiation", "privacy", "kafka-101", "coaching", "excel", "storytelling",
-          "security-awareness", "onboarding", "time-management", "python", "customer-empathy", "leadership"]
+TOPICS = [
+    "feedback",
+    "sql-basics",
+    "negotiation",
+    "privacy",
+    "kafka-101",
+    "coaching",
+    "excel",
+    "storytelling",
+    "security-awareness",
+    "onboarding",
+    "time-management",
+    "python",
+    "customer-empathy",
+    "leadership",
+]
 
 
 @dataclass
@@ -59,9 +80,18 @@ def media(w: Writer, when: datetime, kind: str, activity: str | None = None) -> 
         context["contextActivities"] = {"category": [{"id": VIDEO_PROFILE}]}
     watched = round(length * rng.uniform(0.3, 1.0), 3)
     start = when + timedelta(seconds=5)
-    out = [w.statement("initialized", act, kind, when, extensions=ext, context=context),
-           w.statement("played", act, kind, start, extensions=ext, context=context,
-                       result={"extensions": {VIDEO_EXTENSIONS + "time": 0}})]
+    out = [
+        w.statement("initialized", act, kind, when, extensions=ext, context=context),
+        w.statement(
+            "played",
+            act,
+            kind,
+            start,
+            extensions=ext,
+            context=context,
+            result={"extensions": {VIDEO_EXTENSIONS + "time": 0}},
+        ),
+    ]
     spans = [(0.0, watched)]
     played_for = watched
     if rng.random() < 0.3:
@@ -70,17 +100,44 @@ def media(w: Writer, when: datetime, kind: str, activity: str | None = None) -> 
         back = round(watched / 4, 3)
         spans = [(0.0, turn), (back, watched)]
         played_for = turn + (watched - back)
-        out.append(w.statement("seeked", act, kind, start + timedelta(seconds=turn), extensions=ext, context=context,
-                               result={"extensions": {VIDEO_EXTENSIONS + "time-from": turn,
-                                                      VIDEO_EXTENSIONS + "time-to": back,
-                                                      VIDEO_EXTENSIONS + "played-segments": _segments((0.0, turn))}}))
+        out.append(
+            w.statement(
+                "seeked",
+                act,
+                kind,
+                start + timedelta(seconds=turn),
+                extensions=ext,
+                context=context,
+                result={
+                    "extensions": {
+                        VIDEO_EXTENSIONS + "time-from": turn,
+                        VIDEO_EXTENSIONS + "time-to": back,
+                        VIDEO_EXTENSIONS + "played-segments": _segments((0.0, turn)),
+                    }
+                },
+            )
+        )
     end = start + timedelta(seconds=played_for)
     progress = round(min(1.0, watched / length), 3)
-    ending = {"extensions": {VIDEO_EXTENSIONS + "time": watched, VIDEO_EXTENSIONS + "progress": progress,
-                             VIDEO_EXTENSIONS + "played-segments": _segments(*spans)}}
+    ending = {
+        "extensions": {
+            VIDEO_EXTENSIONS + "time": watched,
+            VIDEO_EXTENSIONS + "progress": progress,
+            VIDEO_EXTENSIONS + "played-segments": _segments(*spans),
+        }
+    }
     if watched >= 0.9 * length:
-        out.append(w.statement("completed", act, kind, end, extensions=ext, context=context,
-                               result={**ending, "completion": True, "duration": duration(played_for + 5)}))
+        out.append(
+            w.statement(
+                "completed",
+                act,
+                kind,
+                end,
+                extensions=ext,
+                context=context,
+                result={**ending, "completion": True, "duration": duration(played_for + 5)},
+            )
+        )
     else:
         out.append(w.statement("paused", act, kind, end, extensions=ext, context=context, result=ending))
     return out
@@ -93,10 +150,22 @@ def article(w: Writer, when: datetime) -> list[dict]:
 
 def _quiz_attempt(w: Writer, act: str, when: datetime, score: float) -> list[dict]:
     passed = score >= 0.6
-    return [w.statement("attempted", act, "assessment", when, lms=True),
-            w.statement("passed" if passed else "failed", act, "assessment", when + timedelta(minutes=8), lms=True,
-                        result={"score": {"scaled": round(score, 2)}, "success": passed, "completion": True,
-                                "duration": duration(w.rng.randint(180, 900))})]
+    return [
+        w.statement("attempted", act, "assessment", when, lms=True),
+        w.statement(
+            "passed" if passed else "failed",
+            act,
+            "assessment",
+            when + timedelta(minutes=8),
+            lms=True,
+            result={
+                "score": {"scaled": round(score, 2)},
+                "success": passed,
+                "completion": True,
+                "duration": duration(w.rng.randint(180, 900)),
+            },
+        ),
+    ]
 
 
 def quiz(w: Writer, when: datetime) -> list[dict]:
@@ -122,33 +191,67 @@ def cmi5_course(w: Writer, when: datetime, activity: str | None = None, instruct
     rng = w.rng
     topic = rng.choice(TOPICS)
     act = activity or f"{ACTIVITIES}course/{topic}/au-1"
-    base = {"registration": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            "contextActivities": {"category": [{"id": CMI5_CATEGORY}]},
-            "extensions": {CMI5_SESSION: w.new_id()}}
+    base = {
+        "registration": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "contextActivities": {"category": [{"id": CMI5_CATEGORY}]},
+        "extensions": {CMI5_SESSION: w.new_id()},
+    }
     if instructor:
         base["instructor"] = instructor
     moveon = {**base, "contextActivities": {"category": [{"id": CMI5_CATEGORY}, {"id": CMI5_MOVEON}]}}
     minutes = rng.randint(6, 45)
-    out = [w.statement("launched", act, "course", when, lms=True, context=base),
-           w.statement("initialized", act, "course", when + timedelta(seconds=20), lms=True, context=base)]
+    out = [
+        w.statement("launched", act, "course", when, lms=True, context=base),
+        w.statement("initialized", act, "course", when + timedelta(seconds=20), lms=True, context=base),
+    ]
     end = when + timedelta(minutes=minutes)
     if rng.random() < 0.12:
-        return out + [w.statement("abandoned", act, "course", end, lms=True, context=base,
-                                  result={"duration": duration(minutes * 60)})]
+        return out + [
+            w.statement(
+                "abandoned", act, "course", end, lms=True, context=base, result={"duration": duration(minutes * 60)}
+            )
+        ]
     score = min(1.0, max(0.0, rng.gauss(0.6 + 0.3 * w.person.engagement, 0.15)))
     passed = score >= 0.6
-    out.append(w.statement("passed" if passed else "failed", act, "course", end, lms=True, context=moveon,
-                           result={"score": {"scaled": round(score, 2)}, "success": passed,
-                                   "duration": duration(minutes * 60)}))
+    out.append(
+        w.statement(
+            "passed" if passed else "failed",
+            act,
+            "course",
+            end,
+            lms=True,
+            context=moveon,
+            result={"score": {"scaled": round(score, 2)}, "success": passed, "duration": duration(minutes * 60)},
+        )
+    )
     if passed:
-        out.append(w.statement("completed", act, "course", end, lms=True, context=moveon,
-                               result={"completion": True, "duration": duration(minutes * 60)}))
+        out.append(
+            w.statement(
+                "completed",
+                act,
+                "course",
+                end,
+                lms=True,
+                context=moveon,
+                result={"completion": True, "duration": duration(minutes * 60)},
+            )
+        )
         out.append(w.statement("satisfied", act.rsplit("/", 1)[0], "course", end, lms=True, context=base))
         if rng.random() < 0.35:
-            out.append(w.statement("achieved", f"{ACTIVITIES}certificate/{topic}", "certificate",
-                                   end + timedelta(minutes=1)))
-    out.append(w.statement("terminated", act, "course", end + timedelta(seconds=30), lms=True, context=base,
-                           result={"duration": duration(minutes * 60)}))
+            out.append(
+                w.statement("achieved", f"{ACTIVITIES}certificate/{topic}", "certificate", end + timedelta(minutes=1))
+            )
+    out.append(
+        w.statement(
+            "terminated",
+            act,
+            "course",
+            end + timedelta(seconds=30),
+            lms=True,
+            context=base,
+            result={"duration": duration(minutes * 60)},
+        )
+    )
     return out
 
 
@@ -162,12 +265,17 @@ def social(w: Writer, when: datetime, forum: Forum) -> list[dict]:
         forum.posts.append(Post(activity, stmt["id"], when, w.person.employee_id))
         return [stmt]
     # The answered post is both the context parent and the referenced statement: who helps whom.
-    context = {"contextActivities": {"parent": [{"id": post.activity, "definition": {"type": TYPES["discussion"]}}]},
-               "statement": {"objectType": "StatementRef", "id": post.statement_id}}
+    context = {
+        "contextActivities": {"parent": [{"id": post.activity, "definition": {"type": TYPES["discussion"]}}]},
+        "statement": {"objectType": "StatementRef", "id": post.statement_id},
+    }
     verb = rng.choices(["replied", "commented", "voted-up", "reviewed"], weights=[60, 15, 15, 10])[0]
     if verb == "replied":
-        return [w.statement("replied", f"{post.activity}/reply-{rng.getrandbits(32):08x}", "forum-reply", when,
-                            context=context)]
+        return [
+            w.statement(
+                "replied", f"{post.activity}/reply-{rng.getrandbits(32):08x}", "forum-reply", when, context=context
+            )
+        ]
     return [w.statement(verb, post.activity, "discussion", when, context=context)]
 
 
@@ -175,13 +283,28 @@ def goal(w: Writer, when: datetime) -> list[dict]:
     """A goal defined within a review cycle (the grouping), often completed weeks later."""
     rng = w.rng
     act = f"{ACTIVITIES}goal/{w.person.employee_id.lower()}-{rng.choice(TOPICS)}"
-    review = {"contextActivities": {"grouping": [
-        {"id": f"{ACTIVITIES}review/{when.year}-h{1 if when.month <= 6 else 2}",
-         "definition": {"type": TYPES["review"]}}]}}
+    review = {
+        "contextActivities": {
+            "grouping": [
+                {
+                    "id": f"{ACTIVITIES}review/{when.year}-h{1 if when.month <= 6 else 2}",
+                    "definition": {"type": TYPES["review"]},
+                }
+            ]
+        }
+    }
     out = [w.statement("defined", act, "goal", when, context=review)]
     if rng.random() < 0.25 + 0.5 * w.person.engagement:
-        out.append(w.statement("completed", act, "goal", when + timedelta(days=rng.randint(7, 60)), context=review,
-                               result={"completion": True}))
+        out.append(
+            w.statement(
+                "completed",
+                act,
+                "goal",
+                when + timedelta(days=rng.randint(7, 60)),
+                context=review,
+                result={"completion": True},
+            )
+        )
     return out
 
 
@@ -191,18 +314,35 @@ def path(w: Writer, when: datetime, instructor: dict | None = None) -> list[dict
     act = f"{ACTIVITIES}path/{rng.choice(TOPICS)}"
     out = []
     if instructor:
-        out.append(w.statement("was-assigned", act, "learning-plan", when, lms=True,
-                               context={"instructor": instructor}))
+        out.append(
+            w.statement("was-assigned", act, "learning-plan", when, lms=True, context={"instructor": instructor})
+        )
         when = when + timedelta(days=rng.randint(0, 20), hours=1)
     out.append(w.statement("registered", act, "learning-plan", when, lms=True))
     progress = 0
     for step in range(rng.randint(1, 4)):
         progress = min(100, progress + rng.randint(10, 45))
-        out.append(w.statement("progressed", act, "learning-plan", when + timedelta(days=7 * step, minutes=20),
-                               lms=True, result={"extensions": {CMI5_PROGRESS: progress}}))
+        out.append(
+            w.statement(
+                "progressed",
+                act,
+                "learning-plan",
+                when + timedelta(days=7 * step, minutes=20),
+                lms=True,
+                result={"extensions": {CMI5_PROGRESS: progress}},
+            )
+        )
         if progress == 100:
-            out.append(w.statement("completed", act, "learning-plan", when + timedelta(days=7 * step, minutes=21),
-                                   lms=True, result={"completion": True}))
+            out.append(
+                w.statement(
+                    "completed",
+                    act,
+                    "learning-plan",
+                    when + timedelta(days=7 * step, minutes=21),
+                    lms=True,
+                    result={"completion": True},
+                )
+            )
             break
     return out
 

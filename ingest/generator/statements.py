@@ -61,8 +61,11 @@ def _poisson(rng: random.Random, lam: float) -> int:
 def _manager_week(w: Writer, week: date, end: date, reports: list[Employee]) -> list[dict]:
     """A manager's touchpoints this week: mentoring a report, or assigning them a path (their tool's statements)."""
     rng = w.rng
-    present = [r for r in reports if r.hire_date <= week
-               and (r.termination_date is None or r.termination_date > week + timedelta(days=7))]
+    present = [
+        r
+        for r in reports
+        if r.hire_date <= week and (r.termination_date is None or r.termination_date > week + timedelta(days=7))
+    ]
     if not present or rng.random() >= 0.45:
         return []
     report = rng.choice(present)
@@ -103,11 +106,17 @@ def generate_statements(people: list[Employee], months: int, seed: int, end: dat
             batch: list[dict] = []
             for _ in range(_poisson(rng, _weekly_rate(person, week))):
                 day = week + timedelta(days=rng.randint(0, 4))
-                when = datetime(day.year, day.month, day.day, rng.randint(7, 18), rng.randint(0, 59),
-                                rng.randint(0, 59), tzinfo=timezone.utc)
+                when = datetime(
+                    day.year,
+                    day.month,
+                    day.day,
+                    rng.randint(7, 18),
+                    rng.randint(0, 59),
+                    rng.randint(0, 59),
+                    tzinfo=timezone.utc,
+                )
                 batch += [s for s in _session(w, when, forum) if s["timestamp"] < limit]
             if person.is_manager:
                 batch += _manager_week(w, week, end, reports.get(person.employee_id, []))
             yield from batch
             week += timedelta(days=7)
-

@@ -38,9 +38,19 @@ class Writer:
     def new_id(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
-    def statement(self, verb: str, activity: str, kind: str, when: datetime, *, lms: bool = False,
-                  result: dict | None = None, context: dict | None = None, extensions: dict | None = None,
-                  target: dict | None = None) -> dict:
+    def statement(
+        self,
+        verb: str,
+        activity: str,
+        kind: str,
+        when: datetime,
+        *,
+        lms: bool = False,
+        result: dict | None = None,
+        context: dict | None = None,
+        extensions: dict | None = None,
+        target: dict | None = None,
+    ) -> dict:
         """`target` replaces the Activity object, e.g. by the Agent a manager mentored."""
         if target is None:
             definition: dict = {"type": TYPES[kind], "name": {"en-US": activity.rsplit("/", 1)[-1].replace("-", " ")}}

@@ -1,8 +1,9 @@
-"""Canonical activity definitions (merged from the statements of credentials with the define scope) and the Activities resource."""
+"""Canonical activity definitions (merged from statements sent with the define scope) and the Activities resource."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import orjson
 from starlette.concurrency import run_in_threadpool
@@ -36,8 +37,11 @@ def merge_definitions(db: Db, statements: list[dict]) -> None:
     if not incoming:
         return
     stored = _stored_definitions(db, sorted(incoming), lock=False)
-    changed = sorted(activity_id for activity_id, definition in incoming.items()
-                     if activity_id not in stored or _merged(stored[activity_id], definition) != stored[activity_id])
+    changed = sorted(
+        activity_id
+        for activity_id, definition in incoming.items()
+        if activity_id not in stored or _merged(stored[activity_id], definition) != stored[activity_id]
+    )
     if not changed:
         return
     if db.postgres:
@@ -48,15 +52,17 @@ def merge_definitions(db: Db, statements: list[dict]) -> None:
         stored = _stored_definitions(db, changed, lock=True)
     for activity_id in changed:
         merged = _merged(stored[activity_id], incoming[activity_id]) if activity_id in stored else incoming[activity_id]
-        db.execute("INSERT INTO activities (id, definition) VALUES (?, ?) "
-                   "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
-                   (activity_id, orjson.dumps(merged)))
+        db.execute(
+            "INSERT INTO activities (id, definition) VALUES (?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET definition = excluded.definition",
+            (activity_id, orjson.dumps(merged)),
+        )
 
 
 def _stored_definitions(db: Db, ids: list[str], *, lock: bool) -> dict[str, dict]:
     found = {}
     for start in range(0, len(ids), LOOKUP_SLICE):
-        chunk = ids[start:start + LOOKUP_SLICE]
+        chunk = ids[start : start + LOOKUP_SLICE]
         sql = f"SELECT id, definition FROM activities WHERE id IN ({','.join('?' * len(chunk))})"
         for activity_id, definition in db.execute(sql + (" ORDER BY id FOR UPDATE" if lock else ""), chunk).fetchall():
             found[activity_id] = orjson.loads(definition)
@@ -70,9 +76,9 @@ def definition(store: LrsStore, activity_id: str) -> dict | None:
 
 async def get(call: Call) -> Response:
     """The Activities resource: the canonical Activity object for activityId."""
-    scopes.require(call, scopes.DESCRIBE)
+    call.require(scopes.DESCRIBE)
     params = call.request.query_params
-    for name in params.keys():
+    for name in params:
         if name != "activityId":
             raise BadRequest(name, "is not a parameter of the Activities resource")
     activity_id = params.get("activityId")
@@ -81,7 +87,7 @@ async def get(call: Call) -> Response:
     if not formats.is_iri(activity_id):
         raise BadRequest("activityId", "must be an IRI")
     known = await run_in_threadpool(definition, call.store, activity_id)
-    activity = {"objectType": "Activity", "id": activity_id}
+    activity: dict[str, Any] = {"objectType": "Activity", "id": activity_id}
     if known:
         activity["definition"] = known
     return json_response(activity, call.version)

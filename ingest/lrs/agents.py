@@ -32,8 +32,8 @@ def agent_param(text: str | None, field: str = "agent") -> dict:
 
 
 async def get(call: Call) -> Response:
-    scopes.require(call, scopes.DESCRIBE)
-    for name in call.request.query_params.keys():
+    call.require(scopes.DESCRIBE)
+    for name in call.request.query_params:
         if name != "agent":
             raise BadRequest(name, "is not a parameter of the Agents resource")
     agent = agent_param(call.request.query_params.get("agent"))

@@ -20,8 +20,14 @@ from ingest.xapi.versions import HEADER, LATEST
 FORM = "application/x-www-form-urlencoded"
 METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
 # Form fields that stand for request headers (matched without regard to case).
-HEADER_FIELDS = ("authorization", "x-experience-api-version", "content-type", "content-length", "if-match",
-                 "if-none-match")
+HEADER_FIELDS = (
+    "authorization",
+    "x-experience-api-version",
+    "content-type",
+    "content-length",
+    "if-match",
+    "if-none-match",
+)
 
 
 class AlternateSyntax:
@@ -39,7 +45,7 @@ class AlternateSyntax:
             problem = ("method", "with the alternate request syntax, every other parameter goes in the form body")
         elif method not in METHODS:
             problem = ("method", f"must be one of {', '.join(METHODS)}")
-        headers = dict((name.lower(), value) for name, value in scope["headers"])
+        headers = {name.lower(): value for name, value in scope["headers"]}
         if problem is None and headers.get(b"content-type", b"").split(b";")[0].strip().lower() != FORM.encode():
             problem = ("Content-Type", f"must be {FORM} with the alternate request syntax")
         if problem is not None:
@@ -63,7 +69,9 @@ class AlternateSyntax:
             return
         version = dict(rewritten["headers"]).get(HEADER.lower().encode(), b"").decode("latin-1")
         if version.strip().startswith("2."):
-            await _refuse(send, "method", "the alternate request syntax was removed in xAPI 2.0.0; send a plain request")
+            await _refuse(
+                send, "method", "the alternate request syntax was removed in xAPI 2.0.0; send a plain request"
+            )
             return
         await self.app(rewritten, _replay(content, receive), send)
 
@@ -84,11 +92,14 @@ def _rewritten(scope: Scope, method: str, body: bytes) -> tuple[Scope, bytes]:
     header_values["content-length"] = str(len(encoded))
     header_values.setdefault("content-type", "application/json")
     # Real headers (Authorization, say) stay unless the form gives the same header.
-    kept = [(name, value) for name, value in scope["headers"]
-            if name.decode("latin-1").lower() not in header_values]
+    kept = [(name, value) for name, value in scope["headers"] if name.decode("latin-1").lower() not in header_values]
     new_headers = kept + [(name.encode("latin-1"), value.encode("latin-1")) for name, value in header_values.items()]
-    return {**scope, "method": method, "query_string": urlencode(params).encode("latin-1"),
-            "headers": new_headers}, encoded
+    return {
+        **scope,
+        "method": method,
+        "query_string": urlencode(params).encode("latin-1"),
+        "headers": new_headers,
+    }, encoded
 
 
 def _replay(content: bytes, receive: Receive) -> Receive:
@@ -128,7 +139,15 @@ async def _read_within(receive: Receive, limit: int) -> bytes | None:
 
 async def _refuse(send: Send, field: str, rule: str, status: int = 400) -> None:
     body = orjson.dumps({"error": f"{field}: {rule}", "field": field, "rule": rule})
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (HEADER.encode(), LATEST.encode()),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (HEADER.encode(), LATEST.encode()),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -64,8 +64,12 @@ class SignInLimit:
         wait = self.throttle.retry_after(key, address)
         if wait is not None:
             log.warning("refusing a request from %s for key %s: too many failed sign-ins", address, key)
-            response = error_response(429, f"too many failed sign-ins from this address; retry in {wait} s",
-                                      versions.LATEST, headers={"Retry-After": str(wait)})
+            response = error_response(
+                429,
+                f"too many failed sign-ins from this address; retry in {wait} s",
+                versions.LATEST,
+                headers={"Retry-After": str(wait)},
+            )
             await response(scope, receive, send)
             return
         status = {}
@@ -95,8 +99,12 @@ def create_app(settings: Settings, store: LrsStore | None = None) -> Starlette:
     async def description(request: Request) -> Response:
         verdict = authenticate(store, request.headers.get("authorization"))
         if verdict.credential is None:
-            return error_response(401, f"valid HTTP Basic credentials are required ({verdict.reason})",
-                                  versions.LATEST, headers={"WWW-Authenticate": REALM})
+            return error_response(
+                401,
+                f"valid HTTP Basic credentials are required ({verdict.reason})",
+                versions.LATEST,
+                headers={"WWW-Authenticate": REALM},
+            )
         return json_response(openapi.describe(str(request.base_url)), versions.LATEST)
 
     async def http_error(request: Request, exc: Exception) -> Response:
@@ -120,8 +128,14 @@ def create_app(settings: Settings, store: LrsStore | None = None) -> Starlette:
     throttle = SignInThrottle(settings.lrs_signin_failures, settings.lrs_signin_window_seconds, key_per_address=True)
     # Outermost first: the alternate syntax becomes a plain request (its form read within the body limit) before
     # the sign-in limit reads its credentials.
-    app = Starlette(routes=routes, middleware=[CORS, Middleware(AlternateSyntax, limit=settings.lrs_max_body_bytes),
-                                               Middleware(SignInLimit, throttle=throttle)],
-                    exception_handlers={404: http_error, 405: http_error})
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            CORS,
+            Middleware(AlternateSyntax, limit=settings.lrs_max_body_bytes),
+            Middleware(SignInLimit, throttle=throttle),
+        ],
+        exception_handlers={404: http_error, 405: http_error},
+    )
     app.state.store = store
     return app

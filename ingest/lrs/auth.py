@@ -1,18 +1,16 @@
-"""HTTP Basic authentication against the stored credentials, the authority it gives each statement, and a limit on failed sign-ins."""
+"""HTTP Basic authentication against the stored credentials, the authority it gives statements, failed sign-ins."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import math
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 
 from ingest.lrs import credentials
 from ingest.lrs.credentials import Credential, Verdict
 from ingest.lrs.store import LrsStore
+from leerstroom.failure_window import FailureWindow
 
 REALM = 'Basic realm="Leerstroom LRS", charset="UTF-8"'
 
@@ -48,25 +46,20 @@ def authority_for(credential: Credential, base_url: str) -> dict:
 
 
 class SignInThrottle:
-    """Counts failed sign-ins per key and per client address, and blocks past the limit.
+    """Counts failed sign-ins per key and per client address (leerstroom/failure_window.py), and blocks past the limit.
 
-    A sliding window of `window` seconds: once `limit` failures of one key, or of one
-    address, fall inside it, requests of that key (or from that address) get 429 until the
-    oldest failure leaves the window. With `key_per_address` (the LRS) a key is counted
-    per client address instead: whoever knows a tool's key cannot lock the tool out from
-    its own address by guessing from theirs. Guessing one key from many addresses is then
-    bounded per address, and a secret of 32 random bytes is not guessed that way. Held in
-    memory, per process: a restart forgets it, which only gives an attacker one more window.
+    Once `limit` failures of one key, or of one address, fall within `window` seconds, requests of
+    that key (or from that address) get 429 until the oldest failure leaves the window. With
+    `key_per_address` (the LRS) a key is counted per client address instead: whoever knows a tool's
+    key cannot lock the tool out from its own address by guessing from theirs. Guessing one key from
+    many addresses is then bounded per address, and a secret of 32 random bytes is not guessed that way.
     """
 
-    MAX_SUBJECTS = 100_000  # bounds memory under a flood of made-up keys
-
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic, *,
-                 key_per_address: bool = False) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
+    def __init__(
+        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic, *, key_per_address: bool = False
+    ) -> None:
+        self.failures = FailureWindow(limit, window, clock)
         self.key_per_address = key_per_address
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
     def subjects(self, key: str | None, address: str | None) -> list[str]:
         if key is None:
@@ -75,39 +68,11 @@ class SignInThrottle:
             keyed = f"key:{key}\nfrom:{address or ''}"
         else:
             keyed = f"key:{key}"
-        return [keyed, f"address:{address}" if address else ""]
+        return [subject for subject in (keyed, f"address:{address}" if address else "") if subject]
 
     def retry_after(self, key: str | None, address: str | None) -> int | None:
         """Seconds to wait when the key or address is blocked, else None."""
-        if self.limit <= 0:
-            return None
-        now = self.clock()
-        waits = []
-        with self._lock:
-            for subject in filter(None, self.subjects(key, address)):
-                recent = self._recent(subject, now)
-                if recent is not None and len(recent) >= self.limit:
-                    waits.append(recent[0] + self.window - now)
-        return max(1, math.ceil(max(waits))) if waits else None
+        return self.failures.retry_after(self.subjects(key, address))
 
     def failed(self, key: str | None, address: str | None) -> None:
-        if self.limit <= 0:
-            return
-        now = self.clock()
-        with self._lock:
-            if len(self._failures) >= self.MAX_SUBJECTS:
-                for subject in list(self._failures):
-                    self._recent(subject, now)
-            for subject in filter(None, self.subjects(key, address)):
-                self._failures.setdefault(subject, deque(maxlen=self.limit)).append(now)
-
-    def _recent(self, subject: str, now: float) -> deque[float] | None:
-        recent = self._failures.get(subject)
-        if recent is None:
-            return None
-        while recent and recent[0] <= now - self.window:
-            recent.popleft()
-        if not recent:
-            del self._failures[subject]
-            return None
-        return recent
+        self.failures.failed(self.subjects(key, address))

@@ -26,14 +26,20 @@ from ingest.xapi.versions import HEADER, LATEST
 
 log = logging.getLogger(__name__)
 
-TIMED_OUT = (b"HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\n"
-             + HEADER.encode() + b": " + LATEST.encode() + b"\r\n")
+TIMED_OUT = (
+    b"HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\n"
+    + HEADER.encode()
+    + b": "
+    + LATEST.encode()
+    + b"\r\n"
+)
 
 
 def timed_protocol(header_seconds: float, body_seconds: float) -> type[HttpToolsProtocol]:
     """uvicorn's httptools protocol with these timeouts, to pass as uvicorn.Config(http=...)."""
 
     class TimedProtocol(HttpToolsProtocol):
+        # Ignored override: asyncio.Protocol takes any BaseTransport; uvicorn's protocol narrows it, as this does.
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             self._timer: asyncio.TimerHandle | None = None
             super().connection_made(transport)
@@ -74,7 +80,7 @@ def timed_protocol(header_seconds: float, body_seconds: float) -> type[HttpTools
             self._timer = None
             if self.transport.is_closing():
                 return
-            client = "%s:%d" % self.client if self.client else "a client"
+            client = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
             log.info("closing the connection of %s: no complete request %s within %g s", client, phase, seconds)
             if self.cycle is None or self.cycle.response_complete or not self.cycle.response_started:
                 body = f'{{"error": "request {phase} not received within {seconds:g} s"}}'.encode()

@@ -72,8 +72,13 @@ def add(store_or_settings: LrsStore | Settings, name: str, scopes: list[str] | N
             raise CredentialExists(f"a credential named {name!r} exists already; pick another name")
         db.execute(
             "INSERT INTO credentials (key, name, secret_sha256, scopes, created_at) VALUES (?, ?, ?, ?, ?)",
-            (credential.key, name, digest(credential.secret), orjson.dumps(list(granted)).decode(),
-             datetime.now(timezone.utc).isoformat()),
+            (
+                credential.key,
+                name,
+                digest(credential.secret),
+                orjson.dumps(list(granted)).decode(),
+                datetime.now(timezone.utc).isoformat(),
+            ),
         )
     return credential
 
@@ -90,7 +95,9 @@ def rotate(store_or_settings: LrsStore | Settings, name: str) -> Credential:
     store = open_store(store_or_settings)
     secret = token(32)
     with store.transaction() as db:
-        row = db.execute("SELECT key, scopes FROM credentials WHERE name = ? AND revoked_at IS NULL", (name,)).fetchone()
+        row = db.execute(
+            "SELECT key, scopes FROM credentials WHERE name = ? AND revoked_at IS NULL", (name,)
+        ).fetchone()
         if row is None:
             raise UnknownCredential(f"no active credential named {name!r}")
         db.execute("UPDATE credentials SET secret_sha256 = ? WHERE name = ?", (digest(secret), name))
@@ -108,11 +115,6 @@ def revoke(store_or_settings: LrsStore | Settings, name: str) -> Credential:
         if row[2] is None:
             db.execute("UPDATE credentials SET revoked_at = ? WHERE name = ?", (now, name))
     return Credential(name, row[0], None, tuple(orjson.loads(row[1])), row[2] or now)
-
-
-def verify(store_or_settings: LrsStore | Settings, key: str, secret: str) -> Credential | None:
-    """The credential for this key if the secret matches its digest and it is not revoked, else None."""
-    return check(store_or_settings, key, secret).credential
 
 
 def check(store_or_settings: LrsStore | Settings, key: str, secret: str) -> Verdict:

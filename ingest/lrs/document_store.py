@@ -14,8 +14,7 @@ from typing import Any
 
 import orjson
 
-from ingest import outbox
-from ingest.lrs import nesting
+from ingest.lrs import nesting, outbox
 from ingest.lrs.engine import Db
 from ingest.lrs.exceptions import (
     BadRequest,
@@ -33,7 +32,7 @@ EVENT_CONTENT_MAX = 64 * 1024
 
 @dataclass(frozen=True)
 class Scope:
-    """What a set of documents belongs to: its resource kind and key, the tool that keeps them, the fields events report.
+    """What a set of documents belongs to: its resource kind and key, the tool keeping them, the fields events report.
 
     Each credential (`owner`) has its own documents: another tool's state, however it names it, is not reachable.
     """
@@ -71,8 +70,11 @@ def etag_of(content: bytes) -> str:
 
 
 def get(store: LrsStore, scope: Scope, document_id: str) -> Document | None:
-    row = store.read("SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND owner = ? "
-                       "AND scope = ? AND document_id = ?", (scope.kind, scope.owner, scope.key, document_id))
+    row = store.read(
+        "SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND owner = ? "
+        "AND scope = ? AND document_id = ?",
+        (scope.kind, scope.owner, scope.key, document_id),
+    )
     return _document(row[0]) if row else None
 
 
@@ -85,8 +87,9 @@ def ids(store: LrsStore, scope: Scope, since: str | None) -> list[str]:
     return [row[0] for row in store.read(sql + " ORDER BY document_id", params)]
 
 
-def put(store: LrsStore, scope: Scope, document_id: str, content: bytes, content_type: str,
-        conditions: Preconditions) -> Document:
+def put(
+    store: LrsStore, scope: Scope, document_id: str, content: bytes, content_type: str, conditions: Preconditions
+) -> Document:
     with store.transaction() as db:
         _refuse_forgotten(store, scope)
         current = _current(db, scope, document_id)
@@ -94,8 +97,9 @@ def put(store: LrsStore, scope: Scope, document_id: str, content: bytes, content
         return _write(db, scope, document_id, content, content_type, "put")
 
 
-def post(store: LrsStore, scope: Scope, document_id: str, content: bytes, content_type: str,
-         conditions: Preconditions) -> Document:
+def post(
+    store: LrsStore, scope: Scope, document_id: str, content: bytes, content_type: str, conditions: Preconditions
+) -> Document:
     """Merge a JSON object into the stored one (top-level keys of the new one win), or store it when there is none."""
     with store.transaction() as db:
         _refuse_forgotten(store, scope)
@@ -116,11 +120,14 @@ def delete(store: LrsStore, scope: Scope, document_id: str | None, conditions: P
     with store.transaction() as db:
         if document_id is not None:
             _check(_current(db, scope, document_id), conditions, overwriting=False)
-            cursor = db.execute("DELETE FROM documents WHERE kind = ? AND owner = ? AND scope = ? AND document_id = ?",
-                                (scope.kind, scope.owner, scope.key, document_id))
+            cursor = db.execute(
+                "DELETE FROM documents WHERE kind = ? AND owner = ? AND scope = ? AND document_id = ?",
+                (scope.kind, scope.owner, scope.key, document_id),
+            )
         else:
-            cursor = db.execute("DELETE FROM documents WHERE kind = ? AND owner = ? AND scope = ?",
-                                (scope.kind, scope.owner, scope.key))
+            cursor = db.execute(
+                "DELETE FROM documents WHERE kind = ? AND owner = ? AND scope = ?", (scope.kind, scope.owner, scope.key)
+            )
         if cursor.rowcount:
             _event(db, scope, document_id, "delete", None)
         return cursor.rowcount
@@ -152,8 +159,11 @@ def _check(current: Document | None, conditions: Preconditions, *, overwriting: 
 
 
 def _current(db: Db, scope: Scope, document_id: str) -> Document | None:
-    row = db.execute("SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND owner = ? "
-                     "AND scope = ? AND document_id = ?", (scope.kind, scope.owner, scope.key, document_id)).fetchone()
+    row = db.execute(
+        "SELECT content, content_type, etag, updated FROM documents WHERE kind = ? AND owner = ? "
+        "AND scope = ? AND document_id = ?",
+        (scope.kind, scope.owner, scope.key, document_id),
+    ).fetchone()
     return _document(row) if row else None
 
 
@@ -162,8 +172,7 @@ def _document(row: tuple) -> Document:
     return Document(bytes(content), content_type, etag, updated)
 
 
-def _write(db: Db, scope: Scope, document_id: str, content: bytes, content_type: str,
-           action: str) -> Document:
+def _write(db: Db, scope: Scope, document_id: str, content: bytes, content_type: str, action: str) -> Document:
     document = Document(content, content_type, etag_of(content), formats.format_timestamp(utc_now()))
     db.execute(
         "INSERT INTO documents (kind, owner, scope, document_id, content, content_type, etag, updated) "
@@ -176,8 +185,7 @@ def _write(db: Db, scope: Scope, document_id: str, content: bytes, content_type:
     return document
 
 
-def _event(db: Db, scope: Scope, document_id: str | None, action: str,
-           document: Document | None) -> None:
+def _event(db: Db, scope: Scope, document_id: str | None, action: str, document: Document | None) -> None:
     event: dict[str, Any] = {
         "leerstroom_event": "document",
         "resource": scope.kind,
@@ -187,8 +195,12 @@ def _event(db: Db, scope: Scope, document_id: str | None, action: str,
         "at": formats.format_timestamp(utc_now()),
     }
     if document is not None:
-        event.update(etag=document.etag, contentType=document.content_type, length=len(document.content),
-                     updated=document.updated)
+        event.update(
+            etag=document.etag,
+            contentType=document.content_type,
+            length=len(document.content),
+            updated=document.updated,
+        )
         if _is_json(document.content_type) and len(document.content) <= EVENT_CONTENT_MAX:
             try:
                 content = orjson.loads(document.content)
@@ -213,4 +225,3 @@ def _json_object(content: bytes, content_type: str, what: str) -> dict:
     if not isinstance(value, dict):
         raise BadRequest("body", f"POST merges JSON objects; the {what} is not an object")
     return value
-

@@ -47,8 +47,11 @@ def handlers(resource: Resource) -> dict[str, Callable[[Call], Awaitable[Respons
         document = await run_in_threadpool(document_store.get, call.store, scope, document_id)
         if document is None:
             return json_response({"error": f"no document {document_id!r} here"}, call.version, 404)
-        response = Response(document.content, media_type=document.content_type,
-                            headers={"ETag": document.etag, "Last-Modified": http_date(document.updated)})
+        response = Response(
+            document.content,
+            media_type=document.content_type,
+            headers={"ETag": document.etag, "Last-Modified": http_date(document.updated)},
+        )
         response.headers[versions.HEADER] = call.version
         return response
 
@@ -76,16 +79,17 @@ async def _write(call: Call, resource: Resource, operation: Callable[..., docume
         raise BadRequest(resource.id_param, "query parameter is required to store a document")
     content = await call.body()
     content_type = call.request.headers.get("content-type") or "application/octet-stream"
-    document = await run_in_threadpool(operation, call.store, scope, document_id, content, content_type,
-                                       _preconditions(call, resource))
+    document = await run_in_threadpool(
+        operation, call.store, scope, document_id, content, content_type, _preconditions(call, resource)
+    )
     return empty_response(call.version, headers={"ETag": document.etag})
 
 
 def _prepare(call: Call, resource: Resource, extra: set[str]) -> Scope:
-    scopes.require(call, resource.scope_needed)
+    call.require(resource.scope_needed)
     params = call.request.query_params
     allowed = set(resource.scope_params) | extra
-    for name in params.keys():
+    for name in params:
         if name not in allowed:
             raise BadRequest(name, f"is not a parameter of this resource here (allowed: {', '.join(sorted(allowed))})")
     fields: dict = {}
@@ -115,8 +119,12 @@ def _preconditions(call: Call, resource: Resource) -> Preconditions:
     headers = call.request.headers
     # xAPI 1.0.3 lets the State resource overwrite without ETags; 2.0.0 asks for them on every document resource.
     legacy = not versions.is_2_0(call.version)
-    return Preconditions(headers.get("if-match"), headers.get("if-none-match"), blind_overwrite=resource is STATE and legacy,
-                         always_required=resource is not STATE and legacy)
+    return Preconditions(
+        headers.get("if-match"),
+        headers.get("if-none-match"),
+        blind_overwrite=resource is STATE and legacy,
+        always_required=resource is not STATE and legacy,
+    )
 
 
 def _since(params) -> str | None:
@@ -126,4 +134,3 @@ def _since(params) -> str | None:
     if moment is None:
         raise BadRequest("since", "must be an ISO 8601 timestamp with a time zone")
     return formats.format_timestamp(moment)
-

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from ingest.lrs import rejected
+from ingest.lrs import rejected, scopes
 from ingest.lrs.auth import REALM, authenticate
 from ingest.lrs.credentials import Credential
 from ingest.lrs.exceptions import (
@@ -47,6 +47,11 @@ class Call:
     credential: Credential
     store: LrsStore
     settings: Settings
+
+    def require(self, need: str) -> None:
+        """Raise Forbidden (403) unless this call's credential may do this (ingest/lrs/scopes.py)."""
+        if not scopes.allows(self.credential, need, reading=self.request.method in scopes.READ_METHODS):
+            raise Forbidden(need)
 
     async def body(self) -> bytes:
         """The request body, refused with PayloadTooLarge as soon as it passes the configured limit."""
@@ -79,8 +84,9 @@ async def read_body(request: Request, limit: int) -> bytes:
 Handler = Callable[[Call], Awaitable[Response]]
 
 
-def xapi_resource(store: LrsStore, settings: Settings, *, consistent_through: bool = False
-                  ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+def xapi_resource(
+    store: LrsStore, settings: Settings, *, consistent_through: bool = False
+) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """Wrap a handler with authentication, version negotiation and the mapping of errors to statuses."""
 
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -105,10 +111,18 @@ async def _answer(handler: Handler, request: Request, store: LrsStore, settings:
     verdict = authenticate(store, request.headers.get("authorization"))
     if verdict.credential is None:
         if verdict.refused_name is not None:
-            await run_in_threadpool(rejected.record, store, settings, rejected.Refusal(
-                verdict.refused_name, _request_line(request), 401, verdict.reason))
-        return error_response(401, f"valid HTTP Basic credentials are required ({verdict.reason})", version,
-                              headers={"WWW-Authenticate": REALM})
+            await run_in_threadpool(
+                rejected.record,
+                store,
+                settings,
+                rejected.Refusal(verdict.refused_name, _request_line(request), 401, verdict.reason),
+            )
+        return error_response(
+            401,
+            f"valid HTTP Basic credentials are required ({verdict.reason})",
+            version,
+            headers={"WWW-Authenticate": REALM},
+        )
     response = await _handle(handler, Call(request, version, verdict.credential, store, settings), header)
     if 400 <= response.status_code < 500 and response.status_code != 404:
         line = _request_line(request, with_query=not getattr(response, "names_a_forgotten_person", False))
@@ -116,9 +130,22 @@ async def _answer(handler: Handler, request: Request, store: LrsStore, settings:
         body = None
         if response.status_code == 400 and rejected.is_statement_write(request.method, request.url.path):
             body = await _refused_body(request, settings)
-        await run_in_threadpool(rejected.record, store, settings, rejected.Refusal(
-            verdict.credential.name, line, response.status_code, error, field, rule, version,
-            request.headers.get("content-type"), body))
+        await run_in_threadpool(
+            rejected.record,
+            store,
+            settings,
+            rejected.Refusal(
+                verdict.credential.name,
+                line,
+                response.status_code,
+                error,
+                field,
+                rule,
+                version,
+                request.headers.get("content-type"),
+                body,
+            ),
+        )
     return response
 
 
@@ -157,7 +184,7 @@ async def _handle(handler: Handler, call: Call, header: str | None) -> Response:
         # Who it was stays out of the log and the rejection note: no query string (a document's agent is in it).
         log.info("refused %s %s: %s", call.request.method, call.request.url.path, err)
         response = error_response(403, str(err), version, field=err.field, rule=err.rule)
-        response.names_a_forgotten_person = True
+        response.names_a_forgotten_person = True  # type: ignore[attr-defined]  # read by the request log above
         return response
     except StatementConflict as err:
         return error_response(409, str(err), version, field="id", rule="a stored statement id cannot take new content")

@@ -67,6 +67,10 @@ class Db:
         marks = ",".join("?" * len(columns))
         self.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
+    @property
+    def in_transaction(self) -> bool:
+        raise NotImplementedError
+
     def text(self, column: str) -> str:
         """SQL reading a BLOB column as UTF-8 text (for LIKE)."""
         return f"CAST({column} AS TEXT)"
@@ -152,8 +156,10 @@ class PostgresDb(Db):
         if not rows:
             return
         try:
-            with self.connection.cursor() as cursor, cursor.copy(
-                    f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            with (
+                self.connection.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
         except psycopg.errors.UniqueViolation as err:
@@ -220,8 +226,9 @@ class SqliteEngine(Engine):
     def connect(self) -> SqliteDb:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
-                                         check_same_thread=False)
+            connection = sqlite3.connect(
+                self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+            )
             connection.execute("PRAGMA journal_mode=WAL")
             # FULL: a commit survives power loss too, since the HTTP answer promises the statement is kept.
             connection.execute("PRAGMA synchronous=FULL")
@@ -265,8 +272,7 @@ class PostgresEngine(Engine):
     name = "postgresql"
     skip_locked = " FOR UPDATE SKIP LOCKED"
 
-    def __init__(self, url: str, pool_size: int = 8, connect_timeout: float = 10.0, lock_timeout: float = 10.0
-                 ) -> None:
+    def __init__(self, url: str, pool_size: int = 8, connect_timeout: float = 10.0, lock_timeout: float = 10.0) -> None:
         self.url = url
         self.pool_size = pool_size
         self.connect_timeout = connect_timeout
@@ -296,9 +302,16 @@ class PostgresEngine(Engine):
             if self._pool is None:
                 from psycopg_pool import ConnectionPool
 
-                self._pool = ConnectionPool(self.url, min_size=1, max_size=self.pool_size, open=True,
-                                            kwargs={"autocommit": True}, configure=self._configure,
-                                            timeout=self.connect_timeout, name="lrs-readers")
+                self._pool = ConnectionPool(
+                    self.url,
+                    min_size=1,
+                    max_size=self.pool_size,
+                    open=True,
+                    kwargs={"autocommit": True},
+                    configure=self._configure,
+                    timeout=self.connect_timeout,
+                    name="lrs-readers",
+                )
             return self._pool
 
     @contextlib.contextmanager
@@ -327,8 +340,9 @@ class PostgresEngine(Engine):
             db.execute(f"VACUUM FULL {table}")
 
 
-def open_engine(settings: Settings | None = None, *, path: Path | str | None = None, busy_timeout: float = 10.0
-                ) -> Engine:
+def open_engine(
+    settings: Settings | None = None, *, path: Path | str | None = None, busy_timeout: float = 10.0
+) -> Engine:
     """The engine LEERSTROOM_LRS_DATABASE names: a postgresql:// URL, else the SQLite file (`path` or the default)."""
     database = settings.lrs_database.strip() if settings is not None else ""
     if is_postgres(database):

@@ -28,8 +28,10 @@ class PersonForgotten(TerminalError):
     rule = "right to erasure: statements and documents about a person erased at their request are not accepted"
 
     def __init__(self, field: str, what: str) -> None:
-        super().__init__(f"{what} is about a person who was erased at their request (right to erasure); "
-                         "nothing about them is accepted, so nothing of this request was stored")
+        super().__init__(
+            f"{what} is about a person who was erased at their request (right to erasure); "
+            "nothing about them is accepted, so nothing of this request was stored"
+        )
         self.field = field
 
     @classmethod
@@ -76,8 +78,11 @@ class VoidingForbidden(Forbidden):
     """
 
     def __init__(self, index: int) -> None:
-        TerminalError.__init__(self, f"statement [{index}] voids a statement this credential did not store; "
-                                     "voiding another tool's statement, or one not stored yet, needs scope admin")
+        TerminalError.__init__(
+            self,
+            f"statement [{index}] voids a statement this credential did not store; "
+            "voiding another tool's statement, or one not stored yet, needs scope admin",
+        )
         self.scope = "admin"
 
 
@@ -87,7 +92,3 @@ class DocumentConflict(TerminalError):
 
 class PreconditionFailed(TerminalError):
     """If-Match or If-None-Match does not hold for the document as it is now (412)."""
-
-
-class NotFound(TerminalError):
-    """The one document or statement asked for does not exist (404)."""

@@ -1,4 +1,4 @@
-"""Historical import: statements from NDJSON/JSON files or another LRS's Statement API, through the same validation, store and outbox.
+"""Historical import: statements from NDJSON/JSON files or another LRS, through the same validation, store and outbox.
 
 Imported statements keep their id, timestamp and content; this LRS assigns `stored`
 and an authority naming the import. Re-importing is harmless (identical statements are
@@ -60,8 +60,13 @@ class Report:
             self.problems.append(f"{where}: {problem}")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"read": self.read, "stored": self.stored, "rejected": self.rejected, "conflicts": self.conflicts,
-                "problems": self.problems}
+        return {
+            "read": self.read,
+            "stored": self.stored,
+            "rejected": self.rejected,
+            "conflicts": self.conflicts,
+            "problems": self.problems,
+        }
 
 
 class Importer:
@@ -122,8 +127,13 @@ class Importer:
         before = self.store.counts()["statements"]
         try:
             # An operator's import: voiding statements of the other LRS void what they voided there.
-            self.store.save(statements, self.authority, credential=IMPORT_NAME,
-                            on_commit=lambda db: activities.merge_definitions(db, statements), may_void_any=True)
+            self.store.save(
+                statements,
+                self.authority,
+                credential=IMPORT_NAME,
+                on_commit=lambda db: activities.merge_definitions(db, statements),
+                may_void_any=True,
+            )
         except (StatementConflict, StatementInvalid, PersonForgotten) as err:
             if len(chunk) > 1:
                 # One bad statement must not cost its batch: store the others one by one.
@@ -202,8 +212,9 @@ def _without_duplicate_ids(items: list[tuple[str, dict]]) -> Iterator[list[tuple
 
 
 def _fetch(url: str, auth: str) -> dict:
-    request = urllib.request.Request(url, headers={"Authorization": auth, "X-Experience-API-Version": REMOTE_VERSION,
-                                                   "Accept": "application/json"})
+    request = urllib.request.Request(
+        url, headers={"Authorization": auth, "X-Experience-API-Version": REMOTE_VERSION, "Accept": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=REMOTE_TIMEOUT) as response:
             body = response.read()

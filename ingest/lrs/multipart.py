@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -51,10 +50,6 @@ def parse(body: bytes, content_type: str) -> list[Part]:
             headers[name.strip().lower()] = value.strip()
         parts.append(Part(headers, content))
     return parts
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def build(json_body: bytes, attachments: Iterable[tuple[str, str, bytes]]) -> tuple[bytes, str]:

@@ -7,7 +7,7 @@ operator can read it, export it, repair it and replay it (`leerstroom rejected`,
 - a body up to LEERSTROOM_LRS_REJECTED_BODY_BYTES is kept whole; a larger one keeps its SHA-256
   and its first HEAD_BYTES only;
 - a body naming a person who was forgotten is not kept at all, and `leerstroom forget` erases every
-  note whose request, reason or body names the person (ingest/privacy/erasure.py);
+  note whose request, reason or body names the person (ingest/erasure.py);
 - notes are deleted after LEERSTROOM_LRS_REJECTED_DAYS, and at most LEERSTROOM_LRS_REJECTED_PER_TOOL
   are kept per credential (the oldest go first); reads never show an expired one.
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -39,6 +38,7 @@ log = logging.getLogger(__name__)
 HEAD_BYTES = 4096
 _AT_CAP: set[str] = set()  # tools whose oldest notes this process has started to drop
 STATEMENTS_PATH = "/xapi/statements"
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -91,16 +91,30 @@ class Rejection:
     @property
     def is_dead_letter(self) -> bool:
         """A statement write refused with 400: what replay can re-submit."""
-        return self.status == 400 and self.method in ("POST", "PUT") and self.request.split(" ", 1)[-1].split(
-            "?", 1)[0].endswith(STATEMENTS_PATH)
+        return (
+            self.status == 400
+            and self.method in ("POST", "PUT")
+            and self.request.split(" ", 1)[-1].split("?", 1)[0].endswith(STATEMENTS_PATH)
+        )
 
     def as_dict(self, *, with_body: bool = True) -> dict[str, Any]:
         found: dict[str, Any] = {
-            "id": self.seq, "at": self.at, "tool": self.credential, "request": self.request, "status": self.status,
-            "reason": self.reason, "field": self.field, "rule": self.rule, "version": self.version,
-            "content_type": self.content_type, "body_bytes": self.body_bytes, "body_sha256": self.body_sha256,
+            "id": self.seq,
+            "at": self.at,
+            "tool": self.credential,
+            "request": self.request,
+            "status": self.status,
+            "reason": self.reason,
+            "field": self.field,
+            "rule": self.rule,
+            "version": self.version,
+            "content_type": self.content_type,
+            "body_bytes": self.body_bytes,
+            "body_sha256": self.body_sha256,
             "body_kept": "whole" if self.has_whole_body else ("first bytes" if self.body is not None else "none"),
-            "body_note": self.body_note, "replayed_at": self.replayed_at, "replayed_ids": self.replayed_ids,
+            "body_note": self.body_note,
+            "replayed_at": self.replayed_at,
+            "replayed_ids": self.replayed_ids,
             "replay_note": self.replay_note,
         }
         if with_body and self.body is not None:
@@ -111,15 +125,17 @@ class Rejection:
         return found
 
 
-COLUMNS = ("seq, at, credential, request, status, reason, field, rule, version, content_type, body, body_bytes, "
-           "body_sha256, body_note, replayed_at, replayed_ids, replay_note")
+COLUMNS = (
+    "seq, at, credential, request, status, reason, field, rule, version, content_type, body, body_bytes, "
+    "body_sha256, body_note, replayed_at, replayed_ids, replay_note"
+)
 
 
 def _row(row: tuple) -> Rejection:
-    *head, replayed_ids, replay_note = row
-    *fields, body, body_bytes, body_sha256, body_note, replayed_at = head
-    return Rejection(*fields, bytes(body) if body is not None else None, body_bytes, body_sha256, body_note,
-                     replayed_at, orjson.loads(replayed_ids) if replayed_ids else [], replay_note)
+    values = dict(zip(COLUMNS.split(", "), row, strict=True))
+    values["body"] = bytes(values["body"]) if values["body"] is not None else None
+    values["replayed_ids"] = orjson.loads(values["replayed_ids"]) if values["replayed_ids"] else []
+    return Rejection(**values)
 
 
 def is_statement_write(method: str, path: str) -> bool:
@@ -137,8 +153,10 @@ def _kept_body(store: LrsStore, settings: Settings, body: bytes) -> tuple[bytes 
         if document is not None and about(document, None):
             return None, "not kept: it names a person who was forgotten"
     if len(body) > settings.lrs_rejected_body_bytes:
-        return body[:HEAD_BYTES], (f"only the first {HEAD_BYTES} bytes kept: the body exceeds "
-                                   f"LEERSTROOM_LRS_REJECTED_BODY_BYTES ({settings.lrs_rejected_body_bytes})")
+        return body[:HEAD_BYTES], (
+            f"only the first {HEAD_BYTES} bytes kept: the body exceeds "
+            f"LEERSTROOM_LRS_REJECTED_BODY_BYTES ({settings.lrs_rejected_body_bytes})"
+        )
     return body, None
 
 
@@ -159,9 +177,21 @@ def record(store: LrsStore, settings: Settings, refusal: Refusal) -> None:
             db.execute(
                 "INSERT INTO rejections (credential, at, request, status, reason, field, rule, version, content_type, "
                 "body, body_bytes, body_sha256, body_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (refusal.credential, formats.format_timestamp(datetime.now(timezone.utc)), refusal.request[:500],
-                 refusal.status, refusal.reason[:1000], refusal.field, refusal.rule, refusal.version,
-                 refusal.content_type, body, size, digest, note),
+                (
+                    refusal.credential,
+                    formats.format_timestamp(datetime.now(timezone.utc)),
+                    refusal.request[:500],
+                    refusal.status,
+                    refusal.reason[:1000],
+                    refusal.field,
+                    refusal.rule,
+                    refusal.version,
+                    refusal.content_type,
+                    body,
+                    size,
+                    digest,
+                    note,
+                ),
             )
             _prune(db, settings, refusal.credential)
     except StoreUnavailable:
@@ -179,8 +209,13 @@ def _prune(db: Db, settings: Settings, credential: str) -> None:
         # Once per tool and process at warning level: a tool at its cap drops one note with every refusal.
         level = logging.DEBUG if credential in _AT_CAP else logging.WARNING
         _AT_CAP.add(credential)
-        log.log(level, "dropped the oldest %d refused requests of %s: LEERSTROOM_LRS_REJECTED_PER_TOOL (%d) reached",
-                dropped, credential, settings.lrs_rejected_per_tool)
+        log.log(
+            level,
+            "dropped the oldest %d refused requests of %s: LEERSTROOM_LRS_REJECTED_PER_TOOL (%d) reached",
+            dropped,
+            credential,
+            settings.lrs_rejected_per_tool,
+        )
 
 
 def expire(store: LrsStore, settings: Settings) -> int:
@@ -189,10 +224,18 @@ def expire(store: LrsStore, settings: Settings) -> int:
         return db.execute("DELETE FROM rejections WHERE at < ?", (cutoff(settings),)).rowcount
 
 
-def listing(store: LrsStore, settings: Settings, *, credential: str | None = None, dead_letters_only: bool = False,
-            pending_only: bool = False, limit: int | None = 100) -> list[Rejection]:
+def listing(
+    store: LrsStore,
+    settings: Settings,
+    *,
+    credential: str | None = None,
+    dead_letters_only: bool = False,
+    pending_only: bool = False,
+    limit: int | None = 100,
+) -> list[Rejection]:
     """Unexpired notes, newest first; filters: one tool, statements refused with 400, not yet replayed."""
-    where, params = ["at >= ?"], [cutoff(settings)]
+    where: list[str] = ["at >= ?"]
+    params: list[Any] = [cutoff(settings)]
     if credential is not None:
         where.append("credential = ?")
         params.append(credential)
@@ -229,9 +272,10 @@ def counts(store: LrsStore, since: str) -> list[tuple]:
 
 def mark_replayed(store: LrsStore, seq: int, statement_ids: list[str], note: str) -> None:
     with store.transaction() as db:
-        db.execute("UPDATE rejections SET replayed_at = ?, replayed_ids = ?, replay_note = ? WHERE seq = ?",
-                   (formats.format_timestamp(datetime.now(timezone.utc)), orjson.dumps(statement_ids).decode(), note,
-                    seq))
+        db.execute(
+            "UPDATE rejections SET replayed_at = ?, replayed_ids = ?, replay_note = ? WHERE seq = ?",
+            (formats.format_timestamp(datetime.now(timezone.utc)), orjson.dumps(statement_ids).decode(), note, seq),
+        )
 
 
 def note_replay_refused(store: LrsStore, seq: int, note: str) -> None:

@@ -73,7 +73,8 @@ def _drop_invalid_score_range(rules: ToolRepairs, statement: dict) -> Iterator[C
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
             continue
         broken = (low is not None and high is not None and not low < high) or (
-            raw is not None and ((low is not None and raw < low) or (high is not None and raw > high)))
+            raw is not None and ((low is not None and raw < low) or (high is not None and raw > high))
+        )
         if broken:
             for key in ("min", "max"):
                 if key in score:
@@ -98,8 +99,9 @@ def _prefix_non_iri_ids(rules: ToolRepairs, statement: dict) -> Iterator[Change]
             elif isinstance(listed, list):
                 for index, activity in enumerate(listed):
                     if isinstance(activity, dict):
-                        yield from _prefixed(activity, f"{path}context.contextActivities.{kind}[{index}].id",
-                                             rules.base_iri)
+                        yield from _prefixed(
+                            activity, f"{path}context.contextActivities.{kind}[{index}].id", rules.base_iri
+                        )
 
 
 def _prefixed(activity: dict, path: str, base_iri: str) -> Iterator[Change]:
@@ -147,6 +149,8 @@ def _tool(path: Path, tool: str, entry: Any) -> ToolRepairs:
         raise RepairRulesInvalid(f"{where}.repairs: unknown repair {unknown[0]!r}; known: {', '.join(sorted(RULES))}")
     base_iri = entry.get("base_iri")
     if NEEDS_BASE_IRI & set(entry["repairs"]) and not (isinstance(base_iri, str) and formats.is_iri(base_iri)):
-        raise RepairRulesInvalid(f"{where}.base_iri: prefix_non_iri_ids needs the tool's base IRI, e.g. "
-                                 "https://courses.example.org/xapi/activities/")
+        raise RepairRulesInvalid(
+            f"{where}.base_iri: prefix_non_iri_ids needs the tool's base IRI, e.g. "
+            "https://courses.example.org/xapi/activities/"
+        )
     return ToolRepairs(tool, tuple(entry["repairs"]), base_iri)

@@ -54,10 +54,6 @@ class Prepared:
     content_type: str
     changes: list[list[Change]] = field(default_factory=list)  # per statement of the batch
 
-    @property
-    def repaired(self) -> bool:
-        return any(self.changes)
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -75,11 +71,14 @@ class Outcome:
 def prepare(letter: Rejection, rules: ToolRepairs | None) -> Prepared:
     """The refused body with the tool's repairs applied, ids assigned and the replay extension added."""
     if not letter.is_dead_letter:
-        raise CannotReplay(f"refusal {letter.seq} is not a statement refused with 400 ({letter.request}, "
-                           f"{letter.status})")
+        raise CannotReplay(
+            f"refusal {letter.seq} is not a statement refused with 400 ({letter.request}, {letter.status})"
+        )
     if not letter.has_whole_body or letter.body is None:
-        raise CannotReplay(f"refusal {letter.seq}: the body was not kept whole ({letter.body_note or 'no body'}); "
-                           "ask the tool to send it again")
+        raise CannotReplay(
+            f"refusal {letter.seq}: the body was not kept whole ({letter.body_note or 'no body'}); "
+            "ask the tool to send it again"
+        )
     content_type = letter.content_type or "application/json"
     json_body, parts = letter.body, []
     if content_type.split(";")[0].strip().lower() == "multipart/mixed":
@@ -91,8 +90,9 @@ def prepare(letter: Rejection, rules: ToolRepairs | None) -> Prepared:
         # Not JSON at all: sent as it was, so the replay is refused with the same reason.
         return Prepared(letter.body, content_type)
     batch = document if isinstance(document, list) else [document]
-    originals = [hashlib.sha256(orjson.dumps(statement, option=orjson.OPT_SORT_KEYS)).hexdigest()
-                 for statement in batch]
+    originals = [
+        hashlib.sha256(orjson.dumps(statement, option=orjson.OPT_SORT_KEYS)).hexdigest() for statement in batch
+    ]
     changes = [rules.apply(statement) if rules else [] for statement in batch]
     for statement, original, changed in zip(batch, originals, changes, strict=True):
         if isinstance(statement, dict):
@@ -100,7 +100,8 @@ def prepare(letter: Rejection, rules: ToolRepairs | None) -> Prepared:
     json_body = orjson.dumps(document)
     if parts:
         json_body, content_type = multipart.build(
-            json_body, [(p.headers.get(multipart.HASH_HEADER, ""), p.content_type, p.body) for p in parts])
+            json_body, [(p.headers.get(multipart.HASH_HEADER, ""), p.content_type, p.body) for p in parts]
+        )
     return Prepared(json_body, content_type, changes)
 
 
@@ -138,8 +139,9 @@ def replay(store: LrsStore, settings: Settings, letter: Rejection, rules: ToolRe
     credential = _credential(store, letter)
     prepared = prepare(letter, rules)
     version = letter.version or versions.LATEST
-    response = asyncio.run(handle_as(_handler(letter), Call(_request(letter, prepared, version), version, credential,
-                                                            store, settings)))
+    response = asyncio.run(
+        handle_as(_handler(letter), Call(_request(letter, prepared, version), version, credential, store, settings))
+    )
     answer = orjson.loads(response.body) if response.body else None
     changes = sum(len(c) for c in prepared.changes)
     if response.status_code == 200:
@@ -162,8 +164,10 @@ def _credential(store: LrsStore, letter: Rejection) -> credentials.Credential:
     if found is None:
         raise CannotReplay(f"refusal {letter.seq}: credential {letter.credential!r} no longer exists")
     if found.revoked_at is not None:
-        raise CannotReplay(f"refusal {letter.seq}: credential {letter.credential!r} was revoked at "
-                           f"{found.revoked_at}; its statements are not accepted any more")
+        raise CannotReplay(
+            f"refusal {letter.seq}: credential {letter.credential!r} was revoked at "
+            f"{found.revoked_at}; its statements are not accepted any more"
+        )
     return found
 
 
@@ -182,12 +186,25 @@ def _request(letter: Rejection, prepared: Prepared, version: str) -> Request:
         sent = True
         return {"type": "http.request", "body": prepared.body, "more_body": False}
 
-    headers = [(b"content-type", prepared.content_type.encode()), (versions.HEADER.lower().encode(), version.encode()),
-               (b"content-length", str(len(prepared.body)).encode())]
-    scope = {"type": "http", "http_version": "1.1", "method": letter.method, "scheme": "http",
-             "path": rejected.STATEMENTS_PATH, "raw_path": rejected.STATEMENTS_PATH.encode(), "root_path": "",
-             "query_string": letter.query.encode(), "headers": headers, "server": ("replay", 0),
-             "client": ("replay", 0), "state": {}}
+    headers = [
+        (b"content-type", prepared.content_type.encode()),
+        (versions.HEADER.lower().encode(), version.encode()),
+        (b"content-length", str(len(prepared.body)).encode()),
+    ]
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": letter.method,
+        "scheme": "http",
+        "path": rejected.STATEMENTS_PATH,
+        "raw_path": rejected.STATEMENTS_PATH.encode(),
+        "root_path": "",
+        "query_string": letter.query.encode(),
+        "headers": headers,
+        "server": ("replay", 0),
+        "client": ("replay", 0),
+        "state": {},
+    }
     return Request(scope, receive)
 
 

@@ -30,8 +30,15 @@ def empty_response(version: str, status: int = 204, headers: dict[str, str] | No
     return response
 
 
-def error_response(status: int, message: str, version: str, *, field: str | None = None, rule: str | None = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int,
+    message: str,
+    version: str,
+    *,
+    field: str | None = None,
+    rule: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     body: dict[str, Any] = {"error": message}
     if field is not None:
         body["field"] = field

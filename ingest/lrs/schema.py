@@ -112,10 +112,22 @@ SQLITE_TABLES = (
 SQLITE_ADDED_COLUMNS = (
     ("statements", "voided", "INTEGER NOT NULL DEFAULT 0"),
     ("credentials", "revoked_at", "TEXT"),
-    *(("rejections", column, kind) for column, kind in (
-        ("field", "TEXT"), ("rule", "TEXT"), ("version", "TEXT"), ("content_type", "TEXT"), ("body", "BLOB"),
-        ("body_bytes", "INTEGER"), ("body_sha256", "TEXT"), ("body_note", "TEXT"), ("replayed_at", "TEXT"),
-        ("replayed_ids", "TEXT"), ("replay_note", "TEXT"))),
+    *(
+        ("rejections", column, kind)
+        for column, kind in (
+            ("field", "TEXT"),
+            ("rule", "TEXT"),
+            ("version", "TEXT"),
+            ("content_type", "TEXT"),
+            ("body", "BLOB"),
+            ("body_bytes", "INTEGER"),
+            ("body_sha256", "TEXT"),
+            ("body_note", "TEXT"),
+            ("replayed_at", "TEXT"),
+            ("replayed_ids", "TEXT"),
+            ("replay_note", "TEXT"),
+        )
+    ),
 )
 SQLITE_LATE_INDEXES = (
     "CREATE INDEX IF NOT EXISTS rejections_by_credential ON rejections (credential, seq)",
@@ -159,13 +171,19 @@ def _give_documents_owners(db: Db) -> None:
     """
     names = [row[0] for row in db.execute("SELECT name FROM credentials")]
     owner = names[0] if len(names) == 1 else ""
-    moved = db.execute("INSERT OR IGNORE INTO documents (kind, owner, scope, document_id, content, content_type, "
-                       "etag, updated) SELECT kind, ?, scope, document_id, content, content_type, etag, updated "
-                       f"FROM {DOCUMENTS_WITHOUT_OWNERS}", (owner,)).rowcount
+    moved = db.execute(
+        "INSERT OR IGNORE INTO documents (kind, owner, scope, document_id, content, content_type, "
+        "etag, updated) SELECT kind, ?, scope, document_id, content, content_type, etag, updated "
+        f"FROM {DOCUMENTS_WITHOUT_OWNERS}",
+        (owner,),
+    ).rowcount
     db.execute(f"DROP TABLE {DOCUMENTS_WITHOUT_OWNERS}")
     if moved:
-        log.warning("%d documents stored before each tool had its own now belong to %s", moved,
-                    f"credential {owner!r}" if owner else "no tool (the store has several credentials)")
+        log.warning(
+            "%d documents stored before each tool had its own now belong to %s",
+            moved,
+            f"credential {owner!r}" if owner else "no tool (the store has several credentials)",
+        )
 
 
 def _link_existing_attachments(db: Db) -> None:
@@ -173,10 +191,11 @@ def _link_existing_attachments(db: Db) -> None:
     from ingest.lrs.statement_writes import attachment_sha2s
 
     held = {row[0] for row in db.execute("SELECT sha2 FROM attachments")}
-    rows = []
+    rows: list[tuple] = []
     if held:
         for statement_id, payload in db.execute(
-                "SELECT id, payload FROM statements WHERE CAST(payload AS TEXT) LIKE '%\"sha2\"%'").fetchall():
+            "SELECT id, payload FROM statements WHERE CAST(payload AS TEXT) LIKE '%\"sha2\"%'"
+        ).fetchall():
             rows.extend((statement_id, sha2) for sha2 in attachment_sha2s(orjson.loads(payload)) & held)
     db.executemany("INSERT OR IGNORE INTO statement_attachments (statement_id, sha2) VALUES (?, ?)", rows)
 
@@ -333,8 +352,10 @@ def _migrate_postgres(engine: Engine, db: Db) -> int:
     engine.begin(db)
     try:
         db.execute("SELECT pg_advisory_xact_lock(?)", (POSTGRES_LOCK,))
-        db.execute("CREATE TABLE IF NOT EXISTS lrs_schema_versions (version INTEGER PRIMARY KEY, "
-                   "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS lrs_schema_versions (version INTEGER PRIMARY KEY, "
+            "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
         current = db.execute("SELECT coalesce(max(version), 0) FROM lrs_schema_versions").fetchone()[0]
         for version in range(current + 1, target + 1):
             _apply(db, POSTGRES_MIGRATIONS[version - 1])

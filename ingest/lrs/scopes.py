@@ -13,13 +13,7 @@ statements it has not stored yet.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ingest.lrs.exceptions import Forbidden
-
-if TYPE_CHECKING:
-    from ingest.lrs.credentials import Credential
-    from ingest.lrs.endpoint import Call
+from typing import Protocol
 
 STATEMENTS_WRITE = "statements/write"
 STATEMENTS_READ = "statements/read"
@@ -36,7 +30,14 @@ DESCRIBE = "activities and agents (define, profile or statements/read)"
 READ_METHODS = ("GET", "HEAD")
 
 
-def allows(credential: Credential, need: str, *, reading: bool = False) -> bool:
+class Scoped(Protocol):
+    """A credential as these rules see it (ingest/lrs/credentials.py): the scopes it was granted."""
+
+    @property
+    def scopes(self) -> tuple[str, ...]: ...
+
+
+def allows(credential: Scoped, need: str, *, reading: bool = False) -> bool:
     granted = set(credential.scopes)
     if need == ADMIN:
         return ADMIN in granted  # not part of `all`: every default credential has `all`
@@ -49,18 +50,12 @@ def allows(credential: Credential, need: str, *, reading: bool = False) -> bool:
     return need in granted
 
 
-def require(call: Call, need: str) -> None:
-    """Raise Forbidden (403) unless the call's credential may do this."""
-    if not allows(call.credential, need, reading=call.request.method in READ_METHODS):
-        raise Forbidden(need)
-
-
-def voids_any_statement(credential: Credential) -> bool:
+def voids_any_statement(credential: Scoped) -> bool:
     """True when the credential may void statements other credentials stored, or ones not stored yet."""
     return allows(credential, ADMIN)
 
 
-def only_own_statements(credential: Credential) -> bool:
+def only_own_statements(credential: Scoped) -> bool:
     """True when the credential reads statements only through statements/read/mine."""
     granted = set(credential.scopes)
     return STATEMENTS_READ_MINE in granted and not {STATEMENTS_READ, ALL, ALL_READ} & granted

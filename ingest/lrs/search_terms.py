@@ -18,15 +18,12 @@ import functools
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
 import orjson
 
 from ingest.lrs.engine import Db
+from ingest.lrs.prepared import Prepared
 from ingest.xapi.terms import ACTOR_TYPES, credential_term, statement_terms
-
-if TYPE_CHECKING:
-    from ingest.lrs.statement_writes import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +45,14 @@ def term_key(term: str) -> int:
 
 def person_term_keys(actor_keys: Iterable[str]) -> list[int]:
     """The keys of every agent term naming an actor with one of these actor keys (what `forget` removes)."""
-    return sorted({term_key(f"{kind} {object_type}|{key}") for key in actor_keys for kind in ("agent", "ragent")
-                   for object_type in ACTOR_TYPES})
+    return sorted(
+        {
+            term_key(f"{kind} {object_type}|{key}")
+            for key in actor_keys
+            for kind in ("agent", "ragent")
+            for object_type in ACTOR_TYPES
+        }
+    )
 
 
 def inheritable(terms: Iterable[str]) -> set[str]:
@@ -61,7 +64,7 @@ def index_fresh(db: Db, fresh: list[Prepared], seqs: Mapping[str, int], credenti
     """The term rows of newly stored statements, and the terms they give statements already referring to them."""
     by_id = {p.statement_id: p for p in fresh}
     own = credential_term(credential) if credential is not None else None
-    rows = []
+    rows: list[tuple[int, int]] = []
     for p in fresh:
         seq = seqs[p.statement_id]
         terms = p.terms
@@ -103,13 +106,14 @@ def spread_to_referrers(db: Db, new_terms: Mapping[str, set[str]]) -> None:
     frontier = dict(new_terms)
     for _ in range(REF_DEPTH):
         referrers: dict[str, set[str]] = {}
-        rows: list[tuple[str, int]] = []
+        rows: list[tuple[int, int]] = []
         targets = list(frontier)
         for start in range(0, len(targets), LOOKUP_SLICE):
-            chunk = targets[start:start + LOOKUP_SLICE]
+            chunk = targets[start : start + LOOKUP_SLICE]
             for seq, referrer_id, target in db.execute(
                 "SELECT seq, id, object_id FROM statements WHERE object_type = 'StatementRef' AND object_id IN "
-                f"({','.join('?' * len(chunk))}) AND id <> object_id", chunk,
+                f"({','.join('?' * len(chunk))}) AND id <> object_id",
+                chunk,
             ).fetchall():
                 rows.extend((term_key(term), seq) for term in frontier[target])
                 referrers.setdefault(referrer_id, set()).update(frontier[target])
@@ -132,8 +136,10 @@ def index_existing_statements(db: Db) -> None:
         if statement["object"].get("objectType") == "StatementRef":
             terms |= target_terms(db, statement["object"]["id"].lower(), {})
         db.executemany(LEGACY_INSERT, [(term, seq) for term in terms])
-    db.execute("UPDATE statements SET voided = 1 WHERE voids IS NULL AND id IN "
-               "(SELECT voids FROM statements WHERE voids IS NOT NULL)")
+    db.execute(
+        "UPDATE statements SET voided = 1 WHERE voids IS NULL AND id IN "
+        "(SELECT voids FROM statements WHERE voids IS NOT NULL)"
+    )
 
 
 def keys_from_text_index(db: Db) -> None:

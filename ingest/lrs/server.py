@@ -19,9 +19,9 @@ import uvicorn
 
 from ingest.lrs.app import create_app
 from ingest.lrs.connections import timed_protocol
+from ingest.lrs.exceptions import StoreUnavailable
 from ingest.lrs.store import LrsStore
 from ingest.privacy.forgotten import ForgetList
-from ingest.lrs.exceptions import StoreUnavailable
 from leerstroom import files, heartbeat, logs
 from leerstroom.settings import Settings, get_settings
 
@@ -51,8 +51,14 @@ def serve(settings: Settings, relay: bool = True) -> int:
     stop = threading.Event()
     relay_thread = _start_relay(settings, store, stop) if relay else None
     threading.Thread(target=_beat, args=(settings, store, stop), name="lrs-heartbeat", daemon=True).start()
-    log.info("LRS %s listening on %s (store %s, relay %s%s)", settings.instance_name, settings.lrs_base_url,
-             store.where, "on" if relay else "off", ", port shared" if settings.lrs_reuse_port else "")
+    log.info(
+        "LRS %s listening on %s (store %s, relay %s%s)",
+        settings.instance_name,
+        settings.lrs_base_url,
+        store.where,
+        "on" if relay else "off",
+        ", port shared" if settings.lrs_reuse_port else "",
+    )
     try:
         server.run(sockets=[_shared_socket(settings)] if settings.lrs_reuse_port else None)
     finally:
@@ -89,7 +95,7 @@ def _beat(settings: Settings, store: LrsStore, stop: threading.Event) -> None:
 
 def _start_relay(settings: Settings, store: LrsStore, stop: threading.Event) -> threading.Thread:
     # Imported here so the LRS runs (and is tested) without Kafka when the relay is off.
-    from ingest.relay import Relay
+    from ingest.lrs.relay import Relay
 
     relay = Relay(settings, store=store)
 

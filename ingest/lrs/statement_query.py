@@ -1,4 +1,4 @@
-"""Statement query parameters: checked one by one (400 naming the parameter), turned into the store's terms, and `more` links."""
+"""Statement query parameters: checked one by one (400 naming the parameter), made the store's terms; `more` links."""
 
 from __future__ import annotations
 
@@ -12,14 +12,26 @@ from starlette.requests import Request
 
 from ingest.lrs import nesting
 from ingest.lrs.exceptions import BadRequest
-from ingest.lrs.store import StatementQuery
+from ingest.lrs.statement_reads import StatementQuery
 from ingest.xapi import formats, terms
 from ingest.xapi.exceptions import StatementInvalid
 from ingest.xapi.formatting import FORMATS
 from ingest.xapi.validation import validate_actor
 
-FILTERS = ("agent", "verb", "activity", "registration", "related_activities", "related_agents", "since", "until",
-           "limit", "format", "attachments", "ascending")
+FILTERS = (
+    "agent",
+    "verb",
+    "activity",
+    "registration",
+    "related_activities",
+    "related_agents",
+    "since",
+    "until",
+    "limit",
+    "format",
+    "attachments",
+    "ascending",
+)
 # Parameters of `more` links only: where the previous page ended and the last statement of the first page.
 PAGING = ("cursor", "through")
 PAGE_MAX = 500
@@ -42,7 +54,7 @@ class ParsedQuery:
 
 
 def parse_query(params: Mapping[str, str], *, exclude: set[str] | frozenset[str] = frozenset()) -> ParsedQuery:
-    for name in params.keys():
+    for name in params:
         if name not in FILTERS and name not in PAGING and name not in exclude:
             raise BadRequest(name, "is not a parameter of the Statement resource (names are case sensitive)")
     search: list[str] = []
@@ -106,8 +118,7 @@ def _boolean(params: Mapping[str, str], name: str) -> bool:
     return value == "true"
 
 
-def _non_negative(params: Mapping[str, str], name: str, default: int | None, *, clamp: int | None = None
-                  ) -> int | None:
+def _non_negative(params: Mapping[str, str], name: str, default: int | None, *, clamp: int | None = None) -> int | None:
     """A non-negative integer in ASCII digits: any size when it is clamped, else one the store can compare."""
     if name not in params:
         return default

@@ -24,10 +24,11 @@ class StatementQuery:
 BY_ID = {
     "payload": "SELECT payload FROM statements WHERE id = ?",
     "voided": "SELECT voided FROM statements WHERE id = ?",
-    "stored": "SELECT stored FROM statements WHERE id = ?",
 }
-ATTACHMENT = ("SELECT a.content_type, a.content FROM statement_attachments l JOIN attachments a ON a.sha2 = l.sha2 "
-              "WHERE l.statement_id = ? AND l.sha2 = ?")
+ATTACHMENT = (
+    "SELECT a.content_type, a.content FROM statement_attachments l JOIN attachments a ON a.sha2 = l.sha2 "
+    "WHERE l.statement_id = ? AND l.sha2 = ?"
+)
 LAST_SEQ = "SELECT max(seq) FROM statements"
 
 
@@ -43,8 +44,10 @@ def query_sql(query: StatementQuery, *, postgres: bool = False) -> tuple[str, li
         first, *rest = query.terms
         # SQLite's CROSS JOIN keeps the term's rows as the outer loop; PostgreSQL's planner finds that itself.
         join = "JOIN" if postgres else "CROSS JOIN"
-        sql = (f"SELECT s.seq, s.payload FROM {TABLE} t {join} statements s ON s.seq = t.seq "
-               "WHERE t.term_key = ? AND s.voided = 0")
+        sql = (
+            f"SELECT s.seq, s.payload FROM {TABLE} t {join} statements s ON s.seq = t.seq "
+            "WHERE t.term_key = ? AND s.voided = 0"
+        )
         params.append(term_key(first))
         seq_column = "t.seq"
     else:

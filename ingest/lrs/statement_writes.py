@@ -22,10 +22,10 @@ from typing import Any
 
 import orjson
 
-from ingest import outbox
-from ingest.lrs import search_terms
+from ingest.lrs import outbox, search_terms
 from ingest.lrs.engine import DatabaseError, Db
 from ingest.lrs.exceptions import PersonForgotten, StatementConflict, StoreUnavailable, VoidingForbidden
+from ingest.lrs.prepared import Prepared
 from ingest.xapi.comparison import content_hash, timestamp_instant
 from ingest.xapi.exceptions import StatementInvalid
 from ingest.xapi.identity import actor_key
@@ -35,8 +35,20 @@ from ingest.xapi.validation import VOIDED_VERB
 log = logging.getLogger(__name__)
 
 LOOKUP_SLICE = search_terms.LOOKUP_SLICE
-STATEMENT_COLUMNS = ("id", "payload", "content_hash", "timestamp_instant", "stored", "actor_key", "verb_id",
-                     "object_type", "object_id", "registration", "voids", "credential")
+STATEMENT_COLUMNS = (
+    "id",
+    "payload",
+    "content_hash",
+    "timestamp_instant",
+    "stored",
+    "actor_key",
+    "verb_id",
+    "object_type",
+    "object_id",
+    "registration",
+    "voids",
+    "credential",
+)
 # One round trip for a whole batch on PostgreSQL; rows another process stored first are not returned.
 POSTGRES_INSERT = (
     f"INSERT INTO statements ({', '.join(STATEMENT_COLUMNS)}) SELECT * FROM unnest("
@@ -44,27 +56,6 @@ POSTGRES_INSERT = (
     "?::text[], ?::text[]) ON CONFLICT (id) DO NOTHING RETURNING id, seq"
 )
 SQLITE_INSERT = f"INSERT INTO statements ({', '.join(STATEMENT_COLUMNS)}) VALUES ({','.join('?' * 12)})"
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A validated statement with the LRS-assigned fields, ready to insert."""
-
-    statement_id: str
-    payload: bytes
-    content_hash: str
-    sent_instant: str | None
-    timestamp_instant: str
-    stored: str
-    actor_key: str
-    verb_id: str
-    object_type: str
-    object_id: str | None
-    registration: str | None
-    voids: str | None
-    terms: frozenset[str]
-    attachment_sha2s: frozenset[str] = frozenset()
-    document: dict | None = None  # the statement as stored, for checks that need it before the commit
 
 
 @dataclass
@@ -122,8 +113,13 @@ def prepare(statement: dict, authority: dict, stored: str, default_version: str)
 def attachment_sha2s(statement: dict) -> set[str]:
     """The SHA-2 of every attachment a statement (or its sub-statement) declares, signatures included."""
     holders = [statement, statement.get("object")]
-    return {attachment["sha2"].lower() for holder in holders if isinstance(holder, dict)
-            for attachment in holder.get("attachments") or () if isinstance(attachment, dict) and "sha2" in attachment}
+    return {
+        attachment["sha2"].lower()
+        for holder in holders
+        if isinstance(holder, dict)
+        for attachment in holder.get("attachments") or ()
+        if isinstance(attachment, dict) and "sha2" in attachment
+    }
 
 
 class GroupCommit:
@@ -133,8 +129,13 @@ class GroupCommit:
     only marked done after the COMMIT that holds it, and its caller waits for that.
     """
 
-    def __init__(self, begin: Callable[[], Db], rollback: Callable[[Db], None], where: str,
-                 refuse_forgotten: Callable[[list[Prepared]], None]) -> None:
+    def __init__(
+        self,
+        begin: Callable[[], Db],
+        rollback: Callable[[Db], None],
+        where: str,
+        refuse_forgotten: Callable[[list[Prepared]], None],
+    ) -> None:
         self.begin, self.rollback, self.where = begin, rollback, where
         self.refuse_forgotten = refuse_forgotten
         self.write_lock = threading.Lock()
@@ -170,7 +171,7 @@ class GroupCommit:
                     write.fresh = self._apply(db, write)
                 except DatabaseError:
                     raise  # the store itself failed: the whole group is retried by its callers
-                except Exception as err:
+                except Exception as err:  # noqa: BLE001 - the caller raises it in its own request (a 409, a 400)
                     db.execute("ROLLBACK TO request")
                     write.error = err
                 db.execute("RELEASE request")
@@ -204,10 +205,10 @@ class GroupCommit:
                 "INSERT INTO attachments (sha2, content_type, content) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [(sha2, content_type, content) for sha2, (content_type, content) in write.attachments.items()],
             )
-            db.executemany("INSERT INTO statement_attachments (statement_id, sha2) VALUES (?, ?) "
-                           "ON CONFLICT DO NOTHING",
-                           [(p.statement_id, sha2) for p in fresh for sha2 in p.attachment_sha2s
-                            if sha2 in write.attachments])
+            db.executemany(
+                "INSERT INTO statement_attachments (statement_id, sha2) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [(p.statement_id, sha2) for p in fresh for sha2 in p.attachment_sha2s if sha2 in write.attachments],
+            )
         if write.on_commit is not None:
             write.on_commit(db)
         return len(fresh)
@@ -247,18 +248,19 @@ def _insert(db: Db, fresh: list[Prepared], credential: str | None) -> list[Prepa
     search_terms.index_fresh(db, fresh, seqs, credential)
     targets = [p.voids for p in fresh if p.voids]
     for start in range(0, len(targets), LOOKUP_SLICE):
-        chunk = targets[start:start + LOOKUP_SLICE]
+        chunk = targets[start : start + LOOKUP_SLICE]
         db.execute(
             f"UPDATE statements SET voided = 1 WHERE voids IS NULL AND id IN ({','.join('?' * len(chunk))})", chunk
         )
     late = [p.statement_id for p in fresh if not p.voids]
     for start in range(0, len(late), LOOKUP_SLICE):
         # A voiding statement may arrive before its target; the target is voided when it lands.
-        chunk = late[start:start + LOOKUP_SLICE]
+        chunk = late[start : start + LOOKUP_SLICE]
         marks = ",".join("?" * len(chunk))
         db.execute(
             f"UPDATE statements SET voided = 1 WHERE id IN ({marks}) AND id IN "
-            f"(SELECT voids FROM statements WHERE voids IN ({marks}))", chunk + chunk,
+            f"(SELECT voids FROM statements WHERE voids IN ({marks}))",
+            chunk + chunk,
         )
     outbox.append(db, [(p.statement_id, p.actor_key.encode(), p.payload) for p in fresh])
     return fresh
@@ -266,8 +268,23 @@ def _insert(db: Db, fresh: list[Prepared], credential: str | None) -> list[Prepa
 
 def _insert_rows(db: Db, fresh: list[Prepared], credential: str | None) -> dict[str, int]:
     """statement id -> seq of the rows inserted."""
-    rows = [(p.statement_id, p.payload, p.content_hash, p.timestamp_instant, p.stored, p.actor_key, p.verb_id,
-             p.object_type, p.object_id, p.registration, p.voids, credential) for p in fresh]
+    rows = [
+        (
+            p.statement_id,
+            p.payload,
+            p.content_hash,
+            p.timestamp_instant,
+            p.stored,
+            p.actor_key,
+            p.verb_id,
+            p.object_type,
+            p.object_id,
+            p.registration,
+            p.voids,
+            credential,
+        )
+        for p in fresh
+    ]
     if db.postgres:
         return dict(db.execute(POSTGRES_INSERT, [list(column) for column in zip(*rows)]).fetchall())
     # SQLite: this connection holds the file's write lock, so the ids are free and the seqs consecutive.
@@ -296,7 +313,7 @@ def _arrays_for_context_activities(statement: dict) -> None:
 def _existing(db: Db, ids: list[str]) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     for start in range(0, len(ids), LOOKUP_SLICE):
-        chunk = ids[start:start + LOOKUP_SLICE]
+        chunk = ids[start : start + LOOKUP_SLICE]
         marks = ",".join("?" * len(chunk))
         for statement_id, digest, instant in db.execute(
             f"SELECT id, content_hash, timestamp_instant FROM statements WHERE id IN ({marks})", chunk
@@ -323,10 +340,15 @@ def _refuse_voiding_of_others(db: Db, prepared: list[Prepared], fresh: list[Prep
         return
     own = {p.statement_id for p in fresh}
     for start in range(0, len(targets), LOOKUP_SLICE):
-        chunk = targets[start:start + LOOKUP_SLICE]
-        own.update(row[0] for row in db.execute(
-            f"SELECT id FROM statements WHERE credential IS NOT DISTINCT FROM ? AND id IN "
-            f"({','.join('?' * len(chunk))})", [credential, *chunk]).fetchall())
+        chunk = targets[start : start + LOOKUP_SLICE]
+        own.update(
+            row[0]
+            for row in db.execute(
+                f"SELECT id FROM statements WHERE credential IS NOT DISTINCT FROM ? AND id IN "
+                f"({','.join('?' * len(chunk))})",
+                [credential, *chunk],
+            ).fetchall()
+        )
     fresh_ids = {p.statement_id for p in fresh}
     for index, item in enumerate(prepared):
         if item.statement_id in fresh_ids and item.voids and item.voids not in own:
@@ -341,10 +363,16 @@ def _check_voiding_targets(db: Db, fresh: list[Prepared]) -> None:
         return
     voiding_stored: set[str] = set()
     for start in range(0, len(targets), LOOKUP_SLICE):
-        chunk = targets[start:start + LOOKUP_SLICE]
+        chunk = targets[start : start + LOOKUP_SLICE]
         marks = ",".join("?" * len(chunk))
-        voiding_stored.update(row[0] for row in db.execute(
-            f"SELECT id FROM statements WHERE voids IS NOT NULL AND id IN ({marks})", chunk).fetchall())
+        voiding_stored.update(
+            row[0]
+            for row in db.execute(
+                f"SELECT id FROM statements WHERE voids IS NOT NULL AND id IN ({marks})", chunk
+            ).fetchall()
+        )
     for p in fresh:
         if p.voids and (p.voids in voiding_in_batch or p.voids in voiding_stored):
-            raise StatementInvalid("object.id", f"targets voiding statement {p.voids}; a voiding statement cannot be voided")
+            raise StatementInvalid(
+                "object.id", f"targets voiding statement {p.voids}; a voiding statement cannot be voided"
+            )

@@ -1,4 +1,4 @@
-"""The Statement resource: POST and PUT store statements (JSON or multipart/mixed with attachments), GET and HEAD read them.
+"""The Statement resource: POST and PUT store statements (JSON, or multipart/mixed with attachments), GET and HEAD read.
 
 Parsing, validation and the store's transaction run off the event loop, so one large
 batch does not stall other requests.
@@ -29,7 +29,7 @@ SINGLE_EXTRAS = {"attachments", "format"}
 
 
 async def post(call: Call) -> Response:
-    scopes.require(call, scopes.STATEMENTS_WRITE)
+    call.require(scopes.STATEMENTS_WRITE)
     _reject_params(call, allowed=set())
     body = await call.body()
     ids = await run_in_threadpool(_store, call, body, None)
@@ -37,7 +37,7 @@ async def post(call: Call) -> Response:
 
 
 async def put(call: Call) -> Response:
-    scopes.require(call, scopes.STATEMENTS_WRITE)
+    call.require(scopes.STATEMENTS_WRITE)
     _reject_params(call, allowed={"statementId"})
     statement_id = call.request.query_params.get("statementId")
     if statement_id is None:
@@ -50,7 +50,7 @@ async def put(call: Call) -> Response:
 
 
 async def get(call: Call) -> Response:
-    scopes.require(call, scopes.STATEMENTS_READ)
+    call.require(scopes.STATEMENTS_READ)
     params = call.request.query_params
     if "statementId" in params and "voidedStatementId" in params:
         raise BadRequest("voidedStatementId", "must not be combined with statementId")
@@ -81,8 +81,11 @@ def _store(call: Call, body: bytes, statement_id: str | None) -> list[str]:
     authority = authority_for(call.credential, call.settings.lrs_base_url)
     define = scopes.allows(call.credential, scopes.DEFINE)
     return call.store.save(
-        statements, authority, credential=call.credential.name,
-        default_version=versions.default_statement_version(call.version), attachments=attachments,
+        statements,
+        authority,
+        credential=call.credential.name,
+        default_version=versions.default_statement_version(call.version),
+        attachments=attachments,
         on_commit=(lambda db: activities.merge_definitions(db, statements)) if define else None,
         may_void_any=scopes.voids_any_statement(call.credential),
     )
@@ -95,7 +98,9 @@ def _parse(call: Call, body: bytes, *, single: bool) -> tuple[list[Any], list[mu
     if media_type == "multipart/mixed":
         parts = multipart.parse(body, content_type)
         if parts[0].content_type != "application/json":
-            raise BadRequest("body part 1", "the first part of multipart/mixed must be the statements, application/json")
+            raise BadRequest(
+                "body part 1", "the first part of multipart/mixed must be the statements, application/json"
+            )
         body = parts.pop(0).body
     elif media_type != "application/json":
         raise BadRequest("Content-Type", "must be application/json, or multipart/mixed for attachments")
@@ -109,7 +114,9 @@ def _parse(call: Call, body: bytes, *, single: bool) -> tuple[list[Any], list[mu
         if not document:
             raise BadRequest("body", "must hold at least one statement")
         return document, parts
-    raise BadRequest("body", "must be one statement object" if single else "must be a statement object or an array of them")
+    raise BadRequest(
+        "body", "must be one statement object" if single else "must be a statement object or an array of them"
+    )
 
 
 def _match_attachments(statements: list[dict], parts: list[multipart.Part]) -> dict[str, tuple[str, bytes]]:
@@ -135,26 +142,31 @@ def _match_attachments(statements: list[dict], parts: list[multipart.Part]) -> d
                 if sha2 in sent:
                     wanted.add(sha2)
                 elif "fileUrl" not in attachment and not sent:
-                    raise StatementInvalid(f"{field}.fileUrl",
-                                           "is required unless the attachment data is sent as multipart/mixed")
+                    raise StatementInvalid(
+                        f"{field}.fileUrl", "is required unless the attachment data is sent as multipart/mixed"
+                    )
                 elif "fileUrl" not in attachment:
                     raise StatementInvalid(f"{field}.sha2", "names no multipart part and the attachment has no fileUrl")
-        for position, attachment in enumerate(signature_attachments(statement)):
+        for attachment in signature_attachments(statement):
             field = f"{prefix}attachments (signature)"
             if attachment["contentType"] != SIGNATURE_CONTENT_TYPE:
-                raise StatementInvalid(f"{field}.contentType", "a signature attachment must be application/octet-stream")
+                raise StatementInvalid(
+                    f"{field}.contentType", "a signature attachment must be application/octet-stream"
+                )
             part = sent.get(attachment["sha2"].lower())
             if part is None:
                 raise StatementInvalid(f"{field}.sha2", "a signed statement must send its JWS as a multipart part")
             check_signature(statement, part.body, field)
     extra = set(sent) - wanted
     if extra:
-        raise BadRequest("body", f"multipart part with hash {sorted(extra)[0]} belongs to no attachment of the statements")
+        raise BadRequest(
+            "body", f"multipart part with hash {sorted(extra)[0]} belongs to no attachment of the statements"
+        )
     return {sha2: (sent[sha2].content_type or "application/octet-stream", sent[sha2].body) for sha2 in wanted}
 
 
 def _reject_params(call: Call, allowed: set[str]) -> None:
-    for name in call.request.query_params.keys():
+    for name in call.request.query_params:
         if name not in allowed:
             raise BadRequest(name, "is not a parameter of this resource (names are case sensitive)")
 
@@ -172,7 +184,8 @@ def _one(call: Call, name: str, statement_id: str, query: ParsedQuery) -> Respon
         return json_response({"error": f"no statement {statement_id} to return for {name}"}, call.version, 404)
     statement = orjson.loads(payload)
     if scopes.only_own_statements(call.credential) and statement["authority"] != authority_for(
-            call.credential, call.settings.lrs_base_url):
+        call.credential, call.settings.lrs_base_url
+    ):
         return json_response({"error": f"no statement {statement_id} of this credential"}, call.version, 404)
     headers = {"Last-Modified": http_date(statement["stored"])}
     body = payload if query.format == "exact" else orjson.dumps(_formatted(call, statement, query.format))
@@ -187,7 +200,7 @@ def _page(call: Call, query: ParsedQuery) -> Response:
     if scopes.only_own_statements(call.credential):
         store_query = query.restricted_to(call.credential.name)
     rows = call.store.query(dataclasses.replace(store_query, limit=store_query.limit + 1))
-    page = rows[:store_query.limit]
+    page = rows[: store_query.limit]
     more = more_link(call.request, query, page[-1][0], store_query.through_seq) if len(rows) > len(page) else ""
     statements = [orjson.loads(payload) for _, payload in page] if query.format != "exact" or query.attachments else []
     if query.format == "exact":
@@ -206,12 +219,14 @@ def _formatted(call: Call, statement: dict, kind: str) -> dict:
     if kind == "ids":
         return formatting.ids_format(statement)
     languages = formatting.accepted_languages(call.request.headers.get("accept-language"))
-    return formatting.canonical_format(statement, languages, lambda activity_id: activities.definition(call.store,
-                                                                                                        activity_id))
+    return formatting.canonical_format(
+        statement, languages, lambda activity_id: activities.definition(call.store, activity_id)
+    )
 
 
-def _respond(call: Call, body: bytes, statements: list[dict], with_attachments: bool,
-             headers: dict[str, str]) -> Response:
+def _respond(
+    call: Call, body: bytes, statements: list[dict], with_attachments: bool, headers: dict[str, str]
+) -> Response:
     if not with_attachments:
         return raw_json_response(body, call.version, headers=headers)
     parts = []
@@ -228,4 +243,3 @@ def _respond(call: Call, body: bytes, statements: list[dict], with_attachments: 
     response = Response(content, media_type=content_type, headers=headers)
     response.headers[versions.HEADER] = call.version
     return response
-

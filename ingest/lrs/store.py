@@ -22,20 +22,18 @@ from typing import Any
 
 import orjson
 
-from ingest import outbox
-from ingest.lrs import schema
+from ingest.lrs import outbox, schema
 from ingest.lrs.engine import DatabaseError, Db, Engine, SqliteEngine, open_engine
 from ingest.lrs.exceptions import StoreUnavailable
+from ingest.lrs.prepared import Prepared
 from ingest.lrs.statement_reads import ATTACHMENT, BY_ID, LAST_SEQ, StatementQuery, query_sql
-from ingest.lrs.statement_writes import GroupCommit, Prepared, Write, prepare, refuse_forgotten
+from ingest.lrs.statement_writes import GroupCommit, Write, prepare, refuse_forgotten
 from ingest.privacy.forgotten import ForgetList
 from ingest.xapi import formats
 from ingest.xapi.exceptions import StatementInvalid
 from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
-
-__all__ = ["LrsStore", "StatementQuery", "Prepared", "prepare", "utc_now", "exists"]
 
 
 def utc_now() -> datetime:
@@ -62,8 +60,9 @@ class LrsStore:
     With a forget list, statements about a forgotten person are refused (PersonForgotten).
     """
 
-    def __init__(self, where: Settings | Path | str | Engine, *, busy_timeout: float = 10.0,
-                 forgotten: ForgetList | None = None) -> None:
+    def __init__(
+        self, where: Settings | Path | str | Engine, *, busy_timeout: float = 10.0, forgotten: ForgetList | None = None
+    ) -> None:
         if isinstance(where, Engine):
             self.engine = where
         elif isinstance(where, Settings):
@@ -173,9 +172,17 @@ class LrsStore:
 
     # -- statements -----------------------------------------------------------------
 
-    def save(self, statements: Sequence[dict], authority: dict, *, credential: str | None = None,
-             default_version: str = "1.0.0", attachments: Mapping[str, tuple[str, bytes]] | None = None,
-             on_commit: Callable[[Db], None] | None = None, may_void_any: bool = False) -> list[str]:
+    def save(
+        self,
+        statements: Sequence[dict],
+        authority: dict,
+        *,
+        credential: str | None = None,
+        default_version: str = "1.0.0",
+        attachments: Mapping[str, tuple[str, bytes]] | None = None,
+        on_commit: Callable[[Db], None] | None = None,
+        may_void_any: bool = False,
+    ) -> list[str]:
         """Store validated statements and their outbox entries in one transaction; return their ids in order.
 
         A statement whose id is stored already with matching content is left alone; with
@@ -196,8 +203,11 @@ class LrsStore:
         if write.error is not None:
             raise write.error
         if write.fresh < len(prepared):
-            log.info("%d of %d statements were stored already with the same content", len(prepared) - write.fresh,
-                     len(prepared))
+            log.info(
+                "%d of %d statements were stored already with the same content",
+                len(prepared) - write.fresh,
+                len(prepared),
+            )
         return ids
 
     def names_forgotten_person(self) -> Callable[[Any, str | None], bool] | None:
@@ -229,7 +239,7 @@ class LrsStore:
                     del self._in_flight[stored]
 
     def consistent_through(self) -> str:
-        """A time before which every statement stored by this process is readable: now, or the oldest write in flight."""
+        """A time before which every statement this process stored is readable: now, or the oldest write in flight."""
         with self._in_flight_lock:
             now = formats.format_timestamp(utc_now())
             return min(self._in_flight, default=now)
@@ -247,14 +257,6 @@ class LrsStore:
         """Voided: a voiding statement targets it and it is not itself a voiding statement."""
         row = self.read_one(BY_ID["voided"], (statement_id.lower(),))
         return bool(row and row[0])
-
-    def stored_of(self, statement_id: str) -> str | None:
-        row = self.read_one(BY_ID["stored"], (statement_id.lower(),))
-        return row[0] if row else None
-
-    def recent(self, limit: int, *, before_seq: int | None = None) -> list[tuple[int, bytes]]:
-        """Newest statements first that are not voided, as (seq, payload); `before_seq` pages on."""
-        return self.query(StatementQuery(limit=limit, cursor=before_seq))
 
     def query(self, query: StatementQuery) -> list[tuple[int, bytes]]:
         """Statements matching every term of `query`, not voided, as (seq, payload) in the asked order."""

@@ -69,10 +69,6 @@ class ForgetList:
     def __len__(self) -> int:
         return len(self._list[1])
 
-    def is_forgotten(self, plain_key: str) -> bool:
-        key, digests = self._list
-        return bool(digests) and _digest(key, plain_key) in digests
-
     def about(self, document: Any, key: str | None = None) -> bool:
         """Whether a statement or document event is about a forgotten person: the LRS refuses it, the sink drops it.
 
@@ -113,7 +109,8 @@ class ForgetList:
             if not create:
                 raise ForgetListKeyMissing(
                     f"the forget list {self.path} holds people but its key file {self.key_path} is missing; "
-                    "restore it (LEERSTROOM_FORGET_LIST_KEY_FILE says where it is)") from None
+                    "restore it (LEERSTROOM_FORGET_LIST_KEY_FILE says where it is)"
+                ) from None
         return self._create_key(secrets.token_bytes(32))
 
     def _create_key(self, key: bytes) -> bytes:
@@ -131,8 +128,12 @@ class ForgetList:
         key = self._create_key(salt)
         if key != salt:
             # A key file exists already with another key: the old digests only match under the salt, so keep it.
-            log.error("the forget list %s keeps its salt beside its digests, and the key file %s holds another key; "
-                      "left as it is", self.path, self.key_path)
+            log.error(
+                "the forget list %s keeps its salt beside its digests, and the key file %s holds another key; "
+                "left as it is",
+                self.path,
+                self.key_path,
+            )
             return salt
         self._write(digests)
         log.info("moved the forget list's salt to its key file %s", self.key_path)

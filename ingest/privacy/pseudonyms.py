@@ -7,6 +7,7 @@ account name. Without the key nobody can recompute a pseudonym from a guessed ad
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 from typing import Any
@@ -35,7 +36,8 @@ def roster_actor_key(plain_key: str, settings: Settings) -> str:
 
 def is_agent(value: Any) -> bool:
     return isinstance(value, dict) and any(
-        (name in value and (name != "account" or isinstance(value[name], dict))) for name in IFI_PROPERTIES)
+        (name in value and (name != "account" or isinstance(value[name], dict))) for name in IFI_PROPERTIES
+    )
 
 
 def agent_keys(document: Any) -> set[str]:
@@ -46,10 +48,8 @@ def agent_keys(document: Any) -> set[str]:
         value = stack.pop()
         if isinstance(value, dict):
             if is_agent(value):
-                try:
+                with contextlib.suppress(ValueError):  # not a well-formed identity; nothing to match it against
                     found.add(actor_key(value))
-                except ValueError:
-                    pass  # not a well-formed identity; nothing to match it against
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)

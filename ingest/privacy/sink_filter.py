@@ -50,8 +50,9 @@ class SinkPrivacy:
             return table
         documents = [orjson.loads(payload) for payload in table.column("payload").to_pylist()]
         keys = table.column(key_column).to_pylist()
-        keep = [row for row, (document, key) in enumerate(zip(documents, keys))
-                if not self.forgotten.about(document, key)]
+        keep = [
+            row for row, (document, key) in enumerate(zip(documents, keys)) if not self.forgotten.about(document, key)
+        ]
         if len(keep) < table.num_rows:
             self.dropped += table.num_rows - len(keep)
             log.info("dropped %d rows about forgotten people", table.num_rows - len(keep))

@@ -16,13 +16,13 @@ def identity_actor_key(text: str) -> str:
     """The actor key for one identity; ValueError names the format it should have had."""
     value = text.strip()
     if value.startswith("mbox:"):
-        value = value[len("mbox:"):]
+        value = value[len("mbox:") :]
     if value.startswith("mailto:"):
         if not MAILTO.match(value):
             raise ValueError(f"identity {text!r}: an e-mail identity is mailto:<name>@<domain>")
         return actor_key({"mbox": value})
     if value.startswith("account:"):
-        home_page, sep, name = value[len("account:"):].partition("::")
+        home_page, sep, name = value[len("account:") :].partition("::")
         if not sep or not IRI.match(home_page) or not name.strip():
             raise ValueError(f"identity {text!r}: an account identity is account:<homePage URL>::<name>")
         return actor_key({"account": {"homePage": home_page, "name": name}})
@@ -32,7 +32,7 @@ def identity_actor_key(text: str) -> str:
             raise ValueError(f"identity {text!r}: mbox_sha1sum is 40 hexadecimal characters")
         return actor_key({"mbox_sha1sum": digest})
     if value.startswith("openid:"):
-        url = value[len("openid:"):]
+        url = value[len("openid:") :]
         if not IRI.match(url):
             raise ValueError(f"identity {text!r}: an openid identity is openid:<http(s) URL>")
         return actor_key({"openid": url})

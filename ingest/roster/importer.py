@@ -31,34 +31,43 @@ class ImportSummary:
 
 
 def _roster_table(import_id: str, rows: list[RosterRow]) -> pa.Table:
-    return pa.table({
-        "import_id": pa.array([import_id] * len(rows), pa.string()),
-        "employee_id": [r.employee_id for r in rows],
-        "display_name": pa.array([r.display_name for r in rows], pa.string()),
-        "department": pa.array([r.department for r in rows], pa.string()),
-        "team": pa.array([r.team for r in rows], pa.string()),
-        "manager_id": pa.array([r.manager_id for r in rows], pa.string()),
-        "job_role": pa.array([r.job_role for r in rows], pa.string()),
-        "location": pa.array([r.location for r in rows], pa.string()),
-        "hire_date": pa.array([r.hire_date for r in rows], pa.date32()),
-        "termination_date": pa.array([r.termination_date for r in rows], pa.date32()),
-        "exit_voluntary": pa.array([r.exit_voluntary for r in rows], pa.bool_()),
-        "attributes": pa.array([json.dumps(r.attributes, sort_keys=True) for r in rows], pa.string()),
-    })
+    return pa.table(
+        {
+            "import_id": pa.array([import_id] * len(rows), pa.string()),
+            "employee_id": [r.employee_id for r in rows],
+            "display_name": pa.array([r.display_name for r in rows], pa.string()),
+            "department": pa.array([r.department for r in rows], pa.string()),
+            "team": pa.array([r.team for r in rows], pa.string()),
+            "manager_id": pa.array([r.manager_id for r in rows], pa.string()),
+            "job_role": pa.array([r.job_role for r in rows], pa.string()),
+            "location": pa.array([r.location for r in rows], pa.string()),
+            "hire_date": pa.array([r.hire_date for r in rows], pa.date32()),
+            "termination_date": pa.array([r.termination_date for r in rows], pa.date32()),
+            "exit_voluntary": pa.array([r.exit_voluntary for r in rows], pa.bool_()),
+            "attributes": pa.array([json.dumps(r.attributes, sort_keys=True) for r in rows], pa.string()),
+        }
+    )
 
 
 def _identity_table(import_id: str, rows: list[RosterRow], settings: Settings) -> pa.Table:
     # With pseudonymisation on, the lake holds only keyed pseudonyms; the roster must join them.
     pairs = [(r.employee_id, roster_actor_key(key, settings)) for r in rows for key in dict.fromkeys(r.actor_keys)]
-    return pa.table({
-        "import_id": pa.array([import_id] * len(pairs), pa.string()),
-        "employee_id": pa.array([p[0] for p in pairs], pa.string()),
-        "actor_key": pa.array([p[1] for p in pairs], pa.string()),
-    })
+    return pa.table(
+        {
+            "import_id": pa.array([import_id] * len(pairs), pa.string()),
+            "employee_id": pa.array([p[0] for p in pairs], pa.string()),
+            "actor_key": pa.array([p[1] for p in pairs], pa.string()),
+        }
+    )
 
 
-def store_roster(con: duckdb.DuckDBPyConnection, settings: Settings, rows: list[RosterRow], source_file: str,
-                 imported_at: datetime | None = None) -> ImportSummary:
+def store_roster(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    rows: list[RosterRow],
+    source_file: str,
+    imported_at: datetime | None = None,
+) -> ImportSummary:
     """Append one import (its header row, employees and identities) in a single lake transaction."""
     import_id = str(uuid.uuid4())
     imported_at = imported_at or datetime.now(timezone.utc)
@@ -68,24 +77,30 @@ def store_roster(con: duckdb.DuckDBPyConnection, settings: Settings, rows: list[
         c.register("new_roster", roster)
         c.register("new_identities", identities)
         try:
-            c.execute("INSERT INTO lake.raw.roster_imports VALUES (?, ?, ?, ?)",
-                      [import_id, imported_at, source_file, len(rows)])
-            c.execute("INSERT INTO lake.raw.roster SELECT import_id, employee_id, display_name, department, team, "
-                      "manager_id, job_role, location, hire_date, termination_date, exit_voluntary, "
-                      "attributes::JSON FROM new_roster")
+            c.execute(
+                "INSERT INTO lake.raw.roster_imports VALUES (?, ?, ?, ?)",
+                [import_id, imported_at, source_file, len(rows)],
+            )
+            c.execute(
+                "INSERT INTO lake.raw.roster SELECT import_id, employee_id, display_name, department, team, "
+                "manager_id, job_role, location, hire_date, termination_date, exit_voluntary, "
+                "attributes::JSON FROM new_roster"
+            )
             c.execute("INSERT INTO lake.raw.roster_identities SELECT * FROM new_identities")
         finally:
             c.unregister("new_roster")
             c.unregister("new_identities")
 
     lake.write_transaction(con, work, settings=settings)
-    log.info("roster import %s: %d employees, %d identities from %s", import_id, len(rows), identities.num_rows,
-             source_file)
+    log.info(
+        "roster import %s: %d employees, %d identities from %s", import_id, len(rows), identities.num_rows, source_file
+    )
     return ImportSummary(import_id, imported_at, len(rows), identities.num_rows, source_file)
 
 
-def import_roster(settings: Settings, path: Path, mapping: Mapping | None = None,
-                  imported_at: datetime | None = None) -> ImportSummary:
+def import_roster(
+    settings: Settings, path: Path, mapping: Mapping | None = None, imported_at: datetime | None = None
+) -> ImportSummary:
     """Validate `path` (refusing the whole file on any problem) and store it as a new roster version.
 
     `imported_at` dates an export HR made earlier (default: now); the retention features read each

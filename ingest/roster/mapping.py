@@ -9,13 +9,32 @@ import yaml
 
 from ingest.roster.exceptions import RosterError
 
-FIELDS = ("employee_id", "display_name", "identities", "department", "team", "manager_id", "job_role",
-          "location", "hire_date", "termination_date", "exit_voluntary")
+FIELDS = (
+    "employee_id",
+    "display_name",
+    "identities",
+    "department",
+    "team",
+    "manager_id",
+    "job_role",
+    "location",
+    "hire_date",
+    "termination_date",
+    "exit_voluntary",
+)
 REQUIRED = ("employee_id", "identities")
 # A few header spellings HRIS exports commonly use for our own field names.
 ALIASES = {"display_name": ("name", "full_name"), "identities": ("identity", "xapi_identities")}
-KNOWN_KEYS = {"columns", "identity_templates", "identity_separator", "date_format", "true_values",
-              "false_values", "attributes", "delimiter"}
+KNOWN_KEYS = {
+    "columns",
+    "identity_templates",
+    "identity_separator",
+    "date_format",
+    "true_values",
+    "false_values",
+    "attributes",
+    "delimiter",
+}
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,11 @@ class _RowReader:
         try:
             return datetime.strptime(value, self.mapping.date_format).date()
         except ValueError:
-            self.problems.append(RowProblem(line, self.columns[name][0],
-                                            f"bad date {value!r}: expected the format {self.mapping.date_format}"))
+            self.problems.append(
+                RowProblem(
+                    line, self.columns[name][0], f"bad date {value!r}: expected the format {self.mapping.date_format}"
+                )
+            )
             return None
 
     def flag(self, record: dict, name: str, line: int) -> bool | None:
@@ -66,8 +69,14 @@ class _RowReader:
             return True
         if lowered in self.mapping.false_values:
             return False
-        self.problems.append(RowProblem(line, self.columns[name][0], f"{value!r} is neither a yes "
-                                        f"({sorted(self.mapping.true_values)}) nor a no ({sorted(self.mapping.false_values)})"))
+        self.problems.append(
+            RowProblem(
+                line,
+                self.columns[name][0],
+                f"{value!r} is neither a yes "
+                f"({sorted(self.mapping.true_values)}) nor a no ({sorted(self.mapping.false_values)})",
+            )
+        )
         return None
 
     def identities(self, record: dict, line: int) -> list[str]:
@@ -116,7 +125,9 @@ def _attribute_value(value: str) -> object:
 
 
 def _check_rows(rows: list[RosterRow], reader: _RowReader, problems: list[RowProblem]) -> None:
-    col = lambda name: reader.columns[name][0] if reader.columns[name] else name  # noqa: E731
+    def col(name: str) -> str:
+        return reader.columns[name][0] if reader.columns[name] else name
+
     ids = Counter(r.employee_id for r in rows if r.employee_id)
     owners: dict[str, str] = {}
     for r in rows:
@@ -130,17 +141,23 @@ def _check_rows(rows: list[RosterRow], reader: _RowReader, problems: list[RowPro
             elif r.manager_id not in ids:
                 problems.append(RowProblem(r.line, col("manager_id"), f"unknown manager id {r.manager_id!r}"))
         if r.hire_date and r.termination_date and r.termination_date < r.hire_date:
-            problems.append(RowProblem(r.line, col("termination_date"),
-                                       f"termination {r.termination_date} lies before hire {r.hire_date}"))
+            problems.append(
+                RowProblem(
+                    r.line, col("termination_date"), f"termination {r.termination_date} lies before hire {r.hire_date}"
+                )
+            )
         if r.exit_voluntary is not None and r.termination_date is None:
-            problems.append(RowProblem(r.line, col("exit_voluntary"), "exit voluntary is given without a termination date"))
+            problems.append(
+                RowProblem(r.line, col("exit_voluntary"), "exit voluntary is given without a termination date")
+            )
         if not r.actor_keys and not any(p.row == r.line and p.column in reader.columns["identities"] for p in problems):
             problems.append(RowProblem(r.line, col("identities"), "no xAPI identity: at least one is required"))
         for key in r.actor_keys:
             owner = owners.setdefault(key, r.employee_id)
             if owner != r.employee_id:
-                problems.append(RowProblem(r.line, col("identities"),
-                                           f"identity {key!r} already belongs to employee {owner!r}"))
+                problems.append(
+                    RowProblem(r.line, col("identities"), f"identity {key!r} already belongs to employee {owner!r}")
+                )
 
 
 def read_roster(path: Path, mapping: Mapping) -> list[RosterRow]:
@@ -160,8 +177,11 @@ def read_roster(path: Path, mapping: Mapping) -> list[RosterRow]:
         wanted = mapping.columns.get(name, (name,))
         problems.append(RowProblem(0, ", ".join(wanted), f"required column for {name} is missing from the header"))
     absent = [c for name in FIELDS for c in mapping.columns.get(name, ()) if c not in header]
-    problems += [RowProblem(0, c, "the mapping names this column but the file has no such column")
-                 for c in absent if not any(p.column == c for p in problems)]
+    problems += [
+        RowProblem(0, c, "the mapping names this column but the file has no such column")
+        for c in absent
+        if not any(p.column == c for p in problems)
+    ]
     if problems:
         raise RosterInvalid(str(path), problems)
     if not records:

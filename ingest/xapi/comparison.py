@@ -61,7 +61,9 @@ def _canonical_context(original: dict) -> dict:
     activities = context.get("contextActivities")
     if isinstance(activities, dict):
         context["contextActivities"] = {
-            kind: [{"id": item["id"], "objectType": "Activity"} for item in (value if isinstance(value, list) else [value])]
+            kind: [
+                {"id": item["id"], "objectType": "Activity"} for item in (value if isinstance(value, list) else [value])
+            ]
             for kind, value in activities.items()
         }
     for key, role in (("contextAgents", "agent"), ("contextGroups", "group")):

@@ -13,12 +13,17 @@ LANGUAGE_MAP_KEYS = ("display", "name", "description")
 
 def ids_format(statement: dict) -> dict:
     """Agents, Groups, Activities and Verbs reduced to what identifies them."""
-    return _rewrite(statement, actor=_actor_ids, activity=lambda activity: {"id": activity["id"]},
-                    verb=lambda verb: {"id": verb["id"]})
+    return _rewrite(
+        statement,
+        actor=_actor_ids,
+        activity=lambda activity: {"id": activity["id"]},
+        verb=lambda verb: {"id": verb["id"]},
+    )
 
 
-def canonical_format(statement: dict, languages: Sequence[str],
-                     definitions: Callable[[str], dict | None] = lambda _: None) -> dict:
+def canonical_format(
+    statement: dict, languages: Sequence[str], definitions: Callable[[str], dict | None] = lambda _: None
+) -> dict:
     """Activities with the LRS's canonical definition and every language map cut to the best language."""
 
     def activity(item: dict) -> dict:
@@ -99,8 +104,9 @@ def _actor_ids(actor: dict) -> dict:
     return result
 
 
-def _rewrite(statement: dict, *, actor: Callable[[dict], dict], activity: Callable[[dict], dict],
-             verb: Callable[[dict], dict]) -> dict:
+def _rewrite(
+    statement: dict, *, actor: Callable[[dict], dict], activity: Callable[[dict], dict], verb: Callable[[dict], dict]
+) -> dict:
     result = dict(statement)
     result["actor"] = actor(statement["actor"])
     result["verb"] = verb(statement["verb"])

@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+from collections.abc import Callable
+from typing import Any
 
 import orjson
 from cryptography import x509
@@ -37,7 +39,9 @@ def check_signature(statement: dict, jws: bytes, field: str) -> None:
         payload = orjson.loads(_unbase64(payload_b64))
         signature = _unbase64(signature_b64)
     except (ValueError, UnicodeDecodeError, binascii.Error, orjson.JSONDecodeError) as err:
-        raise StatementInvalid(field, f"must be a JWS in compact serialization with JSON header and payload ({err})") from err
+        raise StatementInvalid(
+            field, f"must be a JWS in compact serialization with JSON header and payload ({err})"
+        ) from err
     if not isinstance(header, dict) or header.get("alg") not in ALGORITHMS:
         raise StatementInvalid(field, "JWS alg must be RS256, RS384 or RS512")
     if not isinstance(payload, dict) or not _same_statement(payload, statement):
@@ -51,9 +55,13 @@ def _same_statement(payload: dict, statement: dict) -> bool:
     if "id" in payload and str(payload["id"]).lower() != str(statement.get("id", "")).lower():
         return False
     unsigned = copy.deepcopy(statement)
-    unsigned["attachments"] = [item for item in statement.get("attachments", []) if item.get("usageType") != SIGNATURE_USAGE]
+    unsigned["attachments"] = [
+        item for item in statement.get("attachments", []) if item.get("usageType") != SIGNATURE_USAGE
+    ]
     signed = copy.deepcopy(payload)
-    signed["attachments"] = [item for item in payload.get("attachments", []) if item.get("usageType") != SIGNATURE_USAGE]
+    signed["attachments"] = [
+        item for item in payload.get("attachments", []) if item.get("usageType") != SIGNATURE_USAGE
+    ]
     for body in (unsigned, signed):
         if not body["attachments"]:
             del body["attachments"]
@@ -63,10 +71,16 @@ def _same_statement(payload: dict, statement: dict) -> bool:
         return False
 
 
-def _verify(header_b64: str, payload_b64: str, signature: bytes, chain: object, algorithm: type[hashes.HashAlgorithm],
-            field: str) -> None:
+def _verify(
+    header_b64: str,
+    payload_b64: str,
+    signature: bytes,
+    chain: Any,
+    algorithm: Callable[[], hashes.HashAlgorithm],
+    field: str,
+) -> None:
     try:
-        certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0]))  # type: ignore[index]
+        certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0]))
     except (ValueError, TypeError, IndexError, KeyError, binascii.Error) as err:
         raise StatementInvalid(field, "JWS x5c must hold a base64 DER X.509 certificate") from err
     key = certificate.public_key()

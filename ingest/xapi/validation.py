@@ -19,11 +19,23 @@ VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 STATEMENT_PROPERTIES = frozenset(
     {"id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority", "version", "attachments"}
 )
-SUBSTATEMENT_PROPERTIES = frozenset({"objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments"})
+SUBSTATEMENT_PROPERTIES = frozenset(
+    {"objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments"}
+)
 FORBIDDEN_IN_SUBSTATEMENT = ("id", "stored", "version", "authority")
 IFI_PROPERTIES = ("mbox", "mbox_sha1sum", "openid", "account")
 CONTEXT_PROPERTIES = frozenset(
-    {"registration", "instructor", "team", "contextActivities", "revision", "platform", "language", "statement", "extensions"}
+    {
+        "registration",
+        "instructor",
+        "team",
+        "contextActivities",
+        "revision",
+        "platform",
+        "language",
+        "statement",
+        "extensions",
+    }
 )
 CONTEXT_PROPERTIES_2_0 = CONTEXT_PROPERTIES | {"contextAgents", "contextGroups"}
 CONTEXT_ACTIVITY_KINDS = frozenset({"parent", "grouping", "category", "other"})
@@ -41,8 +53,16 @@ INTERACTION_COMPONENT_LISTS = {
 }
 ALL_COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
 DEFINITION_PROPERTIES = frozenset(
-    {"name", "description", "type", "moreInfo", "extensions", "interactionType", "correctResponsesPattern",
-     *ALL_COMPONENT_LISTS}
+    {
+        "name",
+        "description",
+        "type",
+        "moreInfo",
+        "extensions",
+        "interactionType",
+        "correctResponsesPattern",
+        *ALL_COMPONENT_LISTS,
+    }
 )
 
 
@@ -180,7 +200,9 @@ class _Checker:
         if "authority" in statement:
             self.authority(statement["authority"], _join(path, "authority"))
         if "version" in statement and not is_statement_version(statement["version"]):
-            raise StatementInvalid(_join(path, "version"), "must be a supported xAPI version starting with 1.0. or 2.0.")
+            raise StatementInvalid(
+                _join(path, "version"), "must be a supported xAPI version starting with 1.0. or 2.0."
+            )
 
     def substatement(self, statement: dict, path: str) -> None:
         for key in FORBIDDEN_IN_SUBSTATEMENT:
@@ -238,13 +260,17 @@ class _Checker:
             self.string(group["name"], _join(path, "name"))
         identified = self.ifis(group, path) == 1
         if not identified and "member" not in group:
-            raise StatementInvalid(_join(path, "member"), "is required in an anonymous Group (one without an identifier)")
+            raise StatementInvalid(
+                _join(path, "member"), "is required in an anonymous Group (one without an identifier)"
+            )
         if "member" in group:
             members = self.array(group["member"], _join(path, "member"))
             for index, member in enumerate(members):
                 member_path = _join(path, f"member[{index}]")
                 if isinstance(member, dict) and member.get("objectType") == "Group":
-                    raise StatementInvalid(_join(member_path, "objectType"), "a Group's members must be Agents, not Groups")
+                    raise StatementInvalid(
+                        _join(member_path, "objectType"), "a Group's members must be Agents, not Groups"
+                    )
                 self.agent(member, member_path)
 
     def ifis(self, actor: dict, path: str) -> int:
@@ -304,11 +330,14 @@ class _Checker:
             self.statement_ref(target, path)
         elif object_type == "SubStatement":
             if nested:
-                raise StatementInvalid(_join(path, "objectType"), "a SubStatement must not contain another SubStatement")
+                raise StatementInvalid(
+                    _join(path, "objectType"), "a SubStatement must not contain another SubStatement"
+                )
             self.substatement(target, path)
         else:
             raise StatementInvalid(
-                _join(path, "objectType"), "must be one of Activity, Agent, Group, StatementRef, SubStatement (exact case)"
+                _join(path, "objectType"),
+                "must be one of Activity, Agent, Group, StatementRef, SubStatement (exact case)",
             )
         return object_type
 
@@ -344,7 +373,8 @@ class _Checker:
         if kind is None:
             if lists or "correctResponsesPattern" in definition:
                 raise StatementInvalid(
-                    _join(path, "interactionType"), "is required when correctResponsesPattern or component lists are given"
+                    _join(path, "interactionType"),
+                    "is required when correctResponsesPattern or component lists are given",
                 )
             return
         if not isinstance(kind, str) or kind not in INTERACTION_COMPONENT_LISTS:

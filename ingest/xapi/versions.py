@@ -25,9 +25,7 @@ def negotiate(header: str | None) -> str:
         return "1.0.3"
     if _HEADER_2_0.match(value):
         return "2.0.0"
-    raise VersionUnsupported(
-        f"{HEADER} {value!r} is not supported; this LRS speaks 1.0.0 to 1.0.3 and 2.0.0"
-    )
+    raise VersionUnsupported(f"{HEADER} {value!r} is not supported; this LRS speaks 1.0.0 to 1.0.3 and 2.0.0")
 
 
 def is_2_0(response_version: str) -> bool:

@@ -32,8 +32,10 @@ SKIPPED = {"run", "logs", "warehouse"}
 
 def _sqlite_copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=60)) as src, \
-            contextlib.closing(sqlite3.connect(target)) as dst:
+    with (
+        contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=60)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
         src.backup(dst, pages=4096)
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no WAL beside it
 
@@ -51,7 +53,7 @@ def _copy_other_files(settings: Settings, destination: Path) -> int:
     for entry in settings.data_dir.iterdir():
         if entry.name in SKIPPED or entry in handled:
             continue
-        for path in ([entry] if entry.is_file() else [p for p in entry.rglob("*") if p.is_file()]):
+        for path in [entry] if entry.is_file() else [p for p in entry.rglob("*") if p.is_file()]:
             target = destination / path.relative_to(settings.data_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
             if path.suffix in (".sqlite", ".db"):
@@ -68,8 +70,10 @@ def backup(settings: Settings, destination: str | Path) -> int:
     manifest: dict = {"format": FORMAT, "started_at": datetime.now(timezone.utc).isoformat()}
     if lake.on_postgres(settings) or settings.lake_data_path.strip():
         # A shared catalog and shared files are backed up where they live, consistently with each other.
-        manifest["lake"] = (f"not in this backup: the lake at {lake.identity(settings)} is backed up with "
-                            "pg_dump and the object store's or shared folder's own copies (docs/operations.md)")
+        manifest["lake"] = (
+            f"not in this backup: the lake at {lake.identity(settings)} is backed up with "
+            "pg_dump and the object store's or shared folder's own copies (docs/operations.md)"
+        )
         log.warning("%s", manifest["lake"])
     elif lake.exists(settings):
         con = lake.connect(settings, read_only=True)
@@ -83,8 +87,10 @@ def backup(settings: Settings, destination: str | Path) -> int:
         finally:
             con.close()
     if settings.lrs_on_postgres:
-        manifest["lrs"] = ("not in this backup: the LRS store is in PostgreSQL (LEERSTROOM_LRS_DATABASE), backed up "
-                           "with pg_dump (docs/operations.md)")
+        manifest["lrs"] = (
+            "not in this backup: the LRS store is in PostgreSQL (LEERSTROOM_LRS_DATABASE), backed up "
+            "with pg_dump (docs/operations.md)"
+        )
         log.warning("%s", manifest["lrs"])
     elif settings.lrs_db.exists():
         _sqlite_copy(settings.lrs_db, destination / "lrs" / settings.lrs_db.name)

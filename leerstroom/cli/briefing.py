@@ -42,8 +42,9 @@ def certified(settings: Settings, snapshot_id: int | None = None) -> Snapshot:
     for run in runs:
         if run.snapshot_id == snapshot_id:
             return run
-    raise BriefingError(f"snapshot {snapshot_id} was never certified; certified: "
-                        f"{', '.join(str(run.snapshot_id) for run in runs[:10])}")
+    raise BriefingError(
+        f"snapshot {snapshot_id} was never certified; certified: {', '.join(str(run.snapshot_id) for run in runs[:10])}"
+    )
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
@@ -57,6 +58,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(made.pdf)
-    print(f"wrote {out}: the {args.lang} briefing of {made.briefing.unit_name} for {month:%Y-%m} "
-          f"from certified snapshot {snapshot.snapshot_id}")
+    print(
+        f"wrote {out}: the {args.lang} briefing of {made.briefing.unit_name} for {month:%Y-%m} "
+        f"from certified snapshot {snapshot.snapshot_id}"
+    )
     return 0

@@ -1,4 +1,4 @@
-"""`leerstroom credentials add|list|rotate|revoke|rejected`: the keys learning tools use, and why a tool's requests fail."""
+"""`leerstroom credentials add|list|rotate|revoke|rejected`: the keys tools use, and why a tool's requests fail."""
 
 from __future__ import annotations
 
@@ -25,20 +25,26 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     elif args.action == "rejected":
         _print_rejected(settings, args.name, args.limit)
     else:
-        _print([{"name": c.name, "key": c.key, "scopes": list(c.scopes), "revoked_at": c.revoked_at}
-                for c in credentials.list_credentials(settings)])
+        _print(
+            [
+                {"name": c.name, "key": c.key, "scopes": list(c.scopes), "revoked_at": c.revoked_at}
+                for c in credentials.list_credentials(settings)
+            ]
+        )
     return 0
 
 
 def _print_secret(settings: Settings, credential: Credential) -> None:
-    _print({
-        "name": credential.name,
-        "key": credential.key,
-        "secret": credential.secret,
-        "scopes": list(credential.scopes),
-        "endpoint": settings.lrs_base_url,
-        "note": SECRET_NOTE,
-    })
+    _print(
+        {
+            "name": credential.name,
+            "key": credential.key,
+            "secret": credential.secret,
+            "scopes": list(credential.scopes),
+            "endpoint": settings.lrs_base_url,
+            "note": SECRET_NOTE,
+        }
+    )
 
 
 def _print_rejected(settings: Settings, name: str, limit: int) -> None:

@@ -17,8 +17,8 @@ import fcntl
 import logging
 import signal
 import threading
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,7 +29,7 @@ from dashboards.briefing import story
 from dashboards.briefing.build import Made, make
 from dashboards.briefing.figures import MART, Snapshot, complete_months
 from dashboards.briefing.texts import text
-from leerstroom import lake
+from leerstroom import heartbeat, lake
 from leerstroom.cli.briefing import certified
 from leerstroom.delivery import channels, recipients, store
 from leerstroom.delivery.recipients import EMAIL, Recipient
@@ -49,9 +49,11 @@ class Round:
     failed: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"deliver: snapshot {self.snapshot}, month {self.month}: {self.owed} newly owed, "
-                f"{len(self.alerts)} alerts raised, {self.sent} sent, {len(self.failed)} failed"
-                + (f" ({'; '.join(self.failed)})" if self.failed else ""))
+        return (
+            f"deliver: snapshot {self.snapshot}, month {self.month}: {self.owed} newly owed, "
+            f"{len(self.alerts)} alerts raised, {self.sent} sent, {len(self.failed)} failed"
+            + (f" ({'; '.join(self.failed)})" if self.failed else "")
+        )
 
 
 @contextmanager
@@ -100,15 +102,40 @@ def run_round(settings: Settings) -> Round:
         month = _last_complete_month(con)
         if month is not None:
             done.month = f"{month:%Y-%m}"
-            done.owed += len(store.owe(settings, [
-                store.Target(briefing_key(done.month, r), store.BRIEFING, r.channel, r.address, r.language,
-                             snapshot.snapshot_id) for r in who.briefing]))
-        raised = store.raise_alerts(settings, [a.as_row() for a in alert_rules.evaluate(
-            con, settings, alert_rules.load_rules(settings))], snapshot.snapshot_id)
+            done.owed += len(
+                store.owe(
+                    settings,
+                    [
+                        store.Target(
+                            briefing_key(done.month, r),
+                            store.BRIEFING,
+                            r.channel,
+                            r.address,
+                            r.language,
+                            snapshot.snapshot_id,
+                        )
+                        for r in who.briefing
+                    ],
+                )
+            )
+        raised = store.raise_alerts(
+            settings,
+            [a.as_row() for a in alert_rules.evaluate(con, settings, alert_rules.load_rules(settings))],
+            snapshot.snapshot_id,
+        )
         done.alerts = [a["alert_key"] for a in raised]
-        done.owed += len(store.owe(settings, [
-            store.Target(f"alert/{a['alert_key']}", store.ALERT, r.channel, r.address, r.language,
-                         snapshot.snapshot_id) for a in raised for r in who.alerts]))
+        done.owed += len(
+            store.owe(
+                settings,
+                [
+                    store.Target(
+                        f"alert/{a['alert_key']}", store.ALERT, r.channel, r.address, r.language, snapshot.snapshot_id
+                    )
+                    for a in raised
+                    for r in who.alerts
+                ],
+            )
+        )
         _send_due(settings, con, snapshot, done)
     finally:
         con.close()
@@ -125,8 +152,14 @@ def _send_due(settings: Settings, con: duckdb.DuckDBPyConnection, snapshot: Snap
             else:
                 _send_alert(settings, con, target)
         except (LeerstroomError, duckdb.Error, OSError, ValueError) as err:
-            log.warning("delivery %s to %s %s failed (attempt %d): %s", target.delivery_key, target.channel,
-                        target.recipient, attempt, err)
+            log.warning(
+                "delivery %s to %s %s failed (attempt %d): %s",
+                target.delivery_key,
+                target.channel,
+                target.recipient,
+                attempt,
+                err,
+            )
             store.record(settings, target, attempt, str(err)[:500])
             done.failed.append(f"{target.delivery_key} to {target.recipient}: {err}")
             continue
@@ -135,26 +168,42 @@ def _send_due(settings: Settings, con: duckdb.DuckDBPyConnection, snapshot: Snap
         log.info("delivered %s to %s %s", target.delivery_key, target.channel, target.recipient)
 
 
-def _send_briefing(settings: Settings, con: duckdb.DuckDBPyConnection, snapshot: Snapshot, target: store.Target,
-                   made: dict[str, Made]) -> None:
+def _send_briefing(
+    settings: Settings, con: duckdb.DuckDBPyConnection, snapshot: Snapshot, target: store.Target, made: dict[str, Made]
+) -> None:
     _, month, rest = target.delivery_key.split("/", 2)
     unit, language = rest.rsplit("/", 1)  # a team's name holds a slash itself
     if target.delivery_key not in made:
-        made[target.delivery_key] = make(settings, con, snapshot, month=date.fromisoformat(month + "-01"),
-                                         unit=unit, language=language)
+        made[target.delivery_key] = make(
+            settings, con, snapshot, month=date.fromisoformat(month + "-01"), unit=unit, language=language
+        )
     briefing = made[target.delivery_key]
     summary = _summary(briefing, language, settings)
-    subject = f"{text(language, 'title')}: {story.unit_label(briefing.briefing, language)}, " \
-              f"{story.month_label(briefing.briefing, language)}"
+    subject = (
+        f"{text(language, 'title')}: {story.unit_label(briefing.briefing, language)}, "
+        f"{story.month_label(briefing.briefing, language)}"
+    )
     name = briefing.file_name(language)
     if target.channel == EMAIL:
-        channels.send_email(settings, target.recipient, subject, summary, target.delivery_key,
-                            channels.Attachment(name, briefing.pdf))
+        channels.send_email(
+            settings, target.recipient, subject, summary, target.delivery_key, channels.Attachment(name, briefing.pdf)
+        )
     else:
-        channels.post_webhook(settings, target.recipient, {
-            "kind": "briefing", "month": month, "unit": briefing.briefing.unit_name, "language": language,
-            "snapshot_id": snapshot.snapshot_id, "text": f"{subject}\n{summary}", "file_name": name,
-            "pdf_base64": base64.b64encode(briefing.pdf).decode()}, target.delivery_key)
+        channels.post_webhook(
+            settings,
+            target.recipient,
+            {
+                "kind": "briefing",
+                "month": month,
+                "unit": briefing.briefing.unit_name,
+                "language": language,
+                "snapshot_id": snapshot.snapshot_id,
+                "text": f"{subject}\n{summary}",
+                "file_name": name,
+                "pdf_base64": base64.b64encode(briefing.pdf).decode(),
+            },
+            target.delivery_key,
+        )
 
 
 def _summary(made: Made, language: str, settings: Settings) -> str:
@@ -177,10 +226,21 @@ def _send_alert(settings: Settings, con: duckdb.DuckDBPyConnection, target: stor
     if target.channel == EMAIL:
         channels.send_email(settings, target.recipient, subject, body, target.delivery_key)
     else:
-        channels.post_webhook(settings, target.recipient, {
-            "kind": "alert", "rule": raised["rule"], "unit_level": raised["unit_level"],
-            "unit": raised["unit_name"], "period": raised["period"], "figures": raised["figures"],
-            "link": raised["link"], "text": f"{subject}\n{body}"}, target.delivery_key)
+        channels.post_webhook(
+            settings,
+            target.recipient,
+            {
+                "kind": "alert",
+                "rule": raised["rule"],
+                "unit_level": raised["unit_level"],
+                "unit": raised["unit_name"],
+                "period": raised["period"],
+                "figures": raised["figures"],
+                "link": raised["link"],
+                "text": f"{subject}\n{body}",
+            },
+            target.delivery_key,
+        )
 
 
 def run(settings: Settings, every: int | None = None) -> int:
@@ -195,6 +255,9 @@ def run(settings: Settings, every: int | None = None) -> int:
         while not stop.is_set():
             try:
                 print(run_round(settings).line(), flush=True)
+                # `leerstroom health deliver` reads it: a round completed (deliveries that failed are retried and
+                # shown on the health page; a round that could not run does not beat).
+                heartbeat.beat(settings, "deliver", every=0)
             except (LeerstroomError, duckdb.Error) as err:
                 # A schedule keeps its rhythm through a lake that is briefly unavailable or a file being edited.
                 log.error("delivery round failed: %s", err)

@@ -19,6 +19,7 @@ from datetime import date, datetime, timezone
 
 from tqdm import tqdm
 
+from dashboards.roles import ROLES
 from ingest import client
 from ingest.generator import build_organisation, generate_statements
 from ingest.generator.roster import monthly_exports, write_roster
@@ -44,19 +45,28 @@ def _children(settings: Settings) -> list[Child]:
     logs.mkdir(parents=True, exist_ok=True)
     # The lake's and the LRS store's switches too, so every part opens the same lake and store (SQLite in the data
     # folder, or PostgreSQL).
-    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve()), "LEERSTROOM_LRS_DATABASE": settings.lrs_database,
-           **lake.environment(settings)}
+    env = {
+        "LEERSTROOM_DATA_DIR": str(settings.data_dir.resolve()),
+        "LEERSTROOM_LRS_DATABASE": settings.lrs_database,
+        **lake.environment(settings),
+    }
     children = []
     if not settings.external_kafka:
-        children.append(Child("broker", ["broker"], ready=settings.broker_file.exists,
-                              log_path=logs / "broker.log", env=env))
+        children.append(
+            Child("broker", ["broker"], ready=settings.broker_file.exists, log_path=logs / "broker.log", env=env)
+        )
     lrs_root = f"http://{settings.lrs_host}:{settings.lrs_port}"
     dash_root = f"http://{settings.dashboard_host}:{settings.dashboard_port}"
     children += [
         Child("lrs", ["lrs"], ready=lambda: _http_ok(f"{lrs_root}/health"), log_path=logs / "lrs.log", env=env),
         Child("sink", ["sink"], log_path=logs / "sink.log", env=env),
-        Child("dashboard", ["dashboard"], ready=lambda: _http_ok(f"{dash_root}/_stcore/health"),
-              log_path=logs / "dashboard.log", env=env),
+        Child(
+            "dashboard",
+            ["dashboard"],
+            ready=lambda: _http_ok(f"{dash_root}/_stcore/health"),
+            log_path=logs / "dashboard.log",
+            env=env,
+        ),
     ]
     return children
 
@@ -100,9 +110,6 @@ def _write_private_json(path, data) -> None:
     os.chmod(path, 0o600)
 
 
-DEMO_ROLES = ("executive", "hr_analyst", "admin")
-
-
 def demo_dashboard_users(settings: Settings) -> dict[str, str]:
     """One dashboard user per role with a random password, kept in data/demo-dashboard-users.json (0600)."""
     from dashboards import users
@@ -114,7 +121,7 @@ def demo_dashboard_users(settings: Settings) -> dict[str, str]:
         if all(name in known for name in saved):
             return saved
     saved = {}
-    for role in DEMO_ROLES:
+    for role in ROLES:
         name = f"demo-{role.replace('_', '-')}"
         password = secrets.token_urlsafe(12)
         users.add(settings, name, role, password)
@@ -140,22 +147,32 @@ def import_demo_roster(settings: Settings, people: list, statements: list[dict],
     earlier = lake.read(settings, lambda con: con.execute("SELECT count(*) FROM lake.raw.roster_imports").fetchone()[0])
     if not earlier:
         first = min(statement["timestamp"] for statement in statements)[:10]
-        history = list(monthly_exports(people, date.fromisoformat(first), demo_end_date(settings),
-                                       settings.data_dir / "roster-history"))
+        history = list(
+            monthly_exports(
+                people, date.fromisoformat(first), demo_end_date(settings), settings.data_dir / "roster-history"
+            )
+        )
         for exported_at, path in tqdm(history, desc="HRIS history", unit="export"):
             import_roster(settings, path, imported_at=exported_at)
     imported = import_roster(settings, roster)
-    print(f"Roster imported into the lake ({imported.employees} employees, import {imported.import_id}"
-          + ("" if earlier else f", after {len(history)} monthly exports of the HRIS's history") + ").")
+    print(
+        f"Roster imported into the lake ({imported.employees} employees, import {imported.import_id}"
+        + ("" if earlier else f", after {len(history)} monthly exports of the HRIS's history")
+        + ")."
+    )
 
 
 def _count_in_lake(settings: Settings, ids: list[str]) -> int:
     if not lake.exists(settings):
         return 0  # the sink creates the lake with its first connection
-    return lake.read(settings, lambda con: con.execute(
-        "SELECT count(DISTINCT statement_id) FROM lake.raw.statements "
-        "WHERE statement_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
-    ).fetchone()[0])
+    return lake.read(
+        settings,
+        lambda con: con.execute(
+            "SELECT count(DISTINCT statement_id) FROM lake.raw.statements "
+            "WHERE statement_id IN (SELECT unnest(?::VARCHAR[]))",
+            [ids],
+        ).fetchone()[0],
+    )
 
 
 def wait_for_lake(settings: Settings, ids: list[str], timeout: float = 600.0) -> None:
@@ -216,7 +233,7 @@ def run(settings: Settings, employees: int = 1000, months: int = 24, seed: int =
         print()
         print(f"  LRS endpoint : {settings.lrs_base_url}")
         print(f"  Dashboard    : http://{settings.dashboard_host}:{settings.dashboard_port}/")
-        print(f"  Status       : leerstroom status   |   SQL: leerstroom sql \"SELECT count(*) FROM lake.raw.statements\"")
+        print('  Status       : leerstroom status   |   SQL: leerstroom sql "SELECT count(*) FROM lake.raw.statements"')
         print("Press Ctrl-C to stop.")
         while not stop.wait(1.0):
             pass

@@ -10,13 +10,16 @@ from leerstroom.settings import Settings
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.privacy.erasure import forget
+    from ingest.erasure import forget
 
     report = forget(settings, args.actor)
     print(json.dumps({"removed": report.removed, "remaining": report.remaining}, indent=2))
     if report.remaining:
-        print("these files under the data folder still name the person and must be cleaned by hand: "
-              + ", ".join(report.remaining), file=sys.stderr)
+        print(
+            "these files under the data folder still name the person and must be cleaned by hand: "
+            + ", ".join(report.remaining),
+            file=sys.stderr,
+        )
     if args.no_transform:
         print("dashboards show no certified snapshot until the next `leerstroom transform`")
         return 1 if report.remaining else 0

@@ -1,8 +1,9 @@
-"""`leerstroom health PART [PART ...]`: exit 0 when every part named is healthy, 1 with the reasons otherwise (docker-compose).
+"""`leerstroom health PART [PART ...]`: exit 0 when every part named is healthy, else 1 and why (docker-compose).
 
 lrs and dashboard answer over HTTP (an LRS process also beats while it reaches its store); the relay and
-the sink prove they are looping through their heartbeat files, one per instance (leerstroom/heartbeat.py); the broker by accepting connections; the transform by a recent run in the lake and a
-snapshot certified within LEERSTROOM_CERTIFICATION_MAX_AGE_HOURS.
+the sink prove they are looping through their heartbeat files, one per instance (leerstroom/heartbeat.py);
+the broker by accepting connections; the transform by a recent run in the lake and a snapshot certified
+within LEERSTROOM_CERTIFICATION_MAX_AGE_HOURS; deliver by a round completed within two of its intervals.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def _broker(settings: Settings) -> tuple[bool, str]:
 
 def _transform(settings: Settings) -> tuple[bool, str]:
     from leerstroom import lake
-    from transform.quality.certification import certification_health
+    from transform.status import certification_health
 
     now = datetime.now(timezone.utc)
 
@@ -69,6 +70,15 @@ def _transform(settings: Settings) -> tuple[bool, str]:
     age = now - row[0]
     running = f"last transform started {age.total_seconds():.0f} s ago (limit {limit.total_seconds():.0f} s)"
     return age <= limit and certification.healthy, f"{running}; {certification.message()}"
+
+
+def _deliver(settings: Settings) -> tuple[bool, str]:
+    # A scheduled deliverer completes one round per interval; two missed intervals mean the schedule stopped.
+    limit = 2 * settings.delivery_interval_seconds + 600
+    age = heartbeat.age(settings, "deliver")
+    if age is None:
+        return False, f"deliver has not completed a round yet ({heartbeat.path(settings, 'deliver')} missing)"
+    return age <= limit, f"deliver last completed a round {age:.0f} s ago (limit {limit} s)"
 
 
 def _local(host: str) -> str:
@@ -88,6 +98,8 @@ def check(settings: Settings, part: str) -> tuple[bool, str]:
         return _broker(settings)
     if part == "transform":
         return _transform(settings)
+    if part == "deliver":
+        return _deliver(settings)
     return _heartbeat(settings, part)
 
 

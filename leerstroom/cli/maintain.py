@@ -31,23 +31,35 @@ def maintain(settings: Settings) -> int:
 
             def expire_raw(con: duckdb.DuckDBPyConnection) -> int:
                 return con.execute(
-                    f"DELETE FROM lake.raw.statements WHERE stored_at < now() - INTERVAL {days} DAY").fetchone()[0]
+                    f"DELETE FROM lake.raw.statements WHERE stored_at < now() - INTERVAL {days} DAY"
+                ).fetchone()[0]
 
             removed = lake.write_transaction(con, expire_raw, settings=settings)
         with lake.writer_lock(settings):
             con.execute("CALL ducklake_rewrite_data_files('lake')")
             con.execute("CALL ducklake_merge_adjacent_files('lake')")
             if settings.raw_retention_days:
-                con.execute(f"CALL ducklake_expire_snapshots('lake', older_than => now() - INTERVAL "
-                            f"{int(settings.raw_retention_days)} DAY)")
+                con.execute(
+                    f"CALL ducklake_expire_snapshots('lake', older_than => now() - INTERVAL "
+                    f"{int(settings.raw_retention_days)} DAY)"
+                )
             con.execute("CALL ducklake_cleanup_old_files('lake', cleanup_all => true)")
-        files = con.execute("SELECT count(*) FROM ducklake_list_files('lake', 'statements', schema => 'raw')").fetchone()[0]
+        files = con.execute(
+            "SELECT count(*) FROM ducklake_list_files('lake', 'statements', schema => 'raw')"
+        ).fetchone()[0]
     finally:
         con.close()
     log.info("maintenance: %d raw statements past retention deleted", removed)
-    print(json.dumps({"raw_statements_deleted": removed, "raw_statement_files": files,
-                      "retention_days": settings.raw_retention_days,
-                      "refused_requests_expired": _expire_refusals(settings)}))
+    print(
+        json.dumps(
+            {
+                "raw_statements_deleted": removed,
+                "raw_statement_files": files,
+                "retention_days": settings.raw_retention_days,
+                "refused_requests_expired": _expire_refusals(settings),
+            }
+        )
+    )
     return 0
 
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ingest.lrs import rejected, repairs, replay
-from ingest.lrs.rejected import Rejection
 from ingest.lrs import store as lrs_store
+from ingest.lrs.rejected import Rejection
 from ingest.lrs.store import LrsStore
 from ingest.privacy.forgotten import ForgetList
 from leerstroom.errors import ConfigurationError
@@ -42,8 +42,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         if args.action == "show":
             letter = rejected.get(store, settings, args.id)
             if letter is None:
-                print(f"no refusal {args.id} (unknown, or older than {settings.lrs_rejected_days} days)",
-                      file=sys.stderr)
+                print(
+                    f"no refusal {args.id} (unknown, or older than {settings.lrs_rejected_days} days)", file=sys.stderr
+                )
                 return 1
             print(json.dumps(letter.as_dict(), indent=2, ensure_ascii=False))
             return 0
@@ -53,13 +54,34 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _list(store: LrsStore, settings: Settings, args: argparse.Namespace) -> int:
-    found = rejected.listing(store, settings, credential=args.tool, dead_letters_only=args.statements,
-                             pending_only=args.pending, limit=args.limit)
+    found = rejected.listing(
+        store,
+        settings,
+        credential=args.tool,
+        dead_letters_only=args.statements,
+        pending_only=args.pending,
+        limit=args.limit,
+    )
     for letter in found:
-        print("\t".join([str(letter.seq), letter.at, letter.credential, str(letter.status), letter.request,
-                         _reason(letter), _body(letter), _replayed(letter)]))
-    print(f"{len(found)} shown (newest first, at most {args.limit}); `leerstroom rejected show ID` prints one "
-          "with its body", file=sys.stderr)
+        print(
+            "\t".join(
+                [
+                    str(letter.seq),
+                    letter.at,
+                    letter.credential,
+                    str(letter.status),
+                    letter.request,
+                    _reason(letter),
+                    _body(letter),
+                    _replayed(letter),
+                ]
+            )
+        )
+    print(
+        f"{len(found)} shown (newest first, at most {args.limit}); `leerstroom rejected show ID` prints one "
+        "with its body",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -81,9 +103,10 @@ def _replayed(letter: Rejection) -> str:
 
 
 def _export(store: LrsStore, settings: Settings, args: argparse.Namespace) -> int:
-    found = rejected.listing(store, settings, credential=args.tool, dead_letters_only=args.statements,
-                             pending_only=args.pending, limit=None)
-    with (Path(args.out).open("w") if args.out else contextlib.nullcontext(sys.stdout)) as out:
+    found = rejected.listing(
+        store, settings, credential=args.tool, dead_letters_only=args.statements, pending_only=args.pending, limit=None
+    )
+    with Path(args.out).open("w") if args.out else contextlib.nullcontext(sys.stdout) as out:
         for letter in reversed(found):
             out.write(json.dumps(letter.as_dict(), ensure_ascii=False) + "\n")
     print(f"exported {len(found)} refusals", file=sys.stderr)
@@ -101,8 +124,11 @@ def _replay(store: LrsStore, settings: Settings, args: argparse.Namespace) -> in
                 return 1
             letters.append(letter)
     else:
-        letters = [letter for letter in rejected.listing(store, settings, credential=args.tool,
-                                                         dead_letters_only=True, limit=None) if letter.is_dead_letter]
+        letters = [
+            letter
+            for letter in rejected.listing(store, settings, credential=args.tool, dead_letters_only=True, limit=None)
+            if letter.is_dead_letter
+        ]
         letters.reverse()  # oldest first, the order the tool sent them
     refused = 0
     for letter in letters:
@@ -113,8 +139,18 @@ def _replay(store: LrsStore, settings: Settings, args: argparse.Namespace) -> in
             if args.dry_run:
                 prepared = replay.prepare(letter, rules.get(letter.credential))
                 verdict = replay.check(prepared, letter.version or "1.0.3")
-                print(json.dumps({"id": letter.seq, "passes_validation": verdict is None, "problem": verdict,
-                                  "statements": replay.as_document(prepared)}, indent=2, ensure_ascii=False))
+                print(
+                    json.dumps(
+                        {
+                            "id": letter.seq,
+                            "passes_validation": verdict is None,
+                            "problem": verdict,
+                            "statements": replay.as_document(prepared),
+                        },
+                        indent=2,
+                        ensure_ascii=False,
+                    )
+                )
                 refused += verdict is not None
                 continue
             outcome = replay.replay(store, settings, letter, rules.get(letter.credential))
@@ -128,6 +164,9 @@ def _replay(store: LrsStore, settings: Settings, args: argparse.Namespace) -> in
         print("nothing to replay")
     elif refused:
         verdict = "would still be refused" if args.dry_run else "still refused"
-        print(f"{refused} of {len(letters)} {verdict}: fix the tool, or add a repair rule for it to "
-              f"{settings.repair_rules_file} (docs/operations.md)", file=sys.stderr)
+        print(
+            f"{refused} of {len(letters)} {verdict}: fix the tool, or add a repair rule for it to "
+            f"{settings.repair_rules_file} (docs/operations.md)",
+            file=sys.stderr,
+        )
     return 1 if refused else 0

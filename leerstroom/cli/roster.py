@@ -17,6 +17,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     except RosterInvalid as err:
         print(str(err), file=sys.stderr)
         return 1
-    print(f"roster import {summary.import_id}: {summary.employees} employees, {summary.identities} xAPI identities "
-          f"from {summary.source_file}")
+    print(
+        f"roster import {summary.import_id}: {summary.employees} employees, {summary.identities} xAPI identities "
+        f"from {summary.source_file}"
+    )
     return 0

@@ -1,4 +1,4 @@
-"""`leerstroom users`: add, list and remove the dashboards' users; passwords are read from stdin or a prompt, never argv."""
+"""`leerstroom users`: add, list and remove the dashboards' users; passwords come from stdin or a prompt, never argv."""
 
 from __future__ import annotations
 

@@ -39,8 +39,9 @@ def message_id(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@leerstroom>"
 
 
-def send_email(settings: Settings, to: str, subject: str, body: str, key: str,
-               attachment: Attachment | None = None) -> None:
+def send_email(
+    settings: Settings, to: str, subject: str, body: str, key: str, attachment: Attachment | None = None
+) -> None:
     if not settings.smtp_host.strip():
         raise ConfigurationError("e-mail needs LEERSTROOM_SMTP_HOST")
     message = EmailMessage()
@@ -51,10 +52,12 @@ def send_email(settings: Settings, to: str, subject: str, body: str, key: str,
         main, sub = attachment.mime.split("/", 1)
         message.add_attachment(attachment.content, maintype=main, subtype=sub, filename=attachment.name)
     timeout = settings.smtp_timeout_seconds
+    server: smtplib.SMTP
     try:
         if settings.smtp_security == "ssl":
-            server = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=timeout,
-                                      context=ssl.create_default_context())
+            server = smtplib.SMTP_SSL(
+                settings.smtp_host, settings.smtp_port, timeout=timeout, context=ssl.create_default_context()
+            )
         else:
             server = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
         with server:
@@ -72,8 +75,7 @@ def post_webhook(settings: Settings, name: str, payload: dict, key: str) -> None
     if name not in urls:
         raise ConfigurationError(f"no webhook named {name!r}: set LEERSTROOM_DELIVERY_WEBHOOKS__{name.upper()}")
     body = json.dumps(payload, ensure_ascii=False, default=str).encode()
-    headers = {"Content-Type": "application/json; charset=utf-8", IDEMPOTENCY_HEADER: key,
-               "User-Agent": "Leerstroom"}
+    headers = {"Content-Type": "application/json; charset=utf-8", IDEMPOTENCY_HEADER: key, "User-Agent": "Leerstroom"}
     secret = settings.delivery_webhook_secret.get_secret_value()
     if secret:
         headers[SIGNATURE_HEADER] = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()

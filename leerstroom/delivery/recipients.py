@@ -18,10 +18,10 @@ ORGANISATION = "organisation"
 
 @dataclass(frozen=True)
 class Recipient:
-    channel: str               # 'email' or 'webhook'
-    address: str               # an e-mail address, or a webhook's name in settings.delivery_webhooks
+    channel: str  # 'email' or 'webhook'
+    address: str  # an e-mail address, or a webhook's name in settings.delivery_webhooks
     language: str = "nl"
-    unit: str = ORGANISATION   # whose briefing (briefing recipients only)
+    unit: str = ORGANISATION  # whose briefing (briefing recipients only)
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,13 @@ def _entry(settings: Settings, path: Path, section: str, i: int, entry: object) 
     if channel == EMAIL and ("@" not in address or any(c.isspace() for c in address)):
         raise ConfigurationError(f"{where}: {address!r} is not an e-mail address")
     if channel == EMAIL and not settings.smtp_host.strip():
-        raise ConfigurationError(f"{where}: e-mail needs an SMTP server: set LEERSTROOM_SMTP_HOST (and the other "
-                                 "LEERSTROOM_SMTP_* settings)")
+        raise ConfigurationError(
+            f"{where}: e-mail needs an SMTP server: set LEERSTROOM_SMTP_HOST (and the other LEERSTROOM_SMTP_* settings)"
+        )
     if channel == WEBHOOK and address.lower() not in {name.lower() for name in settings.delivery_webhooks}:
-        raise ConfigurationError(f"{where}: no webhook named {address!r}: set its URL as "
-                                 f"LEERSTROOM_DELIVERY_WEBHOOKS__{address.upper()}")
+        raise ConfigurationError(
+            f"{where}: no webhook named {address!r}: set its URL as LEERSTROOM_DELIVERY_WEBHOOKS__{address.upper()}"
+        )
     unit = str(entry.get("unit", ORGANISATION)).strip() or ORGANISATION
     if section == "alerts" and "unit" in entry:
         raise ConfigurationError(f"{where}: alerts go to the HR channel for every unit; `unit` is for briefings")

@@ -56,13 +56,19 @@ def owe(settings: Settings, targets: Iterable[Target], now: datetime | None = No
         return []
 
     def work(con: duckdb.DuckDBPyConnection) -> list[Target]:
-        known = set(con.execute("SELECT DISTINCT delivery_key, channel, recipient FROM lake.meta.deliveries "
-                                "WHERE delivery_key IN (SELECT unnest(?))",
-                                [sorted({t.delivery_key for t in targets})]).fetchall())
+        known = set(
+            con.execute(
+                "SELECT DISTINCT delivery_key, channel, recipient FROM lake.meta.deliveries "
+                "WHERE delivery_key IN (SELECT unnest(?))",
+                [sorted({t.delivery_key for t in targets})],
+            ).fetchall()
+        )
         new = [t for t in targets if (t.delivery_key, t.channel, t.recipient) not in known]
         for t in new:
-            con.execute("INSERT INTO lake.meta.deliveries VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, NULL)",
-                        [t.delivery_key, t.kind, t.channel, t.recipient, t.language, t.snapshot_id, now, now])
+            con.execute(
+                "INSERT INTO lake.meta.deliveries VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, NULL)",
+                [t.delivery_key, t.kind, t.channel, t.recipient, t.language, t.snapshot_id, now, now],
+            )
         return new
 
     con = lake.connect(settings)
@@ -79,16 +85,30 @@ def due(settings: Settings, now: datetime | None = None) -> list[tuple[Target, i
     def look(con: duckdb.DuckDBPyConnection) -> tuple[list, list[str]]:
         if not _has_tables(con):
             return [], []
-        rows = con.execute(f"SELECT * FROM ({_NEWEST}) WHERE status <> 'sent' AND next_attempt_at <= ? "
-                           "ORDER BY recorded_at, delivery_key, recipient", [now]).fetchall()
+        rows = con.execute(
+            f"SELECT * FROM ({_NEWEST}) WHERE status <> 'sent' AND next_attempt_at <= ? "
+            "ORDER BY recorded_at, delivery_key, recipient",
+            [now],
+        ).fetchall()
         return rows, [d[0] for d in con.description]
 
     rows, columns = lake.read(settings, look)
     found = []
     for values in rows:
         row = dict(zip(columns, values))
-        found.append((Target(row["delivery_key"], row["kind"], row["channel"], row["recipient"], row["language"],
-                             row["snapshot_id"]), int(row["attempt"])))
+        found.append(
+            (
+                Target(
+                    row["delivery_key"],
+                    row["kind"],
+                    row["channel"],
+                    row["recipient"],
+                    row["language"],
+                    row["snapshot_id"],
+                ),
+                int(row["attempt"]),
+            )
+        )
     return found
 
 
@@ -105,9 +125,22 @@ def record(settings: Settings, target: Target, attempt: int, error: str | None, 
     retry_at = None if error is None else now + backoff(settings, attempt)
 
     def work(con: duckdb.DuckDBPyConnection) -> None:
-        con.execute("INSERT INTO lake.meta.deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [target.delivery_key, target.kind, target.channel, target.recipient, target.language,
-                     target.snapshot_id, status, attempt, now, retry_at, error])
+        con.execute(
+            "INSERT INTO lake.meta.deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                target.delivery_key,
+                target.kind,
+                target.channel,
+                target.recipient,
+                target.language,
+                target.snapshot_id,
+                status,
+                attempt,
+                now,
+                retry_at,
+                error,
+            ],
+        )
 
     con = lake.connect(settings)
     try:
@@ -124,13 +157,29 @@ def raise_alerts(settings: Settings, alerts: list[dict], snapshot_id: int, now: 
         return []
 
     def work(con: duckdb.DuckDBPyConnection) -> list[dict]:
-        known = {key for (key,) in con.execute("SELECT alert_key FROM lake.meta.alerts WHERE alert_key IN "
-                                               "(SELECT unnest(?))", [[a["alert_key"] for a in alerts]]).fetchall()}
+        known = {
+            key
+            for (key,) in con.execute(
+                "SELECT alert_key FROM lake.meta.alerts WHERE alert_key IN (SELECT unnest(?))",
+                [[a["alert_key"] for a in alerts]],
+            ).fetchall()
+        }
         new = [a for a in alerts if a["alert_key"] not in known]
         for a in new:
-            con.execute("INSERT INTO lake.meta.alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [a["alert_key"], a["rule"], a["unit_level"], a["unit_name"], a["period"],
-                         json.dumps(a["figures"], default=str), a["link"], snapshot_id, now])
+            con.execute(
+                "INSERT INTO lake.meta.alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    a["alert_key"],
+                    a["rule"],
+                    a["unit_level"],
+                    a["unit_name"],
+                    a["period"],
+                    json.dumps(a["figures"], default=str),
+                    a["link"],
+                    snapshot_id,
+                    now,
+                ],
+            )
         return new
 
     con = lake.connect(settings)

@@ -1,4 +1,4 @@
-"""E-learning content in a real headless Chromium page: the TinCanJS client (from the npm registry) posts statements and keeps state.
+"""E-learning content in a real headless Chromium page: the TinCanJS client (npm) posts statements and keeps state.
 
 The page is served from its own origin, as content is in an LMS, so every LRS call
 goes through CORS and its preflight. The npm package is installed by this test into
@@ -37,7 +37,8 @@ PAGE = """<!doctype html>
 function call(method, ...args) {
   return new Promise((resolve, reject) => {
     const options = args.pop() || {};
-    options.callback = (err, result) => err ? reject(new Error(String(err) + ' ' + JSON.stringify(result))) : resolve(result);
+    options.callback = (err, result) =>
+      err ? reject(new Error(String(err) + ' ' + JSON.stringify(result))) : resolve(result);
     lrs[method](...args, options);
   });
 }
@@ -70,8 +71,12 @@ def tincanjs_bundle() -> Path:
         if npm is None:
             pytest.fail("npm is needed to install the JavaScript xAPI client (apt-get install npm)")
         NPM_PREFIX.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(NPM_PREFIX), NPM_PACKAGE],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(NPM_PREFIX), NPM_PACKAGE],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode != 0 or not BUNDLE.exists():
             pytest.fail(f"npm install {NPM_PACKAGE} failed:\n{done.stdout}\n{done.stderr}")
     return BUNDLE
@@ -85,7 +90,7 @@ def content_site(tmp_path: Path, tincanjs_bundle: Path) -> Iterator[str]:
     (site / "index.html").write_text(PAGE)
     shutil.copy(tincanjs_bundle, site / "tincan.js")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]  # quiet: no request log
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -104,8 +109,10 @@ def test_course_page_posts_statements_and_keeps_state(lrs: LrsProcess, content_s
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(content_site)
-            result = page.evaluate("([e, k, s, m, c]) => learn(e, k, s, m, c).catch(err => ({error: JSON.stringify(err) + String(err)}))",
-                                   [lrs.endpoint, lrs.key, lrs.secret, learner, course])
+            result = page.evaluate(
+                "([e, k, s, m, c]) => learn(e, k, s, m, c).catch(err => ({error: JSON.stringify(err) + String(err)}))",
+                [lrs.endpoint, lrs.key, lrs.secret, learner, course],
+            )
         finally:
             browser.close()
     assert not errors and "error" not in result, (errors, result)

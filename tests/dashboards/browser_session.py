@@ -22,8 +22,12 @@ from leerstroom.settings import Settings
 from tests.dashboards.app_session import PASSWORDS
 from tests.fixtures.data import free_port
 
-COMMON_PAGES = ["Executive overview", "HR explorer", "Daily activity",
-                *[i18n.text("en", f"dive.{dive.key}.title") for dive in DEEP_DIVES]]
+COMMON_PAGES = [
+    "Executive overview",
+    "HR explorer",
+    "Daily activity",
+    *[i18n.text("en", f"dive.{dive.key}.title") for dive in DEEP_DIVES],
+]
 ADMIN_PAGES = ["Data and pipeline health", "Audit log"]
 # The script state Streamlit's front end puts on its root element while a run is in flight.
 BUSY = "['running', 'rerunRequested']"
@@ -61,8 +65,10 @@ def served_dashboard(settings: Settings, cwd: Path, port: int | None = None) -> 
 def wait_rendered(page: Page, title: str) -> None:
     """The page's heading is up and Streamlit has finished running its script."""
     page.locator('[data-testid="stHeading"]', has_text=title).first.wait_for(timeout=60_000)
-    idle = (f"() => !{BUSY}.includes(document.querySelector('[data-testid=\"stApp\"]')"
-            ".getAttribute('data-test-script-state'))")
+    idle = (
+        f"() => !{BUSY}.includes(document.querySelector('[data-testid=\"stApp\"]')"
+        ".getAttribute('data-test-script-state'))"
+    )
     page.wait_for_function(idle, timeout=60_000)
     # A run can be requested just after the previous one ended (st.rerun after sign-in): settle, then ask again.
     page.wait_for_timeout(150)

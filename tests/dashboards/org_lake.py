@@ -84,8 +84,9 @@ def build_org_lake(folder: Path, *, employees: int = 60, months: int = 4, seed: 
     append_raw(settings, late, first_offset=len(early))
     result = run_transform(settings)
     assert result.status == "certified", result.details
-    built = OrgLake(settings, people, len(statements), result, first.certified_snapshot_id,
-                    result.certified_snapshot_id)
+    built = OrgLake(
+        settings, people, len(statements), result, first.certified_snapshot_id, result.certified_snapshot_id
+    )
     _publish_stand_ins(built)
     return built
 
@@ -93,8 +94,12 @@ def build_org_lake(folder: Path, *, employees: int = 60, months: int = 4, seed: 
 def _publish_stand_ins(built: OrgLake) -> None:
     con = lake.connect(built.settings)
     try:
-        present = {name for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake' AND schema_name = 'marts'").fetchall()}
+        present = {
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake' AND schema_name = 'marts'"
+            ).fetchall()
+        }
         missing = [(name, sql) for name, sql in STAND_INS if name not in present]
         if not missing:
             return
@@ -108,9 +113,17 @@ def _publish_stand_ins(built: OrgLake) -> None:
         now = datetime.now(timezone.utc)
 
         def certify(c) -> None:
-            c.execute("INSERT INTO lake.meta.transform_runs VALUES (?, ?, ?, ?, 'certified', ?, ?)",
-                      [f"stand-in-{uuid.uuid4()}", now, now, built.transform.raw_snapshot_id, snapshot,
-                       '{"stand_in_marts": true}'])
+            c.execute(
+                "INSERT INTO lake.meta.transform_runs VALUES (?, ?, ?, ?, 'certified', ?, ?)",
+                [
+                    f"stand-in-{uuid.uuid4()}",
+                    now,
+                    now,
+                    built.transform.raw_snapshot_id,
+                    snapshot,
+                    '{"stand_in_marts": true}',
+                ],
+            )
 
         lake.write_transaction(con, certify, settings=built.settings)
         built.certified = snapshot

@@ -21,7 +21,9 @@ _EVENTS = """
     )
 """
 
-ENGAGEMENT_WEEKLY = _EVENTS + """,
+ENGAGEMENT_WEEKLY = (
+    _EVENTS
+    + """,
     weeks AS (SELECT DISTINCT week_start FROM events),
     grid AS (
         SELECT p.employee_id, p.department, p.team, p.manager_id, p.job_role, p.location, w.week_start
@@ -51,6 +53,7 @@ ENGAGEMENT_WEEKLY = _EVENTS + """,
                    WHEN engagement_index < 30 THEN 'disengaging' ELSE 'active' END AS engagement_segment
     FROM scored
 """
+)
 
 _UNIT_WEEK = """
     SELECT '{level}' AS unit_level, {unit} AS unit_name, week_start, count(DISTINCT employee_id) AS headcount,
@@ -62,9 +65,9 @@ _UNIT_WEEK = """
 """
 ENGAGEMENT_UNIT_WEEKLY = f"""
     WITH units AS (
-        {_UNIT_WEEK.format(level='organisation', unit="'organisation'")}
-        UNION ALL {_UNIT_WEEK.format(level='department', unit='department')}
-        UNION ALL {_UNIT_WEEK.format(level='team', unit='team')}
+        {_UNIT_WEEK.format(level="organisation", unit="'organisation'")}
+        UNION ALL {_UNIT_WEEK.format(level="department", unit="department")}
+        UNION ALL {_UNIT_WEEK.format(level="team", unit="team")}
     )
     SELECT unit_level, unit_name, week_start, headcount,
            CASE WHEN headcount >= {K} THEN active_learners END AS active_learners,
@@ -88,14 +91,26 @@ _FLAGS = """
     bool_or(regexp_matches(verb_id, 'posted|replied')) AS l4_social_learning,
     bool_or(verb_id LIKE '%defined') AS l5_tied_to_performance
 """
-SCORES = ("t1_continuous_learning", "t2_development_facilitated", "t3_mistakes_as_learning", "t4_leadership_active",
-          "t5_diverse_resources", "l1_microlearning", "l2_gamification", "l3_personalised_paths",
-          "l4_social_learning", "l5_tied_to_performance")
-_SHARES = ",\n".join(f"round(100.0 * count(*) FILTER (WHERE coalesce(f.{s}, FALSE)) / count(*), 1) AS {s}"
-                     for s in SCORES)
+SCORES = (
+    "t1_continuous_learning",
+    "t2_development_facilitated",
+    "t3_mistakes_as_learning",
+    "t4_leadership_active",
+    "t5_diverse_resources",
+    "l1_microlearning",
+    "l2_gamification",
+    "l3_personalised_paths",
+    "l4_social_learning",
+    "l5_tied_to_performance",
+)
+_SHARES = ",\n".join(
+    f"round(100.0 * count(*) FILTER (WHERE coalesce(f.{s}, FALSE)) / count(*), 1) AS {s}" for s in SCORES
+)
 _MEAN = " + ".join(SCORES)
 
-LCI_UNIT_QUARTER = _EVENTS + f""",
+LCI_UNIT_QUARTER = (
+    _EVENTS
+    + f""",
     flags AS (SELECT employee_id, CAST(date_trunc('quarter', event_at) AS DATE) AS quarter_start, {_FLAGS}
               FROM events GROUP BY ALL),
     quarters AS (SELECT DISTINCT quarter_start FROM flags),
@@ -109,13 +124,16 @@ LCI_UNIT_QUARTER = _EVENTS + f""",
         GROUP BY GROUPING SETS ((g.quarter_start), (g.quarter_start, department), (g.quarter_start, team))
     )
     SELECT unit_level, unit_name, quarter_start, headcount,
-           {', '.join(f'CASE WHEN headcount >= {K} THEN {s} END AS {s}' for s in SCORES)},
+           {", ".join(f"CASE WHEN headcount >= {K} THEN {s} END AS {s}" for s in SCORES)},
            CASE WHEN headcount >= {K} THEN round(({_MEAN}) / 10, 1) END AS lci,
            headcount < {K} AS is_suppressed
     FROM units
 """
+)
 
-LCI_ORG_MONTH = _EVENTS + f""",
+LCI_ORG_MONTH = (
+    _EVENTS
+    + f""",
     flags AS (SELECT employee_id, CAST(date_trunc('month', event_at) AS DATE) AS month_start, {_FLAGS}
               FROM events GROUP BY ALL),
     months AS (SELECT DISTINCT month_start FROM flags),
@@ -125,12 +143,15 @@ LCI_ORG_MONTH = _EVENTS + f""",
                {_SHARES}
         FROM grid g LEFT JOIN flags f USING (employee_id, month_start) GROUP BY g.month_start
     )
-    SELECT month_start, {', '.join(SCORES)}, round(({_MEAN}) / 10, 1) AS lci,
+    SELECT month_start, {", ".join(SCORES)}, round(({_MEAN}) / 10, 1) AS lci,
            round(({_MEAN}) / 10 - lag(({_MEAN}) / 10) OVER (ORDER BY month_start), 1) AS lci_change
     FROM org
 """
+)
 
-RETENTION_FEATURES = _EVENTS + """,
+RETENTION_FEATURES = (
+    _EVENTS
+    + """,
     snapshots AS (SELECT DISTINCT last_day(event_at) AS snapshot_date FROM events),
     grid AS (
         SELECT p.employee_id, s.snapshot_date, p.department, p.team, p.manager_id, p.job_role, p.location,
@@ -147,6 +168,7 @@ RETENTION_FEATURES = _EVENTS + """,
     GROUP BY g.employee_id, g.snapshot_date, g.department, g.team, g.manager_id, g.job_role, g.location,
              g.is_employed_at_snapshot
 """
+)
 
 RETENTION_SCORES = """
     WITH scored AS (
@@ -164,7 +186,9 @@ RETENTION_SCORES = """
     FROM scored
 """
 
-SOCIAL_UNIT_QUARTER = _EVENTS + f""",
+SOCIAL_UNIT_QUARTER = (
+    _EVENTS
+    + f""",
     quarters AS (SELECT DISTINCT CAST(date_trunc('quarter', event_at) AS DATE) AS quarter_start FROM events),
     per_person AS (
         SELECT p.employee_id, p.department, q.quarter_start,
@@ -181,12 +205,16 @@ SOCIAL_UNIT_QUARTER = _EVENTS + f""",
            count(*) < {K} AS is_suppressed
     FROM per_person GROUP BY ALL
 """
+)
 
 # Everyone, opted in or not: the dashboards must show only those whose roster says they opted in.
-GAMIFICATION_LEADERBOARD = _EVENTS + """
+GAMIFICATION_LEADERBOARD = (
+    _EVENTS
+    + """
     SELECT employee_id, count(*) AS badges_earned, max(day) AS last_badge_date
     FROM events WHERE verb_id LIKE '%earned' GROUP BY employee_id
 """
+)
 
 STAND_INS = (
     ("mart_engagement_weekly", ENGAGEMENT_WEEKLY),

@@ -10,13 +10,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import session, users
+from dashboards.roles import ROLES
 from dashboards.routes import ROUTES
 from dashboards.server import APP
 from leerstroom.settings import Settings
 from tests.dashboards.app_session import PASSWORDS, create_users, open_page, sign_in
 from tests.dashboards.org_lake import OrgLake
 
-ROLES = ("executive", "hr_analyst", "admin")
 NOT_FOR_ROLE = "This page is not open to your role."
 
 
@@ -81,7 +81,8 @@ def test_a_changed_password_ends_the_sessions_signed_in_with_the_old_one(org: Or
 
 
 def test_failed_sign_ins_from_one_address_do_not_lock_the_user_out_from_another(
-        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Streamlit reports every loopback client as no address, and AppTest has no connection at all: the address is
     # the one thing here that cannot be real, so the sign-in page is told which one it is.
     monkeypatch.setenv("LEERSTROOM_LRS_SIGNIN_FAILURES", "4")
@@ -105,8 +106,9 @@ def test_failed_sign_ins_from_one_address_do_not_lock_the_user_out_from_another(
     assert "Too many failed sign-ins" in other_name_same_address.error[0].value
 
 
-def test_every_sign_in_costs_exactly_one_scrypt_whatever_the_name(settings: Settings,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_sign_in_costs_exactly_one_scrypt_whatever_the_name(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Unknown names took two scrypts (75 ms) and known ones one (38 ms); a name without a password took none."""
     users.add(settings, "anna", "hr_analyst", "correct horse battery")
     users.add(settings, "eva@org.example", "executive", None)
@@ -118,18 +120,25 @@ def test_every_sign_in_costs_exactly_one_scrypt_whatever_the_name(settings: Sett
         return real(*args, **kwargs)
 
     monkeypatch.setattr(users.hashlib, "scrypt", counted)
-    for name, password in (("anna", "correct horse battery"), ("anna", "wrong horse battery"),
-                           ("nobody", "correct horse battery"), ("eva@org.example", "correct horse battery")):
+    for name, password in (
+        ("anna", "correct horse battery"),
+        ("anna", "wrong horse battery"),
+        ("nobody", "correct horse battery"),
+        ("eva@org.example", "correct horse battery"),
+    ):
         calls.clear()
         users.authenticate(settings, name, password)
         assert len(calls) == 1, name
 
 
-@pytest.mark.parametrize(("claims", "verified"), [
-    ({"email": "eva@org.example", "email_verified": True}, True),
-    ({"email": "eva@org.example", "email_verified": "true"}, True),
-    ({"email": "eva@org.example", "email_verified": False}, False),
-    ({"email": "eva@org.example"}, False),
-])
+@pytest.mark.parametrize(
+    ("claims", "verified"),
+    [
+        ({"email": "eva@org.example", "email_verified": True}, True),
+        ({"email": "eva@org.example", "email_verified": "true"}, True),
+        ({"email": "eva@org.example", "email_verified": False}, False),
+        ({"email": "eva@org.example"}, False),
+    ],
+)
 def test_only_an_address_the_provider_says_it_verified_counts(claims: dict, verified: bool) -> None:
     assert session.email_verified(claims) is verified

@@ -25,9 +25,11 @@ def mart_figures(settings: Settings, snapshot_id: int) -> tuple[int, int, dateti
             "SELECT sum(statement_count), count(DISTINCT actor_key), max(last_statement_at) "
             "FROM lake.marts.mart_daily_activity"
         ).fetchone()
-        per_verb = dict(con.execute(
-            "SELECT verb_id, sum(statement_count) FROM lake.marts.mart_daily_activity GROUP BY verb_id"
-        ).fetchall())
+        per_verb = dict(
+            con.execute(
+                "SELECT verb_id, sum(statement_count) FROM lake.marts.mart_daily_activity GROUP BY verb_id"
+            ).fetchall()
+        )
     finally:
         con.close()
     return int(statements), int(learners), newest, {verb: int(count) for verb, count in per_verb.items()}
@@ -36,8 +38,11 @@ def mart_figures(settings: Settings, snapshot_id: int) -> tuple[int, int, dateti
 def learners_per(settings: Settings, snapshot_id: int, column: str) -> dict:
     con = lake.connect(settings, snapshot=snapshot_id)
     try:
-        return dict(con.execute(f"SELECT {column}, count(DISTINCT actor_key) FROM lake.marts.mart_daily_activity "
-                                f"GROUP BY 1").fetchall())
+        return dict(
+            con.execute(
+                f"SELECT {column}, count(DISTINCT actor_key) FROM lake.marts.mart_daily_activity GROUP BY 1"
+            ).fetchall()
+        )
     finally:
         con.close()
 

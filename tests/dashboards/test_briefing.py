@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from dashboards import i18n, privacy
+from dashboards import i18n, privacy, roles
 from dashboards.briefing import BriefingError, levers
 from dashboards.briefing.figures import MART, shown_months
 from dashboards.palette import ACCENT, PRIMARY
@@ -31,8 +31,13 @@ DPI = 60
 
 def briefing(settings: Settings, out: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir)}
-    return subprocess.run([sys.executable, "-m", "leerstroom.cli.main", "briefing", *args, "--out", str(out)],
-                          env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "leerstroom.cli.main", "briefing", *args, "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def pdf_text(pdf: Path) -> str:
@@ -51,14 +56,14 @@ def colour_pixels(image: Image.Image, box: tuple[float, float, float, float], co
     left, bottom, width, height = box
     w, h = image.size
     crop = image.crop((int(left * w), int((1 - bottom - height) * h), int((left + width) * w), int((1 - bottom) * h)))
-    target = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    target = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
     return int((np.abs(np.asarray(crop, dtype=int) - target) <= 24).all(axis=2).sum())
 
 
 def organisation_row(settings: Settings, snapshot: int) -> pd.Series:
     con = lake.connect(settings, snapshot=snapshot)
     try:
-        rows = shown_months(con, privacy.audience(privacy.EXECUTIVE), settings.privacy_k)
+        rows = shown_months(con, privacy.audience(roles.EXECUTIVE), settings.privacy_k)
     finally:
         con.close()
     rows["month_start"] = pd.to_datetime(rows["month_start"]).dt.date
@@ -72,7 +77,8 @@ def flat(text: str) -> str:
 @pytest.mark.slow
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_the_briefing_is_one_a4_page_of_the_months_figures_sentences_and_charts(
-        briefing_org: BriefingOrg, tmp_path: Path, language: str) -> None:
+    briefing_org: BriefingOrg, tmp_path: Path, language: str
+) -> None:
     settings, snapshot = briefing_org.settings, briefing_org.transform.certified_snapshot_id
     out = tmp_path / f"briefing-{language}.pdf"
     done = briefing(settings, out, "--month", "2026-10", "--lang", language)
@@ -86,10 +92,26 @@ def test_the_briefing_is_one_a4_page_of_the_months_figures_sentences_and_charts(
 
     text = flat(pdf_text(out))
     row = organisation_row(settings, snapshot)
-    words = {"en": ("Learning culture briefing", "Certified snapshot", "What moved it", "Where to act",
-                    "Retention outlook", "of 10 sub-scores measured", "Oct 2026"),
-             "nl": ("Briefing leercultuur", "Gecertificeerde momentopname", "Wat het bewoog", "Waar te handelen",
-                    "Vooruitzicht behoud", "van 10 deelscores gemeten", "okt 2026")}[language]
+    words = {
+        "en": (
+            "Learning culture briefing",
+            "Certified snapshot",
+            "What moved it",
+            "Where to act",
+            "Retention outlook",
+            "of 10 sub-scores measured",
+            "Oct 2026",
+        ),
+        "nl": (
+            "Briefing leercultuur",
+            "Gecertificeerde momentopname",
+            "Wat het bewoog",
+            "Waar te handelen",
+            "Vooruitzicht behoud",
+            "van 10 deelscores gemeten",
+            "okt 2026",
+        ),
+    }[language]
     for phrase in words:
         assert phrase in text, phrase
     # The snapshot it was made from, the index and how many sub-scores were measured, as the mart holds them.
@@ -118,12 +140,13 @@ def test_the_briefing_is_one_a4_page_of_the_months_figures_sentences_and_charts(
 
 @pytest.mark.slow
 def test_what_moved_it_adds_up_and_names_team_changes_but_shows_no_split_about_fewer_than_k(
-        briefing_org: BriefingOrg) -> None:
+    briefing_org: BriefingOrg,
+) -> None:
     settings, k = briefing_org.settings, briefing_org.settings.privacy_k
     con = lake.connect(settings, snapshot=briefing_org.transform.certified_snapshot_id)
     try:
         everything = con.execute(f"SELECT * FROM lake.marts.{MART}").df()
-        shown = shown_months(con, privacy.audience(privacy.EXECUTIVE), k)
+        shown = shown_months(con, privacy.audience(roles.EXECUTIVE), k)
     finally:
         con.close()
     split = everything.dropna(subset=["behaviour_change", "composition_change", "coverage_change"])
@@ -145,8 +168,10 @@ def test_what_moved_it_adds_up_and_names_team_changes_but_shows_no_split_about_f
     for column in counts:
         values = shown[column].dropna()
         assert ((values == 0) | (values >= k)).all(), column
-    few = everything[((everything["arrived"] > 0) & (everything["arrived"] < k))
-                     | ((everything["departed"] > 0) & (everything["departed"] < k))][["unit_name", "month_start"]]
+    few = everything[
+        ((everything["arrived"] > 0) & (everything["arrived"] < k))
+        | ((everything["departed"] > 0) & (everything["departed"] < k))
+    ][["unit_name", "month_start"]]
     leaked = shown.merge(few, on=["unit_name", "month_start"]).dropna(subset=["behaviour_change"])
     assert leaked.empty
     assert not shown[shown["unit_name"] == SMALL_DEPARTMENT]["lci"].notna().any()
@@ -154,7 +179,8 @@ def test_what_moved_it_adds_up_and_names_team_changes_but_shows_no_split_about_f
 
 @pytest.mark.slow
 def test_no_briefing_for_a_unit_under_k_a_month_not_complete_or_a_lever_file_missing_a_text(
-        briefing_org: BriefingOrg, tmp_path: Path) -> None:
+    briefing_org: BriefingOrg, tmp_path: Path
+) -> None:
     settings = briefing_org.settings
     under_k = briefing(settings, tmp_path / "legal.pdf", "--month", "2026-10", "--unit", SMALL_DEPARTMENT)
     assert under_k.returncode == 2 and f"fewer than {settings.privacy_k} people" in under_k.stderr
@@ -164,7 +190,6 @@ def test_no_briefing_for_a_unit_under_k_a_month_not_complete_or_a_lever_file_mis
     assert not (tmp_path / "legal.pdf").exists() and not (tmp_path / "november.pdf").exists()
 
     partial = tmp_path / "levers.yml"
-    partial.write_text(levers.DEFAULT_FILE.read_text().replace(
-        '    nl: "Zeg hardop', '    xx: "Zeg hardop'))
+    partial.write_text(levers.DEFAULT_FILE.read_text().replace('    nl: "Zeg hardop', '    xx: "Zeg hardop'))
     with pytest.raises(BriefingError, match="levers.t3_mistakes_as_learning.nl is missing"):
         levers.load(settings.model_copy(update={"briefing_levers_file": str(partial)}))

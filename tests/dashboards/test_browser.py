@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from dashboards import audit, i18n
+from dashboards.roles import ROLES
 from dashboards.routes import ROUTES
 from leerstroom import lake
 from tests.dashboards.app_session import PASSWORDS, PERSON_COLUMNS
@@ -29,7 +30,6 @@ from tests.dashboards.org_lake import OrgLake
 from tests.fixtures.data import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
-ROLES = ("executive", "hr_analyst", "admin")
 GROUP_SIZES = ("headcount", "people", "learners")
 
 
@@ -50,8 +50,13 @@ def role_matrix() -> list[MatrixRow]:
         if cells[:2] == ["Route", "Page"]:
             header = cells
         elif header and line.startswith("| `/"):
-            rows.append(MatrixRow(cells[0].strip("`/"), cells[1],
-                                  frozenset(role for role, mark in zip(header[2:], cells[2:]) if mark == "✓")))
+            rows.append(
+                MatrixRow(
+                    cells[0].strip("`/"),
+                    cells[1],
+                    frozenset(role for role, mark in zip(header[2:], cells[2:]) if mark == "✓"),
+                )
+            )
         elif header and rows and not line.startswith("|"):
             break
     return rows
@@ -91,8 +96,12 @@ def page_report(page: Page) -> dict:
     return {
         "exceptions": page.locator('[data-testid="stException"]').count(),
         "errors": page.locator('[data-testid="stAlertContentError"]').count(),
-        "metrics": dict(zip(page.locator('[data-testid="stMetricLabel"]').all_inner_texts(),
-                            page.locator('[data-testid="stMetricValue"]').all_inner_texts())),
+        "metrics": dict(
+            zip(
+                page.locator('[data-testid="stMetricLabel"]').all_inner_texts(),
+                page.locator('[data-testid="stMetricValue"]').all_inner_texts(),
+            )
+        ),
         "text": page.locator('[data-testid="stMain"]').inner_text(),
     }
 
@@ -168,12 +177,14 @@ def test_the_role_matrix_in_the_docs_is_the_one_the_dashboards_enforce() -> None
 
 @pytest.mark.browser
 @pytest.mark.parametrize("role", ROLES)
-def test_every_route_and_download_as_each_role_against_the_role_matrix(served: Served, browser: Browser,
-                                                                       role: str) -> None:
+def test_every_route_and_download_as_each_role_against_the_role_matrix(
+    served: Served, browser: Browser, role: str
+) -> None:
     org, k, matrix = served.org, served.org.settings.privacy_k, role_matrix()
     # The headline is the last complete month.
-    lci = mart_value(org, "SELECT lci FROM lake.marts.mart_lci_org_month WHERE is_complete "
-                          "ORDER BY month_start DESC LIMIT 1")
+    lci = mart_value(
+        org, "SELECT lci FROM lake.marts.mart_lci_org_month WHERE is_complete ORDER BY month_start DESC LIMIT 1"
+    )
     statements = mart_value(org, "SELECT sum(statement_count) FROM lake.marts.mart_daily_activity")
     ARTIFACTS.mkdir(exist_ok=True)
     name = f"{role.replace('_', '-')}-user"
@@ -205,7 +216,7 @@ def test_every_route_and_download_as_each_role_against_the_role_matrix(served: S
             for column in set(GROUP_SIZES) & set(rows.columns):
                 assert (rows[column].dropna() >= k).all(), (role, route, file, column)
     audited = audit.recent(org.settings, limit=100_000)
-    new = audited.iloc[:len(audited) - len(audited_before)]
+    new = audited.iloc[: len(audited) - len(audited_before)]
     made = new[(new["user_name"] == name) & (new["action"] == "download")]
     assert sorted(made["dataset"]) == sorted(Path(file).stem for _route, file, _rows, _url in walk.downloads)
 

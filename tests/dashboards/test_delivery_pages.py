@@ -12,10 +12,15 @@ from leerstroom.settings import Settings
 from tests.dashboards.app_session import frames, open_page, sign_in
 from tests.dashboards.org_lake import OrgLake
 
-ALERT = {"alert_key": "lci_drop|department|Sales|2026-10", "rule": "lci_drop", "unit_level": "department",
-         "unit_name": "Sales", "period": "2026-10", "figures": {"lci": 50.1, "lci_before": 57.3, "lci_change": -7.2,
-                                                               "points": 5.0},
-         "link": "https://dashboards.example.org/overview"}
+ALERT = {
+    "alert_key": "lci_drop|department|Sales|2026-10",
+    "rule": "lci_drop",
+    "unit_level": "department",
+    "unit_name": "Sales",
+    "period": "2026-10",
+    "figures": {"lci": 50.1, "lci_before": 57.3, "lci_change": -7.2, "points": 5.0},
+    "link": "https://dashboards.example.org/overview",
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +46,10 @@ def test_a_failing_delivery_turns_the_health_pages_delivery_block_red_with_its_e
 
     assert not at.exception, at.exception
     errors = [e.value for e in at.error if "deliver" in e.value]
-    assert errors == ["1 deliveries are failing; they are tried again with backoff. Newest error: webhook hr: "
-                      "HTTP 503 Service Unavailable"]
+    assert errors == [
+        "1 deliveries are failing; they are tried again with backoff. Newest error: webhook hr: "
+        "HTTP 503 Service Unavailable"
+    ]
     (states,) = [f for f in frames(at) if "delivery_key" in f.columns]
     assert dict(zip(states["recipient"], states["status"])) == {"hr": "failed", "cpo@example.org": "sent"}
     assert any("Last briefing sent: briefing/2026-10/organisation/nl" in c.value for c in at.caption)
@@ -54,7 +61,8 @@ def test_the_alerts_page_lists_what_was_raised_and_how_its_deliveries_stand(deli
     assert not at.exception, at.exception
     (raised,) = frames(at)
     assert raised[["rule", "unit_name", "period", "sent", "failing"]].values.tolist() == [
-        ["lci_drop", "Sales", "2026-10", 0, 1]]
+        ["lci_drop", "Sales", "2026-10", 0, 1]
+    ]
     assert raised["link"].tolist() == ["https://dashboards.example.org/overview"]
 
     # Not an executive's page: it is not even in their navigation (dashboards/routes.py).

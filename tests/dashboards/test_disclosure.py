@@ -99,11 +99,13 @@ def test_the_reviewers_comparison_no_longer_gives_one_person_away(org: OrgLake, 
         assert left_out == 0 or left_out >= org.settings.privacy_k, department
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
-def test_no_two_explorer_views_differ_by_fewer_than_k_people(data: st.DataObject, org: OrgLake,
-                                                             weeks: pd.DataFrame) -> None:
+def test_no_two_explorer_views_differ_by_fewer_than_k_people(
+    data: st.DataObject, org: OrgLake, weeks: pd.DataFrame
+) -> None:
     k = org.settings.privacy_k
     role = data.draw(st.sampled_from(("executive", "admin")))
     seen = [f for _ in range(2) for f in seen_by(role, org, weeks, *data.draw(choices(weeks)))]

@@ -32,8 +32,11 @@ CMI5_STORED = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 def moodle_and_cmi5() -> list[dict]:
     statements: dict[str, dict] = {}
     for number, statement in enumerate(corpus_statements("moodle-logstore-xapi.ndjson")):
-        statements[f"moodle-{number}"] = {**statement, "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"moodle-{number}")),
-                                          "stored": (MOODLE_STORED + timedelta(minutes=number)).isoformat()}
+        statements[f"moodle-{number}"] = {
+            **statement,
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"moodle-{number}")),
+            "stored": (MOODLE_STORED + timedelta(minutes=number)).isoformat(),
+        }
     for statement in corpus_statements("cmi5-spec-samples.ndjson"):
         # The samples repeat some ids; the LRS keeps the first.
         statements.setdefault(statement["id"].lower(), {**statement, "stored": CMI5_STORED.isoformat()})
@@ -101,6 +104,9 @@ def test_a_deep_dive_of_an_unmeasured_sub_score_says_so_in_its_chart_and_table(c
     at = open_page(sign_in(corpora_lake, "hr_analyst"), "performance")
     assert not at.exception and not at.error
     assert text("en", "metric.none_measured") in [info.value for info in at.info]
-    by_unit = next(frame for frame in (element.value for element in at.dataframe)
-                   if "l5_tied_to_performance" in frame.columns and "unit_name" in frame.columns)
+    by_unit = next(
+        frame
+        for frame in (element.value for element in at.dataframe)
+        if "l5_tied_to_performance" in frame.columns and "unit_name" in frame.columns
+    )
     assert not by_unit.empty and set(by_unit["l5_tied_to_performance"]) == {"not measured"}

@@ -50,8 +50,9 @@ def trained_lake(tmp_path_factory: pytest.TempPathFactory) -> TrainedLake:
     con = lake.connect(settings)
     try:
         run = RunRecord("model-page", datetime.now(timezone.utc), lake.current_snapshot(con))
-        certified = publish_and_certify(con, settings, ["mart_retention_features", *outcome.tables], run,
-                                        datetime.now(timezone.utc), {})
+        certified = publish_and_certify(
+            con, settings, ["mart_retention_features", *outcome.tables], run, datetime.now(timezone.utc), {}
+        )
     finally:
         con.close()
     create_users(settings)
@@ -87,23 +88,30 @@ def open_model_page(page: Page, url: str, role: str) -> dict:
         "offered": offered,
         "exceptions": page.locator('[data-testid="stException"]').count(),
         "errors": page.locator('[data-testid="stAlertContentError"]').count(),
-        "metrics": dict(zip(page.locator('[data-testid="stMetricLabel"]').all_inner_texts(),
-                            page.locator('[data-testid="stMetricValue"]').all_inner_texts())),
+        "metrics": dict(
+            zip(
+                page.locator('[data-testid="stMetricLabel"]').all_inner_texts(),
+                page.locator('[data-testid="stMetricValue"]').all_inner_texts(),
+            )
+        ),
         "charts": page.locator('[data-testid="stVegaLiteChart"]').count(),
         "text": page.locator('[data-testid="stMain"]').inner_text(),
     }
 
 
 @pytest.mark.browser
-def test_model_page_in_a_real_browser_shows_figures_intervals_calibration_and_caveat(served: str,
-                                                                                      trained_lake: TrainedLake) -> None:
+def test_model_page_in_a_real_browser_shows_figures_intervals_calibration_and_caveat(
+    served: str, trained_lake: TrainedLake
+) -> None:
     pooled = published(trained_lake, "SELECT * FROM lake.marts.retention_backtest WHERE scope = 'pooled'").iloc[0]
     model = published(trained_lake, "SELECT * FROM lake.marts.retention_model_metrics").iloc[0]
     with sync_playwright() as playwright:
         browser = chromium.launch(playwright)
         try:
-            reports = {role: open_model_page(browser.new_page(viewport={"width": 1440, "height": 1000}), served, role)
-                       for role in ("hr_analyst", "admin", "executive")}
+            reports = {
+                role: open_model_page(browser.new_page(viewport={"width": 1440, "height": 1000}), served, role)
+                for role in ("hr_analyst", "admin", "executive")
+            }
         finally:
             browser.close()
 
@@ -115,8 +123,10 @@ def test_model_page_in_a_real_browser_shows_figures_intervals_calibration_and_ca
         assert f"Certified snapshot {trained_lake.certified}" in text
         # The figures with their intervals, as the lake holds them.
         assert report["metrics"]["ROC-AUC, pooled"] == i18n.number(pooled["roc_auc"], "en", 3)
-        interval = (f"{i18n.number(pooled['roc_auc'], 'en', 3)} [{i18n.number(pooled['roc_auc_low'], 'en', 3)}, "
-                    f"{i18n.number(pooled['roc_auc_high'], 'en', 3)}]")
+        interval = (
+            f"{i18n.number(pooled['roc_auc'], 'en', 3)} [{i18n.number(pooled['roc_auc_low'], 'en', 3)}, "
+            f"{i18n.number(pooled['roc_auc_high'], 'en', 3)}]"
+        )
         assert interval in text
         assert report["metrics"]["Brier skill, pooled"] == i18n.percent(pooled["brier_skill"], "en", 1)
         # The data window, when it was trained, the calibration chart and the features' contributions.
@@ -132,15 +142,14 @@ def test_risk_list_links_to_the_model_page(org_lake: OrgLake, monkeypatch: pytes
     monkeypatch.setenv("LEERSTROOM_DATA_DIR", str(org_lake.settings.data_dir))
     at = open_page(sign_in(org_lake.settings, "hr_analyst"), "explorer")
 
-    links = [element for element in at.get("page_link")]
+    links = list(at.get("page_link"))
     assert not at.exception
     assert [link.proto.label for link in links] == [i18n.text("en", "model.link")]
     # Resolved to the page registered in the analyst's navigation (an unknown page would have no script hash).
     assert links[0].proto.page == "retention-model" and links[0].proto.page_script_hash
 
 
-def test_too_short_a_history_is_said_and_no_figure_is_shown(org_lake: OrgLake,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_too_short_a_history_is_said_and_no_figure_is_shown(org_lake: OrgLake, monkeypatch: pytest.MonkeyPatch) -> None:
     # The generated organisation has four months: no snapshot has its 180 days after it known yet.
     monkeypatch.setenv("LEERSTROOM_DATA_DIR", str(org_lake.settings.data_dir))
     at = sign_in(org_lake.settings, "hr_analyst")

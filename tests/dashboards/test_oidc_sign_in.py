@@ -53,7 +53,8 @@ class Served:
 def identity_provider() -> Iterator[str]:
     """oidc-provider-mock on 127.0.0.1 (a free port), taking only clients registered with it; yields its issuer URL."""
     server = werkzeug.serving.make_server(
-        "127.0.0.1", 0, oidc_provider_mock.app(require_client_registration=True, require_nonce=True), threaded=True)
+        "127.0.0.1", 0, oidc_provider_mock.app(require_client_registration=True, require_nonce=True), threaded=True
+    )
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     try:
@@ -137,7 +138,8 @@ def screenshot(page: Page, name: str) -> None:
 
 @pytest.mark.browser
 def test_a_listed_person_signs_in_through_the_provider_with_the_role_listed_for_them(
-        served: Served, browser: Browser) -> None:
+    served: Served, browser: Browser
+) -> None:
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
     sign_in_with_provider(page, served, EVA)
     wait_rendered(page, "Executive overview")
@@ -163,7 +165,8 @@ def test_a_listed_person_signs_in_through_the_provider_with_the_role_listed_for_
 
 @pytest.mark.browser
 def test_after_a_restart_an_executives_first_request_for_an_admin_page_does_not_get_it(
-        org_lake: OrgLake, tmp_path: Path, browser: Browser) -> None:
+    org_lake: OrgLake, tmp_path: Path, browser: Browser
+) -> None:
     """The finding: after a restart, /audit_log and /health rendered for an executive: Streamlit served the old
     pages/ folder by file name, around app.py's role check. The provider's cookie outlives the server, so each
     URL below is the first request a freshly started dashboard gets."""

@@ -101,10 +101,13 @@ def test_overview_shows_the_lci_and_risk_of_the_marts(org: OrgLake) -> None:
 
 def test_small_groups_are_suppressed_for_executives_and_shown_to_analysts(org: OrgLake) -> None:
     small = {d for d, size in department_sizes(org).items() if size < org.settings.privacy_k}
-    expected = mart(org, """
+    expected = mart(
+        org,
+        """
         SELECT department, round(avg(engagement_index), 1) AS avg_index, count(DISTINCT employee_id) AS headcount
         FROM lake.marts.mart_engagement_weekly GROUP BY department
-    """).set_index("department")
+    """,
+    ).set_index("department")
 
     shown = {}
     for role in ("executive", "hr_analyst"):
@@ -123,12 +126,15 @@ def test_analyst_sees_the_risk_list_with_three_reasons_and_every_view_is_audited
     at = open_page(sign_in(org.settings, "hr_analyst"), "explorer")
 
     risk = next(frame for frame in frames(at) if "risk_score" in frame.columns)
-    newest = mart(org, """
+    newest = mart(
+        org,
+        """
         SELECT employee_id, risk_score FROM lake.marts.retention_scores
         WHERE snapshot_date = (SELECT max(snapshot_date) FROM lake.marts.retention_scores)
         ORDER BY risk_score DESC, employee_id
-    """)
-    assert risk["employee_id"].tolist() == newest["employee_id"].tolist()[:len(risk)]
+    """,
+    )
+    assert risk["employee_id"].tolist() == newest["employee_id"].tolist()[: len(risk)]
     assert risk[["reason_1", "reason_2", "reason_3"]].notna().all().all()
     events = audit.recent(org.settings)
     assert len(events) > before
@@ -154,12 +160,15 @@ def test_leaderboard_lists_only_people_who_opted_in(org: OrgLake) -> None:
     at = open_page(sign_in(org.settings, "hr_analyst"), "gamification")
 
     board = next(frame for frame in frames(at) if "employee_id" in frame.columns)  # the page's one person-level table
-    roster = mart(org, """
-        SELECT employee_id, coalesce(try_cast(json_extract_string(attributes, '$.leaderboard_opt_in') AS BOOLEAN), FALSE)
-               AS opted_in
+    roster = mart(
+        org,
+        """
+        SELECT employee_id,
+               coalesce(try_cast(json_extract_string(attributes, '$.leaderboard_opt_in') AS BOOLEAN), FALSE) AS opted_in
         FROM lake.raw.roster WHERE import_id = (SELECT import_id FROM lake.raw.roster_imports
                                                ORDER BY imported_at DESC LIMIT 1)
-    """)
+    """,
+    )
     opted_in = set(roster.loc[roster["opted_in"], "employee_id"])
     assert 0 < len(opted_in) < len(roster)
     assert len(board) > 0
@@ -180,8 +189,9 @@ def test_dutch_switches_words_and_number_formats(org: OrgLake) -> None:
 
 
 def test_as_of_an_earlier_snapshot_shows_that_snapshot_and_says_so(org: OrgLake) -> None:
-    earlier = mart(org, "SELECT sum(statement_count) AS n FROM lake.marts.mart_daily_activity",
-                   snapshot=org.first_certified)["n"].iloc[0]
+    earlier = mart(
+        org, "SELECT sum(statement_count) AS n FROM lake.marts.mart_daily_activity", snapshot=org.first_certified
+    )["n"].iloc[0]
     at = sign_in(org.settings, "executive")
     at.selectbox(key="as_of").select(org.first_certified).run()
     at = open_page(at, "activity")
@@ -198,11 +208,11 @@ def test_retention_scoring_off_leaves_no_trace_of_it(org: OrgLake, monkeypatch: 
         at = sign_in(org.settings, role)
         for page in ("overview", "explorer"):
             at = open_page(at, page)
-            texts = " ".join(str(element.value) for element in [*at.markdown, *at.subheader, *at.metric, *at.info,
-                                                                 *at.caption]).lower()
+            texts = " ".join(
+                str(element.value) for element in [*at.markdown, *at.subheader, *at.metric, *at.info, *at.caption]
+            ).lower()
             assert "risk" not in texts and "retention" not in texts, (role, page)
-            assert all("risk_score" not in frame.columns and "share_high" not in frame.columns
-                       for frame in frames(at))
+            assert all("risk_score" not in frame.columns and "share_high" not in frame.columns for frame in frames(at))
 
 
 def test_pages_before_any_certification_say_so(settings, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -220,8 +230,13 @@ def test_a_team_leads_own_learning_is_withheld_not_called_unmeasured(org: OrgLak
     tables = {}
     for role in ("executive", "hr_analyst"):
         at = open_page(sign_in(org.settings, role), "leadership")
-        tables[role] = next(frame for frame in frames(at) if "t4_leadership_active" in frame.columns
-                            and "unit_name" in frame.columns and "quarter_start" not in frame.columns)
+        tables[role] = next(
+            frame
+            for frame in frames(at)
+            if "t4_leadership_active" in frame.columns
+            and "unit_name" in frame.columns
+            and "quarter_start" not in frame.columns
+        )
     executive = tables["executive"].set_index("unit_name")
     teams = [name for name in executive.index if " / " in name]
     assert teams, "the executive still sees the teams themselves"

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboards import privacy
+from dashboards.roles import ROLES
 
-ROLES = ("executive", "hr_analyst", "admin")
 DIMENSIONS = ("department", "team", "manager_id", "location")
 SOURCE = privacy.Microdata("people_weeks", "employee_id", "week", DIMENSIONS, breakdown="segment")
 MEASURES = {"headcount": "count(DISTINCT employee_id)", "minutes": "sum(minutes)"}
@@ -27,13 +27,36 @@ def test_each_role_reads_from_its_own_cache_partition_and_only_analysts_unrestri
     assert [role for role in ROLES if privacy.sees_individuals(role)] == ["hr_analyst"]
 
 
-def test_rows_naming_a_person_are_person_level() -> None:
-    assert privacy.is_person_level(("employee_id", "badges"))
-    assert privacy.is_person_level(("display_name", "team"))
-    assert not privacy.is_person_level(("helper_team", "helped_team", "replies", "is_suppressed"))
+def test_a_mart_is_person_level_when_its_model_says_so_and_when_no_model_says_anything() -> None:
+    assert privacy.is_person_level("mart_gamification_leaderboard")  # meta.disclosure.shape: people
+    assert privacy.is_person_level("mart_daily_activity")  # events: a person's rows per day and verb
+    assert not privacy.is_person_level("mart_social_help_network")
+    assert not privacy.is_person_level("mart_lci_unit_quarter")
+    assert privacy.is_person_level("mart_no_model_declares"), "a table nothing declares is closed"
+
+
+def test_a_unit_table_no_model_declares_is_shown_to_no_one_but_the_analysts() -> None:
+    rows = pd.DataFrame(
+        [
+            {
+                "unit_level": "department",
+                "unit_name": name,
+                "quarter_start": pd.Timestamp("2026-07-01"),
+                "headcount": 40,
+                "is_suppressed": False,
+                "figure": 1.0,
+            }
+            for name in ("A", "B")
+        ]
+    )
+    visibility = privacy.unit_visibility({"mart_no_model_declares": rows}, 5)
+
+    assert privacy.unit_table(rows, privacy.audience("executive"), 5, visibility, "mart_no_model_declares").empty
+    assert len(privacy.unit_table(rows, privacy.UNRESTRICTED, 5, visibility, "mart_no_model_declares")) == 2
 
 
 # --- person-week rows -----------------------------------------------------------------------------------------
+
 
 @st.composite
 def organisations(draw: st.DrawFn) -> pd.DataFrame:
@@ -48,10 +71,18 @@ def organisations(draw: st.DrawFn) -> pd.DataFrame:
         manager = None if team == "B2" else f"M-{team}"
         location = draw(st.sampled_from(("Ams", "Rot", "Utr")))
         for week in range(first, last + 1):
-            rows.append({"employee_id": f"E{number:02d}", "week": week, "department": department, "team": team,
-                         "manager_id": manager, "location": location,
-                         "segment": draw(st.sampled_from(("active", "inactive"))),
-                         "minutes": draw(st.integers(0, 500))})
+            rows.append(
+                {
+                    "employee_id": f"E{number:02d}",
+                    "week": week,
+                    "department": department,
+                    "team": team,
+                    "manager_id": manager,
+                    "location": location,
+                    "segment": draw(st.sampled_from(("active", "inactive"))),
+                    "minutes": draw(st.integers(0, 500)),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -70,8 +101,11 @@ def views(draw: st.DrawFn, org: pd.DataFrame) -> View:
         if values:
             filters.append((dimension, tuple(draw(st.lists(st.sampled_from(values), min_size=1, unique=True)))))
     first = draw(st.integers(1, 4))
-    return View(tuple(filters), draw(st.sampled_from((None, *DIMENSIONS, "week", "segment"))),
-                (first, draw(st.integers(first, 4))))
+    return View(
+        tuple(filters),
+        draw(st.sampled_from((None, *DIMENSIONS, "week", "segment"))),
+        (first, draw(st.integers(first, 4))),
+    )
 
 
 def matching(org: pd.DataFrame, view: View) -> pd.DataFrame:
@@ -89,10 +123,11 @@ def figures(con: duckdb.DuckDBPyConnection, org: pd.DataFrame, published: pd.Dat
     weeks = view.weeks
     if view.by == "segment" and not rows.empty:
         weeks = (int(rows["week"].min()), int(rows["week"].max()))
-    shown = privacy.aggregate(con, SOURCE, published, measures=MEASURES, by=view.by, filters=view.filters,
-                              periods=weeks)
+    shown = privacy.aggregate(
+        con, SOURCE, published, measures=MEASURES, by=view.by, filters=view.filters, periods=weeks
+    )
     behind = []
-    for unit in (shown["unit"] if view.by else [None] * len(shown)):
+    for unit in shown["unit"] if view.by else [None] * len(shown):
         cell = rows if view.by is None else rows[rows[view.by].isna() if pd.isna(unit) else rows[view.by] == unit]
         behind.append(frozenset(zip(cell["employee_id"], cell["week"])))
     return behind
@@ -119,36 +154,75 @@ def test_no_two_views_differ_by_fewer_than_k_people(data: st.DataObject, org: pd
 
 def test_the_complement_of_a_filter_is_not_given_away() -> None:
     """The finding: a department unfiltered, then without one location, differed by one person's exact figures."""
-    org = pd.DataFrame([{"employee_id": f"E{i}", "week": 1, "department": "CS", "team": "CS1", "manager_id": "M",
-                         "location": "Ams" if i == 0 else "Rot", "segment": "active", "minutes": 10 * i}
-                        for i in range(8)])
+    org = pd.DataFrame(
+        [
+            {
+                "employee_id": f"E{i}",
+                "week": 1,
+                "department": "CS",
+                "team": "CS1",
+                "manager_id": "M",
+                "location": "Ams" if i == 0 else "Rot",
+                "segment": "active",
+                "minutes": 10 * i,
+            }
+            for i in range(8)
+        ]
+    )
     con = duckdb.connect()
     con.register("people_weeks", org)
     published = privacy.catalogue(con, SOURCE, 5)
 
     whole = privacy.aggregate(con, SOURCE, published, measures=MEASURES, by="department")
-    without = privacy.aggregate(con, SOURCE, published, measures=MEASURES, by="department",
-                                filters=(("location", ("Rot",)),))
+    without = privacy.aggregate(
+        con, SOURCE, published, measures=MEASURES, by="department", filters=(("location", ("Rot",)),)
+    )
 
     assert whole["headcount"].tolist() == [8]
     assert without.empty and without.attrs["hidden"] == 1
-    unrestricted = privacy.aggregate(con, SOURCE, None, measures=MEASURES, by="department",
-                                     filters=(("location", ("Rot",)),))
+    unrestricted = privacy.aggregate(
+        con, SOURCE, None, measures=MEASURES, by="department", filters=(("location", ("Rot",)),)
+    )
     assert unrestricted["headcount"].tolist() == [7]  # analysts keep every figure
 
 
 def test_a_department_minus_its_visible_teams_does_not_give_away_a_small_team() -> None:
     sizes = {"T1": 6, "T2": 6, "T3": 2}
-    org = pd.DataFrame([{"employee_id": f"{team}-{i}", "week": 1, "department": "D", "team": team, "manager_id": None,
-                         "location": "Ams", "segment": "active", "minutes": 1}
-                        for team, size in sizes.items() for i in range(size)]
-                       + [{"employee_id": f"X-{i}", "week": 1, "department": "X", "team": "X1", "manager_id": None,
-                           "location": "Ams", "segment": "active", "minutes": 1} for i in range(6)])
+    org = pd.DataFrame(
+        [
+            {
+                "employee_id": f"{team}-{i}",
+                "week": 1,
+                "department": "D",
+                "team": team,
+                "manager_id": None,
+                "location": "Ams",
+                "segment": "active",
+                "minutes": 1,
+            }
+            for team, size in sizes.items()
+            for i in range(size)
+        ]
+        + [
+            {
+                "employee_id": f"X-{i}",
+                "week": 1,
+                "department": "X",
+                "team": "X1",
+                "manager_id": None,
+                "location": "Ams",
+                "segment": "active",
+                "minutes": 1,
+            }
+            for i in range(6)
+        ]
+    )
     con = duckdb.connect()
     con.register("people_weeks", org)
 
-    teams = privacy.aggregate(con, SOURCE, privacy.catalogue(con, SOURCE, 5), measures=MEASURES, by="team",
-                              filters=(("department", ("D",)),))
+    teams = privacy.aggregate(
+        con, SOURCE, privacy.catalogue(con, SOURCE, 5), measures=MEASURES, by="team", filters=(("department", ("D",)),)
+    )
 
     # T3 (2) is under k; with T1 and T2 both shown, D (14) minus them would be T3: one of them goes too.
     assert len(teams) == 1 and teams.attrs["hidden"] == 2
@@ -156,24 +230,38 @@ def test_a_department_minus_its_visible_teams_does_not_give_away_a_small_team() 
 
 # --- unit tables ----------------------------------------------------------------------------------------------
 
+
 @st.composite
 def unit_marts(draw: st.DrawFn) -> pd.DataFrame:
     """An organisation's units over two quarters: headcount and managers per team, summed upwards, plus T4 and the
     LCI as a unit mart has them."""
     rows = []
     for quarter in ("2026-07-01", "2026-10-01"):
-        teams = {f"D{d} / T{t}": (draw(st.integers(1, 12)), draw(st.integers(0, 2)))
-                 for d in range(draw(st.integers(1, 3))) for t in range(draw(st.integers(1, 3)))}
+        teams = {
+            f"D{d} / T{t}": (draw(st.integers(1, 12)), draw(st.integers(0, 2)))
+            for d in range(draw(st.integers(1, 3)))
+            for t in range(draw(st.integers(1, 3)))
+        }
         units = {("team", name): size for name, size in teams.items()}
         for name, (people, managers) in teams.items():
             for key in (("department", name.split(" / ")[0]), ("organisation", "organisation")):
                 before = units.get(key, (0, 0))
                 units[key] = (before[0] + people, before[1] + managers)
         for (level, name), (people, managers) in units.items():
-            rows.append({"unit_level": level, "unit_name": name, "quarter_start": pd.Timestamp(quarter),
-                         "headcount": people, "is_suppressed": people < 5, "managers": managers,
-                         "t4_leadership_active": 50.0 if managers else None, "t1_continuous_learning": 40.0,
-                         "lci": 45.0, "lci_change": 1.0})
+            rows.append(
+                {
+                    "unit_level": level,
+                    "unit_name": name,
+                    "quarter_start": pd.Timestamp(quarter),
+                    "headcount": people,
+                    "is_suppressed": people < 5,
+                    "managers": managers,
+                    "t4_leadership_active": 50.0 if managers else None,
+                    "t1_continuous_learning": 40.0,
+                    "lci": 45.0,
+                    "lci_change": 1.0,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -193,7 +281,7 @@ def ancestors(level: str, name: str) -> list[tuple[str, str]]:
 def test_no_unit_figure_is_recovered_along_the_hierarchy(mart: pd.DataFrame, k: int) -> None:
     shown = shown_units(mart, k)
 
-    for quarter, rows in shown.groupby("quarter_start"):
+    for _, rows in shown.groupby("quarter_start"):
         for count, figure in (("headcount", "t1_continuous_learning"), ("managers", "t4_leadership_active")):
             visible = {(r.unit_level, r.unit_name): r[count] for _, r in rows.iterrows() if pd.notna(r[figure])}
             for (level, name), size in visible.items():
@@ -203,20 +291,37 @@ def test_no_unit_figure_is_recovered_along_the_hierarchy(mart: pd.DataFrame, k: 
                         assert visible[ancestor] - size == 0 or visible[ancestor] - size >= k, (name, ancestor, count)
             for parent, size in visible.items():
                 for child_level in ("department", "team"):
-                    children = [size for (lvl, n), size in visible.items()
-                                if lvl == child_level and parent in ancestors(lvl, n)]
+                    children = [
+                        size for (lvl, n), size in visible.items() if lvl == child_level and parent in ancestors(lvl, n)
+                    ]
                     if children:
                         left = size - sum(children)
                         assert left == 0 or left >= k, (parent, child_level, count, left)
 
 
 def test_a_team_leads_own_learning_is_not_shown_and_takes_the_lci_with_it() -> None:
-    mart = pd.DataFrame([
-        {"unit_level": level, "unit_name": name, "quarter_start": pd.Timestamp("2026-10-01"), "headcount": people,
-         "is_suppressed": False, "managers": managers, "t4_leadership_active": 100.0, "t1_continuous_learning": 40.0,
-         "lci": 70.0, "lci_change": None}
-        for level, name, people, managers in (("organisation", "organisation", 40, 6), ("department", "D", 40, 6),
-                                              ("team", "D / T1", 8, 1), ("team", "D / T2", 32, 5))])
+    mart = pd.DataFrame(
+        [
+            {
+                "unit_level": level,
+                "unit_name": name,
+                "quarter_start": pd.Timestamp("2026-10-01"),
+                "headcount": people,
+                "is_suppressed": False,
+                "managers": managers,
+                "t4_leadership_active": 100.0,
+                "t1_continuous_learning": 40.0,
+                "lci": 70.0,
+                "lci_change": None,
+            }
+            for level, name, people, managers in (
+                ("organisation", "organisation", 40, 6),
+                ("department", "D", 40, 6),
+                ("team", "D / T1", 8, 1),
+                ("team", "D / T2", 32, 5),
+            )
+        ]
+    )
 
     shown = shown_units(mart, 5).set_index("unit_name")
 
@@ -228,9 +333,20 @@ def test_a_team_leads_own_learning_is_not_shown_and_takes_the_lci_with_it() -> N
 
 
 def test_a_change_on_a_hidden_period_is_hidden() -> None:
-    rows = [{"unit_level": "organisation", "unit_name": "organisation", "quarter_start": pd.Timestamp(q),
-             "headcount": 20, "is_suppressed": False, "managers": managers, "t4_leadership_active": 60.0,
-             "lci": 50.0, "lci_change": 2.0} for q, managers in (("2026-07-01", 2), ("2026-10-01", 6))]
+    rows = [
+        {
+            "unit_level": "organisation",
+            "unit_name": "organisation",
+            "quarter_start": pd.Timestamp(q),
+            "headcount": 20,
+            "is_suppressed": False,
+            "managers": managers,
+            "t4_leadership_active": 60.0,
+            "lci": 50.0,
+            "lci_change": 2.0,
+        }
+        for q, managers in (("2026-07-01", 2), ("2026-10-01", 6))
+    ]
 
     shown = shown_units(pd.DataFrame(rows), 5)
 
@@ -239,16 +355,30 @@ def test_a_change_on_a_hidden_period_is_hidden() -> None:
 
 
 def test_a_team_by_team_table_shows_a_quarter_only_when_every_pair_reaches_k() -> None:
-    pairs = pd.DataFrame([
-        {"quarter_start": pd.Timestamp(q), "helper_team": a, "helped_team": b, "is_suppressed": False, "replies": 9,
-         "helpers": helpers, "people_helped": 6}
-        for q, a, b, helpers in (("2026-07-01", "A", "B", 6), ("2026-07-01", "A", "C", 1),
-                                 ("2026-10-01", "A", "B", 5), ("2026-10-01", "B", "A", 7))])
+    pairs = pd.DataFrame(
+        [
+            {
+                "quarter_start": pd.Timestamp(q),
+                "helper_team": a,
+                "helped_team": b,
+                "is_suppressed": False,
+                "replies": 9,
+                "helpers": helpers,
+                "people_helped": 6,
+            }
+            for q, a, b, helpers in (
+                ("2026-07-01", "A", "B", 6),
+                ("2026-07-01", "A", "C", 1),
+                ("2026-10-01", "A", "B", 5),
+                ("2026-10-01", "B", "A", 7),
+            )
+        ]
+    )
 
-    shown = privacy.unit_table(pairs, privacy.audience("executive"), 5, {})
+    shown = privacy.unit_table(pairs, privacy.audience("executive"), 5, {}, "mart_social_help_network")
 
     assert shown["quarter_start"].astype(str).unique().tolist() == ["2026-10-01"]
-    assert len(privacy.unit_table(pairs, privacy.UNRESTRICTED, 5, {})) == 4
+    assert len(privacy.unit_table(pairs, privacy.UNRESTRICTED, 5, {}, "mart_social_help_network")) == 4
 
 
 def test_rows_that_split_a_whole_hide_enough_that_the_whole_minus_the_rest_gives_nothing_away() -> None:
@@ -263,10 +393,12 @@ def test_rows_that_split_a_whole_hide_enough_that_the_whole_minus_the_rest_gives
 
 # --- event breakdowns -----------------------------------------------------------------------------------------
 
+
 @st.composite
 def events(draw: st.DrawFn) -> pd.DataFrame:
-    rows = draw(st.lists(st.tuples(st.integers(0, 14), st.integers(1, 5), st.sampled_from("abcd")), min_size=1,
-                         max_size=60))
+    rows = draw(
+        st.lists(st.tuples(st.integers(0, 14), st.integers(1, 5), st.sampled_from("abcd")), min_size=1, max_size=60)
+    )
     return pd.DataFrame(rows, columns=["person", "day", "verb"]).drop_duplicates()
 
 
@@ -286,7 +418,7 @@ def test_no_day_or_verb_total_is_recovered_from_the_others(rows: pd.DataFrame, k
         return
     cells = {(d, v): rows[rows[d].astype(str) == v] for d in ("day", "verb") for v in allowed.shown[d]}
     everything = {("*", "*"): rows, **cells}
-    for (d, v), cell in cells.items():
+    for (d, _), cell in cells.items():
         assert actors(cell) >= k
         hidden = rows[rows[d].astype(str).isin(set(rows[d].astype(str)) - allowed.shown[d])]
         assert actors(hidden) == 0 or actors(hidden) >= k, (d, "the hidden ones together")
@@ -301,37 +433,103 @@ def test_no_day_or_verb_total_is_recovered_from_the_others(rows: pd.DataFrame, k
 def test_a_months_change_is_split_by_who_came_and_went_only_where_none_of_them_is_under_k() -> None:
     """mart_lci_unit_month: the stayers' change is the unit's less what its comers and goers did, so the split (and
     the counts that add up to a shown figure) is shown only where each group is 0 or at least k."""
-    split = {"stayers": None, "arrived": None, "departed": None, "joined_organisation": None, "moved_in": None,
-             "left_organisation": None, "moved_out": None, "behaviour_change": None, "composition_change": None,
-             "coverage_change": None}
-    september = [("organisation", "organisation", 84), ("department", "A", 28), ("department", "B", 30),
-                 ("department", "C", 26)]
+    split = {
+        "stayers": None,
+        "arrived": None,
+        "departed": None,
+        "joined_organisation": None,
+        "moved_in": None,
+        "left_organisation": None,
+        "moved_out": None,
+        "behaviour_change": None,
+        "composition_change": None,
+        "coverage_change": None,
+    }
+    september = [
+        ("organisation", "organisation", 84),
+        ("department", "A", 28),
+        ("department", "B", 30),
+        ("department", "C", 26),
+    ]
     october = [  # level, name, headcount, stayers, joined, moved in, left, moved out
         ("organisation", "organisation", 93, 79, 14, 0, 5, 0),
-        ("department", "A", 30, 28, 2, 0, 0, 0),   # two joiners: the split would be about them
-        ("department", "B", 31, 25, 6, 0, 5, 0),   # six joined, five left: every group reaches k
-        ("department", "C", 32, 25, 3, 4, 0, 1),   # three joined, four moved in: the parts of 7 arrivals are small
+        ("department", "A", 30, 28, 2, 0, 0, 0),  # two joiners: the split would be about them
+        ("department", "B", 31, 25, 6, 0, 5, 0),  # six joined, five left: every group reaches k
+        ("department", "C", 32, 25, 3, 4, 0, 1),  # three joined, four moved in: the parts of 7 arrivals are small
     ]
-    rows = [{"unit_level": level, "unit_name": name, "month_start": pd.Timestamp("2026-09-01"), "headcount": people,
-             "is_suppressed": False, "lci": 50.0, "lci_change": None, **split} for level, name, people in september]
-    rows += [{"unit_level": level, "unit_name": name, "month_start": pd.Timestamp("2026-10-01"), "headcount": people,
-              "is_suppressed": False, "lci": 52.0, "lci_change": 2.0, "stayers": stayers,
-              "arrived": joined + moved_in, "departed": left + moved_out, "joined_organisation": joined,
-              "moved_in": moved_in, "left_organisation": left, "moved_out": moved_out, "behaviour_change": 1.5,
-              "composition_change": 0.5, "coverage_change": 0.0}
-             for level, name, people, stayers, joined, moved_in, left, moved_out in october]
+    rows = [
+        {
+            "unit_level": level,
+            "unit_name": name,
+            "month_start": pd.Timestamp("2026-09-01"),
+            "headcount": people,
+            "is_suppressed": False,
+            "lci": 50.0,
+            "lci_change": None,
+            **split,
+        }
+        for level, name, people in september
+    ]
+    rows += [
+        {
+            "unit_level": level,
+            "unit_name": name,
+            "month_start": pd.Timestamp("2026-10-01"),
+            "headcount": people,
+            "is_suppressed": False,
+            "lci": 52.0,
+            "lci_change": 2.0,
+            "stayers": stayers,
+            "arrived": joined + moved_in,
+            "departed": left + moved_out,
+            "joined_organisation": joined,
+            "moved_in": moved_in,
+            "left_organisation": left,
+            "moved_out": moved_out,
+            "behaviour_change": 1.5,
+            "composition_change": 0.5,
+            "coverage_change": 0.0,
+        }
+        for level, name, people, stayers, joined, moved_in, left, moved_out in october
+    ]
     mart = pd.DataFrame(rows)
 
-    shown = privacy.unit_table(mart, privacy.audience("executive"), 5, privacy.unit_visibility(
-        {"mart_lci_unit_month": mart}, 5), "mart_lci_unit_month")
+    shown = privacy.unit_table(
+        mart,
+        privacy.audience("executive"),
+        5,
+        privacy.unit_visibility({"mart_lci_unit_month": mart}, 5),
+        "mart_lci_unit_month",
+    )
     october_shown = shown[shown["month_start"] == pd.Timestamp("2026-10-01")].set_index("unit_name")
 
     assert october_shown.loc["organisation", ["stayers", "arrived", "departed", "behaviour_change"]].tolist() == [
-        79, 14, 5, 1.5]
+        79,
+        14,
+        5,
+        1.5,
+    ]
     assert october_shown.loc["B", ["joined_organisation", "left_organisation", "composition_change"]].tolist() == [
-        6, 5, 0.5]
+        6,
+        5,
+        0.5,
+    ]
     for name in ("A", "C"):
-        assert october_shown.loc[name, ["stayers", "arrived", "departed", "joined_organisation", "moved_in",
-                                        "behaviour_change", "composition_change"]].isna().all(), name
+        assert (
+            october_shown.loc[
+                name,
+                [
+                    "stayers",
+                    "arrived",
+                    "departed",
+                    "joined_organisation",
+                    "moved_in",
+                    "behaviour_change",
+                    "composition_change",
+                ],
+            ]
+            .isna()
+            .all()
+        ), name
         assert october_shown.loc[name, "lci_change"] == 2.0  # the unit's own change stays: it is about everyone
     assert "behaviour_change" in october_shown.loc["C", privacy.WITHHELD]

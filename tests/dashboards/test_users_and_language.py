@@ -45,13 +45,17 @@ def test_an_oidc_user_has_a_role_but_no_password_sign_in(settings: Settings) -> 
     assert users.authenticate(settings, "Eva.Jansen@org.example", "") is None
 
 
-@pytest.mark.parametrize(("name", "role", "password", "rule"), [
-    ("anna", "ceo", "long enough pw", "role 'ceo': must be one of executive, hr_analyst, admin"),
-    ("anna", "admin", "short", "password: must be at least 10 characters"),
-    ("a b", "admin", "long enough pw", "name 'a b': use 2-100 letters, digits or . _ @ + -"),
-])
-def test_bad_users_are_refused_naming_the_rule(settings: Settings, name: str, role: str, password: str,
-                                               rule: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "role", "password", "rule"),
+    [
+        ("anna", "ceo", "long enough pw", "role 'ceo': must be one of executive, hr_analyst, admin"),
+        ("anna", "admin", "short", "password: must be at least 10 characters"),
+        ("a b", "admin", "long enough pw", "name 'a b': use 2-100 letters, digits or . _ @ + -"),
+    ],
+)
+def test_bad_users_are_refused_naming_the_rule(
+    settings: Settings, name: str, role: str, password: str, rule: str
+) -> None:
     with pytest.raises(users.UserError) as refused:
         users.add(settings, name, role, password)
     assert str(refused.value) == rule
@@ -60,10 +64,20 @@ def test_bad_users_are_refused_naming_the_rule(settings: Settings, name: str, ro
 
 def test_cli_adds_a_user_with_the_password_from_stdin(settings: Settings) -> None:
     cli = str(Path(sys.executable).parent / "leerstroom")
-    env = {"LEERSTROOM_DATA_DIR": str(settings.data_dir), "LEERSTROOM_LRS_DATABASE": settings.lrs_database,
-           "PATH": "/usr/bin:/bin"}
-    added = subprocess.run([cli, "users", "add", "admin-1", "--role", "admin", "--password-stdin"],
-                           input="a long admin password\n", capture_output=True, text=True, env=env, timeout=60, check=False)
+    env = {
+        "LEERSTROOM_DATA_DIR": str(settings.data_dir),
+        "LEERSTROOM_LRS_DATABASE": settings.lrs_database,
+        "PATH": "/usr/bin:/bin",
+    }
+    added = subprocess.run(
+        [cli, "users", "add", "admin-1", "--role", "admin", "--password-stdin"],
+        input="a long admin password\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     listed = subprocess.run([cli, "users", "list"], capture_output=True, text=True, env=env, timeout=60, check=False)
 
     assert added.returncode == 0, added.stderr

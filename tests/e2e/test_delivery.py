@@ -27,13 +27,14 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
-from dashboards import privacy
+from dashboards import privacy, roles
 from dashboards.briefing.figures import shown_months
 from leerstroom import lake
 from leerstroom.delivery import store
 from leerstroom.net import free_port
 from leerstroom.settings import Settings
 from tests.fixtures.briefing_org import SMALL_DEPARTMENT, BriefingOrg
+from tests.fixtures.broker import wait_until
 from transform.runner import run_transform
 
 OCTOBER = (datetime(2026, 10, 1, tzinfo=timezone.utc), datetime(2026, 11, 1, tzinfo=timezone.utc))
@@ -60,8 +61,9 @@ class Receiver(BaseHTTPRequestHandler):
             self.send_response(503)
             self.end_headers()
             return
-        type(self).received.append({"path": self.path, "key": self.headers["Idempotency-Key"],
-                                    "body": json.loads(body)})
+        type(self).received.append(
+            {"path": self.path, "key": self.headers["Idempotency-Key"], "body": json.loads(body)}
+        )
         self.send_response(204)
         self.end_headers()
 
@@ -95,8 +97,13 @@ def webhooks() -> Iterator[tuple[type[Receiver], int]]:
 
 def deliver(settings: Settings, env: dict) -> subprocess.CompletedProcess:
     """One round of `leerstroom deliver` as its own process: each call is a restart."""
-    return subprocess.run([sys.executable, "-m", "leerstroom.cli.main", "deliver"], capture_output=True, text=True,
-                          env={**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir), **env}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "leerstroom.cli.main", "deliver"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir), **env},
+        timeout=300,
+    )
 
 
 def shown_drops(settings: Settings) -> pd.DataFrame:
@@ -108,7 +115,7 @@ def shown_drops(settings: Settings) -> pd.DataFrame:
         latest.close()
     con = lake.connect(settings, snapshot=snapshot)
     try:
-        rows = shown_months(con, privacy.audience(privacy.EXECUTIVE), settings.privacy_k)
+        rows = shown_months(con, privacy.audience(roles.EXECUTIVE), settings.privacy_k)
     finally:
         con.close()
     rows["month_start"] = pd.to_datetime(rows["month_start"]).dt.date
@@ -120,14 +127,20 @@ def without_october_learning(settings: Settings, org: BriefingOrg, department: s
     people = [e.employee_id for e in org.people if e.department == department]
     con = lake.connect(settings)
     try:
-        actors = [key for (key,) in con.execute(
-            "SELECT DISTINCT actor_key FROM lake.raw.roster_identities WHERE employee_id IN (SELECT unnest(?))",
-            [people]).fetchall()]
+        actors = [
+            key
+            for (key,) in con.execute(
+                "SELECT DISTINCT actor_key FROM lake.raw.roster_identities WHERE employee_id IN (SELECT unnest(?))",
+                [people],
+            ).fetchall()
+        ]
 
         def delete(c) -> int:
-            return c.execute("DELETE FROM lake.raw.statements WHERE actor_key IN (SELECT unnest(?)) AND "
-                             "statement_timestamp >= ? AND statement_timestamp < ?",
-                             [actors, *OCTOBER]).fetchone()[0]
+            return c.execute(
+                "DELETE FROM lake.raw.statements WHERE actor_key IN (SELECT unnest(?)) AND "
+                "statement_timestamp >= ? AND statement_timestamp < ?",
+                [actors, *OCTOBER],
+            ).fetchone()[0]
 
         return lake.write_transaction(con, delete, settings=settings)
     finally:
@@ -140,7 +153,8 @@ def attachments(message: Message) -> list[tuple[str, bytes]]:
 
 @pytest.mark.slow
 def test_briefing_once_across_restarts_one_alert_for_one_dropped_unit_none_under_k(
-        briefing_org: BriefingOrg, smtp, webhooks, tmp_path: Path) -> None:
+    briefing_org: BriefingOrg, smtp, webhooks, tmp_path: Path
+) -> None:
     mailbox, smtp_port = smtp
     hooks, hook_port = webhooks
     settings = briefing_org.copy(tmp_path / "data")
@@ -157,26 +171,42 @@ def test_briefing_once_across_restarts_one_alert_for_one_dropped_unit_none_under
     rules.write_text(yaml.safe_dump({"rules": [{"rule": "lci_drop", "points": threshold, "levels": ["department"]}]}))
     recipients = settings.data_dir / "delivery" / "recipients.yml"
     recipients.parent.mkdir(parents=True)
-    recipients.write_text(yaml.safe_dump({
-        "briefing": [{"email": "cpo@example.org", "language": "en"}, {"webhook": "leadership", "language": "nl"}],
-        "alerts": [{"email": "hr-analytics@example.org", "language": "en"}, {"webhook": "hr"}]}))
-    env = {"LEERSTROOM_SMTP_HOST": "127.0.0.1", "LEERSTROOM_SMTP_PORT": str(smtp_port),
-           "LEERSTROOM_SMTP_SECURITY": "none", "LEERSTROOM_SMTP_SENDER": "leerstroom@example.org",
-           "LEERSTROOM_DELIVERY_WEBHOOKS__LEADERSHIP": f"http://127.0.0.1:{hook_port}/leadership",
-           "LEERSTROOM_DELIVERY_WEBHOOKS__HR": f"http://127.0.0.1:{hook_port}/hr",
-           "LEERSTROOM_ALERT_RULES_FILE": str(rules), "LEERSTROOM_DELIVERY_RETRY_SECONDS": "0.1",
-           "LEERSTROOM_DASHBOARD_URL": "https://dashboards.example.org"}
+    recipients.write_text(
+        yaml.safe_dump(
+            {
+                "briefing": [
+                    {"email": "cpo@example.org", "language": "en"},
+                    {"webhook": "leadership", "language": "nl"},
+                ],
+                "alerts": [{"email": "hr-analytics@example.org", "language": "en"}, {"webhook": "hr"}],
+            }
+        )
+    )
+    env = {
+        "LEERSTROOM_SMTP_HOST": "127.0.0.1",
+        "LEERSTROOM_SMTP_PORT": str(smtp_port),
+        "LEERSTROOM_SMTP_SECURITY": "none",
+        "LEERSTROOM_SMTP_SENDER": "leerstroom@example.org",
+        "LEERSTROOM_DELIVERY_WEBHOOKS__LEADERSHIP": f"http://127.0.0.1:{hook_port}/leadership",
+        "LEERSTROOM_DELIVERY_WEBHOOKS__HR": f"http://127.0.0.1:{hook_port}/hr",
+        "LEERSTROOM_ALERT_RULES_FILE": str(rules),
+        "LEERSTROOM_DELIVERY_RETRY_SECONDS": "0.1",
+        "LEERSTROOM_DASHBOARD_URL": "https://dashboards.example.org",
+    }
 
     first = deliver(settings, env)
     assert first.returncode == 0, first.stderr
     # October's briefing, once to each recipient: the PDF by e-mail, and in the webhook's JSON.
     assert [m["To"] for m in mailbox.messages] == ["cpo@example.org"]
-    (name, pdf), = attachments(mailbox.messages[0])
+    ((name, pdf),) = attachments(mailbox.messages[0])
     assert name == "leerstroom-briefing-2026-10-organisation-en.pdf" and pdf.startswith(b"%PDF")
-    assert "2026" in mailbox.messages[0]["Subject"] and "https://dashboards.example.org/overview" in \
-        mailbox.messages[0].get_body(("plain",)).get_content()
+    assert (
+        "2026" in mailbox.messages[0]["Subject"]
+        and "https://dashboards.example.org/overview" in mailbox.messages[0].get_body(("plain",)).get_content()
+    )
     assert [(h["path"], h["body"]["kind"], h["body"]["month"]) for h in hooks.received] == [
-        ("/leadership", "briefing", "2026-10")]
+        ("/leadership", "briefing", "2026-10")
+    ]
     assert base64.b64decode(hooks.received[0]["body"]["pdf_base64"]).startswith(b"%PDF")
 
     # A restart (a new process, the same lake) sends nothing again, and neither does a third.
@@ -221,3 +251,31 @@ def test_briefing_once_across_restarts_one_alert_for_one_dropped_unit_none_under
     assert len(hr) == 1 and hr[0]["body"]["rule"] == "lci_drop" and hr[0]["body"]["unit"] == dropped
     assert hr[0]["key"] == f"alert/lci_drop|department|{dropped}|2026-10"
     assert len(mailbox.messages) == 2 and len(hooks.received) == 2  # the briefing was not sent again
+
+    # On a schedule (docker-compose's deliver service): `leerstroom health deliver` is unhealthy until a round
+    # completes, then healthy; the one-off rounds above never claim a schedule is running.
+    command = [sys.executable, "-m", "leerstroom.cli.main"]
+    environment = {**os.environ, "LEERSTROOM_DATA_DIR": str(settings.data_dir), **env}
+    health = subprocess.run(
+        [*command, "health", "deliver"], capture_output=True, text=True, env=environment, check=False
+    )
+    assert health.returncode == 1 and "has not completed a round yet" in health.stderr
+    scheduled = subprocess.Popen(
+        [*command, "deliver", "--every", "3600"],
+        env=environment,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until(
+            lambda: subprocess.run([*command, "health", "deliver"], env=environment, check=False).returncode == 0,
+            120,
+            "the scheduled deliverer's first round",
+        )
+    finally:
+        scheduled.terminate()
+        out, err = scheduled.communicate(timeout=60)
+    assert scheduled.returncode == 0, err
+    assert "0 newly owed, 0 alerts raised, 0 sent, 0 failed" in out, "each round says what it did"
+    assert len(mailbox.messages) == 2 and len(hooks.received) == 2, "the schedule sent nothing twice"

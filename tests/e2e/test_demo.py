@@ -30,7 +30,9 @@ def run_demo_until_ready(settings: Settings, log: Path) -> subprocess.Popen:
     out = log.open("w")
     demo = subprocess.Popen(
         [sys.executable, "-m", "leerstroom.cli.main", "demo", "--employees", "12", "--months", "1"],
-        env=env, stdout=out, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 600
     while "Press Ctrl-C" not in log.read_text():
@@ -49,7 +51,8 @@ def lake_counts(settings: Settings) -> tuple[int, int, int | None]:
     con = lake.connect(settings, read_only=True)
     try:
         total, distinct = con.execute(
-            "SELECT count(*), count(DISTINCT statement_id) FROM lake.raw.statements").fetchone()
+            "SELECT count(*), count(DISTINCT statement_id) FROM lake.raw.statements"
+        ).fetchone()
         certified = lake.last_certified(con)
     finally:
         con.close()

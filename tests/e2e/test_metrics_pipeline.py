@@ -1,4 +1,4 @@
-"""A small generated organisation through LRS → Kafka → lake → roster import → `leerstroom transform` → certified marts."""
+"""A small generated organisation through LRS, Kafka, lake, roster import, `leerstroom transform`: certified marts."""
 
 from __future__ import annotations
 
@@ -15,14 +15,27 @@ from transform.runner import run_transform
 
 EMPLOYEES, MONTHS, SEED = 60, 3, 7
 PERIOD_COLUMNS = ("week_start", "quarter_start", "month_start")
-UNIT_KEYS = {"unit_level", "unit_name", "headcount", "is_suppressed", *PERIOD_COLUMNS, "period_kind", "is_complete",
-             "is_history_short"}
+UNIT_KEYS = {
+    "unit_level",
+    "unit_name",
+    "headcount",
+    "is_suppressed",
+    *PERIOD_COLUMNS,
+    "period_kind",
+    "is_complete",
+    "is_history_short",
+}
 
 
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = 'lake' AND schema_name = 'marts' "
-        "AND table_name = ? ORDER BY column_index", [table]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'lake' AND schema_name = 'marts' "
+            "AND table_name = ? ORDER BY column_index",
+            [table],
+        ).fetchall()
+    ]
 
 
 def unit_marts(con: duckdb.DuckDBPyConnection, marts: list[str]) -> list[tuple[str, str, list[str]]]:
@@ -56,8 +69,14 @@ def test_generated_organisation_reaches_certified_consistent_marts(pipeline) -> 
     con = lake.connect(settings, snapshot=result.certified_snapshot_id)
     try:
         marts = result.details["published"]
-        assert {"mart_engagement_weekly", "mart_engagement_unit_weekly", "mart_lci_unit_quarter", "mart_lci_org_month",
-                "mart_retention_features", "retention_model_metrics"} <= set(marts)
+        assert {
+            "mart_engagement_weekly",
+            "mart_engagement_unit_weekly",
+            "mart_lci_unit_quarter",
+            "mart_lci_org_month",
+            "mart_retention_features",
+            "retention_model_metrics",
+        } <= set(marts)
         empty = [name for name in marts if con.execute(f'SELECT count(*) FROM lake.marts."{name}"').fetchone()[0] == 0]
         assert empty == []
 
@@ -65,19 +84,25 @@ def test_generated_organisation_reaches_certified_consistent_marts(pipeline) -> 
         checked = unit_marts(con, marts)
         assert len(checked) >= 5
         # The generated organisation has a department below k, so suppression is really exercised.
-        assert con.execute("SELECT count(*) FROM lake.marts.mart_engagement_unit_weekly WHERE headcount < ?",
-                           [k]).fetchone()[0] > 0
+        assert (
+            con.execute(
+                "SELECT count(*) FROM lake.marts.mart_engagement_unit_weekly WHERE headcount < ?", [k]
+            ).fetchone()[0]
+            > 0
+        )
         for name, period, metrics in checked:
             # The organisation's headcount is the sum of its departments' (people off the roster form their own unit).
             mismatched = con.execute(
                 f'SELECT {period} FROM lake.marts."{name}" GROUP BY {period} HAVING '
                 f"sum(headcount) FILTER (WHERE unit_level = 'organisation') "
-                f"<> sum(headcount) FILTER (WHERE unit_level = 'department')").fetchall()
+                f"<> sum(headcount) FILTER (WHERE unit_level = 'department')"
+            ).fetchall()
             assert mismatched == [], f"{name}: organisation headcount differs from the sum of departments"
             # A unit below the privacy threshold is flagged and shows no metric at all.
             leaks = con.execute(
                 f'SELECT unit_level, unit_name, {period} FROM lake.marts."{name}" WHERE headcount < {k} AND NOT '
-                f"(is_suppressed AND {' AND '.join(f'{m} IS NULL' for m in metrics) or 'true'})").fetchall()
+                f"(is_suppressed AND {' AND '.join(f'{m} IS NULL' for m in metrics) or 'true'})"
+            ).fetchall()
             assert leaks == [], f"{name}: units below k={k} shown un-suppressed: {leaks[:5]}"
         # In the engagement rollup, where no department is suppressed, the organisation's sums are theirs too.
         differing = con.execute(
@@ -86,7 +111,8 @@ def test_generated_organisation_reaches_certified_consistent_marts(pipeline) -> 
             "sum(total_completions) FILTER (WHERE unit_level = 'organisation') "
             "<> sum(total_completions) FILTER (WHERE unit_level = 'department') OR "
             "sum(active_learners) FILTER (WHERE unit_level = 'organisation') "
-            "<> sum(active_learners) FILTER (WHERE unit_level = 'department'))").fetchall()
+            "<> sum(active_learners) FILTER (WHERE unit_level = 'department'))"
+        ).fetchall()
         assert differing == []
         assert con.execute("SELECT count(*) FROM lake.raw.roster_imports").fetchone()[0] == 1
     finally:

@@ -31,8 +31,14 @@ tools:
 
 def rejected(pipeline, *args: str) -> subprocess.CompletedProcess:
     env = {"LEERSTROOM_DATA_DIR": str(pipeline.settings.data_dir), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "leerstroom.cli.main", "rejected", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "leerstroom.cli.main", "rejected", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def stored_statements(pipeline) -> int:
@@ -55,8 +61,11 @@ def test_a_refused_statement_is_listed_repaired_replayed_and_lands_in_the_lake_e
     rows = [line.split("\t") for line in listed.stdout.splitlines()]
     assert [(r[2], r[3], r[5]) for r in rows] == [
         ("pipeline-test", "400", "object.id: is required"),
-        ("pipeline-test", "400", "context.contextActivities.grouping[0].id: must be an IRI with a scheme "
-                                 "(e.g. http://...) and no spaces"),
+        (
+            "pipeline-test",
+            "400",
+            "context.contextActivities.grouping[0].id: must be an IRI with a scheme (e.g. http://...) and no spaces",
+        ),
         ("pipeline-test", "400", "result.score.min: must be less than max"),
     ]
     ids = {r[5].split(":")[0]: r[0] for r in rows}
@@ -79,14 +88,22 @@ def test_a_refused_statement_is_listed_repaired_replayed_and_lands_in_the_lake_e
     before = stored_statements(pipeline)
     second = rejected(pipeline, "replay")
     assert f"{ids['result.score.min']}: replayed already at" in second.stdout
-    forced = rejected(pipeline, "replay", "--again", ids["result.score.min"], ids["context.contextActivities."
-                                                                                  "grouping[0].id"])
+    forced = rejected(
+        pipeline, "replay", "--again", ids["result.score.min"], ids["context.contextActivities.grouping[0].id"]
+    )
     assert forced.returncode == 0 and forced.stdout.count("stored 1 statement(s)") == 2
     assert stored_statements(pipeline) == before, "the second replay stored nothing, so it published nothing"
     marker = str(uuid.uuid4())
-    pipeline.send([{"id": marker, "actor": {"mbox": "mailto:marker@example.org"},
-                    "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-                    "object": {"id": "https://courses.example.org/xapi/activities/marker"}}])
+    pipeline.send(
+        [
+            {
+                "id": marker,
+                "actor": {"mbox": "mailto:marker@example.org"},
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+                "object": {"id": "https://courses.example.org/xapi/activities/marker"},
+            }
+        ]
+    )
     found = Counter(pipeline.wait_for_lake([marker]))
     assert [found[i] for i in landed] == [1, 1]
     payload = pipeline_payload(pipeline, SCORE_MIN_IS_MAX["id"])
@@ -99,7 +116,8 @@ def pipeline_payload(pipeline, statement_id: str) -> dict:
 
     con = lake.connect(pipeline.settings, read_only=True)
     try:
-        return json.loads(con.execute("SELECT payload FROM lake.raw.statements WHERE statement_id = ?",
-                                      [statement_id]).fetchone()[0])
+        return json.loads(
+            con.execute("SELECT payload FROM lake.raw.statements WHERE statement_id = ?", [statement_id]).fetchone()[0]
+        )
     finally:
         con.close()

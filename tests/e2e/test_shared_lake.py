@@ -17,11 +17,11 @@ import pytest
 
 from dashboards import queries
 from dashboards.connection import catalog_key
+from ingest import status
 from ingest.generator import build_organisation, generate_statements
 from ingest.generator.roster import write_roster
 from ingest.roster import import_roster
 from leerstroom import lake
-from leerstroom.cli import status
 from leerstroom.settings import Settings
 from tests.fixtures.object_storage import SharedLake
 from transform.runner import run_transform
@@ -37,7 +37,8 @@ def settings(settings: Settings, shared_lake: SharedLake) -> Settings:
 
 
 def test_statements_reach_certified_marts_and_the_dashboards_on_postgresql_and_object_storage(
-        pipeline, shared_lake: SharedLake) -> None:
+    pipeline, shared_lake: SharedLake
+) -> None:
     settings = pipeline.settings
     end = datetime.now(timezone.utc).date()
     people = build_organisation(EMPLOYEES, MONTHS, SEED, end)
@@ -65,8 +66,9 @@ def test_statements_reach_certified_marts_and_the_dashboards_on_postgresql_and_o
     headline = queries.activity_headline(catalog, certified.snapshot_id)
     con = lake.connect(settings, snapshot=certified.snapshot_id)
     try:
-        in_mart = con.execute("SELECT sum(statement_count), count(DISTINCT actor_key) "
-                              "FROM lake.marts.mart_daily_activity").fetchone()
+        in_mart = con.execute(
+            "SELECT sum(statement_count), count(DISTINCT actor_key) FROM lake.marts.mart_daily_activity"
+        ).fetchone()
     finally:
         con.close()
     assert (headline["statements"], headline["learners"]) == in_mart

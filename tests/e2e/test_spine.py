@@ -104,7 +104,7 @@ def test_every_distinct_corpus_statement_lands_exactly_once(pipeline):
 
     expected = set(moodle_ids) | set(cmi5_status)
     found = pipeline.wait_for_lake(expected)
-    assert Counter(found) == Counter({i: 1 for i in expected})
+    assert Counter(found) == Counter(dict.fromkeys(expected, 1))
 
 
 def test_sink_killed_at_random_moments_loses_and_doubles_nothing(pipeline):

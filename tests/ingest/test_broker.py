@@ -14,7 +14,7 @@ from ingest.broker import EmbeddedBroker
 from leerstroom.cli.main import main
 from leerstroom.errors import ConfigurationError
 from leerstroom.settings import Settings, get_settings
-from tests.fixtures.broker import REPO, part_environment, wait_until
+from tests.fixtures.broker import REPO, ensure_topic, part_environment, wait_until
 
 pytestmark = pytest.mark.broker
 
@@ -34,21 +34,21 @@ def test_broker_announces_itself_and_serves_a_topic(broker: EmbeddedBroker, sett
     assert broker.bootstrap.startswith("127.0.0.1:")
     assert kafka.bootstrap(settings) == broker.bootstrap
 
-    created = kafka.ensure_topic(settings, broker.bootstrap)
+    created = ensure_topic(settings, broker.bootstrap)
     assert created
-    assert kafka.ensure_topic(settings, broker.bootstrap) == created, "a second ensure must not recreate it"
+    assert ensure_topic(settings, broker.bootstrap) == created, "a second ensure must not recreate it"
     assert kafka.topic_id(settings, broker.bootstrap) == created
 
 
 def test_restart_gives_an_empty_log_with_a_new_identity(broker: EmbeddedBroker, settings: Settings) -> None:
-    before = kafka.ensure_topic(settings, broker.bootstrap)
+    before = ensure_topic(settings, broker.bootstrap)
     bootstrap = broker.bootstrap
 
     broker.restart()
 
     assert broker.bootstrap == bootstrap, "clients reconnect to the same address"
     assert kafka.topic_id(settings, bootstrap) is None, "the in-memory log is gone"
-    after = kafka.ensure_topic(settings, bootstrap)
+    after = ensure_topic(settings, bootstrap)
     assert after != before
 
 
@@ -63,15 +63,19 @@ def test_stop_ends_the_process_and_forgets_the_announcement(settings: Settings) 
 
 def test_cli_runs_the_broker_until_sigterm(settings: Settings) -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "leerstroom.cli.main", "broker"], cwd=REPO, env=part_environment(settings),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "leerstroom.cli.main", "broker"],
+        cwd=REPO,
+        env=part_environment(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         printed = process.stdout.readline().strip()
         assert printed.startswith("127.0.0.1:"), process.stderr.read() if process.poll() is not None else printed
         wait_until(settings.broker_file.exists, 5, "the broker file")
         assert json.loads(settings.broker_file.read_text())["bootstrap"] == printed
-        assert kafka.ensure_topic(settings, printed)
+        assert ensure_topic(settings, printed)
         process.terminate()
         assert process.wait(10) == 0
     finally:
@@ -80,8 +84,9 @@ def test_cli_runs_the_broker_until_sigterm(settings: Settings) -> None:
     assert not accepts(printed)
 
 
-def test_cli_refuses_when_kafka_is_external(monkeypatch: pytest.MonkeyPatch, settings: Settings,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_refuses_when_kafka_is_external(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("LEERSTROOM_KAFKA_BOOTSTRAP", "kafka.internal:9092")
     get_settings.cache_clear()
 

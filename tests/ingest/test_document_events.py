@@ -9,17 +9,18 @@ import httpx
 import orjson
 import pytest
 
-from ingest import kafka, outbox
+from ingest import kafka
 from ingest.broker import EmbeddedBroker
-from ingest.lrs import document_store
+from ingest.kafka import EVENT_ID_HEADER
+from ingest.lrs import document_store, outbox
+from ingest.lrs.relay import Relay
 from ingest.lrs.store import LrsStore
-from ingest.relay import EVENT_ID_HEADER, Relay
 from ingest.sink import Sink
+from ingest.status import lake_counts
 from ingest.xapi.identity import actor_key
 from leerstroom import lake
-from leerstroom.cli.status import lake_counts
 from leerstroom.settings import Settings
-from tests.fixtures.broker import wait_until
+from tests.fixtures.broker import ensure_topic, wait_until
 from tests.fixtures.pipeline import Pipeline
 
 pytestmark = pytest.mark.broker
@@ -45,8 +46,11 @@ def lake_created(settings: Settings) -> bool:
 
 
 def document_events(settings: Settings) -> list[tuple]:
-    return lake_rows(settings, "SELECT event_id, resource, action, activity_id, agent_key, registration, document_id, "
-                               "payload FROM lake.raw.document_events ORDER BY occurred_at")
+    return lake_rows(
+        settings,
+        "SELECT event_id, resource, action, activity_id, agent_key, registration, document_id, "
+        "payload FROM lake.raw.document_events ORDER BY occurred_at",
+    )
 
 
 @pytest.mark.slow
@@ -55,28 +59,46 @@ def test_state_saved_by_a_tool_lands_once_in_the_lake_and_in_status(pipeline: Pi
     learner = {"objectType": "Agent", "mbox": f"mailto:femke-{uuid.uuid4().hex[:6]}@example.org"}
     course = f"http://example.org/course/{uuid.uuid4()}"
     registration = str(uuid.uuid4())
-    where = {"activityId": course, "agent": orjson.dumps(learner).decode(), "registration": registration,
-             "stateId": "bookmark"}
-    with httpx.Client(base_url=pipeline.endpoint, auth=(pipeline.key, pipeline.secret),
-                      headers={"X-Experience-API-Version": "1.0.3"}) as http:
+    where = {
+        "activityId": course,
+        "agent": orjson.dumps(learner).decode(),
+        "registration": registration,
+        "stateId": "bookmark",
+    }
+    with httpx.Client(
+        base_url=pipeline.endpoint, auth=(pipeline.key, pipeline.secret), headers={"X-Experience-API-Version": "1.0.3"}
+    ) as http:
         for page in (3, 4):
             saved = http.put("activities/state", params=where, json={"page": page})
             assert saved.status_code == 204, saved.text
         assert http.delete("activities/state", params=where).status_code == 204
-    statement_ids = pipeline.send([{
-        "actor": learner, "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"}, "object": {"id": course},
-    }])
+    statement_ids = pipeline.send(
+        [
+            {
+                "actor": learner,
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+                "object": {"id": course},
+            }
+        ]
+    )
 
     wait_until(lambda: lake_created(pipeline.settings), 60, "the sink to create the lake")
     pipeline.wait_for_lake(statement_ids)
     wait_until(lambda: len(document_events(pipeline.settings)) >= 3, 60, "three document events in the lake")
     events = document_events(pipeline.settings)
     assert [(resource, action) for _, resource, action, *_ in events] == [
-        ("state", "put"), ("state", "put"), ("state", "delete")]
+        ("state", "put"),
+        ("state", "put"),
+        ("state", "delete"),
+    ]
     assert len({event_id for event_id, *_ in events}) == 3
     for _, _, _, activity_id, agent_key, event_registration, document_id, _ in events:
         assert (activity_id, agent_key, event_registration, document_id) == (
-            course, actor_key(learner), registration, "bookmark")
+            course,
+            actor_key(learner),
+            registration,
+            "bookmark",
+        )
     contents = [orjson.loads(payload).get("content") for *_, payload in events]
     assert contents == [{"page": 3}, {"page": 4}, None]
     assert lake_rows(pipeline.settings, "SELECT count(*) FROM lake.raw.dead_letters") == [(0,)]
@@ -88,8 +110,12 @@ def test_state_saved_by_a_tool_lands_once_in_the_lake_and_in_status(pipeline: Pi
 
 def test_a_document_event_published_twice_is_kept_once(broker: EmbeddedBroker, settings: Settings) -> None:
     store = LrsStore(settings)
-    scope = document_store.Scope("activity_profile", "http://example.org/course/1",
-                                 {"activityId": "http://example.org/course/1"}, owner="course-tool")
+    scope = document_store.Scope(
+        "activity_profile",
+        "http://example.org/course/1",
+        {"activityId": "http://example.org/course/1"},
+        owner="course-tool",
+    )
     create = document_store.Preconditions(None, "*", blind_overwrite=False)
     for n in range(5):
         document_store.put(store, scope, f"profile-{n}", orjson.dumps({"n": n}), "application/json", create)
@@ -103,8 +129,12 @@ def test_a_document_event_published_twice_is_kept_once(broker: EmbeddedBroker, s
         producer = kafka.producer(settings, broker.bootstrap)
         try:
             for entry in entries:
-                producer.send(settings.kafka_topic, key=entry.message_key, value=entry.payload,
-                              headers=[(EVENT_ID_HEADER, entry.event_id.encode())])
+                producer.send(
+                    settings.kafka_topic,
+                    key=entry.message_key,
+                    value=entry.payload,
+                    headers=[(EVENT_ID_HEADER, entry.event_id.encode())],
+                )
             producer.flush()
         finally:
             producer.close()
@@ -121,19 +151,30 @@ def test_a_document_event_published_twice_is_kept_once(broker: EmbeddedBroker, s
 
 
 def test_a_malformed_document_event_becomes_a_dead_letter_naming_the_field(
-        broker: EmbeddedBroker, settings: Settings) -> None:
-    kafka.ensure_topic(settings, broker.bootstrap)
-    good = {"leerstroom_event": "document", "resource": "state", "action": "put", "documentId": "d",
-            "activityId": "http://example.org/a", "agent": {"mbox": "mailto:a@example.org"},
-            "at": "2026-11-26T10:00:00.000Z"}
+    broker: EmbeddedBroker, settings: Settings
+) -> None:
+    ensure_topic(settings, broker.bootstrap)
+    good = {
+        "leerstroom_event": "document",
+        "resource": "state",
+        "action": "put",
+        "documentId": "d",
+        "activityId": "http://example.org/a",
+        "agent": {"mbox": "mailto:a@example.org"},
+        "at": "2026-11-26T10:00:00.000Z",
+    }
     bad_resource = {**good, "resource": "bookmark"}
     bad_time = {**good, "at": "yesterday"}
     unknown_kind = {**good, "leerstroom_event": "roster"}
     producer = kafka.producer(settings, broker.bootstrap)
     try:
         for event in (good, bad_resource, bad_time, unknown_kind):
-            producer.send(settings.kafka_topic, key=b"document:state:x", value=orjson.dumps(event),
-                          headers=[("leerstroom-event-id", str(uuid.uuid4()).encode())])
+            producer.send(
+                settings.kafka_topic,
+                key=b"document:state:x",
+                value=orjson.dumps(event),
+                headers=[("leerstroom-event-id", str(uuid.uuid4()).encode())],
+            )
         producer.flush()
     finally:
         producer.close()
@@ -145,7 +186,9 @@ def test_a_malformed_document_event_becomes_a_dead_letter_naming_the_field(
     finally:
         sink.close()
     assert len(document_events(settings)) == 1
-    errors = [error for (error,) in lake_rows(settings, "SELECT error FROM lake.raw.dead_letters ORDER BY kafka_offset")]
+    errors = [
+        error for (error,) in lake_rows(settings, "SELECT error FROM lake.raw.dead_letters ORDER BY kafka_offset")
+    ]
     assert errors == [
         "document event resource: must be one of state, activity_profile, agent_profile",
         "document event at: 'yesterday' is not an ISO 8601 timestamp",

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import orjson
 
+from ingest.erasure import forget
 from ingest.lrs import document_store
 from ingest.lrs.store import LrsStore
-from ingest.privacy.erasure import forget
 from leerstroom.settings import Settings
 from tests.fixtures.broker import part_environment
 
@@ -23,12 +23,22 @@ ADA = "ada@example.org"
 
 
 def statement(mbox: str, *attachments: bytes) -> dict:
-    found = {"actor": {"mbox": f"mailto:{mbox}"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
-             "object": {"id": "https://lms.example.org/course/1"}}
+    found = {
+        "actor": {"mbox": f"mailto:{mbox}"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {"id": "https://lms.example.org/course/1"},
+    }
     if attachments:
-        found["attachments"] = [{"usageType": "http://example.org/essay", "display": {"en-US": "essay"},
-                                 "contentType": "text/plain", "length": len(data),
-                                 "sha2": hashlib.sha256(data).hexdigest()} for data in attachments]
+        found["attachments"] = [
+            {
+                "usageType": "http://example.org/essay",
+                "display": {"en-US": "essay"},
+                "contentType": "text/plain",
+                "length": len(data),
+                "sha2": hashlib.sha256(data).hexdigest(),
+            }
+            for data in attachments
+        ]
     return found
 
 
@@ -40,8 +50,9 @@ def test_her_attachments_and_every_tools_documents_about_her_go_and_shared_data_
     hers, shared = b"Ada King's motivation letter", b"Course certificate template"
     store = LrsStore(settings)
     store.save([statement(ADA, hers, shared)], AUTHORITY, credential="lms", attachments=sent(hers, shared))
-    (kept,) = store.save([statement("grace@example.org", shared)], AUTHORITY, credential="lms",
-                         attachments=sent(shared))
+    (kept,) = store.save(
+        [statement("grace@example.org", shared)], AUTHORITY, credential="lms", attachments=sent(shared)
+    )
     agent = {"mbox": f"mailto:{ADA}"}
     create = document_store.Preconditions(None, "*", blind_overwrite=False)
     for owner in ("lms", "quiz-tool"):
@@ -65,13 +76,20 @@ def test_her_attachments_and_every_tools_documents_about_her_go_and_shared_data_
 def test_logs_and_exports_lose_the_lines_naming_her_and_other_files_are_reported(settings: Settings) -> None:
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True)
-    (logs / "sink.log").write_text(f"2026-11-27 INFO started\n2026-11-27 WARNING dead letter: mailto:{ADA} bad\n"
-                                   "2026-11-27 INFO stopped\n")
+    (logs / "sink.log").write_text(
+        f"2026-11-27 INFO started\n2026-11-27 WARNING dead letter: mailto:{ADA} bad\n2026-11-27 INFO stopped\n"
+    )
     (settings.data_dir / "roster.csv").write_text(f"employee_id,identities\nE1,mailto:{ADA}\nE2,mailto:g@example.org\n")
     (settings.data_dir / "notes.json").write_text(json.dumps({"owner": ADA}))
 
-    done = subprocess.run([sys.executable, "-m", "leerstroom.cli.main", "forget", ADA, "--no-transform"], cwd=REPO,
-                          env=part_environment(settings), capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "leerstroom.cli.main", "forget", ADA, "--no-transform"],
+        cwd=REPO,
+        env=part_environment(settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1, "a file it could not clean makes forget fail"
     assert "notes.json" in done.stderr and "cleaned by hand" in done.stderr
     assert json.loads(done.stdout.split("\n\n")[0].split("dashboards")[0])["remaining"] == ["notes.json"]

@@ -61,14 +61,51 @@ def test_same_seed_same_organisation_and_statements_other_seed_differs() -> None
 def test_every_signal_of_the_metric_catalogue_is_sent(small) -> None:
     _, statements = small
     verbs = Counter(verb(s) for s in statements)
-    wanted = ["played", "paused", "seeked", "initialized", "completed", "terminated", "viewed", "read", "attempted",
-              "passed", "failed", "launched", "satisfied", "abandoned", "earned", "achieved", "posted", "replied",
-              "commented", "voted-up", "reviewed", "registered", "progressed", "was-assigned", "recommended",
-              "defined", "mentored", "assign"]
+    wanted = [
+        "played",
+        "paused",
+        "seeked",
+        "initialized",
+        "completed",
+        "terminated",
+        "viewed",
+        "read",
+        "attempted",
+        "passed",
+        "failed",
+        "launched",
+        "satisfied",
+        "abandoned",
+        "earned",
+        "achieved",
+        "posted",
+        "replied",
+        "commented",
+        "voted-up",
+        "reviewed",
+        "registered",
+        "progressed",
+        "was-assigned",
+        "recommended",
+        "defined",
+        "mentored",
+        "assign",
+    ]
     assert [name for name in wanted if not verbs[VERBS[name]]] == []
     types = Counter(s["object"].get("definition", {}).get("type") for s in statements)
-    for kind in ("video", "audio", "article", "assessment", "course", "badge", "certificate", "discussion",
-                 "forum-reply", "learning-plan", "goal"):
+    for kind in (
+        "video",
+        "audio",
+        "article",
+        "assessment",
+        "course",
+        "badge",
+        "certificate",
+        "discussion",
+        "forum-reply",
+        "learning-plan",
+        "goal",
+    ):
         assert types[TYPES[kind]], kind
     media = [s for s in statements if s["object"].get("definition", {}).get("type") in (TYPES["video"], TYPES["audio"])]
     assert all(s["object"]["definition"]["extensions"][VIDEO_LENGTH] > 0 for s in media)
@@ -84,8 +121,10 @@ def test_cmi5_sessions_carry_registration_and_category(small) -> None:
         if s.get("context", {}).get("registration"):
             by_registration[s["context"]["registration"]].append(verb(s))
     # Every session starts with launched and ends terminated or abandoned.
-    assert all(v[0] == VERBS["launched"] and v[-1] in (VERBS["terminated"], VERBS["abandoned"])
-               for v in by_registration.values())
+    assert all(
+        v[0] == VERBS["launched"] and v[-1] in (VERBS["terminated"], VERBS["abandoned"])
+        for v in by_registration.values()
+    )
 
 
 def test_replies_answer_an_earlier_post_of_someone_else(small) -> None:
@@ -127,16 +166,23 @@ def test_some_recommendations_are_taken_up_within_seven_days(small) -> None:
         if verb(s) == VERBS["launched"]:
             launches[(actor_key(s["actor"]), s["object"]["id"])].append(when(s))
     shown = [s for s in statements if verb(s) == VERBS["recommended"]]
-    taken = [s for s in shown if any(timedelta(0) <= t - when(s) <= timedelta(days=7)
-                                     for t in launches[(actor_key(s["actor"]), s["object"]["id"])])]
+    taken = [
+        s
+        for s in shown
+        if any(
+            timedelta(0) <= t - when(s) <= timedelta(days=7)
+            for t in launches[(actor_key(s["actor"]), s["object"]["id"])]
+        )
+    ]
     assert shown and 0.2 < len(taken) / len(shown) < 0.9
 
 
 def test_goals_belong_to_a_review_cycle(small) -> None:
     _, statements = small
     goals = [s for s in statements if s["object"].get("definition", {}).get("type") == TYPES["goal"]]
-    assert goals and all(s["context"]["contextActivities"]["grouping"][0]["definition"]["type"] == TYPES["review"]
-                         for s in goals)
+    assert goals and all(
+        s["context"]["contextActivities"]["grouping"][0]["definition"]["type"] == TYPES["review"] for s in goals
+    )
 
 
 def test_no_statement_before_hire_after_the_end_or_after_its_actor_left(small) -> None:
@@ -144,8 +190,13 @@ def test_no_statement_before_hire_after_the_end_or_after_its_actor_left(small) -
     hired = {actor_key({"mbox": p.mbox}): p.hire_date for p in people}
     assert all(when(s).date() >= hired[actor_key(s["actor"])] for s in statements if "mbox" in s["actor"])
     left = {actor_key({"mbox": p.mbox}): p.termination_date for p in people if p.termination_date}
-    left |= {actor_key({"account": {"homePage": "https://lms.leerstroom-demo.example", "name": p.lms_account}}):
-             p.termination_date for p in people if p.termination_date}
+    left |= {
+        actor_key(
+            {"account": {"homePage": "https://lms.leerstroom-demo.example", "name": p.lms_account}}
+        ): p.termination_date
+        for p in people
+        if p.termination_date
+    }
     assert all(when(s).date() < END for s in statements)
     assert all(when(s).date() < left[actor_key(s["actor"])] for s in statements if actor_key(s["actor"]) in left)
 
@@ -170,7 +221,9 @@ def employee_aggregates(people: list[Employee], statements: list[dict]) -> tuple
     owner = {}
     for p in people:
         owner[actor_key({"mbox": p.mbox})] = p.employee_id
-        owner[actor_key({"account": {"homePage": "https://lms.leerstroom-demo.example", "name": p.lms_account}})] = p.employee_id
+        owner[actor_key({"account": {"homePage": "https://lms.leerstroom-demo.example", "name": p.lms_account}})] = (
+            p.employee_id
+        )
     days = defaultdict(list)
     failed, social, badges = Counter(), Counter(), Counter()
     for s in statements:
@@ -182,8 +235,18 @@ def employee_aggregates(people: list[Employee], statements: list[dict]) -> tuple
         failed[person] += verb(s) == VERBS["failed"]
         social[person] += verb(s) in (VERBS["posted"], VERBS["replied"], VERBS["commented"], VERBS["voted-up"])
         badges[person] += verb(s) in (VERBS["earned"], VERBS["achieved"])
-    names = ["days_since_last", "recent_4w", "slope", "failed", "social", "badges", "satisfaction", "overtime",
-             "days_since_promotion", "tenure"]
+    names = [
+        "days_since_last",
+        "recent_4w",
+        "slope",
+        "failed",
+        "social",
+        "badges",
+        "satisfaction",
+        "overtime",
+        "days_since_promotion",
+        "tenure",
+    ]
     rows, labels = [], []
     for p in people:
         if p.is_manager:
@@ -192,10 +255,20 @@ def employee_aggregates(people: list[Employee], statements: list[dict]) -> tuple
         seen = days[p.employee_id]
         recent = sum(d >= r - timedelta(days=28) for d in seen)
         before = sum(r - timedelta(days=84) <= d < r - timedelta(days=28) for d in seen)
-        rows.append([(r - max(seen)).days if seen else 120, recent, recent - before / 2, failed[p.employee_id],
-                     social[p.employee_id], badges[p.employee_id], p.satisfaction, p.overtime_hours,
-                     (r - p.last_promotion_date).days if p.last_promotion_date else (r - p.hire_date).days,
-                     (r - p.hire_date).days])
+        rows.append(
+            [
+                (r - max(seen)).days if seen else 120,
+                recent,
+                recent - before / 2,
+                failed[p.employee_id],
+                social[p.employee_id],
+                badges[p.employee_id],
+                p.satisfaction,
+                p.overtime_hours,
+                (r - p.last_promotion_date).days if p.last_promotion_date else (r - p.hire_date).days,
+                (r - p.hire_date).days,
+            ]
+        )
         labels.append(bool(p.termination_date and p.exit_voluntary))
     return np.array(rows, dtype=float), np.array(labels), names
 
@@ -236,11 +309,15 @@ def test_the_hris_history_holds_at_each_month_only_what_hr_knew_then(default_org
         for row in rows:
             truth = by_id[row.employee_id]
             # An exit or a promotion after the export's day is not in it; one before it is, as it happened.
-            assert row.termination_date == (truth.termination_date if truth.termination_date
-                                            and truth.termination_date <= day else None)
+            assert row.termination_date == (
+                truth.termination_date if truth.termination_date and truth.termination_date <= day else None
+            )
             promoted = row.attributes.get("last_promotion_date") or None
-            assert promoted == (truth.last_promotion_date.isoformat() if truth.last_promotion_date
-                                and truth.last_promotion_date <= day else None)
+            assert promoted == (
+                truth.last_promotion_date.isoformat()
+                if truth.last_promotion_date and truth.last_promotion_date <= day
+                else None
+            )
             assert row.manager_id is None or row.manager_id in listed
     # Exits happen over the year, so the exports differ in what they know.
     assert len({path.read_text() for _, path in exports}) == len(exports)

@@ -27,8 +27,9 @@ def rows(settings: Settings, sql: str, **kwargs) -> list[tuple]:
         con.close()
 
 
-def test_the_lake_moves_to_postgresql_and_object_storage_by_two_switches(settings: Settings,
-                                                                        shared_lake: SharedLake) -> None:
+def test_the_lake_moves_to_postgresql_and_object_storage_by_two_switches(
+    settings: Settings, shared_lake: SharedLake
+) -> None:
     on_shared = shared_lake.settings(settings)
     assert not lake.exists(on_shared)
     with pytest.raises(ConfigurationError, match="no lake at postgres:dbname="):
@@ -36,8 +37,11 @@ def test_the_lake_moves_to_postgresql_and_object_storage_by_two_switches(setting
 
     con = lake.connect(on_shared)
     try:
-        lake.write_transaction(con, lambda c: c.execute(
-            "INSERT INTO lake.raw.roster_imports VALUES ('import-1', now(), 'roster.csv', 3)"), settings=on_shared)
+        lake.write_transaction(
+            con,
+            lambda c: c.execute("INSERT INTO lake.raw.roster_imports VALUES ('import-1', now(), 'roster.csv', 3)"),
+            settings=on_shared,
+        )
         written = lake.current_snapshot(con)
     finally:
         con.close()
@@ -55,8 +59,9 @@ def test_the_lake_moves_to_postgresql_and_object_storage_by_two_switches(setting
 
 
 def test_a_password_never_reaches_a_message(settings: Settings) -> None:
-    on_missing = settings.model_copy(update={"lake_catalog": "postgres:dbname=none host=127.0.0.1 port=1 "
-                                                             "password=hunter2-secret"})
+    on_missing = settings.model_copy(
+        update={"lake_catalog": "postgres:dbname=none host=127.0.0.1 port=1 password=hunter2-secret"}
+    )
     with pytest.raises(Exception) as raised:
         lake.connect(on_missing)
     assert "hunter2-secret" not in str(raised.value)
@@ -116,18 +121,23 @@ def test_processes_creating_one_lake_at_once_migrate_it_once(engine: str, settin
 
 
 def test_forget_erases_a_person_from_a_lake_on_postgresql_its_files_and_its_catalog_statistics(
-        settings: Settings, postgres_database, tmp_path) -> None:
-    from ingest.privacy.erasure import forget
+    settings: Settings, postgres_database, tmp_path
+) -> None:
+    from ingest.erasure import forget
 
     files = tmp_path / "shared-files"
     on_postgres = lake_in_shared_folder(settings, postgres_database, files)
     con = lake.connect(on_postgres)
     try:
         # Her key sorts first and last of the column, so the catalog's min/max statistics name her.
-        lake.write_transaction(con, lambda c: c.execute("""
+        lake.write_transaction(
+            con,
+            lambda c: c.execute("""
             INSERT INTO lake.raw.roster_identities VALUES
               ('i1', 'e0', 'mbox:mailto:aaa-her@example.org'), ('i1', 'e1', 'mbox:mailto:bob@example.org'),
-              ('i1', 'e2', 'mbox:mailto:carol@example.org')"""), settings=on_postgres)
+              ('i1', 'e2', 'mbox:mailto:carol@example.org')"""),
+            settings=on_postgres,
+        )
     finally:
         con.close()
 

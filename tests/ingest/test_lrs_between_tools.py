@@ -23,13 +23,21 @@ VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 
 def statement(**extra) -> dict:
-    return {"id": str(uuid.uuid4()), "actor": {"mbox": "mailto:noor@example.org"},
-            "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"}, "object": {"id": ACTIVITY}, **extra}
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": {"mbox": "mailto:noor@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {"id": ACTIVITY},
+        **extra,
+    }
 
 
 def voiding(target: str) -> dict:
-    return {"actor": {"mbox": "mailto:admin@example.org"}, "verb": {"id": VOIDED, "display": {"en-US": "voided"}},
-            "object": {"objectType": "StatementRef", "id": target}}
+    return {
+        "actor": {"mbox": "mailto:admin@example.org"},
+        "verb": {"id": VOIDED, "display": {"en-US": "voided"}},
+        "object": {"objectType": "StatementRef", "id": target},
+    }
 
 
 def tool(lrs: LrsProcess, name: str, *scopes: str) -> httpx.Client:
@@ -45,8 +53,11 @@ def is_voided(reader: httpx.Client, statement_id: str) -> bool:
 
 
 def test_a_tool_voids_only_its_own_statements_and_cannot_tell_which_ids_exist(module_lrs: LrsProcess) -> None:
-    with tool(module_lrs, "lms") as lms, tool(module_lrs, "writer", "statements/write") as writer, \
-            tool(module_lrs, "reader", "statements/read") as reader:
+    with (
+        tool(module_lrs, "lms") as lms,
+        tool(module_lrs, "writer", "statements/write") as writer,
+        tool(module_lrs, "reader", "statements/read") as reader,
+    ):
         theirs = statement()
         assert lms.post("statements", json=theirs).status_code == 200
         unused = str(uuid.uuid4())
@@ -55,8 +66,9 @@ def test_a_tool_voids_only_its_own_statements_and_cannot_tell_which_ids_exist(mo
         on_unused = writer.post("statements", json=voiding(unused))
         assert on_theirs.status_code == 403, "a write-only tool must not void another tool's statement"
         assert on_unused.status_code == 403, "nor pre-void an id that another tool may use later"
-        assert on_theirs.json()["error"] == on_unused.json()["error"], \
+        assert on_theirs.json()["error"] == on_unused.json()["error"], (
             "the answer is the same whether the target exists or not, so it confirms no id"
+        )
         put = writer.put("statements", params={"statementId": str(uuid.uuid4())}, json=voiding(theirs["id"]))
         assert put.status_code == 403
 
@@ -75,8 +87,11 @@ def test_a_tool_voids_only_its_own_statements_and_cannot_tell_which_ids_exist(mo
 
 
 def test_an_admin_credential_voids_any_statement(module_lrs: LrsProcess) -> None:
-    with tool(module_lrs, "lms") as lms, tool(module_lrs, "registrar", "statements/write", "admin") as admin, \
-            tool(module_lrs, "reader", "statements/read") as reader:
+    with (
+        tool(module_lrs, "lms") as lms,
+        tool(module_lrs, "registrar", "statements/write", "admin") as admin,
+        tool(module_lrs, "reader", "statements/read") as reader,
+    ):
         theirs = statement()
         assert lms.post("statements", json=theirs).status_code == 200
         assert admin.post("statements", json=voiding(theirs["id"])).status_code == 200
@@ -94,8 +109,9 @@ DOCUMENTS = [
 
 
 @pytest.mark.parametrize("path,params,scope", DOCUMENTS, ids=[d[0] for d in DOCUMENTS])
-def test_documents_belong_to_the_tool_that_stored_them(module_lrs: LrsProcess, path: str, params: dict,
-                                                      scope: str) -> None:
+def test_documents_belong_to_the_tool_that_stored_them(
+    module_lrs: LrsProcess, path: str, params: dict, scope: str
+) -> None:
     with tool(module_lrs, "lms", scope) as lms, tool(module_lrs, "curious", scope) as curious:
         create = {"If-None-Match": "*"}
         assert lms.put(path, params=params, json={"page": 7}, headers=create).status_code == 204
@@ -107,8 +123,9 @@ def test_documents_belong_to_the_tool_that_stored_them(module_lrs: LrsProcess, p
             assert curious.delete(path, params=listing).status_code == 204
         else:
             assert curious.delete(path, params=params).status_code in (204, 404)
-        assert curious.put(path, params=params, json={"page": 1}, headers=create).status_code == 204, \
+        assert curious.put(path, params=params, json={"page": 1}, headers=create).status_code == 204, (
             "the other tool stores its own document under the same id, beside the first"
+        )
         assert curious.get(path, params=params).json() == {"page": 1}
 
         kept = lms.get(path, params=params)

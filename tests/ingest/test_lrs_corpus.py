@@ -15,8 +15,11 @@ MULTI_CONTENT_ID = "8a69db4c-bb60-41fd-9740-e713dba8de2e"
 
 
 def without_assigned(served: dict, sent: dict) -> dict:
-    return {key: value for key, value in served.items()
-            if key not in ALWAYS_ASSIGNED and not (key in ASSIGNED_IF_ABSENT and key not in sent)}
+    return {
+        key: value
+        for key, value in served.items()
+        if key not in ALWAYS_ASSIGNED and not (key in ASSIGNED_IF_ABSENT and key not in sent)
+    }
 
 
 def sent_part(sent: dict) -> dict:
@@ -29,7 +32,7 @@ def test_corpus_round_trip(lrs: LrsProcess) -> None:
     with httpx.Client(base_url=lrs.endpoint, auth=lrs.auth, headers=VERSION, timeout=30) as client:
         moodle_ids: list[str] = []
         for start in range(0, len(moodle), 50):
-            response = client.post("statements", json=moodle[start:start + 50])
+            response = client.post("statements", json=moodle[start : start + 50])
             assert response.status_code == 200, response.text
             moodle_ids += response.json()
 

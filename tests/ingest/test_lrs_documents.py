@@ -1,4 +1,4 @@
-"""The document resources over real HTTP: ETag concurrency, JSON merge, since, multi-delete, outbox events; Activities, Agents, About."""
+"""Document resources over HTTP: ETags, JSON merge, since, multi-delete, outbox events; Activities, Agents, About."""
 
 from __future__ import annotations
 
@@ -43,7 +43,9 @@ def test_state_put_get_etag_and_last_modified(client: httpx.Client) -> None:
 
 def test_if_match_and_if_none_match(client: httpx.Client) -> None:
     params = state_params(stateId="progress")
-    assert client.put("activities/state", params=params, json={"a": 1}, headers={"If-None-Match": "*"}).status_code == 204
+    assert (
+        client.put("activities/state", params=params, json={"a": 1}, headers={"If-None-Match": "*"}).status_code == 204
+    )
     etag = client.get("activities/state", params=params).headers["ETag"]
     again = client.put("activities/state", params=params, json={"a": 2}, headers={"If-None-Match": "*"})
     assert again.status_code == 412
@@ -63,7 +65,9 @@ def test_post_merges_json_objects_and_refuses_other_documents(client: httpx.Clie
     assert client.get("activities/state", params=params).json() == {"q1": "a", "q2": "c", "q3": "d"}
     text = client.post("activities/state", params=params, content=b"plain", headers={"Content-Type": "text/plain"})
     assert text.status_code == 400 and text.json()["field"] == "Content-Type"
-    broken = client.post("activities/state", params=params, content=b"{oops", headers={"Content-Type": "application/json"})
+    broken = client.post(
+        "activities/state", params=params, content=b"{oops", headers={"Content-Type": "application/json"}
+    )
     assert (broken.status_code, broken.json()["field"]) == (400, "body")
 
 
@@ -71,8 +75,12 @@ def test_state_ids_since_and_multi_delete(client: httpx.Client) -> None:
     params = state_params()
     registration = str(uuid.uuid4())
     for state_id in ("a", "b"):
-        client.put("activities/state", params={**params, "stateId": state_id}, content=b"x",
-                   headers={"Content-Type": "text/plain"})
+        client.put(
+            "activities/state",
+            params={**params, "stateId": state_id},
+            content=b"x",
+            headers={"Content-Type": "text/plain"},
+        )
     time.sleep(0.01)
     cut = formats.format_timestamp(datetime.now(timezone.utc))
     time.sleep(0.01)
@@ -85,13 +93,18 @@ def test_state_ids_since_and_multi_delete(client: httpx.Client) -> None:
     assert client.get("activities/state", params={**params, "registration": registration}).json() == ["r"]
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"activityId": "not an iri", "agent": json.dumps(LEARNER), "stateId": "s"}, "activityId"),
-    ({"activityId": "http://example.org/a", "agent": "{bad", "stateId": "s"}, "agent"),
-    ({"activityId": "http://example.org/a", "agent": json.dumps(LEARNER), "stateId": "s", "registration": "r"},
-     "registration"),
-    ({"agent": json.dumps(LEARNER), "stateId": "s"}, "activityId"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"activityId": "not an iri", "agent": json.dumps(LEARNER), "stateId": "s"}, "activityId"),
+        ({"activityId": "http://example.org/a", "agent": "{bad", "stateId": "s"}, "agent"),
+        (
+            {"activityId": "http://example.org/a", "agent": json.dumps(LEARNER), "stateId": "s", "registration": "r"},
+            "registration",
+        ),
+        ({"agent": json.dumps(LEARNER), "stateId": "s"}, "activityId"),
+    ],
+)
 def test_bad_state_parameters_are_400(client: httpx.Client, params: dict, field: str) -> None:
     response = client.put("activities/state", params=params, json={})
     assert (response.status_code, response.json()["field"]) == (400, field)
@@ -126,18 +139,29 @@ def test_document_changes_travel_through_the_outbox(client: httpx.Client, module
     events = [orjson.loads(payload) for _, payload in rows if b"leerstroom_event" in payload]
     mine = [e for e in events if e.get("activityId") == params["activityId"]]
     assert [(e["resource"], e["action"], e["documentId"]) for e in mine] == [
-        ("state", "put", "suspend_data"), ("state", "delete", "suspend_data")]
+        ("state", "put", "suspend_data"),
+        ("state", "delete", "suspend_data"),
+    ]
     assert mine[0]["content"] == {"slide": 7} and mine[0]["agent"] == LEARNER
 
 
 def test_activities_resource_returns_the_canonical_definition(client: httpx.Client) -> None:
     activity_id = f"http://example.org/course/{uuid.uuid4()}"
     for language, name in (("en-US", "Safety"), ("nl-NL", "Veiligheid")):
-        client.post("statements", json={"actor": LEARNER, "verb": {"id": "http://adlnet.gov/expapi/verbs/attempted"},
-                                        "object": {"id": activity_id, "definition": {"name": {language: name}}}})
+        client.post(
+            "statements",
+            json={
+                "actor": LEARNER,
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/attempted"},
+                "object": {"id": activity_id, "definition": {"name": {language: name}}},
+            },
+        )
     got = client.get("activities", params={"activityId": activity_id}).json()
-    assert got == {"objectType": "Activity", "id": activity_id,
-                   "definition": {"name": {"en-US": "Safety", "nl-NL": "Veiligheid"}}}
+    assert got == {
+        "objectType": "Activity",
+        "id": activity_id,
+        "definition": {"name": {"en-US": "Safety", "nl-NL": "Veiligheid"}},
+    }
     assert client.get("activities").json()["field"] == "activityId"
 
 

@@ -1,4 +1,4 @@
-"""The right to erasure at the LRS: a running LRS refuses statements about a person forgotten meanwhile, storing nothing.
+"""The right to erasure at the LRS: a running LRS refuses statements about a person forgotten since, storing nothing.
 
 `leerstroom forget` runs as its own process while the LRS serves; here it runs in the test
 process, beside the LRS subprocess, as an operator's command would.
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import httpx
 
+from ingest.erasure import forget
 from ingest.lrs.importer import Importer
 from ingest.lrs.store import LrsStore
-from ingest.privacy.erasure import forget
 from leerstroom.settings import Settings
 from tests.fixtures.lrs import LrsProcess, on_every_engine
 from tests.reliability.test_privacy import (
@@ -42,14 +42,17 @@ def stored_naming(settings: Settings, person: str) -> dict[str, int]:
     """Statements and outbox entries in the LRS store whose bytes name `person`, read as another process would."""
     store = LrsStore(settings)
     try:
-        return {table: sum(person.encode() in bytes(payload) for (payload,) in store.read(f"SELECT payload FROM {table}"))
-                for table in ("statements", "outbox")}
+        return {
+            table: sum(person.encode() in bytes(payload) for (payload,) in store.read(f"SELECT payload FROM {table}"))
+            for table in ("statements", "outbox")
+        }
     finally:
         store.close()
 
 
-def test_a_running_lrs_refuses_statements_about_a_person_forgotten_meanwhile(lrs: LrsProcess,
-                                                                              settings: Settings) -> None:
+def test_a_running_lrs_refuses_statements_about_a_person_forgotten_meanwhile(
+    lrs: LrsProcess, settings: Settings
+) -> None:
     sha1 = hashlib.sha1(f"mailto:{ADA}".encode()).hexdigest()
     with client(lrs) as http:
         assert http.post("statements", json=statement(ADA)).status_code == 200, "before forget, she is accepted"
@@ -70,8 +73,11 @@ def test_a_running_lrs_refuses_statements_about_a_person_forgotten_meanwhile(lrs
         assert http.put("statements", params={"statementId": mentoring["id"]}, json=mentoring).status_code == 403
 
         # A batch is atomic: one statement naming her (as instructor) refuses all three, and says which one.
-        batch = [statement(GRACE), statement("linus@example.org"),
-                 statement(GRACE, context={"instructor": {"mbox": f"mailto:{ADA}"}})]
+        batch = [
+            statement(GRACE),
+            statement("linus@example.org"),
+            statement(GRACE, context={"instructor": {"mbox": f"mailto:{ADA}"}}),
+        ]
         refused = http.post("statements", json=batch)
         assert refused.status_code == 403
         assert refused.json()["field"] == "[2]" and "statement [2]" in refused.json()["error"]
@@ -88,7 +94,8 @@ def test_a_running_lrs_refuses_statements_about_a_person_forgotten_meanwhile(lrs
 
 
 def test_a_running_lrs_refuses_documents_about_a_forgotten_person_and_notes_the_refusal_without_her(
-        lrs: LrsProcess, settings: Settings) -> None:
+    lrs: LrsProcess, settings: Settings
+) -> None:
     her = json.dumps({"mbox": f"mailto:{ADA}"})
     state = {"activityId": "http://example.org/course/1", "agent": her, "stateId": "bookmark"}
     profile = {"agent": her, "profileId": "preferences"}
@@ -97,8 +104,11 @@ def test_a_running_lrs_refuses_documents_about_a_forgotten_person_and_notes_the_
 
         forget(settings, ADA)  # no restart of the LRS follows
 
-        for resource, params, method in (("activities/state", state, "put"), ("activities/state", state, "post"),
-                                         ("agents/profile", profile, "post")):
+        for resource, params, method in (
+            ("activities/state", state, "put"),
+            ("activities/state", state, "post"),
+            ("agents/profile", profile, "post"),
+        ):
             refused = getattr(http, method)(resource, params=params, json={"page": 4})
             assert refused.status_code == 403, (resource, method, refused.text)
             assert refused.json()["field"] == "agent" and "erased at their request" in refused.json()["error"]
@@ -118,7 +128,8 @@ def test_a_running_lrs_refuses_documents_about_a_forgotten_person_and_notes_the_
 
 
 def test_forgetting_her_while_a_tool_keeps_sending_about_her_leaves_nothing_of_her_in_the_store(
-        lrs: LrsProcess, settings: Settings) -> None:
+    lrs: LrsProcess, settings: Settings
+) -> None:
     stop = threading.Event()
     answers: Counter[int] = Counter()
 

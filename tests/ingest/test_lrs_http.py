@@ -85,10 +85,13 @@ def test_missing_or_unsupported_version_is_400(client: httpx.Client, header: str
     assert response.headers[VERSION]
 
 
-@pytest.mark.parametrize("header, answered", [("1.0", "1.0.3"), ("1.0.0", "1.0.3"), ("1.0.1", "1.0.3"),
-                                              ("1.0.3", "1.0.3"), ("2.0.0", "2.0.0")])
-def test_supported_versions_are_accepted_and_answered_with_the_latest_patch(client: httpx.Client, header: str,
-                                                                            answered: str) -> None:
+@pytest.mark.parametrize(
+    "header, answered",
+    [("1.0", "1.0.3"), ("1.0.0", "1.0.3"), ("1.0.1", "1.0.3"), ("1.0.3", "1.0.3"), ("2.0.0", "2.0.0")],
+)
+def test_supported_versions_are_accepted_and_answered_with_the_latest_patch(
+    client: httpx.Client, header: str, answered: str
+) -> None:
     response = client.post("/xapi/statements", json=STATEMENT, headers={VERSION: header})
     assert response.status_code == 200
     assert response.headers[VERSION] == answered
@@ -118,8 +121,13 @@ def test_unknown_route_is_404_with_version_header(client: httpx.Client) -> None:
 
 
 def test_browser_preflight_is_allowed(shared_lrs: LrsProcess) -> None:
-    response = httpx.options(f"{shared_lrs.endpoint}statements", headers={
-        "Origin": "http://content.example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization,content-type,x-experience-api-version"})
+    response = httpx.options(
+        f"{shared_lrs.endpoint}statements",
+        headers={
+            "Origin": "http://content.example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,x-experience-api-version",
+        },
+    )
     assert response.status_code == 200
     assert "x-experience-api-version" in response.headers["access-control-allow-headers"].lower()

@@ -23,9 +23,15 @@ def agent(name: str) -> dict:
 
 
 def statement(who: str, verb: str, activity: str, **extra) -> dict:
-    return {"actor": agent(who), "verb": {"id": f"http://example.org/verbs/{verb}-{RUN}", "display": {"en-US": verb}},
-            "object": {"id": f"http://example.org/act/{activity}-{RUN}",
-                       "definition": {"name": {"en-US": activity, "nl-NL": f"{activity}-nl"}}}, **extra}
+    return {
+        "actor": agent(who),
+        "verb": {"id": f"http://example.org/verbs/{verb}-{RUN}", "display": {"en-US": verb}},
+        "object": {
+            "id": f"http://example.org/act/{activity}-{RUN}",
+            "definition": {"name": {"en-US": activity, "nl-NL": f"{activity}-nl"}},
+        },
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +46,32 @@ def stored(client: httpx.Client) -> dict[str, str]:
     registration = str(uuid.uuid4())
     sent = {
         "ann_read": statement("ann", "read", "book"),
-        "ann_passed": statement("ann", "passed", "quiz", context={
-            "registration": registration, "instructor": agent("teacher"),
-            "contextActivities": {"parent": [{"id": f"http://example.org/act/course-{RUN}"}]}}),
+        "ann_passed": statement(
+            "ann",
+            "passed",
+            "quiz",
+            context={
+                "registration": registration,
+                "instructor": agent("teacher"),
+                "contextActivities": {"parent": [{"id": f"http://example.org/act/course-{RUN}"}]},
+            },
+        ),
         "bob_read": statement("bob", "read", "book"),
-        "bob_about_ann": {"actor": agent("bob"), "verb": {"id": f"http://example.org/verbs/mentored-{RUN}"},
-                          "object": agent("ann")},
-        "sub": {"actor": agent("carl"), "verb": {"id": f"http://example.org/verbs/planned-{RUN}"},
-                "object": {"objectType": "SubStatement", "actor": agent("dora"),
-                           "verb": {"id": f"http://example.org/verbs/read-{RUN}"},
-                           "object": {"id": f"http://example.org/act/atlas-{RUN}"}}},
+        "bob_about_ann": {
+            "actor": agent("bob"),
+            "verb": {"id": f"http://example.org/verbs/mentored-{RUN}"},
+            "object": agent("ann"),
+        },
+        "sub": {
+            "actor": agent("carl"),
+            "verb": {"id": f"http://example.org/verbs/planned-{RUN}"},
+            "object": {
+                "objectType": "SubStatement",
+                "actor": agent("dora"),
+                "verb": {"id": f"http://example.org/verbs/read-{RUN}"},
+                "object": {"id": f"http://example.org/act/atlas-{RUN}"},
+            },
+        },
     }
     ids = {}
     for name, body in sent.items():
@@ -116,8 +138,9 @@ def test_formats_ids_and_canonical(client: httpx.Client, stored: dict) -> None:
     ids = client.get("/xapi/statements", params={**params, "format": "ids"}).json()["statements"][0]
     assert ids["actor"] == {"objectType": "Agent", "mbox": agent("ann")["mbox"]}
     assert ids["verb"] == {"id": params["verb"]} and ids["object"] == {"id": f"http://example.org/act/quiz-{RUN}"}
-    canonical = client.get("/xapi/statements", params={**params, "format": "canonical"},
-                           headers={"Accept-Language": "nl-NL, en;q=0.5"}).json()["statements"][0]
+    canonical = client.get(
+        "/xapi/statements", params={**params, "format": "canonical"}, headers={"Accept-Language": "nl-NL, en;q=0.5"}
+    ).json()["statements"][0]
     assert canonical["object"]["definition"]["name"] == {"nl-NL": "quiz-nl"}
     assert canonical["verb"]["display"] == {"en-US": "passed"}
     wrong = client.get("/xapi/statements", params={"format": "full"})
@@ -138,16 +161,19 @@ def test_headers_consistent_through_and_last_modified(client: httpx.Client, stor
     assert through >= formats.parse_timestamp(response.json()["stored"])
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"agent": "{not json"}, "agent"),
-    ({"agent": json.dumps({"name": "no identifier"})}, "agent"),
-    ({"verb": "not an iri"}, "verb"),
-    ({"registration": "123"}, "registration"),
-    ({"since": "yesterday"}, "since"),
-    ({"limit": "-1"}, "limit"),
-    ({"ascending": "yes"}, "ascending"),
-    ({"Verb": "http://example.org/v"}, "Verb"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"agent": "{not json"}, "agent"),
+        ({"agent": json.dumps({"name": "no identifier"})}, "agent"),
+        ({"verb": "not an iri"}, "verb"),
+        ({"registration": "123"}, "registration"),
+        ({"since": "yesterday"}, "since"),
+        ({"limit": "-1"}, "limit"),
+        ({"ascending": "yes"}, "ascending"),
+        ({"Verb": "http://example.org/v"}, "Verb"),
+    ],
+)
 def test_bad_query_parameters_are_400_naming_the_parameter(client: httpx.Client, params: dict, field: str) -> None:
     response = client.get("/xapi/statements", params=params)
     assert response.status_code == 400
@@ -156,18 +182,28 @@ def test_bad_query_parameters_are_400_naming_the_parameter(client: httpx.Client,
 
 def test_voiding_and_statement_refs(client: httpx.Client, stored: dict) -> None:
     target = client.post("/xapi/statements", json=statement("eve", "tried", "lab")).json()[0]
-    ref = client.post("/xapi/statements", json={"actor": agent("fay"), "verb": {"id": "http://example.org/verbs/liked"},
-                                                "object": {"objectType": "StatementRef", "id": target}}).json()[0]
+    ref = client.post(
+        "/xapi/statements",
+        json={
+            "actor": agent("fay"),
+            "verb": {"id": "http://example.org/verbs/liked"},
+            "object": {"objectType": "StatementRef", "id": target},
+        },
+    ).json()[0]
     eve = json.dumps({"mbox": agent("eve")["mbox"]})
     # A statement referring to a match matches too (Filter Conditions for StatementRefs).
     assert query_ids(client, agent=eve) == [ref, target]
-    voiding = client.post("/xapi/statements", json={"actor": agent("eve"), "verb": {"id": VOIDED},
-                                                    "object": {"objectType": "StatementRef", "id": target}}).json()[0]
+    voiding = client.post(
+        "/xapi/statements",
+        json={"actor": agent("eve"), "verb": {"id": VOIDED}, "object": {"objectType": "StatementRef", "id": target}},
+    ).json()[0]
     assert query_ids(client, agent=eve) == [voiding, ref]
     assert client.get("/xapi/statements", params={"statementId": target}).status_code == 404
     assert client.get("/xapi/statements", params={"voidedStatementId": target}).json()["id"] == target
     not_voided = client.get("/xapi/statements", params={"voidedStatementId": ref})
     assert not_voided.status_code == 404
-    bad = client.post("/xapi/statements", json={"actor": agent("eve"), "verb": {"id": VOIDED},
-                                                "object": {"id": "http://example.org/act/x"}})
+    bad = client.post(
+        "/xapi/statements",
+        json={"actor": agent("eve"), "verb": {"id": VOIDED}, "object": {"id": "http://example.org/act/x"}},
+    )
     assert (bad.status_code, bad.json()["field"]) == (400, "object.objectType")

@@ -62,8 +62,14 @@ def test_tincan_saves_and_retrieves_statements(lrs: LrsProcess) -> None:
     )
     saved = remote.save_statement(sent)
     assert saved.success, saved.data
-    batch = [Statement(actor=Agent(mbox=f"mailto:p{i}@example.org"), verb=Verb(id="http://adlnet.gov/expapi/verbs/experienced"),
-                       object=Activity(id=f"http://example.org/videos/{i}")) for i in range(3)]
+    batch = [
+        Statement(
+            actor=Agent(mbox=f"mailto:p{i}@example.org"),
+            verb=Verb(id="http://adlnet.gov/expapi/verbs/experienced"),
+            object=Activity(id=f"http://example.org/videos/{i}"),
+        )
+        for i in range(3)
+    ]
     saved_batch = remote.save_statements(batch)
     assert saved_batch.success, saved_batch.data
     assert all(item.id for item in saved_batch.content)
@@ -96,8 +102,9 @@ def test_outbox_payload_is_the_stored_statement(client: httpx.Client, shared_lrs
 
 
 @pytest.mark.parametrize("case, body, field, rule_words", INVALID, ids=[case[0] for case in INVALID])
-def test_invalid_statement_is_400_and_nothing_is_stored(client: httpx.Client, shared_lrs: LrsProcess, case: str,
-                                                        body: dict, field: str, rule_words: str) -> None:
+def test_invalid_statement_is_400_and_nothing_is_stored(
+    client: httpx.Client, shared_lrs: LrsProcess, case: str, body: dict, field: str, rule_words: str
+) -> None:
     before = shared_lrs.counts()
     valid_first = statement(id=str(uuid.uuid4()))
     response = client.post("statements", json=[valid_first, body])
@@ -109,11 +116,14 @@ def test_invalid_statement_is_400_and_nothing_is_stored(client: httpx.Client, sh
     assert client.get("statements", params={"statementId": valid_first["id"]}).status_code == 404
 
 
-@pytest.mark.parametrize("body, field", [
-    (b"{not json", "body"),
-    (b"[]", "body"),
-    (b"42", "body"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        (b"{not json", "body"),
+        (b"[]", "body"),
+        (b"42", "body"),
+    ],
+)
 def test_unusable_bodies_are_400(client: httpx.Client, body: bytes, field: str) -> None:
     response = client.post("statements", content=body, headers={"Content-Type": "application/json"})
     assert (response.status_code, response.json()["field"]) == (400, field)
@@ -145,8 +155,9 @@ def test_identical_resend_is_harmless(client: httpx.Client, shared_lrs: LrsProce
     assert shared_lrs.counts() == before
 
 
-def test_same_id_with_other_content_is_409_and_the_batch_is_dropped(client: httpx.Client,
-                                                                     shared_lrs: LrsProcess) -> None:
+def test_same_id_with_other_content_is_409_and_the_batch_is_dropped(
+    client: httpx.Client, shared_lrs: LrsProcess
+) -> None:
     taken = str(uuid.uuid4())
     assert client.post("statements", json=statement(id=taken)).status_code == 200
     before = shared_lrs.counts()

@@ -1,4 +1,4 @@
-"""The LRS store keeps its promise: acknowledged means committed with its outbox entry, through crashes and a busy store.
+"""The LRS store keeps its promise: acknowledged is committed with its outbox entry, through crashes and a busy store.
 
 Every test runs on SQLite and on PostgreSQL (tests/fixtures/lrs.py: on_every_engine).
 """
@@ -47,8 +47,10 @@ def statement(number: int, statement_id: str | None = None) -> dict:
 def outbox_rows(settings: Settings) -> list[tuple[str, bytes, bytes]]:
     store = LrsStore(settings)
     try:
-        return [(event_id, bytes(key), bytes(payload)) for event_id, key, payload in
-                store.read("SELECT event_id, message_key, payload FROM outbox ORDER BY seq")]
+        return [
+            (event_id, bytes(key), bytes(payload))
+            for event_id, key, payload in store.read("SELECT event_id, message_key, payload FROM outbox ORDER BY seq")
+        ]
     finally:
         store.close()
 
@@ -122,8 +124,12 @@ def test_acknowledged_statements_survive_sigkill(lrs: LrsProcess) -> None:
         # Tools re-send what they were not sure of: everything lands once, nothing doubles.
         items = list(attempted.values())
         for start in range(0, len(items), 500):
-            assert client.post("statements", json=items[start:start + 500]).status_code == 200
-    assert lrs.counts() == {"statements": len(attempted), "outbox": len(attempted), "outbox_unpublished": len(attempted)}
+            assert client.post("statements", json=items[start : start + 500]).status_code == 200
+    assert lrs.counts() == {
+        "statements": len(attempted),
+        "outbox": len(attempted),
+        "outbox_unpublished": len(attempted),
+    }
 
 
 def test_requests_committed_together_keep_their_own_outcomes(settings: Settings) -> None:
@@ -167,8 +173,11 @@ def in_process_lrs(settings: Settings) -> Iterator[tuple[str, tuple[str, str]]]:
     """
     store = LrsStore(settings, busy_timeout=0.2)
     credential = credentials.add(store, "busy-test")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=settings.lrs_port,
-                                           log_config=None, lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, store), host="127.0.0.1", port=settings.lrs_port, log_config=None, lifespan="off"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -6,18 +6,19 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
-import pytest
-
 import orjson
+import pytest
 
 from ingest.lrs import credentials, document_store, schema
 from ingest.lrs.engine import open_engine
-from ingest.lrs.store import LrsStore, StatementQuery
+from ingest.lrs.statement_reads import StatementQuery
+from ingest.lrs.store import LrsStore
 from ingest.xapi.terms import agent_term
 from leerstroom.settings import Settings
 from tests.fixtures.lrs import on_every_engine
 from tests.ingest.test_lrs_attachments import attachment_for
-from tests.ingest.test_lrs_between_tools import ACTIVITY, statement as tool_statement
+from tests.ingest.test_lrs_between_tools import ACTIVITY
+from tests.ingest.test_lrs_between_tools import statement as tool_statement
 from tests.ingest.test_lrs_store import AUTHORITY, statement
 
 engine_settings = on_every_engine("engine_settings")
@@ -27,8 +28,9 @@ def as_before_versioning(db: sqlite3.Connection) -> None:
     """A store as the last release before versioned migrations left it: no version, no index of unpublished
     outbox entries, and its search terms indexed as text."""
     db.execute("DROP INDEX outbox_unpublished")
-    db.execute("CREATE TABLE statement_terms (term TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (term, seq)) "
-               "WITHOUT ROWID")
+    db.execute(
+        "CREATE TABLE statement_terms (term TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (term, seq)) WITHOUT ROWID"
+    )
     db.execute("DROP TABLE statement_term_keys")
     db.execute("PRAGMA user_version = 0")
 
@@ -37,8 +39,16 @@ def test_a_store_from_before_queries_is_indexed_on_open(settings: Settings) -> N
     """Stores written by the first LRS release had no search terms or voided flags; opening one adds them."""
     store = LrsStore(settings.lrs_db)
     kept, voided = store.save([statement(1), statement(2)], AUTHORITY)
-    store.save([{"actor": statement(3)["actor"], "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
-                 "object": {"objectType": "StatementRef", "id": voided}}], AUTHORITY)
+    store.save(
+        [
+            {
+                "actor": statement(3)["actor"],
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+                "object": {"objectType": "StatementRef", "id": voided},
+            }
+        ],
+        AUTHORITY,
+    )
     store.close()
     with sqlite3.connect(settings.lrs_db) as db:
         as_before_versioning(db)  # with an empty text index: the first release had none
@@ -68,18 +78,27 @@ def as_before_tools_were_fenced_in(path) -> None:
 
 
 @pytest.mark.parametrize("tools", [1, 2])
-def test_an_older_store_keeps_its_documents_and_attachments_for_the_tool_that_can_be_told(settings, tools: int
-                                                                                       ) -> None:
+def test_an_older_store_keeps_its_documents_and_attachments_for_the_tool_that_can_be_told(settings, tools: int) -> None:
     data = b"an essay stored before the upgrade"
     sha2 = hashlib.sha256(data).hexdigest()
     store = LrsStore(settings.lrs_db)
     names = [credentials.add(store, f"tool-{n}").name for n in range(tools)]
     essay = tool_statement(attachments=[attachment_for(data)])
-    store.save([essay], {"objectType": "Agent", "account": {"homePage": "http://x/", "name": names[0]}},
-               credential=names[0], attachments={sha2: ("text/plain", data)})
+    store.save(
+        [essay],
+        {"objectType": "Agent", "account": {"homePage": "http://x/", "name": names[0]}},
+        credential=names[0],
+        attachments={sha2: ("text/plain", data)},
+    )
     scope = document_store.Scope("state", "key", {"activityId": ACTIVITY}, owner=names[0])
-    document_store.put(store, scope, "bookmark", b'{"page": 2}', "application/json",
-                       document_store.Preconditions(None, "*", blind_overwrite=False))
+    document_store.put(
+        store,
+        scope,
+        "bookmark",
+        b'{"page": 2}',
+        "application/json",
+        document_store.Preconditions(None, "*", blind_overwrite=False),
+    )
     store.close()
     as_before_tools_were_fenced_in(settings.lrs_db)
 

@@ -9,11 +9,11 @@ import orjson
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 
-from ingest import outbox
 from ingest.broker import EmbeddedBroker
+from ingest.lrs import outbox
 from ingest.lrs import store as lrs_store
+from ingest.lrs.relay import Relay
 from ingest.lrs.store import LrsStore
-from ingest.relay import Relay
 from ingest.sink import Sink
 from leerstroom.settings import Settings
 from tests.fixtures.broker import append_to_outbox, lake_ids, outbox_size, stored_statements, wait_until
@@ -41,7 +41,8 @@ def read_topic(settings: Settings, bootstrap: str, expected: int) -> list:
 
 
 def test_relay_publishes_keyed_by_actor_and_keeps_entries_until_the_lake_has_them(
-        broker: EmbeddedBroker, settings: Settings) -> None:
+    broker: EmbeddedBroker, settings: Settings
+) -> None:
     statements = stored_statements(300, learners=7)
     append_to_outbox(settings, statements)
     relay = Relay(settings)
@@ -84,7 +85,8 @@ def test_relay_creates_the_outbox_when_the_lrs_has_not_yet(broker: EmbeddedBroke
 
 
 def test_relay_keeps_entries_while_the_broker_is_down_and_delivers_them_after(
-        broker: EmbeddedBroker, settings: Settings) -> None:
+    broker: EmbeddedBroker, settings: Settings
+) -> None:
     settings = settings.model_copy(update={"kafka_timeout_ms": 1000})
     broker.stop()
     statements = stored_statements(500)

@@ -9,12 +9,12 @@ import pytest
 
 from ingest import kafka
 from ingest.broker import EmbeddedBroker
-from ingest.relay import Relay
+from ingest.lrs.relay import Relay
 from ingest.sink import Sink
 from ingest.sink_status import lag
 from leerstroom import lake
 from leerstroom.settings import Settings
-from tests.fixtures.broker import append_to_outbox, lake_ids, stored_statements
+from tests.fixtures.broker import append_to_outbox, ensure_topic, lake_ids, stored_statements
 from tests.fixtures.object_storage import lake_in_shared_folder
 
 pytestmark = pytest.mark.broker
@@ -46,7 +46,8 @@ def lake_rows(settings: Settings, sql: str) -> list[tuple]:
 
 
 def test_each_statement_lands_once_with_its_offsets_and_a_restart_resumes(
-        broker: EmbeddedBroker, settings: Settings) -> None:
+    broker: EmbeddedBroker, settings: Settings
+) -> None:
     statements = stored_statements(3000)
     resent = statements[:200]  # the LRS acknowledged these twice, e.g. a tool retrying after a timeout
     publish(settings, statements + resent)
@@ -62,8 +63,12 @@ def test_each_statement_lands_once_with_its_offsets_and_a_restart_resumes(
     offsets = lake_rows(settings, "SELECT topic, topic_id, kafka_partition, next_offset FROM lake.raw.consumer_offsets")
     assert {(topic, tid) for topic, tid, _, _ in offsets} == {(settings.kafka_topic, topic_id)}
     assert sum(next_offset for *_, next_offset in offsets) == 3200, "offsets cover every message read"
-    stored = dict(lake_rows(settings, "SELECT statement_id, payload FROM lake.raw.statements WHERE statement_id = "
-                                      f"'{statements[5]['id']}'"))
+    stored = dict(
+        lake_rows(
+            settings,
+            f"SELECT statement_id, payload FROM lake.raw.statements WHERE statement_id = '{statements[5]['id']}'",
+        )
+    )
     assert orjson.loads(stored[statements[5]["id"]]) == statements[5], "the full statement travels as payload"
 
     restarted = Sink(settings)
@@ -83,14 +88,20 @@ def test_each_statement_lands_once_with_its_offsets_and_a_restart_resumes(
 
 
 def test_poison_messages_become_dead_letters_and_the_stream_continues(
-        broker: EmbeddedBroker, settings: Settings) -> None:
-    kafka.ensure_topic(settings, broker.bootstrap)
+    broker: EmbeddedBroker, settings: Settings
+) -> None:
+    ensure_topic(settings, broker.bootstrap)
     good = stored_statements(3)
     no_id = dict(good[0])
     del no_id["id"]
     messages = [
-        orjson.dumps(good[0]), b"{not json", orjson.dumps(no_id), b"\xff\xfe\x00", orjson.dumps(good[1]),
-        orjson.dumps(["a", "list"]), orjson.dumps(good[2]),
+        orjson.dumps(good[0]),
+        b"{not json",
+        orjson.dumps(no_id),
+        b"\xff\xfe\x00",
+        orjson.dumps(good[1]),
+        orjson.dumps(["a", "list"]),
+        orjson.dumps(good[2]),
     ]
     producer = kafka.producer(settings, broker.bootstrap)
     try:
@@ -108,10 +119,15 @@ def test_poison_messages_become_dead_letters_and_the_stream_continues(
         sink.close()
 
     assert sorted(lake_ids(settings)) == sorted(s["id"] for s in good)
-    dead = lake_rows(settings, "SELECT kafka_offset, message_key, payload, error FROM lake.raw.dead_letters "
-                               "ORDER BY kafka_offset")
-    assert [(offset, key) for offset, key, _, _ in dead] == [(1, "same-learner"), (2, "same-learner"),
-                                                             (3, "same-learner"), (5, "same-learner")]
+    dead = lake_rows(
+        settings, "SELECT kafka_offset, message_key, payload, error FROM lake.raw.dead_letters ORDER BY kafka_offset"
+    )
+    assert [(offset, key) for offset, key, _, _ in dead] == [
+        (1, "same-learner"),
+        (2, "same-learner"),
+        (3, "same-learner"),
+        (5, "same-learner"),
+    ]
     errors = [error for *_, error in dead]
     assert "not JSON" in errors[0]
     assert errors[1] == "id: required in a stored statement"
@@ -123,7 +139,8 @@ def test_poison_messages_become_dead_letters_and_the_stream_continues(
 
 @pytest.mark.parametrize("catalog", ["sqlite", "postgres"])
 def test_a_second_sink_on_the_same_offsets_loses_the_compare_and_set(
-        catalog: str, broker: EmbeddedBroker, settings: Settings, tmp_path, request) -> None:
+    catalog: str, broker: EmbeddedBroker, settings: Settings, tmp_path, request
+) -> None:
     if catalog == "postgres":
         # No writer lock orders the two sinks there: the compare-and-set alone must keep the zombie out.
         settings = lake_in_shared_folder(settings, request.getfixturevalue("postgres_database"), tmp_path / "files")

@@ -10,11 +10,18 @@ from collections import Counter
 import pytest
 
 from ingest.broker import EmbeddedBroker
-from ingest.relay import Relay
+from ingest.lrs.relay import Relay
 from ingest.sink import Sink
 from leerstroom.settings import Settings
 from tests.fixtures.broker import (
-    PartProcess, RelayProcess, SinkProcess, append_to_outbox, lake_ids, outbox_size, stored_statements, wait_until,
+    PartProcess,
+    RelayProcess,
+    SinkProcess,
+    append_to_outbox,
+    lake_ids,
+    outbox_size,
+    stored_statements,
+    wait_until,
 )
 
 pytestmark = [pytest.mark.broker, pytest.mark.slow]
@@ -31,7 +38,7 @@ class Feeder(threading.Thread):
     def run(self) -> None:
         try:
             for start in range(0, len(self.statements), self.chunk):
-                append_to_outbox(self.settings, self.statements[start:start + self.chunk])
+                append_to_outbox(self.settings, self.statements[start : start + self.chunk])
                 time.sleep(self.pause)
         except BaseException as err:  # noqa: BLE001 - reported by the test through finish()
             self.error = err
@@ -60,7 +67,8 @@ def assert_exactly_once(settings: Settings, statements: list[dict], parts: list[
 
 
 def test_sink_killed_at_random_moments_loses_and_doubles_nothing(
-        broker: EmbeddedBroker, settings: Settings, parts: list[PartProcess]) -> None:
+    broker: EmbeddedBroker, settings: Settings, parts: list[PartProcess]
+) -> None:
     seed = random.randrange(1_000_000)
     chance = random.Random(seed)
     statements = stored_statements(20_000)
@@ -86,7 +94,8 @@ def test_sink_killed_at_random_moments_loses_and_doubles_nothing(
 
 
 def test_broker_restarting_empty_mid_stream_loses_and_doubles_nothing(
-        broker: EmbeddedBroker, settings: Settings) -> None:
+    broker: EmbeddedBroker, settings: Settings
+) -> None:
     settings = settings.model_copy(update={"kafka_timeout_ms": 1500})
     statements = stored_statements(6000)
     stop = threading.Event()
@@ -111,7 +120,8 @@ def test_broker_restarting_empty_mid_stream_loses_and_doubles_nothing(
 
 
 def test_two_sinks_on_one_lake_double_nothing(
-        broker: EmbeddedBroker, settings: Settings, parts: list[PartProcess]) -> None:
+    broker: EmbeddedBroker, settings: Settings, parts: list[PartProcess]
+) -> None:
     statements = stored_statements(10_000)
     relay = RelayProcess(settings).start()
     sinks = [SinkProcess(settings, "sink-a").start(), SinkProcess(settings, "sink-b").start()]
@@ -123,7 +133,8 @@ def test_two_sinks_on_one_lake_double_nothing(
     assert_exactly_once(settings, statements, parts)
     assert all(s.running for s in sinks), "a losing sink re-seeks and keeps going"
     logs = "".join(s.log_text() for s in sinks)
-    assert "moved by another sink" in logs or "started by another sink" in logs, \
+    assert "moved by another sink" in logs or "started by another sink" in logs, (
         "the sinks raced, so one of them must have lost a compare-and-set"
+    )
     for part in parts:
         part.stop()

@@ -34,7 +34,8 @@ def settings(settings: Settings, postgres_database: Database, tmp_path: Path) ->
 
 
 def test_two_sinks_starting_one_new_log_at_the_same_moment_write_it_once(
-        broker: EmbeddedBroker, settings: Settings) -> None:
+    broker: EmbeddedBroker, settings: Settings
+) -> None:
     publish(settings, stored_statements(2000))
     sinks = [Sink(settings), Sink(settings)]
     barrier = threading.Barrier(2)
@@ -60,7 +61,8 @@ def test_two_sinks_starting_one_new_log_at_the_same_moment_write_it_once(
 
 
 def test_two_sinks_in_one_consumer_group_share_the_partitions_and_one_takes_over_when_the_other_stops(
-        broker: EmbeddedBroker, settings: Settings) -> None:
+    broker: EmbeddedBroker, settings: Settings
+) -> None:
     settings = settings.model_copy(update={"sink_group": "lake-sinks", "sink_batch_seconds": 0.3})
     first_half, second_half = stored_statements(3000), stored_statements(1000)
     publish(settings, first_half)

@@ -19,11 +19,17 @@ def good() -> dict[str, Any]:
     return {
         "actor": {"objectType": "Agent", "name": "Ada", "mbox": "mailto:ada@example.org"},
         "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
-        "object": {"objectType": "Activity", "id": ACTIVITY,
-                   "definition": {"name": {"en": "Geology"}, "type": "http://adlnet.gov/expapi/activities/course"}},
+        "object": {
+            "objectType": "Activity",
+            "id": ACTIVITY,
+            "definition": {"name": {"en": "Geology"}, "type": "http://adlnet.gov/expapi/activities/course"},
+        },
         "result": {"score": {"scaled": 0.5, "raw": 5, "min": 0, "max": 10}, "success": True, "duration": "PT1H2M3.5S"},
-        "context": {"registration": "8c59cfbb-223b-4c60-b27c-6b04540d9740", "language": "en-GB",
-                    "contextActivities": {"parent": [{"id": "http://example.org/programmes/earth"}]}},
+        "context": {
+            "registration": "8c59cfbb-223b-4c60-b27c-6b04540d9740",
+            "language": "en-GB",
+            "contextActivities": {"parent": [{"id": "http://example.org/programmes/earth"}]},
+        },
         "timestamp": "2024-05-01T09:30:00.123Z",
     }
 
@@ -71,51 +77,128 @@ INVALID = [
     ("min not below max", changed("result.score.min", 10), "result.score.min", "less than max"),
     ("duration not ISO 8601", changed("result.duration", "90 minutes"), "result.duration", "ISO 8601 duration"),
     ("weeks combined with days", changed("result.duration", "P4W1D"), "result.duration", "ISO 8601 duration"),
-    ("language map key not a tag", changed("verb.display", {"english language": "completed"}),
-     "verb.display.english language", "RFC 5646"),
+    (
+        "language map key not a tag",
+        changed("verb.display", {"english language": "completed"}),
+        "verb.display.english language",
+        "RFC 5646",
+    ),
     ("language map value not a string", changed("verb.display", {"en": 5}), "verb.display.en", "string"),
     ("context language not a tag", changed("context.language", "en_GB"), "context.language", "RFC 5646"),
     ("registration not a UUID", changed("context.registration", "reg-1"), "context.registration", "UUID"),
-    ("unknown context activity kind", changed("context.contextActivities", {"sibling": []}),
-     "context.contextActivities.sibling", "not a property"),
+    (
+        "unknown context activity kind",
+        changed("context.contextActivities", {"sibling": []}),
+        "context.contextActivities.sibling",
+        "not a property",
+    ),
     ("objectType in the wrong case", changed("object.objectType", "activity"), "object.objectType", "exact case"),
-    ("agent object without objectType", changed("object", {"mbox": "mailto:b@example.org"}), "object.objectType",
-     "required when an Agent"),
+    (
+        "agent object without objectType",
+        changed("object", {"mbox": "mailto:b@example.org"}),
+        "object.objectType",
+        "required when an Agent",
+    ),
     ("statement ref with bad id", changed("object", {"objectType": "StatementRef", "id": "x"}), "object.id", "UUID"),
-    ("interaction type unknown", changed("object.definition.interactionType", "essay"),
-     "object.definition.interactionType", "one of"),
-    ("component list without interaction type", changed("object.definition.choices", [{"id": "a"}]),
-     "object.definition.interactionType", "required"),
-    ("revision with an agent object",
-     {**changed("object", {"objectType": "Agent", "mbox": "mailto:b@example.org"}),
-      "context": {"revision": "2"}}, "context.revision", "Activity"),
-    ("anonymous group without members", changed("actor", {"objectType": "Group", "name": "Team"}),
-     "actor.member", "required"),
-    ("group inside a group",
-     changed("actor", {"objectType": "Group", "member": [{"objectType": "Group", "member": []}]}),
-     "actor.member[0].objectType", "Agents"),
-    ("substatement with an id",
-     changed("object", {"objectType": "SubStatement", "id": UUID, "actor": {"mbox": "mailto:b@example.org"},
-                        "verb": {"id": "http://example.org/v"}, "object": {"id": ACTIVITY}}),
-     "object.id", "SubStatement"),
-    ("nested substatement",
-     changed("object", {"objectType": "SubStatement", "actor": {"mbox": "mailto:b@example.org"},
-                        "verb": {"id": "http://example.org/v"},
-                        "object": {"objectType": "SubStatement", "actor": {"mbox": "mailto:b@example.org"},
-                                   "verb": {"id": "http://example.org/v"}, "object": {"id": ACTIVITY}}}),
-     "object.object.objectType", "another SubStatement"),
-    ("voiding an activity", changed("verb.id", "http://adlnet.gov/expapi/verbs/voided"), "object.objectType",
-     "StatementRef"),
-    ("extension key not an IRI", changed("result.extensions", {"score-note": 1}), "result.extensions.score-note",
-     "IRI"),
+    (
+        "interaction type unknown",
+        changed("object.definition.interactionType", "essay"),
+        "object.definition.interactionType",
+        "one of",
+    ),
+    (
+        "component list without interaction type",
+        changed("object.definition.choices", [{"id": "a"}]),
+        "object.definition.interactionType",
+        "required",
+    ),
+    (
+        "revision with an agent object",
+        {**changed("object", {"objectType": "Agent", "mbox": "mailto:b@example.org"}), "context": {"revision": "2"}},
+        "context.revision",
+        "Activity",
+    ),
+    (
+        "anonymous group without members",
+        changed("actor", {"objectType": "Group", "name": "Team"}),
+        "actor.member",
+        "required",
+    ),
+    (
+        "group inside a group",
+        changed("actor", {"objectType": "Group", "member": [{"objectType": "Group", "member": []}]}),
+        "actor.member[0].objectType",
+        "Agents",
+    ),
+    (
+        "substatement with an id",
+        changed(
+            "object",
+            {
+                "objectType": "SubStatement",
+                "id": UUID,
+                "actor": {"mbox": "mailto:b@example.org"},
+                "verb": {"id": "http://example.org/v"},
+                "object": {"id": ACTIVITY},
+            },
+        ),
+        "object.id",
+        "SubStatement",
+    ),
+    (
+        "nested substatement",
+        changed(
+            "object",
+            {
+                "objectType": "SubStatement",
+                "actor": {"mbox": "mailto:b@example.org"},
+                "verb": {"id": "http://example.org/v"},
+                "object": {
+                    "objectType": "SubStatement",
+                    "actor": {"mbox": "mailto:b@example.org"},
+                    "verb": {"id": "http://example.org/v"},
+                    "object": {"id": ACTIVITY},
+                },
+            },
+        ),
+        "object.object.objectType",
+        "another SubStatement",
+    ),
+    (
+        "voiding an activity",
+        changed("verb.id", "http://adlnet.gov/expapi/verbs/voided"),
+        "object.objectType",
+        "StatementRef",
+    ),
+    (
+        "extension key not an IRI",
+        changed("result.extensions", {"score-note": 1}),
+        "result.extensions.score-note",
+        "IRI",
+    ),
     ("statement version 0.95", changed("version", "0.95"), "version", "1.0."),
-    ("2.0 context agents in a 1.0 statement",
-     changed("context.contextAgents", [{"objectType": "contextAgent", "agent": {"mbox": "mailto:b@example.org"}}]),
-     "context.contextAgents", "not a property"),
-    ("attachment without sha2",
-     changed("attachments", [{"usageType": "http://example.org/cert", "display": {"en": "c"},
-                              "contentType": "application/pdf", "length": 10}]),
-     "attachments[0].sha2", "required"),
+    (
+        "2.0 context agents in a 1.0 statement",
+        changed("context.contextAgents", [{"objectType": "contextAgent", "agent": {"mbox": "mailto:b@example.org"}}]),
+        "context.contextAgents",
+        "not a property",
+    ),
+    (
+        "attachment without sha2",
+        changed(
+            "attachments",
+            [
+                {
+                    "usageType": "http://example.org/cert",
+                    "display": {"en": "c"},
+                    "contentType": "application/pdf",
+                    "length": 10,
+                }
+            ],
+        ),
+        "attachments[0].sha2",
+        "required",
+    ),
 ]
 
 
@@ -133,8 +216,16 @@ def test_a_complete_statement_is_valid() -> None:
 
 
 def test_2_0_statement_may_use_context_agents() -> None:
-    statement = changed("context.contextAgents", [{"objectType": "contextAgent", "agent": {"mbox": "mailto:b@e.org"},
-                                                   "relevantTypes": ["http://example.org/types/coach"]}])
+    statement = changed(
+        "context.contextAgents",
+        [
+            {
+                "objectType": "contextAgent",
+                "agent": {"mbox": "mailto:b@e.org"},
+                "relevantTypes": ["http://example.org/types/coach"],
+            }
+        ],
+    )
     validate_statement(statement, allow_2_0=True)
     statement["version"] = "2.0.0"
     validate_statement(statement)
@@ -172,8 +263,9 @@ def test_comparison_ignores_what_the_spec_lets_change() -> None:
     variant["object"]["definition"] = {"name": {"en": "Rocks"}}
     variant["actor"]["mbox"] = "mailto:ada@EXAMPLE.org"
     variant["context"]["contextActivities"]["parent"] = {"id": "http://example.org/programmes/earth"}
-    variant.update(id=UUID, stored="2024-06-01T00:00:00Z", version="1.0.0",
-                   authority={"mbox": "mailto:lrs@example.org"})
+    variant.update(
+        id=UUID, stored="2024-06-01T00:00:00Z", version="1.0.0", authority={"mbox": "mailto:lrs@example.org"}
+    )
     assert content_hash(variant) == content_hash(original)
 
 

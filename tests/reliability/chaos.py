@@ -1,4 +1,4 @@
-"""Crash rounds on the running pipeline: a tool keeps posting while LRS, relay, sink, transform and broker are SIGKILLed.
+"""Crash rounds on the running pipeline: a tool keeps posting while LRS, relay, sink, transform and broker die.
 
 Shared by tests/reliability/test_crash_rounds.py (sized for CI) and bench/crash_soak.py
 (the long run). Every part is a real process; the tool is a real HTTP client that, like
@@ -39,8 +39,11 @@ def victims(scale: int) -> tuple[str, ...]:
     """Every process of a pipeline with `scale` LRS, relays and sinks: lrs, lrs-2, relay, relay-2, sink, sink-2, ..."""
     if scale == 1:
         return VICTIMS
-    return tuple(f"{part}{suffix}" for part in ("lrs", "relay", "sink") for suffix in
-                 ("", *(f"-{n}" for n in range(2, scale + 1))))  + ("transform", "broker")
+    return tuple(
+        f"{part}{suffix}"
+        for part in ("lrs", "relay", "sink")
+        for suffix in ("", *(f"-{n}" for n in range(2, scale + 1)))
+    ) + ("transform", "broker")
 
 
 class Part:
@@ -63,8 +66,12 @@ class Part:
             out.write(f"--- start {self.starts}\n".encode())
             out.flush()
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "leerstroom.cli.main", *self.args], cwd=REPO,
-                env=part_environment(self.settings), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                [sys.executable, "-m", "leerstroom.cli.main", *self.args],
+                cwd=REPO,
+                env=part_environment(self.settings),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + ready_seconds
         while not self.ready():
@@ -113,7 +120,9 @@ def statement(rng: random.Random) -> dict:
 class Tool(threading.Thread):
     """Posts batches until told to stop; a batch not answered 2xx (refused connection, 5xx) is sent again."""
 
-    def __init__(self, endpoint: str, key: str, secret: str, *, seed: int, batch: int = 50, pause: float = 0.02) -> None:
+    def __init__(
+        self, endpoint: str, key: str, secret: str, *, seed: int, batch: int = 50, pause: float = 0.02
+    ) -> None:
         super().__init__(daemon=True, name="chaos-tool")
         self.endpoint, self.auth = endpoint, (key, secret)
         self.rng, self.batch, self.pause = random.Random(seed), batch, pause
@@ -237,9 +246,13 @@ class Chaos:
             time.sleep(0.5)
         counts = Counter(lake_ids(self.settings))
         return Outcome(
-            seed=self.seed, acknowledged=len(acknowledged), in_lake=len(counts),
-            lost=len(acknowledged - set(counts)), unexpected=len(set(counts) - acknowledged),
-            doubled=sum(1 for n in counts.values() if n > 1), tool_retries=self.tool.retries,
+            seed=self.seed,
+            acknowledged=len(acknowledged),
+            in_lake=len(counts),
+            lost=len(acknowledged - set(counts)),
+            unexpected=len(set(counts) - acknowledged),
+            doubled=sum(1 for n in counts.values() if n > 1),
+            tool_retries=self.tool.retries,
             refusals=self.tool.refusals,
         )
 
@@ -252,8 +265,11 @@ class Chaos:
         self.broker.forget()
 
     def logs(self, tail: int = 4000) -> str:
-        return "\n".join(f"==== {p.name}\n{p.log_path.read_text(errors='replace')[-tail:]}"
-                         for p in self.parts.values() if p.log_path.exists())
+        return "\n".join(
+            f"==== {p.name}\n{p.log_path.read_text(errors='replace')[-tail:]}"
+            for p in self.parts.values()
+            if p.log_path.exists()
+        )
 
 
 def lake_snapshot_count(settings: Settings) -> int:

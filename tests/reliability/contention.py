@@ -62,14 +62,20 @@ class Readers(threading.Thread):
         while not self.stop.is_set():
             try:
                 # As the dashboards read: the last certification (and here the raw count) with lake.read, marts pinned.
-                certified = lake.read(self.settings, lambda con: (
-                    con.execute("SELECT count(*), max(stored_at) FROM lake.raw.statements").fetchone(),
-                    lake.last_certified(con))[1])
+                certified = lake.read(
+                    self.settings,
+                    lambda con: (
+                        con.execute("SELECT count(*), max(stored_at) FROM lake.raw.statements").fetchone(),
+                        lake.last_certified(con),
+                    )[1],
+                )
                 if certified is not None:
                     con = lake.connect(self.settings, snapshot=certified["snapshot_id"])
                     try:
-                        for (table,) in con.execute("SELECT table_name FROM information_schema.tables "
-                                                    "WHERE table_catalog = 'lake' AND table_schema = 'marts'").fetchall():
+                        for (table,) in con.execute(
+                            "SELECT table_name FROM information_schema.tables "
+                            "WHERE table_catalog = 'lake' AND table_schema = 'marts'"
+                        ).fetchall():
                             con.execute(f'SELECT count(*) FROM lake.marts."{table}"').fetchone()
                     finally:
                         con.close()
@@ -79,8 +85,9 @@ class Readers(threading.Thread):
             self.stop.wait(0.2)
 
 
-def run_contention(settings: Settings, seconds: float, *, rate_per_second: int = 1000,
-                   finish_transform: bool = True) -> ContentionOutcome:
+def run_contention(
+    settings: Settings, seconds: float, *, rate_per_second: int = 1000, finish_transform: bool = True
+) -> ContentionOutcome:
     """Load the lake from three sides for `seconds`; with finish_transform the last transform run is waited for."""
     broker = EmbeddedBroker(settings).start()
     # The lake exists before the readers start, as it does once the pipeline has run.
@@ -133,9 +140,13 @@ def run_contention(settings: Settings, seconds: float, *, rate_per_second: int =
     outcome.reads = sum(r.reads for r in readers)
     for reader in readers:
         outcome.reader_errors.update(reader.errors)
-    logs = [sink.log_text(), relay.log_text(),
-            transform.log_path.read_text(errors="replace") if transform.log_path.exists() else ""]
+    logs = [
+        sink.log_text(),
+        relay.log_text(),
+        transform.log_path.read_text(errors="replace") if transform.log_path.exists() else "",
+    ]
     outcome.write_retries = sum(text.count("lake busy") for text in logs)
-    outcome.failed_writes = [line for text in logs for line in text.splitlines()
-                             if any(marker in line for marker in FAILED_WRITE)]
+    outcome.failed_writes = [
+        line for text in logs for line in text.splitlines() if any(marker in line for marker in FAILED_WRITE)
+    ]
     return outcome

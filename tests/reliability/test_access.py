@@ -53,8 +53,12 @@ def guarded_lrs(tmp_path_factory: pytest.TempPathFactory):
 
 def client_from(address: str, headers: dict[str, str] | None = None, **kwargs) -> httpx.Client:
     """A client whose requests come from another loopback address, as a second machine's would."""
-    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), headers={**VERSION, **(headers or {})},
-                        timeout=10, **kwargs)
+    return httpx.Client(
+        transport=httpx.HTTPTransport(local_address=address),
+        headers={**VERSION, **(headers or {})},
+        timeout=10,
+        **kwargs,
+    )
 
 
 def test_every_route_but_about_and_health_refuses_without_valid_credentials(guarded_lrs: LrsProcess) -> None:
@@ -78,9 +82,14 @@ def test_every_route_but_about_and_health_refuses_without_valid_credentials(guar
 
 
 def test_browser_preflight_needs_no_credentials(guarded_lrs: LrsProcess) -> None:
-    response = httpx.options(f"{guarded_lrs.endpoint}statements", headers={
-        "Origin": "https://content.example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization,x-experience-api-version,content-type"})
+    response = httpx.options(
+        f"{guarded_lrs.endpoint}statements",
+        headers={
+            "Origin": "https://content.example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,x-experience-api-version,content-type",
+        },
+    )
     assert response.status_code == 200
 
 
@@ -89,8 +98,9 @@ ALLOWED = {
     "statements/write": {("POST", "/xapi/statements"), ("PUT", "/xapi/statements")},
     "statements/read": {("GET", "/xapi/statements"), ("GET", "/xapi/activities"), ("GET", "/xapi/agents")},
     "state": {(m, "/xapi/activities/state") for m in ("GET", "PUT", "POST", "DELETE")},
-    "profile": {(m, p) for m in ("GET", "PUT", "POST", "DELETE") for p in ("/xapi/activities/profile",
-                                                                          "/xapi/agents/profile")}
+    "profile": {
+        (m, p) for m in ("GET", "PUT", "POST", "DELETE") for p in ("/xapi/activities/profile", "/xapi/agents/profile")
+    }
     | {("GET", "/xapi/activities"), ("GET", "/xapi/agents")},
 }
 
@@ -148,9 +158,11 @@ def test_the_alternate_syntax_meets_the_same_body_limit_before_authentication(tm
     process = LrsProcess(settings).start()
     try:
         with socket.create_connection((settings.lrs_host, settings.lrs_port), timeout=10) as connection:
-            connection.sendall(b"POST /xapi/statements?method=PUT HTTP/1.1\r\nHost: lrs\r\n"
-                               b"Content-Type: application/x-www-form-urlencoded\r\n"
-                               b"Content-Length: 52428800\r\n\r\n" + b"content=" + b"x" * 1000)
+            connection.sendall(
+                b"POST /xapi/statements?method=PUT HTTP/1.1\r\nHost: lrs\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\n"
+                b"Content-Length: 52428800\r\n\r\n" + b"content=" + b"x" * 1000
+            )
             started = time.monotonic()
             answer = connection.recv(4096)
         assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
@@ -193,8 +205,11 @@ def test_secrets_are_stored_as_digests_and_never_logged(guarded_lrs: LrsProcess)
     tool = credentials.add(guarded_lrs.settings, "secret-keeper")
     wrong = "a-wrong-secret-that-must-not-be-kept-9f3c"
     url = f"{guarded_lrs.endpoint}statements"
-    statement = {"actor": {"mbox": "mailto:x@example.org"}, "verb": {"id": "http://x.org/v"},
-                 "object": {"id": "http://x.org/o"}}
+    statement = {
+        "actor": {"mbox": "mailto:x@example.org"},
+        "verb": {"id": "http://x.org/v"},
+        "object": {"id": "http://x.org/o"},
+    }
     with client_from("127.0.4.1") as http:
         assert http.post(url, json=statement, auth=(tool.key, tool.secret)).status_code == 200
         assert http.get(url, auth=(tool.key, wrong)).status_code == 401
@@ -208,7 +223,8 @@ def test_secrets_are_stored_as_digests_and_never_logged(guarded_lrs: LrsProcess)
         for needle in needles:
             assert needle.encode() not in content, f"{path.name} holds a secret"
     assert credentials.digest(tool.secret).encode() in b"".join(
-        p.read_bytes() for p in files if p.name.startswith("lrs.sqlite")), "the digest is what the store keeps"
+        p.read_bytes() for p in files if p.name.startswith("lrs.sqlite")
+    ), "the digest is what the store keeps"
 
 
 def test_a_newline_in_a_credential_key_cannot_forge_a_log_line(guarded_lrs: LrsProcess) -> None:
@@ -234,9 +250,11 @@ def test_half_sent_requests_do_not_hold_their_connections(tmp_path: Path, monkey
     process = LrsProcess(settings).start()
     auth = "Basic " + base64.b64encode(f"{process.key}:{process.secret}".encode()).decode()
     half_headers = b"POST /xapi/statements HTTP/1.1\r\nHost: lrs\r\nX-Experience-API-"
-    half_body = (f"POST /xapi/statements HTTP/1.1\r\nHost: lrs\r\nAuthorization: {auth}\r\n"
-                 "X-Experience-API-Version: 1.0.3\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
-                 '{"actor": ').encode()
+    half_body = (
+        f"POST /xapi/statements HTTP/1.1\r\nHost: lrs\r\nAuthorization: {auth}\r\n"
+        "X-Experience-API-Version: 1.0.3\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+        '{"actor": '
+    ).encode()
     connections = []
     try:
         for n in range(200):

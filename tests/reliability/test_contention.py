@@ -1,4 +1,4 @@
-"""Sink, transform and dashboard reads on one lake at the same time: no write fails for good, no read fails, nothing lost.
+"""Sink, transform and dashboard reads on one lake at once: no write fails for good, no read fails, nothing lost.
 
 The ten-minute version is bench/contention.py.
 """

@@ -40,7 +40,8 @@ def scaled(settings: Settings, scale: int, request: pytest.FixtureRequest) -> Se
 
 
 def test_every_acknowledged_statement_is_in_the_lake_once_after_random_kills(
-        settings: Settings, scale: int, request: pytest.FixtureRequest) -> None:
+    settings: Settings, scale: int, request: pytest.FixtureRequest
+) -> None:
     seed = random.randrange(1_000_000)
     settings = scaled(settings, scale, request)
     chaos = Chaos(settings.model_copy(update={"kafka_timeout_ms": 2000}), seed, scale)

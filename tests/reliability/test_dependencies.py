@@ -24,9 +24,17 @@ FIXED_IN = {
     "pytest": ("9.0.3", "CVE-2025-71176: predictable /tmp/pytest-of-USER before 9.0.3"),
 }
 # The machines the lock is installed on (DESIGN.md: CPython 3.11 on Linux).
-ENVIRONMENT = {"python_version": "3.11", "python_full_version": "3.11.7", "sys_platform": "linux",
-               "platform_system": "Linux", "platform_machine": "x86_64", "platform_python_implementation": "CPython",
-               "implementation_name": "cpython", "os_name": "posix", "extra": ""}
+ENVIRONMENT = {
+    "python_version": "3.11",
+    "python_full_version": "3.11.7",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "x86_64",
+    "platform_python_implementation": "CPython",
+    "implementation_name": "cpython",
+    "os_name": "posix",
+    "extra": "",
+}
 
 
 def declared() -> list[Requirement]:
@@ -48,8 +56,9 @@ def test_no_dependency_floor_admits_a_release_with_a_known_vulnerability() -> No
     floors = {requirement.name.lower(): requirement.specifier for requirement in declared()}
     for name, (fixed, advisory) in FIXED_IN.items():
         vulnerable = Version(fixed).release[:-1] + (Version(fixed).release[-1] - 1,)
-        assert not floors[name].contains(Version(".".join(map(str, vulnerable)))), \
+        assert not floors[name].contains(Version(".".join(map(str, vulnerable)))), (
             f"pyproject.toml lets {name} {'.'.join(map(str, vulnerable))} in: {advisory}"
+        )
 
 
 def test_the_lock_pins_every_package_with_hashes_and_satisfies_pyproject() -> None:
@@ -63,8 +72,9 @@ def test_the_lock_pins_every_package_with_hashes_and_satisfies_pyproject() -> No
             continue
         name = requirement.name.lower()
         assert name in pins, f"{name} is in pyproject.toml but not in the lock: run `make lock`"
-        assert requirement.specifier.contains(pins[name], prereleases=True), \
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
             f"the lock pins {name} {pins[name]}, outside pyproject's {requirement.specifier}: run `make lock`"
+        )
     for name, (fixed, advisory) in FIXED_IN.items():
         assert pins[name] >= Version(fixed), f"the lock pins {name} {pins[name]}: {advisory}"
 
@@ -91,16 +101,34 @@ def audit_module():
 def test_an_audit_that_could_look_nothing_up_says_so_and_never_reads_as_a_pass(tmp_path: Path) -> None:
     audit = audit_module()
     # What pip-audit writes (with exit code 0) when the index serves downloads but not its vulnerability data.
-    unreachable = {"dependencies": [{"name": "starlette", "version": "1.10.0",
-                                     "skip_reason": "Dependency not found on PyPI and could not be audited"}]}
+    unreachable = {
+        "dependencies": [
+            {
+                "name": "starlette",
+                "version": "1.10.0",
+                "skip_reason": "Dependency not found on PyPI and could not be audited",
+            }
+        ]
+    }
     code, message = audit.verdict(unreachable)
     assert code == 0 and "DEPENDENCY AUDIT NOT RUN" in message and "no known vulnerabilities" not in message
     code, message = audit.verdict(None, "requests.exceptions.ConnectionError: name or service not known\n")
     assert code == 0 and "DEPENDENCY AUDIT NOT RUN" in message and "ConnectionError" in message
-    vulnerable = {"dependencies": [
-        {"name": "starlette", "version": "0.37.2", "vulns": [{"id": "GHSA-f96h-pmfr-66vw", "fix_versions": ["0.40.0"]}]},
-        {"name": "tqdm", "version": "4.70.1", "vulns": []},
-        {"name": "zipp", "version": "4.1.2", "skip_reason": "Dependency not found on PyPI and could not be audited"}]}
+    vulnerable = {
+        "dependencies": [
+            {
+                "name": "starlette",
+                "version": "0.37.2",
+                "vulns": [{"id": "GHSA-f96h-pmfr-66vw", "fix_versions": ["0.40.0"]}],
+            },
+            {"name": "tqdm", "version": "4.70.1", "vulns": []},
+            {
+                "name": "zipp",
+                "version": "4.1.2",
+                "skip_reason": "Dependency not found on PyPI and could not be audited",
+            },
+        ]
+    }
     code, message = audit.verdict(vulnerable)
     assert code == 1 and "starlette 0.37.2: GHSA-f96h-pmfr-66vw (fixed in 0.40.0)" in message
     assert "DEPENDENCY AUDIT PARTIAL" in message and "zipp 4.1.2" in message

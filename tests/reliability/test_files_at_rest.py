@@ -27,21 +27,32 @@ PERSON = "mbox:mailto:anna@x.example"
 
 
 def leerstroom(settings: Settings, *args: str, extra_env: dict[str, str] | None = None) -> str:
-    done = subprocess.run([sys.executable, "-m", "leerstroom.cli.main", *args], cwd=REPO, capture_output=True,
-                          text=True, timeout=300, env={**part_environment(settings), **(extra_env or {})})
+    done = subprocess.run(
+        [sys.executable, "-m", "leerstroom.cli.main", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**part_environment(settings), **(extra_env or {})},
+    )
     assert done.returncode == 0, f"leerstroom {' '.join(args)}: {done.stdout}{done.stderr}"
     return done.stdout
 
 
 def modes(folder: Path) -> dict[str, int]:
-    return {str(path.relative_to(folder)) or ".": stat.S_IMODE(path.stat().st_mode)
-            for path in [folder, *folder.rglob("*")]}
+    return {
+        str(path.relative_to(folder)) or ".": stat.S_IMODE(path.stat().st_mode) for path in [folder, *folder.rglob("*")]
+    }
 
 
 def start_lrs(settings: Settings, log: Path, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "leerstroom.cli.main", "lrs", "--no-relay"], cwd=REPO,
-                               env={**part_environment(settings), **(extra_env or {})}, stdout=log.open("ab"),
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "leerstroom.cli.main", "lrs", "--no-relay"],
+        cwd=REPO,
+        env={**part_environment(settings), **(extra_env or {})},
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -62,15 +73,28 @@ def test_everything_under_the_data_folder_is_readable_by_its_owner_only(tmp_path
     credential = json.loads(leerstroom(settings, "credentials", "add", "lms"))
     lrs = start_lrs(settings, tmp_path / "lrs.log")
     try:
-        statement = {"id": str(uuid.uuid4()), "actor": {"mbox": "mailto:anna@x.example"},
-                     "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
-                     "object": {"id": "https://lms.example.org/course/1"}}
-        with httpx.Client(base_url=settings.lrs_base_url, auth=(credential["key"], credential["secret"]),
-                          headers=VERSION, timeout=10) as http:
+        statement = {
+            "id": str(uuid.uuid4()),
+            "actor": {"mbox": "mailto:anna@x.example"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+            "object": {"id": "https://lms.example.org/course/1"},
+        }
+        with httpx.Client(
+            base_url=settings.lrs_base_url, auth=(credential["key"], credential["secret"]), headers=VERSION, timeout=10
+        ) as http:
             assert http.post("statements", json=statement).status_code == 200
-            assert http.put("activities/state", json={"page": 3}, params={
-                "activityId": "https://lms.example.org/course/1", "agent": json.dumps(statement["actor"]),
-                "stateId": "bookmark"}).status_code == 204
+            assert (
+                http.put(
+                    "activities/state",
+                    json={"page": 3},
+                    params={
+                        "activityId": "https://lms.example.org/course/1",
+                        "agent": json.dumps(statement["actor"]),
+                        "stateId": "bookmark",
+                    },
+                ).status_code
+                == 204
+            )
         leerstroom(settings, "roster", "import", str(write_csv(tmp_path, GOOD)))
         leerstroom(settings, "forget", "bram@x.example", "--no-transform")
     finally:
@@ -87,8 +111,9 @@ def test_everything_under_the_data_folder_is_readable_by_its_owner_only(tmp_path
 def test_the_forget_list_alone_tests_no_address(tmp_path: Path) -> None:
     """Its key lives in its own file, outside the data folder when the settings say so; the list works with it."""
     secrets = tmp_path / "secrets"
-    settings = Settings(data_dir=tmp_path / "data", lrs_port=free_port(),
-                        forget_list_key_file=str(secrets / "forget-list.key"))
+    settings = Settings(
+        data_dir=tmp_path / "data", lrs_port=free_port(), forget_list_key_file=str(secrets / "forget-list.key")
+    )
     key_env = {"LEERSTROOM_FORGET_LIST_KEY_FILE": str(settings.forget_list_key_path)}
     credential = json.loads(leerstroom(settings, "credentials", "add", "lms"))
     leerstroom(settings, "forget", "anna@x.example", "--no-transform", extra_env=key_env)
@@ -102,15 +127,25 @@ def test_the_forget_list_alone_tests_no_address(tmp_path: Path) -> None:
     key_file = settings.forget_list_key_path
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert not any(settings.data_dir.rglob("*.key")), "the key is where the settings put it, not in the data folder"
-    assert hmac.new(bytes.fromhex(key_file.read_text().strip()), PERSON.encode(),
-                    hashlib.sha256).hexdigest() in stored["digests"], "with the key, the list does its work"
+    assert (
+        hmac.new(bytes.fromhex(key_file.read_text().strip()), PERSON.encode(), hashlib.sha256).hexdigest()
+        in stored["digests"]
+    ), "with the key, the list does its work"
 
     lrs = start_lrs(settings, tmp_path / "lrs.log", key_env)
     try:
-        about_her = {"actor": {"mbox": "mailto:anna@x.example"}, "verb": {"id": "http://adlnet.gov/expapi/verbs/x"},
-                     "object": {"id": "https://lms.example.org/course/1"}}
-        response = httpx.post(f"{settings.lrs_base_url}statements", json=about_her, headers=VERSION,
-                              auth=(credential["key"], credential["secret"]), timeout=10)
+        about_her = {
+            "actor": {"mbox": "mailto:anna@x.example"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/x"},
+            "object": {"id": "https://lms.example.org/course/1"},
+        }
+        response = httpx.post(
+            f"{settings.lrs_base_url}statements",
+            json=about_her,
+            headers=VERSION,
+            auth=(credential["key"], credential["secret"]),
+            timeout=10,
+        )
         assert response.status_code == 403, "the LRS reads the key from its file and refuses her statements"
     finally:
         lrs.terminate()
@@ -125,11 +160,11 @@ def test_a_list_that_kept_its_salt_inside_moves_it_to_the_key_file(settings: Set
     path.write_text(json.dumps({"salt": salt.hex(), "digests": [digest]}))
 
     forget_list = ForgetList(settings)
-    assert forget_list.is_forgotten(PERSON), "everyone forgotten before stays forgotten"
+    assert forget_list.about({}, PERSON), "everyone forgotten before stays forgotten"
     assert set(json.loads(path.read_text())) == {"format", "digests"}
     assert bytes.fromhex(settings.forget_list_key_path.read_text().strip()) == salt
     assert stat.S_IMODE(settings.forget_list_key_path.stat().st_mode) == 0o600
-    assert ForgetList(settings).is_forgotten(PERSON)
+    assert ForgetList(settings).about({}, PERSON)
 
 
 def test_a_list_without_its_key_says_where_the_key_should_be(settings: Settings) -> None:

@@ -1,4 +1,4 @@
-"""Operating Leerstroom: health checks for every part, and a backup taken while statements flow that restores consistent."""
+"""Operating Leerstroom: health checks for every part; a backup taken while statements flow restores consistent."""
 
 from __future__ import annotations
 
@@ -32,8 +32,15 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def leerstroom(settings: Settings, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "leerstroom.cli.main", *args], check=False, cwd=REPO,
-                          env=part_environment(settings), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "leerstroom.cli.main", *args],
+        check=False,
+        cwd=REPO,
+        env=part_environment(settings),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def store_ids(settings: Settings) -> set[str]:
@@ -43,8 +50,15 @@ def store_ids(settings: Settings) -> set[str]:
 
 def test_health_commands_tell_running_parts_from_dead_ones(pipeline) -> None:
     settings = pipeline.settings.model_copy(update={"heartbeat_stale_seconds": 3})
-    pipeline.send([{"actor": {"mbox": "mailto:h@example.org"}, "verb": {"id": "http://x.org/v"},
-                    "object": {"id": "http://x.org/o"}}])
+    pipeline.send(
+        [
+            {
+                "actor": {"mbox": "mailto:h@example.org"},
+                "verb": {"id": "http://x.org/v"},
+                "object": {"id": "http://x.org/o"},
+            }
+        ]
+    )
     wait_until(lambda: leerstroom(settings, "health", "sink").returncode == 0, 30, "the sink's first heartbeat")
     for part in ("lrs", "relay", "broker"):
         result = leerstroom(settings, "health", part)
@@ -93,8 +107,11 @@ def test_a_backup_taken_while_statements_flow_restores_to_a_consistent_pipeline(
     broker = EmbeddedBroker(restored).start()
     parts = [RelayProcess(restored).start(), SinkProcess(restored).start()]
     try:
-        wait_until(lambda: set(lake_ids(restored)) == in_store and outbox_size(restored) == 0, 90,
-                   "the restored lake to catch up with the restored store")
+        wait_until(
+            lambda: set(lake_ids(restored)) == in_store and outbox_size(restored) == 0,
+            90,
+            "the restored lake to catch up with the restored store",
+        )
         assert max(Counter(lake_ids(restored)).values()) == 1
     finally:
         for part in parts:
@@ -117,12 +134,15 @@ def test_maintain_deletes_raw_statements_past_the_retention_period(settings: Set
 
     con = lake.connect(settings)
     try:
+
         def load(con) -> None:
             for n, age_days in enumerate((400, 200, 10, 1)):
                 con.execute(
                     "INSERT INTO lake.raw.statements VALUES (?, 'mbox:mailto:r@example.org', 'http://x.org/v', "
                     "'http://x.org/o', 'Activity', NULL, NULL, now() - ?::INTERVAL, now() - ?::INTERVAL, now(), "
-                    "'topic', 0, ?, '{}')", [f"id-{age_days}", f"{age_days} days", f"{age_days} days", n])
+                    "'topic', 0, ?, '{}')",
+                    [f"id-{age_days}", f"{age_days} days", f"{age_days} days", n],
+                )
 
         lake.write_transaction(con, load, settings=settings)
     finally:

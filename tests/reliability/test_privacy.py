@@ -30,9 +30,13 @@ KEY = "test-only-pseudonymisation-key-3c1f"
 
 
 def statement(mbox: str, **extra) -> dict:
-    return {"id": str(uuid.uuid4()), "actor": {"mbox": f"mailto:{mbox}", "name": "Someone"},
-            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en-US": "experienced"}},
-            "object": {"id": "https://lms.example.org/course/privacy"}, **extra}
+    return {
+        "id": str(uuid.uuid4()),
+        "actor": {"mbox": f"mailto:{mbox}", "name": "Someone"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en-US": "experienced"}},
+        "object": {"id": "https://lms.example.org/course/privacy"},
+        **extra,
+    }
 
 
 def wait_for(pipeline, ids: list[str]) -> None:
@@ -79,7 +83,9 @@ def test_the_lake_holds_pseudonyms_while_the_lrs_returns_statements_as_sent(pseu
     ada_key = {sid: key for sid, key, _ in rows}[sent[0]["id"]]
     roster_settings = pipeline.settings.model_copy(update={"pseudonymisation_key": KEY})
     assert roster_actor_key(f"mbox:mailto:{ADA}", roster_settings) == ada_key, "roster identities join the lake"
-    assert ada_key.rsplit("::", 1)[1] in {sid: payload for sid, _, payload in rows}[sent[1]["id"]], "the instructor gets the same pseudonym"
+    assert ada_key.rsplit("::", 1)[1] in {sid: payload for sid, _, payload in rows}[sent[1]["id"]], (
+        "the instructor gets the same pseudonym"
+    )
 
 
 def test_manager_touchpoints_join_the_roster_with_pseudonymisation_on(pseudonymised, pipeline, tmp_path) -> None:
@@ -94,14 +100,24 @@ def test_manager_touchpoints_join_the_roster_with_pseudonymisation_on(pseudonymi
 
     settings = pipeline.settings.model_copy(update={"pseudonymisation_key": pseudonymised})
     mara, rik, ivo = (f"{name}@example.org" for name in ("mara", "rik", "ivo"))
-    import_roster(settings, write_csv(tmp_path, [
-        f"E1,Mara,mailto:{mara},Sales,North,,Manager,Utrecht,2019-03-01,,,,,,",
-        f"E2,Rik,mailto:{rik},Sales,North,E1,Account executive,Utrecht,2021-06-15,,,,,,",
-        f"E3,Ivo,mailto:{ivo},Sales,North,E1,Account executive,Utrecht,2021-06-15,,,,,,",
-    ], header=HEADER))
-    mentored = {"id": str(uuid.uuid4()), "actor": {"mbox": f"mailto:{mara}"},
-                "verb": {"id": "http://id.tincanapi.com/verb/mentored", "display": {"en-US": "mentored"}},
-                "object": {"objectType": "Agent", "mbox": f"mailto:{rik}"}}
+    import_roster(
+        settings,
+        write_csv(
+            tmp_path,
+            [
+                f"E1,Mara,mailto:{mara},Sales,North,,Manager,Utrecht,2019-03-01,,,,,,",
+                f"E2,Rik,mailto:{rik},Sales,North,E1,Account executive,Utrecht,2021-06-15,,,,,,",
+                f"E3,Ivo,mailto:{ivo},Sales,North,E1,Account executive,Utrecht,2021-06-15,,,,,,",
+            ],
+            header=HEADER,
+        ),
+    )
+    mentored = {
+        "id": str(uuid.uuid4()),
+        "actor": {"mbox": f"mailto:{mara}"},
+        "verb": {"id": "http://id.tincanapi.com/verb/mentored", "display": {"en-US": "mentored"}},
+        "object": {"objectType": "Agent", "mbox": f"mailto:{rik}"},
+    }
     by_a_peer = {**mentored, "id": str(uuid.uuid4()), "actor": {"mbox": f"mailto:{ivo}"}}
     instructed = statement(rik, context={"instructor": {"mbox": f"mailto:{mara}"}})
     auth = (pipeline.key, pipeline.secret)
@@ -114,7 +130,9 @@ def test_manager_touchpoints_join_the_roster_with_pseudonymisation_on(pseudonymi
     dbt_build(settings, "--select", "+int_manager_touchpoints", with_tests=False)
     warehouse = Warehouse(settings)
     try:
-        touchpoints = warehouse.query("SELECT statement_id, person_id, manager_id FROM intermediate.int_manager_touchpoints")
+        touchpoints = warehouse.query(
+            "SELECT statement_id, person_id, manager_id FROM intermediate.int_manager_touchpoints"
+        )
     finally:
         warehouse.close()
     assert sorted(touchpoints) == sorted([(mentored["id"], "E2", "E1"), (instructed["id"], "E2", "E1")])
@@ -123,8 +141,13 @@ def test_manager_touchpoints_join_the_roster_with_pseudonymisation_on(pseudonymi
 def identity_traces(person: str) -> list[bytes]:
     """Every form a person's identity takes in stored bytes: address, actor key, SHA-1 IFI, URL-encoded."""
     mailto = f"mailto:{person}"
-    return [person.encode(), f"mbox:{mailto}".encode(), hashlib.sha1(mailto.encode()).hexdigest().encode(),
-            urllib.parse.quote(person, safe="").encode(), urllib.parse.quote(mailto, safe="").encode()]
+    return [
+        person.encode(),
+        f"mbox:{mailto}".encode(),
+        hashlib.sha1(mailto.encode()).hexdigest().encode(),
+        urllib.parse.quote(person, safe="").encode(),
+        urllib.parse.quote(mailto, safe="").encode(),
+    ]
 
 
 def files_naming(folder: Path, traces: list[bytes]) -> list[str]:
@@ -143,9 +166,10 @@ def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_stateme
 
     settings = pipeline.settings
     others = [statement(f"learner{n}@example.org") for n in range(30)]
-    ada = [statement(ADA) for _ in range(20)] + [statement("grace@example.org", context={
-        "instructor": {"mbox": f"mailto:{ADA}"}})]
-    letter = "Motivation letter of Ada King, Countess of Lovelace, 12 St James's Square, London".encode()
+    ada = [statement(ADA) for _ in range(20)] + [
+        statement("grace@example.org", context={"instructor": {"mbox": f"mailto:{ADA}"}})
+    ]
+    letter = b"Motivation letter of Ada King, Countess of Lovelace, 12 St James's Square, London"
     essay = statement(ADA, attachments=[attachment_for(letter)])
     auth = (pipeline.key, pipeline.secret)
     agent = f'{{"mbox": "mailto:{ADA}"}}'
@@ -155,25 +179,45 @@ def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_stateme
         assert http.post("statements", json=others + ada).status_code == 200
         body, headers = multipart_body(essay, [letter])
         assert http.post("statements", content=body, headers=headers).status_code == 200
-        assert http.put("activities/state", params={"activityId": "https://lms.example.org/course/privacy",
-                        "agent": agent, "stateId": "bookmark"}, json={"page": 7}).status_code == 204
+        assert (
+            http.put(
+                "activities/state",
+                params={"activityId": "https://lms.example.org/course/privacy", "agent": agent, "stateId": "bookmark"},
+                json={"page": 7},
+            ).status_code
+            == 204
+        )
         # A refused request about her leaves a rejection note naming her: it must go too.
         assert http.get("statements", params={"agent": agent, "bogus": "1"}).status_code == 400
         # A refused statement about her (a future dead letter, kept to show a tool why) must go as well.
         refused = {**statement(ADA), "verb": {"id": "not an IRI"}}
         assert http.post("statements", json=refused).status_code == 400
-    with httpx.Client(base_url=pipeline.endpoint, auth=(other_tool.key, other_tool.secret), headers=VERSION,
-                      timeout=10) as http:
-        assert http.put("agents/profile", params={"agent": agent, "profileId": "cv"}, json={"born": 1815},
-                        headers={"If-None-Match": "*"}).status_code == 204
+    with httpx.Client(
+        base_url=pipeline.endpoint, auth=(other_tool.key, other_tool.secret), headers=VERSION, timeout=10
+    ) as http:
+        assert (
+            http.put(
+                "agents/profile",
+                params={"agent": agent, "profileId": "cv"},
+                json={"born": 1815},
+                headers={"If-None-Match": "*"},
+            ).status_code
+            == 204
+        )
     wait_for(pipeline, [s["id"] for s in others + ada + [essay]])
     assert run_transform(settings).certified
     traces = identity_traces(ADA) + [letter, b"Ada King"]
     assert files_naming(settings.data_dir, traces), "before forgetting, her identity is stored (the test can see it)"
 
-    forgotten = subprocess.run([sys.executable, "-m", "leerstroom.cli.main", "forget", ADA, "--no-transform"],
-                               check=False, cwd=REPO,
-                               env=part_environment(settings), capture_output=True, text=True, timeout=300)
+    forgotten = subprocess.run(
+        [sys.executable, "-m", "leerstroom.cli.main", "forget", ADA, "--no-transform"],
+        check=False,
+        cwd=REPO,
+        env=part_environment(settings),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert forgotten.returncode == 0, forgotten.stdout + forgotten.stderr
     assert '"lrs statements": 22' in forgotten.stdout, forgotten.stdout
     assert '"lrs attachments": 1' in forgotten.stdout, forgotten.stdout
@@ -182,8 +226,9 @@ def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_stateme
     assert files_naming(settings.data_dir, traces) == [], "no file under the data folder may name her"
     ids = {row[0] for row in lake_rows(settings, "SELECT statement_id FROM lake.raw.statements")}
     assert ids == {s["id"] for s in others}, "everyone else's statements stay, hers (and those naming her) go"
-    assert lake_rows(settings, "SELECT count(*) FROM lake.meta.transform_runs WHERE status = 'certified'") == [(0,)], \
+    assert lake_rows(settings, "SELECT count(*) FROM lake.meta.transform_runs WHERE status = 'certified'") == [(0,)], (
         "the certified snapshot held her data and is gone; the next transform certifies the cleaned lake"
+    )
 
     late, bystander = statement(ADA), statement("learner1@example.org")
     with httpx.Client(base_url=pipeline.endpoint, auth=auth, headers=VERSION, timeout=10) as http:
@@ -193,14 +238,21 @@ def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_stateme
     in_flight = {**statement(ADA), "stored": "2025-01-06T09:00:00Z", "timestamp": "2025-01-06T09:00:00Z"}
     producer = kafka.producer(settings, pipeline.broker.bootstrap)
     try:
-        sent = producer.send(settings.kafka_topic, key=f"mbox:mailto:{ADA}".encode(),
-                             value=orjson.dumps(in_flight)).get(timeout=10)
+        sent = producer.send(
+            settings.kafka_topic, key=f"mbox:mailto:{ADA}".encode(), value=orjson.dumps(in_flight)
+        ).get(timeout=10)
     finally:
         producer.close()
     wait_for(pipeline, [bystander["id"]])
     deadline = time.monotonic() + 60
-    while lake_rows(settings, "SELECT coalesce(max(next_offset), 0) FROM lake.raw.consumer_offsets "
-                              f"WHERE kafka_partition = {sent.partition}")[0][0] <= sent.offset:
+    while (
+        lake_rows(
+            settings,
+            "SELECT coalesce(max(next_offset), 0) FROM lake.raw.consumer_offsets "
+            f"WHERE kafka_partition = {sent.partition}",
+        )[0][0]
+        <= sent.offset
+    ):
         assert time.monotonic() < deadline, "the sink never read past the statement put on the topic"
         time.sleep(0.2)
     ids = {row[0] for row in lake_rows(settings, "SELECT statement_id FROM lake.raw.statements")}
@@ -208,8 +260,7 @@ def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_stateme
     assert files_naming(settings.data_dir, traces) == [], "the refused and the dropped statement left no trace"
     # A tool that kept the attachment's SHA-2 cannot get the letter back by naming it in a statement of its own.
     claim = statement("snoop@example.org", attachments=[{**attachment_for(letter), "fileUrl": "https://x.example/l"}])
-    with httpx.Client(base_url=pipeline.endpoint, auth=(snoop.key, snoop.secret), headers=VERSION,
-                      timeout=10) as http:
+    with httpx.Client(base_url=pipeline.endpoint, auth=(snoop.key, snoop.secret), headers=VERSION, timeout=10) as http:
         assert http.post("statements", json=claim).status_code == 200
         got = http.get("statements", params={"statementId": claim["id"], "attachments": "true"})
     assert got.status_code == 200 and letter not in got.content

@@ -1,4 +1,4 @@
-"""Real statements written into a test lake's raw table the way the sink writes them, and a certified lake built from them."""
+"""Real statements written into a test lake's raw table as the sink writes them; a certified lake built from them."""
 
 from __future__ import annotations
 
@@ -22,8 +22,20 @@ from transform.quality.quarantine import screen_new_statements
 from transform.runner import TransformResult, conclude_run, run_transform
 
 RAW_COLUMNS = [
-    "statement_id", "actor_key", "verb_id", "object_id", "object_type", "registration", "voided_statement_id",
-    "statement_timestamp", "stored_at", "loaded_at", "topic_id", "kafka_partition", "kafka_offset", "payload",
+    "statement_id",
+    "actor_key",
+    "verb_id",
+    "object_id",
+    "object_type",
+    "registration",
+    "voided_statement_id",
+    "statement_timestamp",
+    "stored_at",
+    "loaded_at",
+    "topic_id",
+    "kafka_partition",
+    "kafka_offset",
+    "payload",
 ]
 
 
@@ -36,8 +48,9 @@ def stored_corpus(now: datetime | None = None) -> list[dict]:
     """
     now = now or datetime.now(timezone.utc)
     statements: dict[str, dict] = {}
-    for number, statement in enumerate(corpus_statements("cmi5-spec-samples.ndjson")
-                                       + corpus_statements("moodle-logstore-xapi.ndjson")):
+    for number, statement in enumerate(
+        corpus_statements("cmi5-spec-samples.ndjson") + corpus_statements("moodle-logstore-xapi.ndjson")
+    ):
         statement = dict(statement)
         statement.setdefault("id", str(uuid.uuid5(uuid.NAMESPACE_URL, f"leerstroom-test-{number}")))
         statement.setdefault("stored", (now - timedelta(hours=number % 120)).isoformat())
@@ -45,13 +58,15 @@ def stored_corpus(now: datetime | None = None) -> list[dict]:
     kept = list(statements.values())
     for target in (kept[3], kept[-7]):
         void_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"void-{target['id']}"))
-        kept.append({
-            "id": void_id,
-            "actor": {"objectType": "Agent", "mbox": "mailto:lrs-admin@example.org"},
-            "verb": {"id": VOIDED, "display": {"en-US": "voided"}},
-            "object": {"objectType": "StatementRef", "id": target["id"].upper()},
-            "stored": now.isoformat(),
-        })
+        kept.append(
+            {
+                "id": void_id,
+                "actor": {"objectType": "Agent", "mbox": "mailto:lrs-admin@example.org"},
+                "verb": {"id": VOIDED, "display": {"en-US": "voided"}},
+                "object": {"objectType": "StatementRef", "id": target["id"].upper()},
+                "stored": now.isoformat(),
+            }
+        )
     return kept
 
 
@@ -60,8 +75,13 @@ def raw_rows(statements: list[dict], *, first_offset: int = 0, loaded_at: dateti
     rows = []
     for number, statement in enumerate(statements):
         row = statement_columns(statement)
-        row.update(loaded_at=loaded_at, topic_id="test-topic", kafka_partition=number % 4,
-                   kafka_offset=first_offset + number, payload=orjson.dumps(statement).decode())
+        row.update(
+            loaded_at=loaded_at,
+            topic_id="test-topic",
+            kafka_partition=number % 4,
+            kafka_offset=first_offset + number,
+            payload=orjson.dumps(statement).decode(),
+        )
         rows.append(row)
     return pa.Table.from_pylist(rows).select(RAW_COLUMNS)
 
@@ -82,8 +102,16 @@ def screen_and_judge(settings: Settings, statements: list[dict], *, first_offset
     con = lake.connect(settings)
     try:
         screening = screen_new_statements(con, settings, str(uuid.uuid4()), now)
-        return conclude_run(con, settings, RunRecord(screening.run_id, now, screening.snapshot_id), green, green,
-                            {"reasons": [], "quarantine": screening.as_details()}, {}, lambda _: None)
+        return conclude_run(
+            con,
+            settings,
+            RunRecord(screening.run_id, now, screening.snapshot_id),
+            green,
+            green,
+            {"reasons": [], "quarantine": screening.as_details()},
+            {},
+            lambda _: None,
+        )
     finally:
         con.close()
 

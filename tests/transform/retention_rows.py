@@ -30,8 +30,15 @@ def month_ends(count: int, last: date = NEWEST) -> list[date]:
     return sorted(ends)
 
 
-def features_table(employees: int = 500, months: int = 24, seed: int = 1, signal: float = 1.0, hr_from: int = 3,
-                   leak: bool = False, never_learner_risk: float = 1.0) -> pd.DataFrame:
+def features_table(
+    employees: int = 500,
+    months: int = 24,
+    seed: int = 1,
+    signal: float = 1.0,
+    hr_from: int = 3,
+    leak: bool = False,
+    never_learner_risk: float = 1.0,
+) -> pd.DataFrame:
     """`leak`: satisfaction is recorded from the future (1 for people about to leave, 5 for the rest).
     `never_learner_risk`: how many times more likely to leave people are who never learn (8 % of them)."""
     rng = np.random.default_rng(seed)
@@ -58,22 +65,35 @@ def features_table(employees: int = 500, months: int = 24, seed: int = 1, signal
             observed = snap + timedelta(days=180) <= newest
             closing = 0.0 if termination is None else max(0.0, 1 - (termination - snap).days / 240)
             known_hr = m >= hr_from
-            rows.append({
-                "employee_id": f"E{e:04d}", "snapshot_date": snap, "department": department, "team": "T",
-                "manager_id": None, "job_role": "R", "location": "L", "is_employed_at_snapshot": True,
-                "hr_record_imported_at": (datetime(2024, 1, 1, tzinfo=timezone.utc) if known_hr else None),
-                "days_since_last_statement": None if never_learns else float(
-                    max(0.0, 12 + 6 * signal * drift + 15 * signal * closing + rng.normal(0, 10))),
-                "engagement_slope": float(-0.3 * signal * drift + rng.normal(0, 0.5)),
-                "failed_not_retried": float(rng.poisson(1 + max(0.0, signal * drift))),
-                "goals_open": float(rng.poisson(1)), "path_stalled": bool(rng.random() < 0.3),
-                "zero_social": bool(rng.random() < 0.4), "manager_touchpoints": float(rng.poisson(3)),
-                "badges_90d": float(rng.poisson(1)), "tenure_days": float(30 * (m - hired) + 45),
-                "days_since_promotion": float(rng.integers(30, 2000)) if known_hr and rng.random() < 0.8 else None,
-                "overtime_hours": float(rng.gamma(2, 4)) if known_hr else None,
-                "satisfaction": ((1.0 if leaves else 5.0) if leak else satisfaction) if known_hr else None,
-                LABEL: leaves if observed else None, "label_observed": observed,
-            })
+            rows.append(
+                {
+                    "employee_id": f"E{e:04d}",
+                    "snapshot_date": snap,
+                    "department": department,
+                    "team": "T",
+                    "manager_id": None,
+                    "job_role": "R",
+                    "location": "L",
+                    "is_employed_at_snapshot": True,
+                    "hr_record_imported_at": (datetime(2024, 1, 1, tzinfo=timezone.utc) if known_hr else None),
+                    "days_since_last_statement": None
+                    if never_learns
+                    else float(max(0.0, 12 + 6 * signal * drift + 15 * signal * closing + rng.normal(0, 10))),
+                    "engagement_slope": float(-0.3 * signal * drift + rng.normal(0, 0.5)),
+                    "failed_not_retried": float(rng.poisson(1 + max(0.0, signal * drift))),
+                    "goals_open": float(rng.poisson(1)),
+                    "path_stalled": bool(rng.random() < 0.3),
+                    "zero_social": bool(rng.random() < 0.4),
+                    "manager_touchpoints": float(rng.poisson(3)),
+                    "badges_90d": float(rng.poisson(1)),
+                    "tenure_days": float(30 * (m - hired) + 45),
+                    "days_since_promotion": float(rng.integers(30, 2000)) if known_hr and rng.random() < 0.8 else None,
+                    "overtime_hours": float(rng.gamma(2, 4)) if known_hr else None,
+                    "satisfaction": ((1.0 if leaves else 5.0) if leak else satisfaction) if known_hr else None,
+                    LABEL: leaves if observed else None,
+                    "label_observed": observed,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -82,6 +102,8 @@ def write_features(settings: Settings, frame: pd.DataFrame) -> None:
     with duckdb.connect(str(settings.warehouse_db)) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS marts")
         con.register("f", frame)
-        con.execute("CREATE OR REPLACE TABLE marts.mart_retention_features AS "
-                    "SELECT * REPLACE (snapshot_date::DATE AS snapshot_date, "
-                    "hr_record_imported_at::TIMESTAMPTZ AS hr_record_imported_at) FROM f")
+        con.execute(
+            "CREATE OR REPLACE TABLE marts.mart_retention_features AS "
+            "SELECT * REPLACE (snapshot_date::DATE AS snapshot_date, "
+            "hr_record_imported_at::TIMESTAMPTZ AS hr_record_imported_at) FROM f"
+        )

@@ -25,7 +25,16 @@ from leerstroom.settings import Settings
 from tests.fixtures.data import corpus_statements
 from tests.transform.lake_rows import append_raw
 from tests.transform.test_metrics_lake import (
-    ACTIVITIES, TINCAN_VERBS, VERBS, VIDEO, Employee, Warehouse, at, dbt_build, import_roster, statement,
+    ACTIVITIES,
+    TINCAN_VERBS,
+    VERBS,
+    VIDEO,
+    Employee,
+    Warehouse,
+    at,
+    dbt_build,
+    import_roster,
+    statement,
 )
 
 ARTICLE = "http://id.tincanapi.com/activitytype/article"
@@ -41,8 +50,9 @@ SOUTH = [f"s{n}" for n in range(1, 6)]
 
 
 def roster() -> list[Employee]:
-    return ([Employee(person, "Sales", "North") for person in NORTH]
-            + [Employee(person, "Sales", "South") for person in SOUTH])
+    return [Employee(person, "Sales", "North") for person in NORTH] + [
+        Employee(person, "Sales", "South") for person in SOUTH
+    ]
 
 
 def mondays(first: date, last: date) -> list[str]:
@@ -55,23 +65,47 @@ def mondays(first: date, last: date) -> list[str]:
 
 def quiz(person: str, quiz_id: str, start: str, passed: bool) -> list[dict]:
     end = (datetime.fromisoformat(start) + timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M")
-    return [statement(person, VERBS + "attempted", start, object_id=quiz_id, activity_type=ACTIVITIES + "assessment"),
-            statement(person, VERBS + ("passed" if passed else "failed"), end, object_id=quiz_id,
-                      activity_type=ACTIVITIES + "assessment", result={"success": passed, "duration": "PT10M"})]
+    return [
+        statement(person, VERBS + "attempted", start, object_id=quiz_id, activity_type=ACTIVITIES + "assessment"),
+        statement(
+            person,
+            VERBS + ("passed" if passed else "failed"),
+            end,
+            object_id=quiz_id,
+            activity_type=ACTIVITIES + "assessment",
+            result={"success": passed, "duration": "PT10M"},
+        ),
+    ]
 
 
 def cmi5_session(person: str, registration: str, session: str) -> list[dict]:
     """What a cmi5 player sends for a failed session: the fail, then `terminated` 30 s later (cmi5 section 9.3)."""
     context = {"registration": registration, "extensions": {CMI5_SESSION: session}}
-    made = [statement(person, VERBS + verb, when, object_id=COURSE_2, activity_type=ACTIVITIES + "course",
-                      context=context, result=result)
-            for verb, when, result in (
-                ("launched", "2025-03-03 09:00", None),
-                ("initialized", "2025-03-03 09:00", None),
-                ("failed", "2025-03-03 09:20", {"success": False, "duration": "PT19M40S"}),
-            )]
-    terminated = statement(person, VERBS + "terminated", "2025-03-03 09:20", object_id=COURSE_2,
-                           activity_type=ACTIVITIES + "course", context=context, result={"duration": "PT20M10S"})
+    made = [
+        statement(
+            person,
+            VERBS + verb,
+            when,
+            object_id=COURSE_2,
+            activity_type=ACTIVITIES + "course",
+            context=context,
+            result=result,
+        )
+        for verb, when, result in (
+            ("launched", "2025-03-03 09:00", None),
+            ("initialized", "2025-03-03 09:00", None),
+            ("failed", "2025-03-03 09:20", {"success": False, "duration": "PT19M40S"}),
+        )
+    ]
+    terminated = statement(
+        person,
+        VERBS + "terminated",
+        "2025-03-03 09:20",
+        object_id=COURSE_2,
+        activity_type=ACTIVITIES + "course",
+        context=context,
+        result={"duration": "PT20M10S"},
+    )
     terminated["timestamp"] = terminated["stored"] = at("2025-03-03 09:20").replace(second=30).isoformat()
     return made + [terminated]
 
@@ -79,30 +113,57 @@ def cmi5_session(person: str, registration: str, session: str) -> list[dict]:
 def statements() -> list[dict]:
     made = []
     for person in NORTH:
-        made += [statement(person, TINCAN_VERBS + "viewed", f"{day} 09:00", object_id=HANDBOOK, activity_type=ARTICLE)
-                 for day in mondays(date(2025, 1, 20), date(2025, 3, 17))]
-        made.append(statement(person, "https://w3id.org/xapi/video/verbs/played", "2025-02-04 10:00", object_id=INTRO,
-                              activity_type=VIDEO))
-    made += [statement("n1", VERBS + "completed", when, object_id=INTRO, activity_type=VIDEO)
-             for when in ("2025-03-04 10:00", "2025-03-05 10:00")]
+        made += [
+            statement(person, TINCAN_VERBS + "viewed", f"{day} 09:00", object_id=HANDBOOK, activity_type=ARTICLE)
+            for day in mondays(date(2025, 1, 20), date(2025, 3, 17))
+        ]
+        made.append(
+            statement(
+                person,
+                "https://w3id.org/xapi/video/verbs/played",
+                "2025-02-04 10:00",
+                object_id=INTRO,
+                activity_type=VIDEO,
+            )
+        )
+    made += [
+        statement("n1", VERBS + "completed", when, object_id=INTRO, activity_type=VIDEO)
+        for when in ("2025-03-04 10:00", "2025-03-05 10:00")
+    ]
     made += cmi5_session("n3", "7f1b2a3c-0000-4000-8000-000000000003", "c2-session-n3")
     for person in SOUTH:
-        made += [statement(person, TINCAN_VERBS + "viewed", "2025-02-10 09:00", object_id=HANDBOOK,
-                           activity_type=ARTICLE),
-                 statement(person, "https://w3id.org/xapi/video/verbs/played", "2025-02-10 09:30", object_id=INTRO,
-                           activity_type=VIDEO)]
+        made += [
+            statement(person, TINCAN_VERBS + "viewed", "2025-02-10 09:00", object_id=HANDBOOK, activity_type=ARTICLE),
+            statement(
+                person,
+                "https://w3id.org/xapi/video/verbs/played",
+                "2025-02-10 09:30",
+                object_id=INTRO,
+                activity_type=VIDEO,
+            ),
+        ]
         made += quiz(person, QUIZ, "2025-02-10 10:00", passed=True)
     for hour, passed in ((10, False), (11, False), (12, False), (13, True)):
         made += quiz("s2", QUIZ_2, f"2025-02-12 {hour}:00", passed=passed)
-    made += [statement("s1", RECOMMENDED, "2025-02-03 09:00", object_id=COURSE_1, activity_type=ACTIVITIES + "course"),
-             statement("s1", VERBS + "launched", "2025-02-04 09:00", object_id=COURSE_1,
-                       activity_type=ACTIVITIES + "course",
-                       context={"registration": "7f1b2a3c-0000-4000-8000-000000000001"}),
-             statement("s1", TINCAN_VERBS + "viewed", "2025-04-16 10:00", object_id=HANDBOOK, activity_type=ARTICLE)]
+    made += [
+        statement("s1", RECOMMENDED, "2025-02-03 09:00", object_id=COURSE_1, activity_type=ACTIVITIES + "course"),
+        statement(
+            "s1",
+            VERBS + "launched",
+            "2025-02-04 09:00",
+            object_id=COURSE_1,
+            activity_type=ACTIVITIES + "course",
+            context={"registration": "7f1b2a3c-0000-4000-8000-000000000001"},
+        ),
+        statement("s1", TINCAN_VERBS + "viewed", "2025-04-16 10:00", object_id=HANDBOOK, activity_type=ARTICLE),
+    ]
     # Moodle's own statements carry no timestamp: they count from when the LRS stored them.
-    made += [{**created, "id": f"00000000-0000-4000-8000-{number:012d}", "stored": at("2025-03-04 12:00").isoformat()}
-             for number, created in enumerate(s for s in corpus_statements("moodle-logstore-xapi.ndjson")
-                                              if s["verb"]["id"].endswith("/create"))]
+    made += [
+        {**created, "id": f"00000000-0000-4000-8000-{number:012d}", "stored": at("2025-03-04 12:00").isoformat()}
+        for number, created in enumerate(
+            s for s in corpus_statements("moodle-logstore-xapi.ndjson") if s["verb"]["id"].endswith("/create")
+        )
+    ]
     return made
 
 
@@ -157,16 +218,23 @@ def test_4_headlines_compare_complete_periods_and_windows_say_when_history_is_sh
     # T1 for April so far: the 13 weeks up to 16 April (20 Jan - 14 Apr) hold n1..n5's 9 active weeks: 5 of 10 people.
     # (Counting the 13 weeks to 30 April would reach weeks not here yet and find only 7 active weeks each: 0.)
     assert org.query(
-        "SELECT t1_continuous_learning FROM marts.mart_lci_org_month WHERE month_start = '2025-04-01'") == [(50.0,)]
-    months = {str(month): rest for month, *rest in org.query(
-        "SELECT month_start, is_complete, lci_change, is_history_short FROM marts.mart_lci_org_month")}
+        "SELECT t1_continuous_learning FROM marts.mart_lci_org_month WHERE month_start = '2025-04-01'"
+    ) == [(50.0,)]
+    months = {
+        str(month): rest
+        for month, *rest in org.query(
+            "SELECT month_start, is_complete, lci_change, is_history_short FROM marts.mart_lci_org_month"
+        )
+    }
     # April runs until data arrive after its 30th: "so far", with no change against March.
     assert months["2025-04-01"][:2] == [False, None]
     assert months["2025-03-01"][0] is True and months["2025-03-01"][1] is not None
     # Every 365-day window reaches back before 20 January: flagged.
     assert {flags[2] for flags in months.values()} == {True}
-    weeks = dict(org.query("""SELECT week_start, is_complete FROM marts.mart_engagement_unit_weekly
-                              WHERE unit_level = 'organisation' AND week_start >= '2025-04-07'"""))
+    weeks = dict(
+        org.query("""SELECT week_start, is_complete FROM marts.mart_engagement_unit_weekly
+                              WHERE unit_level = 'organisation' AND week_start >= '2025-04-07'""")
+    )
     assert weeks == {date(2025, 4, 7): True, date(2025, 4, 14): False}
 
 
@@ -203,7 +271,8 @@ def test_5d_engagement_segments_may_overlap(org: Warehouse) -> None:
                         WHERE unit_name = 'Sales / South' AND week_start = '2025-02-10'""") == [(5, 1)]
     assert org.query("""SELECT is_highly_engaged, is_struggling, engagement_segments FROM marts.mart_engagement_weekly
                         WHERE employee_id = 's2' AND week_start = '2025-02-10'""") == [
-        (True, True, ["highly_engaged", "struggling"])]
+        (True, True, ["highly_engaged", "struggling"])
+    ]
 
 
 def test_5e_moodle_create_is_social_only_when_it_starts_a_discussion(org: Warehouse) -> None:

@@ -12,7 +12,6 @@ import pyarrow as pa
 
 from leerstroom import lake
 from leerstroom.settings import Settings
-from tests.transform.lake_rows import append_raw
 from transform.dbt_invocation import run_dbt
 
 VERBS = "http://adlnet.gov/expapi/verbs/"
@@ -35,9 +34,18 @@ def mbox(person: str) -> str:
     return f"mailto:{person}@org.example"
 
 
-def statement(person: str, verb: str, when: str, *, stored: str | None = None, object_id: str | None = None,
-              activity_type: str | None = None, result: dict | None = None, context: dict | None = None,
-              object_agent: str | None = None) -> dict:
+def statement(
+    person: str,
+    verb: str,
+    when: str,
+    *,
+    stored: str | None = None,
+    object_id: str | None = None,
+    activity_type: str | None = None,
+    result: dict | None = None,
+    context: dict | None = None,
+    object_agent: str | None = None,
+) -> dict:
     """A statement as the LRS stores it: `when` is its timestamp, `stored` defaults to the same moment."""
     if object_agent is not None:
         obj: dict = {"objectType": "Agent", "mbox": mbox(object_agent)}
@@ -76,30 +84,51 @@ class Employee:
         return [f"mbox:{mbox(name)}" for name in (self.identities or [self.employee_id])]
 
 
-def import_roster(settings: Settings, employees: list[Employee], imported_at: datetime,
-                  source_file: str = "roster.csv") -> str:
+def import_roster(
+    settings: Settings, employees: list[Employee], imported_at: datetime, source_file: str = "roster.csv"
+) -> str:
     """Write one roster import into lake.raw.roster* the way `leerstroom roster import` does; returns its id."""
     import_id = str(uuid.uuid4())
-    roster = pa.Table.from_pylist([{
-        "import_id": import_id, "employee_id": e.employee_id, "display_name": e.employee_id.title(),
-        "department": e.department, "team": e.team, "manager_id": e.manager_id, "job_role": "engineer",
-        "location": "Utrecht", "hire_date": e.hire_date, "termination_date": e.termination_date,
-        "exit_voluntary": e.exit_voluntary, "attributes": orjson.dumps(e.attributes).decode(),
-    } for e in employees])
-    identities = pa.Table.from_pylist([
-        {"import_id": import_id, "employee_id": e.employee_id, "actor_key": key}
-        for e in employees for key in e.actor_keys()
-    ])
+    roster = pa.Table.from_pylist(
+        [
+            {
+                "import_id": import_id,
+                "employee_id": e.employee_id,
+                "display_name": e.employee_id.title(),
+                "department": e.department,
+                "team": e.team,
+                "manager_id": e.manager_id,
+                "job_role": "engineer",
+                "location": "Utrecht",
+                "hire_date": e.hire_date,
+                "termination_date": e.termination_date,
+                "exit_voluntary": e.exit_voluntary,
+                "attributes": orjson.dumps(e.attributes).decode(),
+            }
+            for e in employees
+        ]
+    )
+    identities = pa.Table.from_pylist(
+        [
+            {"import_id": import_id, "employee_id": e.employee_id, "actor_key": key}
+            for e in employees
+            for key in e.actor_keys()
+        ]
+    )
 
     def insert(con: duckdb.DuckDBPyConnection) -> None:
         con.register("roster_batch", roster)
         con.register("identity_batch", identities)
-        con.execute("INSERT INTO lake.raw.roster_imports VALUES (?, ?, ?, ?)",
-                    [import_id, imported_at, source_file, len(employees)])
+        con.execute(
+            "INSERT INTO lake.raw.roster_imports VALUES (?, ?, ?, ?)",
+            [import_id, imported_at, source_file, len(employees)],
+        )
         con.execute("""INSERT INTO lake.raw.roster SELECT import_id, employee_id, display_name, department, team,
                        manager_id, job_role, location, hire_date, termination_date, exit_voluntary,
                        attributes::JSON FROM roster_batch""")
-        con.execute("INSERT INTO lake.raw.roster_identities SELECT import_id, employee_id, actor_key FROM identity_batch")
+        con.execute(
+            "INSERT INTO lake.raw.roster_identities SELECT import_id, employee_id, actor_key FROM identity_batch"
+        )
 
     con = lake.connect(settings)
     try:

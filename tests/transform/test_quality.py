@@ -18,7 +18,7 @@ from tests.transform.lake_rows import CertifiedLake, append_raw, build_certified
 from transform import runner
 from transform.dbt_invocation import DbtOutcome
 from transform.publish import RunRecord
-from transform.quality import run_quality_gate
+from transform.quality.gate import run_quality_gate
 from transform.quality.quarantine import screen_new_statements
 
 
@@ -52,14 +52,28 @@ def raw_with(settings: Settings, column: str, value: str) -> None:
 def duplicate_roster_ids(settings: Settings) -> None:
     # The importer refuses duplicates; this is a roster written around it.
     import_id = str(uuid.uuid4())
-    append_table(settings, pa.table({"import_id": [import_id], "imported_at": [datetime.now(timezone.utc)],
-                                     "source_file": ["hand-written"], "employee_count": [2]}),
-                 "lake.raw.roster_imports")
+    append_table(
+        settings,
+        pa.table(
+            {
+                "import_id": [import_id],
+                "imported_at": [datetime.now(timezone.utc)],
+                "source_file": ["hand-written"],
+                "employee_count": [2],
+            }
+        ),
+        "lake.raw.roster_imports",
+    )
     con = lake.connect(settings)
     try:
-        lake.write_transaction(con, lambda c: c.execute(
-            "INSERT INTO lake.raw.roster (import_id, employee_id) VALUES (?, 'E1'), (?, 'E1')", [import_id, import_id]
-        ), settings=settings)
+        lake.write_transaction(
+            con,
+            lambda c: c.execute(
+                "INSERT INTO lake.raw.roster (import_id, employee_id) VALUES (?, 'E1'), (?, 'E1')",
+                [import_id, import_id],
+            ),
+            settings=settings,
+        )
     finally:
         con.close()
 
@@ -68,8 +82,11 @@ def stale_lake(settings: Settings) -> None:
     """Replace every load time by one four days old: nothing arrived for longer than freshness allows."""
     con = lake.connect(settings)
     try:
-        lake.write_transaction(con, lambda c: c.execute(
-            "UPDATE lake.raw.statements SET loaded_at = now() - INTERVAL 4 DAY"), settings=settings)
+        lake.write_transaction(
+            con,
+            lambda c: c.execute("UPDATE lake.raw.statements SET loaded_at = now() - INTERVAL 4 DAY"),
+            settings=settings,
+        )
     finally:
         con.close()
 
@@ -78,13 +95,17 @@ def mart(name: str, sql: str) -> Callable[[Settings], None]:
     def write(settings: Settings) -> None:
         with duckdb.connect(str(settings.warehouse_db)) as warehouse:
             warehouse.execute(f"CREATE OR REPLACE TABLE marts.{name} AS {sql}")
+
     return write
 
 
 def mostly_quarantined(settings: Settings) -> None:
     """New statements that are mostly dated days ahead, screened as a transform run screens them first."""
-    append_raw(settings, [statement(timestamp=(datetime.now(timezone.utc) + timedelta(days=2)).isoformat()),
-                          statement()], first_offset=9_000_000)
+    append_raw(
+        settings,
+        [statement(timestamp=(datetime.now(timezone.utc) + timedelta(days=2)).isoformat()), statement()],
+        first_offset=9_000_000,
+    )
     con = lake.connect(settings)
     try:
         screen_new_statements(con, settings, "screening", datetime.now(timezone.utc))
@@ -95,28 +116,50 @@ def mostly_quarantined(settings: Settings) -> None:
 BROKEN = {
     "raw_quarantine.share_of_new_statements_quarantined: ExpectColumnValuesToBeBetween": mostly_quarantined,
     "raw_statements_changed.statement_id: ExpectColumnValuesToBeUnique": lambda s: append_raw(
-        s, [statement(id="6a1f0f7e-0000-4000-8000-000000000001")] * 2, first_offset=9_000_000),
+        s, [statement(id="6a1f0f7e-0000-4000-8000-000000000001")] * 2, first_offset=9_000_000
+    ),
     "raw_freshness.hours_since_last_load: ExpectColumnValuesToBeBetween": stale_lake,
     "roster_current.employee_id: ExpectColumnValuesToBeUnique": duplicate_roster_ids,
     "mart_engagement_weekly.engagement_index: ExpectColumnValuesToBeBetween": mart(
-        "mart_engagement_weekly", "SELECT 'E1' AS employee_id, DATE '2026-01-05' AS week_start, 120.0 AS engagement_index"),
+        "mart_engagement_weekly",
+        "SELECT 'E1' AS employee_id, DATE '2026-01-05' AS week_start, 120.0 AS engagement_index",
+    ),
     "mart_engagement_weekly.employee_id,week_start: ExpectCompoundColumnsToBeUnique": mart(
-        "mart_engagement_weekly", "SELECT 'E1' AS employee_id, DATE '2026-01-05' AS week_start, 50.0 AS engagement_index "
-                                  "FROM range(2)"),
+        "mart_engagement_weekly",
+        "SELECT 'E1' AS employee_id, DATE '2026-01-05' AS week_start, 50.0 AS engagement_index FROM range(2)",
+    ),
     "mart_engagement_unit_weekly.avg_engagement_index: ExpectColumnValuesToBeBetween": mart(
-        "mart_engagement_unit_weekly", "SELECT -3.0 AS avg_engagement_index"),
+        "mart_engagement_unit_weekly", "SELECT -3.0 AS avg_engagement_index"
+    ),
     "mart_lci_unit_quarter.lci: ExpectColumnValuesToBeBetween": mart(
-        "mart_lci_unit_quarter", "SELECT " + ", ".join(
-            f"{101.0 if c == 'lci' else 50.0} AS {c}" for c in (
-                "t1_continuous_learning", "t2_development_facilitated", "t3_mistakes_as_learning",
-                "t4_leadership_active", "t5_diverse_resources", "l1_microlearning", "l2_gamification",
-                "l3_personalised_paths", "l4_social_learning", "l5_tied_to_performance", "lci"))),
+        "mart_lci_unit_quarter",
+        "SELECT "
+        + ", ".join(
+            f"{101.0 if c == 'lci' else 50.0} AS {c}"
+            for c in (
+                "t1_continuous_learning",
+                "t2_development_facilitated",
+                "t3_mistakes_as_learning",
+                "t4_leadership_active",
+                "t5_diverse_resources",
+                "l1_microlearning",
+                "l2_gamification",
+                "l3_personalised_paths",
+                "l4_social_learning",
+                "l5_tied_to_performance",
+                "lci",
+            )
+        ),
+    ),
     "mart_lci_org_month.lci: ExpectColumnValuesToBeBetween": mart("mart_lci_org_month", "SELECT 140.0 AS lci"),
     "mart_retention_features.employee_id,snapshot_date: ExpectCompoundColumnsToBeUnique": mart(
-        "mart_retention_features", "SELECT 'E1' AS employee_id, DATE '2026-01-31' AS snapshot_date FROM range(2)"),
+        "mart_retention_features", "SELECT 'E1' AS employee_id, DATE '2026-01-31' AS snapshot_date FROM range(2)"
+    ),
 }
 SCORES = {
-    "retention_scores.risk_score: ExpectColumnValuesToBeBetween": "1.5 AS risk_score, 'high' AS risk_band, 'E' || range",
+    "retention_scores.risk_score: ExpectColumnValuesToBeBetween": (
+        "1.5 AS risk_score, 'high' AS risk_band, 'E' || range"
+    ),
     "retention_scores.risk_band: ExpectColumnValuesToBeInSet": "0.5 AS risk_score, 'severe' AS risk_band, 'E' || range",
     "retention_scores.employee_id: ExpectColumnValuesToBeUnique": "0.5 AS risk_score, 'low' AS risk_band, 'E1'",
 }
@@ -140,8 +183,11 @@ def after_dbt(settings: Settings) -> tuple[runner.TransformResult, list[str]]:
 def stored_results(settings: Settings, run_id: str) -> dict[str, bool]:
     con = lake.connect(settings, read_only=True)
     try:
-        return dict(con.execute("SELECT expectation, success FROM lake.meta.quality_results WHERE run_id = ?",
-                                [run_id]).fetchall())
+        return dict(
+            con.execute(
+                "SELECT expectation, success FROM lake.meta.quality_results WHERE run_id = ?", [run_id]
+            ).fetchall()
+        )
     finally:
         con.close()
 
@@ -156,7 +202,8 @@ def test_green_transform_stores_every_result_as_met(certified: CertifiedLake) ->
 
 @pytest.mark.parametrize("expectation", list(BROKEN))
 def test_each_expectation_fails_on_its_broken_input_and_the_previous_certification_stays(
-        certified: CertifiedLake, tmp_path: Path, expectation: str) -> None:
+    certified: CertifiedLake, tmp_path: Path, expectation: str
+) -> None:
     settings = certified.copy_to(tmp_path / "data")
     before = last_certified(settings)
     if expectation in SCORING_OFF:
@@ -174,8 +221,9 @@ def test_each_expectation_fails_on_its_broken_input_and_the_previous_certificati
 
 
 @pytest.mark.parametrize("expectation", list(SCORES))
-def test_each_score_expectation_fails_on_a_broken_scores_table(certified: CertifiedLake, tmp_path: Path,
-                                                               expectation: str) -> None:
+def test_each_score_expectation_fails_on_a_broken_scores_table(
+    certified: CertifiedLake, tmp_path: Path, expectation: str
+) -> None:
     # The risk step rewrites retention_scores on every run, so a broken table is checked by the gate directly.
     settings = certified.copy_to(tmp_path / "data")
     mart("retention_scores", f"SELECT {SCORES[expectation]} AS employee_id FROM range(2)")(settings)
@@ -189,8 +237,7 @@ def test_each_score_expectation_fails_on_a_broken_scores_table(certified: Certif
     assert [row["expectation"] for row in outcome.rows if not row["success"]] == [expectation]
 
 
-def test_only_statements_new_since_the_last_certification_are_checked(certified: CertifiedLake,
-                                                                       tmp_path: Path) -> None:
+def test_only_statements_new_since_the_last_certification_are_checked(certified: CertifiedLake, tmp_path: Path) -> None:
     settings = certified.copy_to(tmp_path / "data")
     append_raw(settings, [statement() for _ in range(3)], first_offset=9_000_000)
 
@@ -199,16 +246,18 @@ def test_only_statements_new_since_the_last_certification_are_checked(certified:
     assert result.certified, result.details
     con = lake.connect(settings, read_only=True)
     try:
-        observed = con.execute("SELECT observed FROM lake.meta.quality_results WHERE run_id = ? AND "
-                               "suite = 'raw_statements_changed' LIMIT 1", [result.run_id]).fetchone()[0]
+        observed = con.execute(
+            "SELECT observed FROM lake.meta.quality_results WHERE run_id = ? AND "
+            "suite = 'raw_statements_changed' LIMIT 1",
+            [result.run_id],
+        ).fetchone()[0]
     finally:
         con.close()
     assert json.loads(observed)["rows_checked"] == 3
     assert any(line.startswith("quality gate: ") and "expectations met" in line for line in printed)
 
 
-def test_row_level_problems_never_fail_the_gate_only_their_share_does(certified: CertifiedLake,
-                                                                     tmp_path: Path) -> None:
+def test_row_level_problems_never_fail_the_gate_only_their_share_does(certified: CertifiedLake, tmp_path: Path) -> None:
     # A verb that is no IRI and an actor without an identifier, as a writer around our LRS might leave them.
     settings = certified.copy_to(tmp_path / "data")
     raw_with(settings, "verb_id", "played")
@@ -231,7 +280,10 @@ def test_row_level_problems_never_fail_the_gate_only_their_share_does(certified:
 def stored_observed(settings: Settings, run_id: str, suite: str) -> dict:
     con = lake.connect(settings, read_only=True)
     try:
-        return json.loads(con.execute("SELECT observed FROM lake.meta.quality_results WHERE run_id = ? AND suite = ?",
-                                      [run_id, suite]).fetchone()[0])
+        return json.loads(
+            con.execute(
+                "SELECT observed FROM lake.meta.quality_results WHERE run_id = ? AND suite = ?", [run_id, suite]
+            ).fetchone()[0]
+        )
     finally:
         con.close()

@@ -30,10 +30,14 @@ H5P = "unknown:account:::66ee96f2-bb60-4c74-8b5a-ac76156278ca"
 
 
 def all_sequences() -> list[dict]:
-    return (real_sequences.cmi5_registration(real_sequences.CMI5_FAIL_THEN_TERMINATE)
-            + real_sequences.cmi5_registration(real_sequences.CMI5_FAIL_THEN_PASS)
-            + real_sequences.marsha_video_session() + real_sequences.openedx_problem_and_video()
-            + real_sequences.moodle_quiz_attempt() + real_sequences.h5p_interaction())
+    return (
+        real_sequences.cmi5_registration(real_sequences.CMI5_FAIL_THEN_TERMINATE)
+        + real_sequences.cmi5_registration(real_sequences.CMI5_FAIL_THEN_PASS)
+        + real_sequences.marsha_video_session()
+        + real_sequences.openedx_problem_and_video()
+        + real_sequences.moodle_quiz_attempt()
+        + real_sequences.h5p_interaction()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +52,13 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
 
 def given_statement_rows(path: Path) -> list[dict]:
     tests = yaml.safe_load(path.read_text())["unit_tests"]
-    return [row for test in tests for given in test["given"]
-            if given["input"] == "ref('int_statements_classified')" for row in given["rows"]]
+    return [
+        row
+        for test in tests
+        for given in test["given"]
+        if given["input"] == "ref('int_statements_classified')"
+        for row in given["rows"]
+    ]
 
 
 def as_given(value: object, like: object) -> object:
@@ -69,8 +78,10 @@ def test_the_unit_tests_give_exactly_what_the_transform_makes_of_the_real_statem
     mismatches = []
     for row in rows:
         columns = list(row)
-        built = warehouse.query(f"SELECT {', '.join(columns)} FROM intermediate.int_statements_classified "
-                                f"WHERE statement_id = ?", [row["statement_id"]])
+        built = warehouse.query(
+            f"SELECT {', '.join(columns)} FROM intermediate.int_statements_classified WHERE statement_id = ?",
+            [row["statement_id"]],
+        )
         assert len(built) == 1, row["statement_id"]
         for column, value in zip(columns, built[0]):
             expected = row[column]
@@ -82,14 +93,24 @@ def test_the_unit_tests_give_exactly_what_the_transform_makes_of_the_real_statem
 
 
 def test_each_session_is_counted_once_per_tool(warehouse: Warehouse) -> None:
-    minutes = dict(warehouse.query(
-        "SELECT employee_id, sum(learning_minutes) FROM marts.mart_engagement_weekly GROUP BY 1"))
+    minutes = dict(
+        warehouse.query("SELECT employee_id, sum(learning_minutes) FROM marts.mart_engagement_weekly GROUP BY 1")
+    )
     # The weekly minutes: 93 s of video = 1.55 min (adding the statements' segments gave 6.01); cmi5 65.55 s = 1.09 min
     # (not 3.15); Open edX 921.076 s = 15.35 min (not 0); H5P 470.62 s = 7.84 min (not 22.90); Moodle 1 s = 0.02.
     assert {person: round(value, 2) for person, value in minutes.items()} == {
-        VIDEO: 1.55, CMI5: 1.09, OPENEDX: 15.35, H5P: 7.84, MOODLE: 0.02}
-    seconds = dict(((person, str(day)), round(total, 3)) for person, day, total in warehouse.query(
-        "SELECT person_id, activity_date, sum(learning_seconds) FROM marts.mart_daily_activity GROUP BY 1, 2"))
+        VIDEO: 1.55,
+        CMI5: 1.09,
+        OPENEDX: 15.35,
+        H5P: 7.84,
+        MOODLE: 0.02,
+    }
+    seconds = {
+        (person, str(day)): round(total, 3)
+        for person, day, total in warehouse.query(
+            "SELECT person_id, activity_date, sum(learning_seconds) FROM marts.mart_daily_activity GROUP BY 1, 2"
+        )
+    }
     # cmi5: one duration per session of a registration, 22.52 s + 43.03 s (not the 188.70 s of all statements).
     assert seconds[(CMI5, "2016-06-09")] == 65.55
     # Video Profile: the union of the played segments, 0-5 and 12-100 = 93 s (not 360.66 s).
@@ -104,9 +125,12 @@ def test_each_session_is_counted_once_per_tool(warehouse: Warehouse) -> None:
 
 
 def test_a_retry_is_a_new_attempt_on_the_activity(warehouse: Warehouse) -> None:
-    failures = {statement_id[:8]: (str(retry) if retry else None, str(passed) if passed else None)
-                for statement_id, retry, passed in warehouse.query(
-                    "SELECT statement_id, first_retry_at, first_pass_after_at FROM intermediate.int_failed_attempts")}
+    failures = {
+        statement_id[:8]: (str(retry) if retry else None, str(passed) if passed else None)
+        for statement_id, retry, passed in warehouse.query(
+            "SELECT statement_id, first_retry_at, first_pass_after_at FROM intermediate.int_failed_attempts"
+        )
+    }
     assert failures == {
         # cmi5: completed, satisfied and terminated 6-9 s after the fail close the session; the relaunch under a new
         # registration at 19:00 is the retry, and that session's pass comes later.
@@ -119,8 +143,9 @@ def test_a_retry_is_a_new_attempt_on_the_activity(warehouse: Warehouse) -> None:
 
 
 def test_completions_are_distinct_activities(warehouse: Warehouse) -> None:
-    completions = dict(warehouse.query(
-        "SELECT employee_id, sum(completions) FROM marts.mart_engagement_weekly GROUP BY 1"))
+    completions = dict(
+        warehouse.query("SELECT employee_id, sum(completions) FROM marts.mart_engagement_weekly GROUP BY 1")
+    )
     # cmi5: the AU completed twice and passed once is one completed activity; Moodle: the attempt completes its quiz;
     # the video is completed once; H5P's answers and Open edX's video events complete nothing.
     assert completions == {CMI5: 1, MOODLE: 1, VIDEO: 1, OPENEDX: 0, H5P: 0}

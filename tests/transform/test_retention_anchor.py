@@ -7,18 +7,47 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from bench import retention_anchor
 from tests.fixtures.data import REPO
 
-COLUMNS = ["Age", "Attrition", "BusinessTravel", "DailyRate", "Department", "DistanceFromHome", "Education",
-           "EducationField", "EmployeeCount", "EmployeeNumber", "EnvironmentSatisfaction", "Gender", "HourlyRate",
-           "JobInvolvement", "JobLevel", "JobRole", "JobSatisfaction", "MaritalStatus", "MonthlyIncome",
-           "MonthlyRate", "NumCompaniesWorked", "Over18", "OverTime", "PercentSalaryHike", "PerformanceRating",
-           "RelationshipSatisfaction", "StandardHours", "StockOptionLevel", "TotalWorkingYears",
-           "TrainingTimesLastYear", "WorkLifeBalance", "YearsAtCompany", "YearsInCurrentRole",
-           "YearsSinceLastPromotion", "YearsWithCurrManager"]
+COLUMNS = [
+    "Age",
+    "Attrition",
+    "BusinessTravel",
+    "DailyRate",
+    "Department",
+    "DistanceFromHome",
+    "Education",
+    "EducationField",
+    "EmployeeCount",
+    "EmployeeNumber",
+    "EnvironmentSatisfaction",
+    "Gender",
+    "HourlyRate",
+    "JobInvolvement",
+    "JobLevel",
+    "JobRole",
+    "JobSatisfaction",
+    "MaritalStatus",
+    "MonthlyIncome",
+    "MonthlyRate",
+    "NumCompaniesWorked",
+    "Over18",
+    "OverTime",
+    "PercentSalaryHike",
+    "PerformanceRating",
+    "RelationshipSatisfaction",
+    "StandardHours",
+    "StockOptionLevel",
+    "TotalWorkingYears",
+    "TrainingTimesLastYear",
+    "WorkLifeBalance",
+    "YearsAtCompany",
+    "YearsInCurrentRole",
+    "YearsSinceLastPromotion",
+    "YearsWithCurrManager",
+]
 
 
 def ibm_shaped(path: Path, people: int = 400, seed: int = 2) -> Path:
@@ -31,25 +60,32 @@ def ibm_shaped(path: Path, people: int = 400, seed: int = 2) -> Path:
     frame = frame.assign(
         Attrition=np.where(rng.random(people) < 1 / (1 + np.exp(-odds)), "Yes", "No"),
         BusinessTravel=rng.choice(["Travel_Rarely", "Non-Travel"], people),
-        Department=rng.choice(["Sales", "Research & Development"], people), EducationField="Life Sciences",
-        Gender=rng.choice(["Female", "Male"], people), JobRole=rng.choice(["Sales Executive", "Manager"], people),
-        MaritalStatus=rng.choice(["Single", "Married"], people), Over18="Y", OverTime=np.where(overtime, "Yes", "No"),
-        JobSatisfaction=satisfaction, EmployeeCount=1, StandardHours=80, EmployeeNumber=np.arange(1, people + 1))
+        Department=rng.choice(["Sales", "Research & Development"], people),
+        EducationField="Life Sciences",
+        Gender=rng.choice(["Female", "Male"], people),
+        JobRole=rng.choice(["Sales Executive", "Manager"], people),
+        MaritalStatus=rng.choice(["Single", "Married"], people),
+        Over18="Y",
+        OverTime=np.where(overtime, "Yes", "No"),
+        JobSatisfaction=satisfaction,
+        EmployeeCount=1,
+        StandardHours=80,
+        EmployeeNumber=np.arange(1, people + 1),
+    )
     path.write_text(frame.to_csv(index=False), encoding="utf-8-sig")  # the real file starts with a BOM too
     return path
 
 
-def test_anchor_prints_leerstrooms_figures_with_intervals_next_to_the_references(tmp_path, capsys,
-                                                                                 monkeypatch) -> None:
+def test_anchor_prints_leerstrooms_figures_with_intervals_next_to_the_references(tmp_path, capsys, monkeypatch) -> None:
     fits = []
     real_fit = retention_anchor.fit
     monkeypatch.setattr(retention_anchor, "fit", lambda *a, **k: fits.append(k["columns"]) or real_fit(*a, **k))
 
-    assert retention_anchor.main([str(ibm_shaped(tmp_path / "ibm.csv")), "--repeats", "2",
-                                  "--replicates", "100"]) == 0
+    assert retention_anchor.main([str(ibm_shaped(tmp_path / "ibm.csv")), "--repeats", "2", "--replicates", "100"]) == 0
     printed = capsys.readouterr().out
-    rows = {line.split("  ")[0].strip(): line for line in printed.splitlines()
-            if "±" in line and "fold mean" not in line}
+    rows = {
+        line.split("  ")[0].strip(): line for line in printed.splitlines() if "±" in line and "fold mean" not in line
+    }
 
     assert "400 people" in printed and "NOT the expected file" in printed
     assert len(fits) == 4 * 2 * 5  # four attribute sets, two repeats of five folds, all through Leerstroom's fit
@@ -73,4 +109,4 @@ def test_anchor_refuses_another_file_and_says_where_the_sample_is_expected(tmp_p
     assert "this is not IBM's HR attrition sample" in capsys.readouterr().err
     assert retention_anchor.main([str(tmp_path / "absent.csv")]) == 2
     assert "docs/retention-and-quality.md" in capsys.readouterr().err
-    assert retention_anchor.DEFAULT_PATH == REPO.parent / "shared" / "datasets" / "ibm-hr-attrition.csv"
+    assert REPO.parent / "shared" / "datasets" / "ibm-hr-attrition.csv" == retention_anchor.DEFAULT_PATH

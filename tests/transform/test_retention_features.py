@@ -29,41 +29,60 @@ HR = "hr_record_imported_at"
 
 
 def roster(version: str) -> list[Employee]:
-    e1 = {"A": {"satisfaction": 2.0, "overtime_hours": 12, "last_promotion_date": "2023-06-01"},
-          "B": {"satisfaction": 4.5, "overtime_hours": 3, "last_promotion_date": "2025-02-10"},
-          "C": {"satisfaction": 1.0, "overtime_hours": 40, "last_promotion_date": "2025-04-01"}}[version]
-    people = [Employee("e5", "Sales", "North"),
-              Employee("e1", "Sales", "North", "e5", attributes=e1),
-              Employee("e2", "Sales", "North", "e5", attributes={"satisfaction": 3.0},
-                       **({"termination_date": date(2025, 2, 28), "exit_voluntary": True} if version == "C" else {})),
-              Employee("e4", "Sales", "North", "e5", attributes={"satisfaction": 3.5} if version == "C" else {})]
+    e1 = {
+        "A": {"satisfaction": 2.0, "overtime_hours": 12, "last_promotion_date": "2023-06-01"},
+        "B": {"satisfaction": 4.5, "overtime_hours": 3, "last_promotion_date": "2025-02-10"},
+        "C": {"satisfaction": 1.0, "overtime_hours": 40, "last_promotion_date": "2025-04-01"},
+    }[version]
+    people = [
+        Employee("e5", "Sales", "North"),
+        Employee("e1", "Sales", "North", "e5", attributes=e1),
+        Employee(
+            "e2",
+            "Sales",
+            "North",
+            "e5",
+            attributes={"satisfaction": 3.0},
+            **({"termination_date": date(2025, 2, 28), "exit_voluntary": True} if version == "C" else {}),
+        ),
+        Employee("e4", "Sales", "North", "e5", attributes={"satisfaction": 3.5} if version == "C" else {}),
+    ]
     if version in "BC":
-        people.append(Employee("e3", "Sales", "North", "e5", hire_date=date(2025, 2, 1),
-                               attributes={"satisfaction": 3.8}))
+        people.append(
+            Employee("e3", "Sales", "North", "e5", hire_date=date(2025, 2, 1), attributes={"satisfaction": 3.8})
+        )
     if version == "C":
-        people.append(Employee("e6", "Sales", "North", "e5", hire_date=date(2024, 3, 1),
-                               attributes={"satisfaction": 2.2}))
+        people.append(
+            Employee("e6", "Sales", "North", "e5", hire_date=date(2024, 3, 1), attributes={"satisfaction": 2.2})
+        )
     return people
 
 
 def statements() -> list[dict]:
-    made = [statement(person, VERBS + "experienced", f"2025-{day} 09:00")
-            for person in ("e1", "e2", "e3", "e5") for day in ("01-06", "02-03", "03-03")]
-    made += [statement("e4", VERBS + "experienced", "2025-01-08 10:00"),
-             statement("e5", VERBS + "experienced", "2025-04-02 08:00")]  # the data reaches 31 Mar
+    made = [
+        statement(person, VERBS + "experienced", f"2025-{day} 09:00")
+        for person in ("e1", "e2", "e3", "e5")
+        for day in ("01-06", "02-03", "03-03")
+    ]
+    made += [
+        statement("e4", VERBS + "experienced", "2025-01-08 10:00"),
+        statement("e5", VERBS + "experienced", "2025-04-02 08:00"),
+    ]  # the data reaches 31 Mar
     return made
 
 
 def late_statements() -> list[dict]:
     # Learning on 10 Feb that reached the LRS only on 6 Apr: unknown at every snapshot.
-    return [statement(person, VERBS + "experienced", "2025-02-10 09:00", stored="2025-04-06 09:00")
-            for person in ("e1", "e4", "e6")]
+    return [
+        statement(person, VERBS + "experienced", "2025-02-10 09:00", stored="2025-04-06 09:00")
+        for person in ("e1", "e4", "e6")
+    ]
 
 
 @dataclass
 class Builds:
     before: pd.DataFrame  # after imports A and B
-    after: pd.DataFrame   # after import C and the late statements
+    after: pd.DataFrame  # after import C and the late statements
     terminations: pd.DataFrame
 
 
@@ -90,7 +109,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     warehouse = Warehouse(settings)
     try:
         terminations = warehouse.con.execute(
-            "SELECT employee_id, hire_date, termination_date FROM staging.stg_hris__employees").df()
+            "SELECT employee_id, hire_date, termination_date FROM staging.stg_hris__employees"
+        ).df()
     finally:
         warehouse.close()
     yield Builds(before, features(settings), terminations)

@@ -20,7 +20,12 @@ from leerstroom.settings import Settings
 from tests.transform.retention_rows import LABEL, features_table, write_features
 from transform.risk import run_risk_step
 from transform.risk.backtest import (
-    LABEL_WINDOW, MIN_CUTOFFS, PERSON_GROUPS, cross_recalibrated, labelled_rows, run_backtest,
+    LABEL_WINDOW,
+    MIN_CUTOFFS,
+    PERSON_GROUPS,
+    cross_recalibrated,
+    labelled_rows,
+    run_backtest,
 )
 from transform.risk.features import BY_COLUMN, COLUMNS, NULLABLE, indicator, read_features
 from transform.risk.model import HIGH_RATIO, MEDIUM_RATIO, fit
@@ -32,8 +37,11 @@ def warehouse(settings: Settings, sql: str) -> pd.DataFrame:
 
 
 def marts(settings: Settings) -> set[str]:
-    return set(warehouse(settings, "SELECT table_name FROM information_schema.tables "
-                                   "WHERE table_schema = 'marts'")["table_name"])
+    return set(
+        warehouse(settings, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'")[
+            "table_name"
+        ]
+    )
 
 
 def run(settings: Settings, frame: pd.DataFrame) -> tuple[object, list[str]]:
@@ -61,13 +69,15 @@ def test_backtest_reports_every_cutoff_then_pooled_with_intervals_and_prints_the
     assert ((cutoffs["roc_auc_high"] - cutoffs["roc_auc_low"]) > 0.1).all()
     assert pooled["roc_auc_high"] - pooled["roc_auc_low"] < (cutoffs["roc_auc_high"] - cutoffs["roc_auc_low"]).min()
     # The signal is real but noisy: better than chance, far from perfect, and said against the base rate.
-    assert 0.6 < pooled["roc_auc_low"] and pooled["roc_auc_high"] < 0.9 and pooled["pr_auc"] > pooled["base_rate"]
+    assert pooled["roc_auc_low"] > 0.6 and pooled["roc_auc_high"] < 0.9 and pooled["pr_auc"] > pooled["base_rate"]
     assert pooled["brier_reference"] == pytest.approx(pooled["base_rate"] * (1 - pooled["base_rate"]))
     assert pooled["brier_skill"] == pytest.approx(1 - pooled["brier"] / pooled["brier_reference"], abs=1e-6)
     assert pooled["exits"] == cutoffs["exits"].sum() and pooled["rows"] == cutoffs["rows"].sum()
     printed = "\n".join(lines)
-    assert (f"pooled: ROC-AUC {pooled['roc_auc']:.3f} [{pooled['roc_auc_low']:.3f}, {pooled['roc_auc_high']:.3f}]"
-            in printed)
+    assert (
+        f"pooled: ROC-AUC {pooled['roc_auc']:.3f} [{pooled['roc_auc_low']:.3f}, {pooled['roc_auc_high']:.3f}]"
+        in printed
+    )
     assert f"skill {100 * pooled['brier_skill']:.1f} %" in printed
     assert len(re.findall(r"cutoff \d{4}-\d\d-\d\d \(trained on", printed)) == len(cutoffs)
     assert "only show that the model recovers the generator's signal" in printed
@@ -91,8 +101,9 @@ def test_each_cutoff_trains_on_closed_labels_of_other_people_only(trained) -> No
     # Every cutoff predicts everyone with a labelled snapshot at it, exactly once.
     for cutoff in (r.cutoff for r in result.cutoffs):
         at = labelled[labelled["snapshot_date"] == cutoff]
-        assert sorted(result.predictions.loc[result.predictions["cutoff"] == cutoff, "employee_id"]) == \
-            sorted(at["employee_id"])
+        assert sorted(result.predictions.loc[result.predictions["cutoff"] == cutoff, "employee_id"]) == sorted(
+            at["employee_id"]
+        )
     stored = warehouse(settings, "SELECT cutoff_date, train_end FROM marts.retention_backtest WHERE scope = 'cutoff'")
     assert all(pd.Timestamp(end) + LABEL_WINDOW < pd.Timestamp(c) for c, end in stored.itertuples(index=False))
 
@@ -102,8 +113,10 @@ def test_calibration_compares_predicted_and_observed_per_tenth_of_the_people(tra
     calibration = warehouse(settings, "SELECT * FROM marts.retention_calibration")
     backtest = warehouse(settings, "SELECT * FROM marts.retention_backtest")
     for (scope, cutoff), deciles in calibration.groupby(["scope", "cutoff_date"], dropna=False):
-        figures = backtest[(backtest["scope"] == scope) & ((backtest["cutoff_date"] == cutoff)
-                                                           | (pd.isna(cutoff) & backtest["cutoff_date"].isna()))]
+        figures = backtest[
+            (backtest["scope"] == scope)
+            & ((backtest["cutoff_date"] == cutoff) | (pd.isna(cutoff) & backtest["cutoff_date"].isna()))
+        ]
         assert list(deciles.sort_values("decile")["decile"]) == list(range(1, 11))
         assert deciles["rows"].sum() == figures["rows"].iloc[0] and deciles["exits"].sum() == figures["exits"].iloc[0]
         assert deciles["expected_exits"].sum() == pytest.approx(figures["expected_exits"].iloc[0], rel=1e-4)
@@ -134,8 +147,9 @@ def test_expected_and_actual_exits_per_department_add_up(trained) -> None:
     assert departments["actual_exits"].sum() == pooled["exits"]
     assert departments["expected_exits"].sum() == pytest.approx(pooled["expected_exits"], rel=1e-4)
     first = departments.sort_values("department").iloc[0]
-    assert any(f"{first['department']} {first['expected_exits']:.1f} vs {first['actual_exits']}" in line
-               for line in lines)
+    assert any(
+        f"{first['department']} {first['expected_exits']:.1f} vs {first['actual_exits']}" in line for line in lines
+    )
 
 
 def test_bands_compare_the_calibrated_probability_with_the_usual_rate(trained) -> None:
@@ -144,12 +158,15 @@ def test_bands_compare_the_calibrated_probability_with_the_usual_rate(trained) -
     (base_rate,) = warehouse(settings, "SELECT base_rate FROM marts.retention_model_metrics")["base_rate"]
 
     assert np.allclose(scores["relative_risk"], scores["risk_score"] / base_rate)
-    expected = np.where(scores["relative_risk"] >= HIGH_RATIO, "high",
-                        np.where(scores["relative_risk"] >= MEDIUM_RATIO, "medium", "low"))
+    expected = np.where(
+        scores["relative_risk"] >= HIGH_RATIO,
+        "high",
+        np.where(scores["relative_risk"] >= MEDIUM_RATIO, "medium", "low"),
+    )
     assert list(scores["risk_band"]) == list(expected)
     # Not a fixed share: the high band holds whoever reaches 3× the usual rate, here not a tenth of the people.
     share_high = (scores["risk_band"] == "high").mean()
-    assert 0 < share_high and abs(share_high - 0.10) > 0.02
+    assert share_high > 0 and abs(share_high - 0.10) > 0.02
     assert any(f"{(scores['risk_band'] == 'high').sum()} at 3× that or more (high)" in line for line in lines)
 
 
@@ -193,9 +210,12 @@ def test_unknown_values_get_an_indicator_instead_of_the_median(tmp_path) -> None
     run(settings, features_table(never_learner_risk=4.0))
     effects = warehouse(settings, "SELECT * FROM marts.retention_feature_effects").set_index("term")
     scores = warehouse(settings, "SELECT * FROM marts.retention_scores")
-    features = warehouse(settings, "SELECT employee_id, days_since_last_statement FROM marts.mart_retention_features "
-                                   "WHERE snapshot_date = (SELECT max(snapshot_date) "
-                                   "FROM marts.mart_retention_features)")
+    features = warehouse(
+        settings,
+        "SELECT employee_id, days_since_last_statement FROM marts.mart_retention_features "
+        "WHERE snapshot_date = (SELECT max(snapshot_date) "
+        "FROM marts.mart_retention_features)",
+    )
     scored = scores.merge(features, on="employee_id")
     never = scored[scored["days_since_last_statement"].isna()]
 
@@ -213,16 +233,18 @@ def test_snapshots_flagged_after_termination_are_never_trained_on_or_scored(tmp_
     frame = features_table()
     # Month-ends after people left, labelled "no exit": what the features mart used to hold.
     leavers = frame[frame[LABEL].fillna(False).astype(bool)].groupby("employee_id").tail(1)
-    after = leavers.assign(snapshot_date=leavers["snapshot_date"] + timedelta(days=200), is_employed_at_snapshot=False,
-                           **{LABEL: False})
+    after = leavers.assign(
+        snapshot_date=leavers["snapshot_date"] + timedelta(days=200), is_employed_at_snapshot=False, **{LABEL: False}
+    )
     settings = Settings(data_dir=tmp_path / "data")
     run(settings, pd.concat([frame, after], ignore_index=True))
     metrics = warehouse(settings, "SELECT labelled_rows, snapshots FROM marts.retention_model_metrics").iloc[0]
     scored = warehouse(settings, "SELECT employee_id FROM marts.retention_scores")
 
     assert metrics["labelled_rows"] == int(frame["label_observed"].sum()) and metrics["snapshots"] == len(frame)
-    assert not set(scored["employee_id"]) & set(after.loc[after["snapshot_date"] >= frame["snapshot_date"].max(),
-                                                         "employee_id"])
+    assert not set(scored["employee_id"]) & set(
+        after.loc[after["snapshot_date"] >= frame["snapshot_date"].max(), "employee_id"]
+    )
 
 
 def test_too_short_a_history_says_what_is_missing_and_scores_nobody(tmp_path) -> None:
@@ -241,8 +263,11 @@ def test_too_short_a_history_says_what_is_missing_and_scores_nobody(tmp_path) ->
 def test_latest_snapshot_of_each_employed_person_is_scored_with_three_reasons(trained) -> None:
     settings, _, _ = trained
     scores = warehouse(settings, "SELECT * FROM marts.retention_scores ORDER BY risk_score DESC")
-    newest = warehouse(settings, "SELECT employee_id FROM marts.mart_retention_features "
-                                 "WHERE snapshot_date = (SELECT max(snapshot_date) FROM marts.mart_retention_features)")
+    newest = warehouse(
+        settings,
+        "SELECT employee_id FROM marts.mart_retention_features "
+        "WHERE snapshot_date = (SELECT max(snapshot_date) FROM marts.mart_retention_features)",
+    )
 
     assert sorted(scores["employee_id"]) == sorted(newest["employee_id"])
     assert ((scores["risk_score"] > 0) & (scores["risk_score"] < 1)).all()
@@ -262,9 +287,13 @@ def test_same_data_gives_the_same_tables(tmp_path) -> None:
     write_features(settings, features_table(employees=300))
 
     def tables() -> dict[str, pd.DataFrame]:
-        return {name: warehouse(settings, f"SELECT * {'EXCLUDE (trained_at)' if name.endswith('metrics') else ''} "
-                                          f"FROM marts.{name}")
-                for name in sorted(marts(settings)) if name.startswith("retention")}
+        return {
+            name: warehouse(
+                settings, f"SELECT * {'EXCLUDE (trained_at)' if name.endswith('metrics') else ''} FROM marts.{name}"
+            )
+            for name in sorted(marts(settings))
+            if name.startswith("retention")
+        }
 
     run_risk_step(settings)
     first = tables()
@@ -275,8 +304,9 @@ def test_same_data_gives_the_same_tables(tmp_path) -> None:
         pd.testing.assert_frame_equal(first[name], frame)
 
 
-def test_switched_off_scoring_computes_nothing_and_removes_earlier_tables(tmp_path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_switched_off_scoring_computes_nothing_and_removes_earlier_tables(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     run(settings, features_table(employees=300))
     assert {"retention_scores", "retention_model_metrics", "retention_backtest"} <= marts(settings)

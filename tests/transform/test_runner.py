@@ -17,7 +17,12 @@ from leerstroom import lake
 from leerstroom.settings import Settings
 from tests.transform.appender import BATCH
 from tests.transform.lake_rows import (
-    CertifiedLake, append_raw, build_certified_lake, expected_daily_counts, last_certified, mart_counts,
+    CertifiedLake,
+    append_raw,
+    build_certified_lake,
+    expected_daily_counts,
+    last_certified,
+    mart_counts,
 )
 from transform import model_version, runner
 from transform.dbt_invocation import REPO, run_dbt, target_dir
@@ -66,9 +71,12 @@ def test_green_run_is_recorded_and_certifies_the_snapshot_holding_the_marts(cert
     # The marts exist at the certified snapshot, and did not at the raw snapshot the build read.
     at_raw = lake.connect(certified.settings, snapshot=result.raw_snapshot_id)
     try:
-        tables = {row[0] for row in at_raw.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake' AND schema_name = 'marts'"
-        ).fetchall()}
+        tables = {
+            row[0]
+            for row in at_raw.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake' AND schema_name = 'marts'"
+            ).fetchall()
+        }
     finally:
         at_raw.close()
     assert "mart_daily_activity" not in tables
@@ -77,7 +85,8 @@ def test_green_run_is_recorded_and_certifies_the_snapshot_holding_the_marts(cert
 
 
 def test_a_failed_check_is_recorded_and_the_previous_certification_stays(
-        certified: CertifiedLake, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    certified: CertifiedLake, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings = certified.copy_to(tmp_path / "data")
     before = last_certified(settings)
     # A doubled statement in raw, as a broken sink would write it: the source's unique test must stop certification.
@@ -93,7 +102,8 @@ def test_a_failed_check_is_recorded_and_the_previous_certification_stays(
     con = lake.connect(settings, read_only=True)
     try:
         status, certified_id, details = con.execute(
-            "SELECT status, certified_snapshot_id, details FROM lake.meta.transform_runs ORDER BY finished_at DESC LIMIT 1"
+            "SELECT status, certified_snapshot_id, details FROM lake.meta.transform_runs "
+            "ORDER BY finished_at DESC LIMIT 1"
         ).fetchone()
     finally:
         con.close()
@@ -117,18 +127,33 @@ def test_models_read_the_pinned_raw_snapshot_not_later_appends(certified: Certif
 
 @pytest.mark.slow
 def test_dbt_build_from_the_command_line_while_another_process_appends(
-        certified: CertifiedLake, tmp_path: Path) -> None:
+    certified: CertifiedLake, tmp_path: Path
+) -> None:
     settings = certified.copy_to(tmp_path / "data")
     stop, report = tmp_path / "stop", tmp_path / "report.json"
-    env = dict(os.environ, LEERSTROOM_DATA_DIR=str(settings.data_dir), DBT_PROFILES_DIR="transform",
-               DBT_TARGET_PATH=str(tmp_path / "target"), DBT_LOG_PATH=str(tmp_path / "logs"))
+    env = dict(
+        os.environ,
+        LEERSTROOM_DATA_DIR=str(settings.data_dir),
+        DBT_PROFILES_DIR="transform",
+        DBT_TARGET_PATH=str(tmp_path / "target"),
+        DBT_LOG_PATH=str(tmp_path / "logs"),
+    )
     env.pop("LEERSTROOM_RAW_SNAPSHOT", None)
-    appender = subprocess.Popen([sys.executable, "-m", "tests.transform.appender", str(settings.data_dir),
-                                 str(stop), str(report)], cwd=REPO, env=env)
+    appender = subprocess.Popen(
+        [sys.executable, "-m", "tests.transform.appender", str(settings.data_dir), str(stop), str(report)],
+        cwd=REPO,
+        env=env,
+    )
     try:
         time.sleep(1.0)
-        build = subprocess.run([str(Path(sys.executable).parent / "dbt"), "build"], cwd=REPO, env=env,
-                               capture_output=True, text=True, timeout=300)
+        build = subprocess.run(
+            [str(Path(sys.executable).parent / "dbt"), "build"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     finally:
         stop.touch()
         appender.wait(timeout=60)
@@ -148,16 +173,27 @@ def test_dbt_build_from_the_command_line_while_another_process_appends(
 def test_every_model_and_column_is_documented_and_every_model_tested(certified: CertifiedLake) -> None:
     manifest = json.loads((target_dir(certified.settings) / "manifest.json").read_text())
     models = {uid: node for uid, node in manifest["nodes"].items() if node["resource_type"] == "model"}
-    tested = {dep for node in manifest["nodes"].values() if node["resource_type"] == "test"
-              for dep in node["depends_on"]["nodes"]}
+    tested = {
+        dep
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        for dep in node["depends_on"]["nodes"]
+    }
 
     undocumented = [uid for uid, node in models.items() if not node["description"].strip()]
-    undocumented += [f"{uid}.{name}" for uid, node in models.items()
-                     for name, column in node["columns"].items() if not column["description"].strip()]
+    undocumented += [
+        f"{uid}.{name}"
+        for uid, node in models.items()
+        for name, column in node["columns"].items()
+        if not column["description"].strip()
+    ]
     with duckdb.connect(str(certified.settings.warehouse_db), read_only=True) as warehouse:
-        built = {f"model.leerstroom.{name}": set(columns) for name, columns in warehouse.execute(
-            "SELECT table_name, list(column_name) FROM information_schema.columns GROUP BY table_name"
-        ).fetchall()}
+        built = {
+            f"model.leerstroom.{name}": set(columns)
+            for name, columns in warehouse.execute(
+                "SELECT table_name, list(column_name) FROM information_schema.columns GROUP BY table_name"
+            ).fetchall()
+        }
     assert undocumented == []
     assert set(models) - tested == set()
     # The YAML describes exactly the columns each model builds: none missing, none left over.
@@ -179,13 +215,20 @@ def test_scheduled_transform_runs_until_sigterm(certified: CertifiedLake, tmp_pa
     # Output goes to a file: dbt prints more than a pipe buffer holds, and an unread pipe would block the child.
     log_path = tmp_path / "transform.log"
     with log_path.open("w") as log_file:
-        child = subprocess.Popen([str(Path(sys.executable).parent / "leerstroom"), "transform", "--every", "60"],
-                                 cwd=tmp_path, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True)
+        child = subprocess.Popen(
+            [str(Path(sys.executable).parent / "leerstroom"), "transform", "--every", "60"],
+            cwd=tmp_path,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             deadline = time.monotonic() + 300
             while last_certified(settings)["run_id"] == certified.result.run_id:
                 assert time.monotonic() < deadline and child.poll() is None, (
-                    f"no scheduled run certified:\n{log_path.read_text()[-3000:]}")
+                    f"no scheduled run certified:\n{log_path.read_text()[-3000:]}"
+                )
                 time.sleep(0.5)
             child.send_signal(signal.SIGTERM)
             child.wait(timeout=60)
@@ -198,13 +241,15 @@ def test_scheduled_transform_runs_until_sigterm(certified: CertifiedLake, tmp_pa
 
 
 def test_a_warehouse_built_by_older_model_definitions_is_rebuilt_from_scratch_by_itself(
-        certified: CertifiedLake, tmp_path: Path) -> None:
+    certified: CertifiedLake, tmp_path: Path
+) -> None:
     settings = certified.copy_to(tmp_path / "data")
     # As an upgrade leaves it: an incremental model's table has a column its new definition no longer builds
     # (on_schema_change='fail' refuses it), and the warehouse was recorded under other definitions.
     with duckdb.connect(str(settings.warehouse_db)) as warehouse:
-        schema = warehouse.execute("SELECT schema_name FROM duckdb_tables() WHERE table_name = 'int_failed_attempts'"
-                                   ).fetchone()[0]
+        schema = warehouse.execute(
+            "SELECT schema_name FROM duckdb_tables() WHERE table_name = 'int_failed_attempts'"
+        ).fetchone()[0]
         warehouse.execute(f"ALTER TABLE {schema}.int_failed_attempts ADD COLUMN column_of_an_older_release INTEGER")
     model_version.record_build(settings, "models of an older release")
     printed: list[str] = []

@@ -11,10 +11,22 @@ if TYPE_CHECKING:  # imported when a check is run: the quarantine's SQL uses onl
 # An absolute IRI: a scheme, a colon and no white space (xAPI verb ids are IRIs).
 IRI = r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"
 # The actor keys ingest.xapi.identity.actor_key writes for identified agents and groups.
-IDENTIFIED_ACTOR = r"^(?:mbox:mailto:[^\s@]+@[^\s@]+|mbox_sha1sum:[0-9a-fA-F]{40}|openid:\S+|account:\S+::.+|group:[0-9a-f]{40})$"
-LCI_SCORES = ("t1_continuous_learning", "t2_development_facilitated", "t3_mistakes_as_learning",
-              "t4_leadership_active", "t5_diverse_resources", "l1_microlearning", "l2_gamification",
-              "l3_personalised_paths", "l4_social_learning", "l5_tied_to_performance", "lci")
+IDENTIFIED_ACTOR = (
+    r"^(?:mbox:mailto:[^\s@]+@[^\s@]+|mbox_sha1sum:[0-9a-fA-F]{40}|openid:\S+|account:\S+::.+|group:[0-9a-f]{40})$"
+)
+LCI_SCORES = (
+    "t1_continuous_learning",
+    "t2_development_facilitated",
+    "t3_mistakes_as_learning",
+    "t4_leadership_active",
+    "t5_diverse_resources",
+    "l1_microlearning",
+    "l2_gamification",
+    "l3_personalised_paths",
+    "l4_social_learning",
+    "l5_tied_to_performance",
+    "lci",
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ def _between(dataset: str, column: str, low: float, high: float) -> Check:
 
 
 def raw_checks(max_quarantined_share: float, freshness_error_hours: float) -> list[Check]:
-    """Checks on the whole of what arrived: ids new since the last certification, the quarantined share, the newest load.
+    """Checks on the whole of what arrived: ids new since the last certification, the quarantined share, newest load.
 
     Row-level problems (a timestamp in the future, an unidentified actor, ...) never fail the gate: the
     quarantine sets those statements aside first (transform/quality/quarantine.py). Only their share can.
@@ -60,9 +72,14 @@ MART_CHECKS = [
     _between("mart_engagement_unit_weekly", "avg_engagement_index", 0, 100),
     *[_between("mart_lci_unit_quarter", column, 0, 100) for column in LCI_SCORES],
     _between("mart_lci_org_month", "lci", 0, 100),
-    Check("mart_retention_features", "ExpectCompoundColumnsToBeUnique",
-          {"column_list": ["employee_id", "snapshot_date"]}),
+    Check(
+        "mart_retention_features", "ExpectCompoundColumnsToBeUnique", {"column_list": ["employee_id", "snapshot_date"]}
+    ),
     _between("retention_scores", "risk_score", 0, 1),
-    Check("retention_scores", "ExpectColumnValuesToBeInSet", {"column": "risk_band", "value_set": ["high", "medium", "low"]}),
+    Check(
+        "retention_scores",
+        "ExpectColumnValuesToBeInSet",
+        {"column": "risk_band", "value_set": ["high", "medium", "low"]},
+    ),
     Check("retention_scores", "ExpectColumnValuesToBeUnique", {"column": "employee_id"}),
 ]

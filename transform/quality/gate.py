@@ -40,8 +40,15 @@ class QualityOutcome:
 def _brief(observed: dict) -> str:
     if observed.get("exception"):
         return observed["exception"]
-    keys = ("unexpected_count", "element_count", "partial_unexpected_list", "observed_value", "quarantined",
-            "screened", "by_reason")
+    keys = (
+        "unexpected_count",
+        "element_count",
+        "partial_unexpected_list",
+        "observed_value",
+        "quarantined",
+        "screened",
+        "by_reason",
+    )
     return ", ".join(f"{k}={observed[k]}" for k in keys if observed.get(k) not in (None, []))
 
 
@@ -59,13 +66,18 @@ def _run_checkpoint(context, source, dataset: str, checks: list[Check], frame: p
     for check in checks:
         suite.add_expectation(check.expectation())
     validation = context.validation_definitions.add(gx.ValidationDefinition(name=dataset, data=batch, suite=suite))
-    checkpoint = context.checkpoints.add(gx.Checkpoint(name=f"leerstroom-{dataset}", validation_definitions=[validation]))
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(name=f"leerstroom-{dataset}", validation_definitions=[validation])
+    )
     try:
         result = checkpoint.run(batch_parameters={"dataframe": frame})
     except gx.exceptions.GreatExpectationsError as err:
         raise QualityGateError(f"quality checkpoint {dataset} could not run: {err}") from err
-    by_key = {_key(r.expectation_config.type, r.expectation_config.kwargs): r
-              for run in result.run_results.values() for r in run.results}
+    by_key = {
+        _key(r.expectation_config.type, r.expectation_config.kwargs): r
+        for run in result.run_results.values()
+        for r in run.results
+    }
     return [by_key[_key(_snake(c.kind), c.kwargs)] for c in checks]
 
 
@@ -77,8 +89,9 @@ def _key(kind: str, kwargs: dict) -> tuple[str, str]:
     return kind, str(kwargs.get("column") or list(kwargs.get("column_list") or []))
 
 
-def run_quality_gate(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, raw_snapshot: int,
-                     checked_at: datetime) -> QualityOutcome:
+def run_quality_gate(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, raw_snapshot: int, checked_at: datetime
+) -> QualityOutcome:
     """Check the raw rows new since the last certified raw snapshot, the current roster and the built marts."""
     checks = raw_checks(settings.quality_quarantine_max_share, float(settings.freshness_error_hours))
     checks += MART_CHECKS
@@ -94,9 +107,20 @@ def run_quality_gate(con: duckdb.DuckDBPyConnection, settings: Settings, run_id:
                 observed["exception"] = str(result.exception_info.get("exception_message"))
             observed["rows_checked"] = len(frame)
             observed.update(frame.attrs.get("observed", {}))
-            outcome.rows.append({"run_id": run_id, "checked_at": checked_at, "suite": dataset,
-                                 "expectation": check.label(), "success": bool(result.success),
-                                 "observed": observed})
-    log.info("quality gate: %d expectations on %d data sets, %d failed", len(outcome.rows), len(frames),
-             len(outcome.failures))
+            outcome.rows.append(
+                {
+                    "run_id": run_id,
+                    "checked_at": checked_at,
+                    "suite": dataset,
+                    "expectation": check.label(),
+                    "success": bool(result.success),
+                    "observed": observed,
+                }
+            )
+    log.info(
+        "quality gate: %d expectations on %d data sets, %d failed",
+        len(outcome.rows),
+        len(frames),
+        len(outcome.failures),
+    )
     return outcome

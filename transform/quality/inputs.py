@@ -76,8 +76,12 @@ def mart_datasets(warehouse_db: Path, checks: list[Check]) -> dict[str, pd.DataF
         return {}
     frames: dict[str, pd.DataFrame] = {}
     with duckdb.connect(str(warehouse_db), read_only=True) as warehouse:
-        built = {r[0] for r in warehouse.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'").fetchall()}
+        built = {
+            r[0]
+            for r in warehouse.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'"
+            ).fetchall()
+        }
         for name, columns in wanted.items():
             if name in built:
                 listed = ", ".join(f'"{c}"' for c in sorted(columns))

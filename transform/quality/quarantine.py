@@ -20,6 +20,7 @@ operator releases it (`leerstroom quarantine release`), and a voided one stays o
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -39,8 +40,7 @@ NUMBER_TYPES = "('BIGINT', 'UBIGINT', 'DOUBLE')"
 
 
 def _number_problem(part: str) -> str:
-    return (f"WHEN json_type(result, '$.score.{part}') NOT IN {NUMBER_TYPES} "
-            f"THEN 'result.score.{part} is not a number'")
+    return f"WHEN json_type(result, '$.score.{part}') NOT IN {NUMBER_TYPES} THEN 'result.score.{part} is not a number'"
 
 
 def _score(part: str) -> str:
@@ -49,7 +49,10 @@ def _score(part: str) -> str:
 
 # Each rule: (reason, what it means, SQL giving the statement id and a detail for each statement breaking it).
 RULES: tuple[tuple[str, str, str], ...] = (
-    ("timestamp_in_future", "timestamp further after the time it was stored than the tolerance", """
+    (
+        "timestamp_in_future",
+        "timestamp further after the time it was stored than the tolerance",
+        """
         SELECT statement_id,
                'timestamp ' || strftime(statement_timestamp, '%Y-%m-%dT%H:%M:%SZ') || ' is ' ||
                CASE WHEN ahead >= 2 * 86400 THEN round(ahead / 86400, 1) || ' days'
@@ -58,25 +61,37 @@ RULES: tuple[tuple[str, str, str], ...] = (
                ' after it was stored (tolerance ' || $tolerance || ' minutes)'
         FROM (SELECT *, epoch(statement_timestamp) - epoch(stored_at) AS ahead FROM screened)
         WHERE ahead > $tolerance * 60
-    """),
-    ("verb_not_iri", "verb id is no IRI", f"""
+    """,
+    ),
+    (
+        "verb_not_iri",
+        "verb id is no IRI",
+        f"""
         SELECT statement_id, 'verb id ' || verb_id || ' is no IRI' FROM screened
         WHERE NOT regexp_matches(verb_id, '{IRI}')
-    """),
-    ("actor_unidentified", "actor has no identifier a person can be counted by", f"""
+    """,
+    ),
+    (
+        "actor_unidentified",
+        "actor has no identifier a person can be counted by",
+        f"""
         SELECT statement_id, 'the actor has no mbox, mbox_sha1sum, openid or account to count a person by'
         FROM screened WHERE NOT regexp_matches(actor_key, '{IDENTIFIED_ACTOR}')
-    """),
-    ("result_malformed", "result the metrics cannot read (score, success, completion, duration)", f"""
+    """,
+    ),
+    (
+        "result_malformed",
+        "result the metrics cannot read (score, success, completion, duration)",
+        f"""
         SELECT statement_id, problem FROM (
             SELECT statement_id, CASE
-                {_number_problem('scaled')} {_number_problem('raw')} {_number_problem('min')} {_number_problem('max')}
-                WHEN {_score('scaled')} NOT BETWEEN -1 AND 1
-                    THEN 'result.score.scaled ' || {_score('scaled')} || ' is outside -1 to 1'
-                WHEN {_score('min')} >= {_score('max')}
-                    THEN 'result.score.min ' || {_score('min')} || ' is not less than max ' || {_score('max')}
-                WHEN {_score('raw')} < {_score('min')} OR {_score('raw')} > {_score('max')}
-                    THEN 'result.score.raw ' || {_score('raw')} || ' is outside min to max'
+                {_number_problem("scaled")} {_number_problem("raw")} {_number_problem("min")} {_number_problem("max")}
+                WHEN {_score("scaled")} NOT BETWEEN -1 AND 1
+                    THEN 'result.score.scaled ' || {_score("scaled")} || ' is outside -1 to 1'
+                WHEN {_score("min")} >= {_score("max")}
+                    THEN 'result.score.min ' || {_score("min")} || ' is not less than max ' || {_score("max")}
+                WHEN {_score("raw")} < {_score("min")} OR {_score("raw")} > {_score("max")}
+                    THEN 'result.score.raw ' || {_score("raw")} || ' is outside min to max'
                 WHEN json_type(result, '$.success') <> 'BOOLEAN' THEN 'result.success is not true or false'
                 WHEN json_type(result, '$.completion') <> 'BOOLEAN' THEN 'result.completion is not true or false'
                 WHEN json_type(result, '$.duration') <> 'VARCHAR'
@@ -87,7 +102,8 @@ RULES: tuple[tuple[str, str, str], ...] = (
             END AS problem
             FROM screened WHERE result IS NOT NULL
         ) WHERE problem IS NOT NULL
-    """),
+    """,
+    ),
 )
 REASONS = {reason: words for reason, words, _ in RULES}
 
@@ -108,16 +124,22 @@ class Screening:
         if not self.statements_screened:
             return "quarantine: no new statements to screen"
         reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(self.by_reason.items()))
-        return (f"quarantine: {self.statements_quarantined} of {self.statements_screened} new statements set aside"
-                + (f" ({reasons}); `leerstroom quarantine list` shows them" if reasons else ""))
+        return f"quarantine: {self.statements_quarantined} of {self.statements_screened} new statements set aside" + (
+            f" ({reasons}); `leerstroom quarantine list` shows them" if reasons else ""
+        )
 
     def as_details(self) -> dict:
-        return {"screened": self.statements_screened, "quarantined": self.statements_quarantined,
-                "by_reason": self.by_reason, "whole_table": self.whole_table}
+        return {
+            "screened": self.statements_screened,
+            "quarantined": self.statements_quarantined,
+            "by_reason": self.by_reason,
+            "whole_table": self.whole_table,
+        }
 
 
-def screen_new_statements(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str,
-                          screened_at: datetime) -> Screening:
+def screen_new_statements(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, screened_at: datetime
+) -> Screening:
     """Quarantine the problems among statements new since the last screening; returns the snapshot to read."""
     with lake.writer_lock(settings):
         newest = lake.current_snapshot(con)
@@ -128,10 +150,15 @@ def screen_new_statements(con: duckdb.DuckDBPyConnection, settings: Settings, ru
         oldest = con.execute("SELECT min(snapshot_id) FROM lake.snapshots()").fetchone()[0]
         # No screening yet, or snapshots expired (maintenance, forget) past the last one: screen every statement.
         whole = last is None or since + 1 < oldest
-        source = "lake.raw.statements" if whole else (
-            f"ducklake_table_insertions('{lake.LAKE}', 'raw', 'statements', {since + 1}, {newest})")
-        con.execute("CREATE OR REPLACE TEMP TABLE screened AS SELECT statement_id, verb_id, actor_key, "
-                    f"statement_timestamp, stored_at, json_extract(payload, '$.result') AS result FROM {source}")
+        source = (
+            "lake.raw.statements"
+            if whole
+            else (f"ducklake_table_insertions('{lake.LAKE}', 'raw', 'statements', {since + 1}, {newest})")
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE screened AS SELECT statement_id, verb_id, actor_key, "
+            f"statement_timestamp, stored_at, json_extract(payload, '$.result') AS result FROM {source}"
+        )
         try:
             screened = con.execute("SELECT count(*) FROM screened").fetchone()[0]
             if screened:  # commits since without statements (publishing, this very screening) need no record
@@ -152,24 +179,36 @@ def screen_new_statements(con: duckdb.DuckDBPyConnection, settings: Settings, ru
 
 def _find_problems(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Temp table `problems`: (statement id, reason, detail) per rule a screened statement breaks, if not known yet."""
-    union = "\nUNION ALL\n".join(f"SELECT statement_id, '{reason}' AS reason, detail FROM ({sql}) AS found"
-                                 f"(statement_id, detail)" for reason, _, sql in RULES)
-    con.execute(f"""
+    union = "\nUNION ALL\n".join(
+        f"SELECT statement_id, '{reason}' AS reason, detail FROM ({sql}) AS found(statement_id, detail)"
+        for reason, _, sql in RULES
+    )
+    con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE problems AS
         SELECT DISTINCT problems.statement_id, problems.reason, problems.detail FROM ({union}) AS problems
         WHERE NOT EXISTS (SELECT 1 FROM lake.meta.quarantined_statements AS q
                           WHERE q.statement_id = problems.statement_id AND q.reason = problems.reason)
-    """, {"tolerance": int(settings.quality_future_tolerance_minutes)})
+    """,
+        {"tolerance": int(settings.quality_future_tolerance_minutes)},
+    )
 
 
-def _commit(con: duckdb.DuckDBPyConnection, run_id: str, at: datetime, from_snapshot: int, to_snapshot: int,
-            screened: int) -> None:
+def _commit(
+    con: duckdb.DuckDBPyConnection, run_id: str, at: datetime, from_snapshot: int, to_snapshot: int, screened: int
+) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("INSERT INTO lake.meta.quarantined_statements (statement_id, reason, detail, run_id, "
-                    "quarantined_at) SELECT statement_id, reason, detail, ?, ? FROM problems", [run_id, at])
-        con.execute("INSERT INTO lake.meta.quarantine_screenings SELECT ?, ?, ?, ?, ?, count(DISTINCT statement_id) "
-                    "FROM problems", [run_id, at, from_snapshot, to_snapshot, screened])
+        con.execute(
+            "INSERT INTO lake.meta.quarantined_statements (statement_id, reason, detail, run_id, "
+            "quarantined_at) SELECT statement_id, reason, detail, ?, ? FROM problems",
+            [run_id, at],
+        )
+        con.execute(
+            "INSERT INTO lake.meta.quarantine_screenings SELECT ?, ?, ?, ?, ?, count(DISTINCT statement_id) "
+            "FROM problems",
+            [run_id, at, from_snapshot, to_snapshot, screened],
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -181,7 +220,8 @@ def share_to_judge(con: duckdb.DuckDBPyConnection, raw_snapshot: int) -> dict | 
 
     Judged means: a run with a quarantine result in lake.meta.quality_results, certified or refused.
     """
-    screened, quarantined, runs = con.execute(f"""
+    screened, quarantined, runs = con.execute(
+        f"""
         WITH judged AS (
             SELECT max(runs.raw_snapshot_id) AS through FROM lake.meta.transform_runs AS runs
             WHERE EXISTS (SELECT 1 FROM lake.meta.quality_results AS q WHERE q.run_id = runs.run_id
@@ -190,26 +230,40 @@ def share_to_judge(con: duckdb.DuckDBPyConnection, raw_snapshot: int) -> dict | 
         SELECT coalesce(sum(statements_screened), 0), coalesce(sum(statements_quarantined), 0), list(run_id)
         FROM lake.meta.quarantine_screenings, judged
         WHERE to_snapshot_id > coalesce(judged.through, -1) AND to_snapshot_id <= ?
-    """, [raw_snapshot]).fetchone()
+    """,
+        [raw_snapshot],
+    ).fetchone()
     if not screened:
         return None
     marks = ",".join("?" * len(runs))
-    by_reason = dict(con.execute(f"SELECT reason, count(DISTINCT statement_id) FROM lake.meta.quarantined_statements "
-                                 f"WHERE run_id IN ({marks}) GROUP BY reason ORDER BY reason", runs).fetchall())
-    return {"screened": int(screened), "quarantined": int(quarantined), "share": quarantined / screened,
-            "by_reason": by_reason}
+    by_reason = dict(
+        con.execute(
+            f"SELECT reason, count(DISTINCT statement_id) FROM lake.meta.quarantined_statements "
+            f"WHERE run_id IN ({marks}) GROUP BY reason ORDER BY reason",
+            runs,
+        ).fetchall()
+    )
+    return {
+        "screened": int(screened),
+        "quarantined": int(quarantined),
+        "share": quarantined / screened,
+        "by_reason": by_reason,
+    }
 
 
-def listing(con: duckdb.DuckDBPyConnection, *, reason: str | None = None, undecided_only: bool = True,
-            limit: int | None = 50) -> list[dict]:
+def listing(
+    con: duckdb.DuckDBPyConnection, *, reason: str | None = None, undecided_only: bool = True, limit: int | None = 50
+) -> list[dict]:
     where, params = ["true"], []
     if undecided_only:
         where.append("decision IS NULL")
     if reason:
         where.append("reason = ?")
         params.append(reason)
-    sql = (f"SELECT statement_id, reason, detail, quarantined_at, decision, decided_at, decision_note "
-           f"FROM lake.meta.quarantined_statements WHERE {' AND '.join(where)} ORDER BY quarantined_at DESC, 1, 2")
+    sql = (
+        f"SELECT statement_id, reason, detail, quarantined_at, decision, decided_at, decision_note "
+        f"FROM lake.meta.quarantined_statements WHERE {' AND '.join(where)} ORDER BY quarantined_at DESC, 1, 2"
+    )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     columns = ("statement_id", "reason", "detail", "quarantined_at", "decision", "decided_at", "decision_note")
@@ -218,13 +272,22 @@ def listing(con: duckdb.DuckDBPyConnection, *, reason: str | None = None, undeci
 
 def counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int, object]]:
     """(reason, decision or 'set aside', statements, newest) for the health page."""
-    return con.execute("SELECT reason, coalesce(decision, 'set aside'), count(DISTINCT statement_id), "
-                       "max(quarantined_at) FROM lake.meta.quarantined_statements GROUP BY 1, 2 ORDER BY 1, 2"
-                       ).fetchall()
+    return con.execute(
+        "SELECT reason, coalesce(decision, 'set aside'), count(DISTINCT statement_id), "
+        "max(quarantined_at) FROM lake.meta.quarantined_statements GROUP BY 1, 2 ORDER BY 1, 2"
+    ).fetchall()
 
 
-def decide(con: duckdb.DuckDBPyConnection, settings: Settings, decision: str, *, statement_ids: list[str] = (),
-           reason: str | None = None, note: str = "", decided_at: datetime) -> int:
+def decide(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    decision: str,
+    *,
+    statement_ids: Sequence[str] = (),
+    reason: str | None = None,
+    note: str = "",
+    decided_at: datetime,
+) -> int:
     """Release or void undecided rows (by statement id, or every one with a reason); returns the statements decided.
 
     A decision is final: a released statement that must leave the metrics again is voided at the LRS
@@ -246,10 +309,14 @@ def decide(con: duckdb.DuckDBPyConnection, settings: Settings, decision: str, *,
     where = f"decision IS NULL AND ({' OR '.join(which)})"
 
     def update(c: duckdb.DuckDBPyConnection) -> int:
-        decided = c.execute(f"SELECT count(DISTINCT statement_id) FROM lake.meta.quarantined_statements "
-                            f"WHERE {where}", params[3:]).fetchone()[0]
-        c.execute(f"UPDATE lake.meta.quarantined_statements SET decision = ?, decided_at = ?, decision_note = ? "
-                  f"WHERE {where}", params)
+        decided = c.execute(
+            f"SELECT count(DISTINCT statement_id) FROM lake.meta.quarantined_statements WHERE {where}", params[3:]
+        ).fetchone()[0]
+        c.execute(
+            f"UPDATE lake.meta.quarantined_statements SET decision = ?, decided_at = ?, decision_note = ? "
+            f"WHERE {where}",
+            params,
+        )
         return int(decided)
 
     return lake.write_transaction(con, update, settings=settings)

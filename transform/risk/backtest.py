@@ -91,18 +91,24 @@ def _month_end(moment: pd.Timestamp, months: int = 0) -> pd.Timestamp:
 def shortfall(labelled: pd.DataFrame, eligible: list[pd.Timestamp]) -> str:
     """Why the history is too short, in words: which snapshots are labelled and which would be needed."""
     if labelled.empty:
-        return ("no snapshot has its 180 days after it known to HR yet, so no exit can be counted; a backtest "
-                f"needs {MIN_CUTOFFS} cutoffs, each after the 180-day label windows of its training snapshots")
+        return (
+            "no snapshot has its 180 days after it known to HR yet, so no exit can be counted; a backtest "
+            f"needs {MIN_CUTOFFS} cutoffs, each after the 180-day label windows of its training snapshots"
+        )
     first, last = labelled["snapshot_date"].min(), labelled["snapshot_date"].max()
     first_cutoff = _month_end(first + LABEL_WINDOW + timedelta(days=1))
     needed = _month_end(first_cutoff, MIN_CUTOFFS - 1)
-    text = (f"labelled snapshots run from {first.date()} to {last.date()} ({int(labelled[LABEL].sum())} voluntary "
-            f"exits in {len(labelled)} snapshots); {len(eligible)} of the {MIN_CUTOFFS} cutoffs needed have "
-            f"{MIN_TRAIN_EXITS} exits in their purged training window and {MIN_TEST_EXITS} among their own snapshots")
+    text = (
+        f"labelled snapshots run from {first.date()} to {last.date()} ({int(labelled[LABEL].sum())} voluntary "
+        f"exits in {len(labelled)} snapshots); {len(eligible)} of the {MIN_CUTOFFS} cutoffs needed have "
+        f"{MIN_TRAIN_EXITS} exits in their purged training window and {MIN_TEST_EXITS} among their own snapshots"
+    )
     if last < needed:
-        text += (f". The first cutoff whose training labels have closed is {first_cutoff.date()}, so labelled "
-                 f"snapshots up to {needed.date()} are needed: HR's roster must show exits until "
-                 f"{(needed + LABEL_WINDOW).date()}")
+        text += (
+            f". The first cutoff whose training labels have closed is {first_cutoff.date()}, so labelled "
+            f"snapshots up to {needed.date()} are needed: HR's roster must show exits until "
+            f"{(needed + LABEL_WINDOW).date()}"
+        )
     return text
 
 
@@ -117,21 +123,44 @@ def run_backtest(labelled: pd.DataFrame, train: Callable[[pd.DataFrame], FittedM
         window = _purged(labelled, cutoff).to_numpy()
         at_cutoff = (labelled["snapshot_date"] == cutoff).to_numpy()
         training = labelled[window]
-        results.append(CutoffResult(cutoff, training["snapshot_date"].min(), training["snapshot_date"].max(),
-                                    len(training), training["employee_id"].nunique(), int(training[LABEL].sum())))
+        results.append(
+            CutoffResult(
+                cutoff,
+                training["snapshot_date"].min(),
+                training["snapshot_date"].max(),
+                len(training),
+                training["employee_id"].nunique(),
+                int(training[LABEL].sum()),
+            )
+        )
         for group in range(PERSON_GROUPS):
             fit_rows = labelled[window & (groups != group)]
             test = labelled[at_cutoff & (groups == group)]
             if test.empty:
                 continue
             fitted = train(fit_rows)
-            predictions.append(pd.DataFrame({
-                "cutoff": cutoff, "group": group, "employee_id": test["employee_id"].to_numpy(),
-                "department": test["department"].to_numpy(), "label": test[LABEL].astype(int).to_numpy(),
-                "predicted": fitted.probability(test),
-            }))
-            coefficients.append(pd.DataFrame({"cutoff": cutoff, "group": group, "term": fitted.terms,
-                                              "coefficient": fitted.coefficients.to_numpy()}))
+            predictions.append(
+                pd.DataFrame(
+                    {
+                        "cutoff": cutoff,
+                        "group": group,
+                        "employee_id": test["employee_id"].to_numpy(),
+                        "department": test["department"].to_numpy(),
+                        "label": test[LABEL].astype(int).to_numpy(),
+                        "predicted": fitted.probability(test),
+                    }
+                )
+            )
+            coefficients.append(
+                pd.DataFrame(
+                    {
+                        "cutoff": cutoff,
+                        "group": group,
+                        "term": fitted.terms,
+                        "coefficient": fitted.coefficients.to_numpy(),
+                    }
+                )
+            )
     predicted = pd.concat(predictions, ignore_index=True)
     predicted["calibrated"] = cross_recalibrated(predicted)
     return Backtest(results, predicted, pd.concat(coefficients, ignore_index=True))

@@ -17,7 +17,7 @@ BOOTSTRAP = 1000
 CONFIDENCE = 0.95
 DECILES = 10
 CELLS_PER_CHUNK = 2_000_000  # replicates × rows held in memory at once
-MAX_CELLS = 20_000_000       # replicates × rows per interval: under a second on one core
+MAX_CELLS = 20_000_000  # replicates × rows per interval: under a second on one core
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,11 @@ class Figures:
     brier_low: float
     brier_high: float
     brier_reference: float  # always predicting the base rate: base_rate × (1 − base_rate)
-    brier_skill: float      # 1 − brier / brier_reference
+    brier_skill: float  # 1 − brier / brier_reference
     brier_skill_low: float
     brier_skill_high: float
     precision_top10: float
-    expected_exits: float   # the sum of the predicted probabilities
+    expected_exits: float  # the sum of the predicted probabilities
     bootstrap_replicates: int
 
     def as_dict(self) -> dict:
@@ -112,8 +112,14 @@ def replicates_for(rows: int) -> int:
     return int(min(BOOTSTRAP, max(200, MAX_CELLS // max(1, rows))))
 
 
-def figures(scores: np.ndarray, truth: np.ndarray, people: np.ndarray, seed: int,
-            replicates: int | None = None, probabilities: np.ndarray | None = None) -> Figures:
+def figures(
+    scores: np.ndarray,
+    truth: np.ndarray,
+    people: np.ndarray,
+    seed: int,
+    replicates: int | None = None,
+    probabilities: np.ndarray | None = None,
+) -> Figures:
     """Point estimates on all rows, and percentile intervals from draws of people with replacement.
 
     ROC-AUC, PR-AUC and precision rank by `scores`; the Brier score and the expected exits judge `probabilities`
@@ -136,13 +142,25 @@ def figures(scores: np.ndarray, truth: np.ndarray, people: np.ndarray, seed: int
     low, high = np.nanpercentile(np.vstack(draws), [tail, 100 - tail], axis=0)
     rate = float(truth.mean())
     return Figures(
-        rows=len(scores), people=len(person), exits=int(truth.sum()), base_rate=rate,
-        roc_auc=float(point[0]), roc_auc_low=float(low[0]), roc_auc_high=float(high[0]),
-        pr_auc=float(point[1]), pr_auc_low=float(low[1]), pr_auc_high=float(high[1]),
-        brier=float(point[2]), brier_low=float(low[2]), brier_high=float(high[2]),
-        brier_reference=rate * (1 - rate), brier_skill=float(point[3]),
-        brier_skill_low=float(low[3]), brier_skill_high=float(high[3]),
-        precision_top10=_precision_top10(scores, truth), expected_exits=float(probabilities.sum(dtype=np.float64)),
+        rows=len(scores),
+        people=len(person),
+        exits=int(truth.sum()),
+        base_rate=rate,
+        roc_auc=float(point[0]),
+        roc_auc_low=float(low[0]),
+        roc_auc_high=float(high[0]),
+        pr_auc=float(point[1]),
+        pr_auc_low=float(low[1]),
+        pr_auc_high=float(high[1]),
+        brier=float(point[2]),
+        brier_low=float(low[2]),
+        brier_high=float(high[2]),
+        brier_reference=rate * (1 - rate),
+        brier_skill=float(point[3]),
+        brier_skill_low=float(low[3]),
+        brier_skill_high=float(high[3]),
+        precision_top10=_precision_top10(scores, truth),
+        expected_exits=float(probabilities.sum(dtype=np.float64)),
         bootstrap_replicates=replicates,
     )
 
@@ -153,19 +171,30 @@ def calibration_table(scores: np.ndarray, truth: np.ndarray, bins: int = DECILES
     order = np.argsort(scores, kind="stable")
     rows = []
     for decile, part in enumerate(np.array_split(order, min(bins, len(order))), start=1):
-        rows.append({"decile": decile, "rows": len(part), "mean_predicted": float(scores[part].mean()),
-                     "observed_rate": float(truth[part].mean()), "exits": int(truth[part].sum()),
-                     "expected_exits": float(scores[part].sum())})
+        rows.append(
+            {
+                "decile": decile,
+                "rows": len(part),
+                "mean_predicted": float(scores[part].mean()),
+                "observed_rate": float(truth[part].mean()),
+                "exits": int(truth[part].sum()),
+                "expected_exits": float(scores[part].sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def department_exits(scores: np.ndarray, truth: np.ndarray, departments: np.ndarray,
-                     people: np.ndarray) -> pd.DataFrame:
+def department_exits(
+    scores: np.ndarray, truth: np.ndarray, departments: np.ndarray, people: np.ndarray
+) -> pd.DataFrame:
     """Expected (sum of probabilities) against actual exits per department."""
     frame = pd.DataFrame({"department": departments, "employee_id": people, "predicted": scores, "truth": truth})
     grouped = frame.groupby("department", sort=True).agg(
-        people=("employee_id", "nunique"), snapshots=("truth", "size"),
-        expected_exits=("predicted", "sum"), actual_exits=("truth", "sum"))
+        people=("employee_id", "nunique"),
+        snapshots=("truth", "size"),
+        expected_exits=("predicted", "sum"),
+        actual_exits=("truth", "sum"),
+    )
     grouped["actual_exits"] = grouped["actual_exits"].astype(int)
     return grouped.reset_index()
 

@@ -27,10 +27,10 @@ MEDIUM_RATIO = 1.5
 
 @dataclass
 class FittedModel:
-    columns: list[str]      # value columns
-    nullable: list[str]     # value columns that get a missing indicator
-    fill: np.ndarray        # training mean of each value column (what an unknown value becomes)
-    means: np.ndarray       # over the design matrix (values, then indicators)
+    columns: list[str]  # value columns
+    nullable: list[str]  # value columns that get a missing indicator
+    fill: np.ndarray  # training mean of each value column (what an unknown value becomes)
+    means: np.ndarray  # over the design matrix (values, then indicators)
     scales: np.ndarray
     model: LogisticRegression
 
@@ -60,8 +60,9 @@ class FittedModel:
         return pd.Series(self.model.coef_[0], index=self.terms)
 
 
-def fit(train: pd.DataFrame, columns: list[str] | None = None, nullable: list[str] | None = None,
-        label: str = LABEL) -> FittedModel:
+def fit(
+    train: pd.DataFrame, columns: list[str] | None = None, nullable: list[str] | None = None, label: str = LABEL
+) -> FittedModel:
     """Fit on `train` only. Defaults: the retention features, with indicators for those that can be unknown."""
     if columns is None:
         columns, nullable = list(COLUMNS), list(NULLABLE if nullable is None else nullable)
@@ -121,9 +122,9 @@ def risk_band(relative_risk: float) -> str:
 
 @dataclass(frozen=True)
 class Explanation:
-    contributions: np.ndarray        # rows × terms: coefficient × z
+    contributions: np.ndarray  # rows × terms: coefficient × z
     reasons: list[list[str | None]]  # per row, up to three reasons in words (None where fewer apply)
-    picked: np.ndarray               # rows × terms: True where the term is one of the row's reasons
+    picked: np.ndarray  # rows × terms: True where the term is one of the row's reasons
 
 
 def explain(fitted: FittedModel, frame: pd.DataFrame) -> Explanation:
@@ -144,8 +145,11 @@ def explain(fitted: FittedModel, frame: pd.DataFrame) -> Explanation:
     picked &= eligible > -np.inf
     all_reasons: list[list[str | None]] = []
     for row, picks in enumerate(top):
-        reasons: list[str | None] = [_reason(terms[c], raw[row, c] if c < raw.shape[1] else np.nan, z[row, c])
-                                     for c in picks if eligible[row, c] > -np.inf]
+        reasons: list[str | None] = [
+            _reason(terms[c], raw[row, c] if c < raw.shape[1] else np.nan, z[row, c])
+            for c in picks
+            if eligible[row, c] > -np.inf
+        ]
         all_reasons.append(reasons + [None] * (3 - len(reasons)))
     return Explanation(contributions, all_reasons, picked)
 

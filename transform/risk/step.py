@@ -23,13 +23,35 @@ from transform.risk.backtest import PERSON_GROUPS, Backtest, TooShort, labelled_
 from transform.risk.evaluation import single_feature_auc
 from transform.risk.features import LABEL, features_present, indicator, plain_name, read_features
 from transform.risk.model import (
-    HIGH_RATIO, MEDIUM_RATIO, Explanation, FittedModel, Recalibration, explain, fit, recalibrate, risk_band,
+    HIGH_RATIO,
+    MEDIUM_RATIO,
+    Explanation,
+    FittedModel,
+    Recalibration,
+    explain,
+    fit,
+    recalibrate,
+    risk_band,
 )
 from transform.risk.report import (
-    GENERATED_DATA_NOTE, POOLED, Assessment, assess, band_counts, bands_line, describe, leakage_findings,
+    GENERATED_DATA_NOTE,
+    POOLED,
+    assess,
+    band_counts,
+    bands_line,
+    describe,
+    leakage_findings,
 )
 from transform.risk.tables import (
-    BACKTEST, CALIBRATION, DEPARTMENTS, EFFECTS, METRICS, RISK_TABLES, SCORES, drop, write,
+    BACKTEST,
+    CALIBRATION,
+    DEPARTMENTS,
+    EFFECTS,
+    METRICS,
+    RISK_TABLES,
+    SCORES,
+    drop,
+    write,
 )
 
 log = logging.getLogger(__name__)
@@ -48,8 +70,10 @@ def run_risk_step(settings: Settings, progress: Callable[[str], None] | None = N
     with duckdb.connect(str(settings.warehouse_db)) as warehouse:
         if not settings.retention_scoring:
             drop(warehouse, RISK_TABLES)
-            outcome.lines.append("retention model: scoring is switched off (retention_scoring=false); "
-                                 "no individual score is computed or stored")
+            outcome.lines.append(
+                "retention model: scoring is switched off (retention_scoring=false); "
+                "no individual score is computed or stored"
+            )
         elif not features_present(warehouse):
             drop(warehouse, RISK_TABLES)
             outcome.lines.append("retention model: marts.mart_retention_features is not built; nothing scored")
@@ -91,13 +115,21 @@ def _train_and_score(warehouse: duckdb.DuckDBPyConnection, outcome: RiskOutcome)
     features = read_features(warehouse)
     labelled = labelled_rows(features)
     window = data_window(features, labelled)
-    summary = {"trained_at": trained_at, **window, "person_groups": PERSON_GROUPS,
-               "high_ratio": HIGH_RATIO, "medium_ratio": MEDIUM_RATIO, "caveat": GENERATED_DATA_NOTE}
+    summary = {
+        "trained_at": trained_at,
+        **window,
+        "person_groups": PERSON_GROUPS,
+        "high_ratio": HIGH_RATIO,
+        "medium_ratio": MEDIUM_RATIO,
+        "caveat": GENERATED_DATA_NOTE,
+    }
     try:
         backtest = run_backtest(labelled, fit)
     except TooShort as err:
-        note = (f"Not validated: {err}. Without an honest estimate of how good it is, the model scores nobody; "
-                "it will once the history is long enough.")
+        note = (
+            f"Not validated: {err}. Without an honest estimate of how good it is, the model scores nobody; "
+            "it will once the history is long enough."
+        )
         drop(warehouse, tuple(name for name in RISK_TABLES if name != METRICS))
         write(warehouse, METRICS, pd.DataFrame([{**summary, "status": "too_short", "note": note}]))
         outcome.tables, outcome.status = [METRICS], "too_short"
@@ -111,31 +143,50 @@ def _train_and_score(warehouse: duckdb.DuckDBPyConnection, outcome: RiskOutcome)
     findings = leakage_findings(assessment.figures[POOLED].roc_auc, single)
     latest = features[features["snapshot_date"] == features["snapshot_date"].max()].reset_index(drop=True)
     scores, explanation = _scores(final, recalibration, latest, window["base_rate"])
-    summary |= {"cutoffs": len(backtest.cutoffs), "first_cutoff": backtest.cutoffs[0].cutoff.date(),
-                "last_cutoff": backtest.cutoffs[-1].cutoff.date(), "calibration_intercept": recalibration.intercept,
-                "calibration_slope": recalibration.slope, "leakage_audit": bool(findings),
-                "leakage_reason": "; ".join(findings) or None}
+    summary |= {
+        "cutoffs": len(backtest.cutoffs),
+        "first_cutoff": backtest.cutoffs[0].cutoff.date(),
+        "last_cutoff": backtest.cutoffs[-1].cutoff.date(),
+        "calibration_intercept": recalibration.intercept,
+        "calibration_slope": recalibration.slope,
+        "leakage_audit": bool(findings),
+        "leakage_reason": "; ".join(findings) or None,
+    }
     outcome.lines += describe(backtest, assessment)
-    outcome.lines.append(f"retention model: scores are recalibrated on the backtest's predictions (intercept "
-                         f"{recalibration.intercept:.3f}, slope {recalibration.slope:.3f}; 0 and 1 would mean no "
-                         "change)")
+    outcome.lines.append(
+        f"retention model: scores are recalibrated on the backtest's predictions (intercept "
+        f"{recalibration.intercept:.3f}, slope {recalibration.slope:.3f}; 0 and 1 would mean no "
+        "change)"
+    )
     effects = _effects(final, backtest, labelled, explanation, single)
-    tables = {BACKTEST: assessment.backtest, CALIBRATION: assessment.calibration,
-              DEPARTMENTS: assessment.departments, EFFECTS: effects}
+    tables = {
+        BACKTEST: assessment.backtest,
+        CALIBRATION: assessment.calibration,
+        DEPARTMENTS: assessment.departments,
+        EFFECTS: effects,
+    }
     if findings:
-        note = ("Leakage audit needed before anyone is scored: " + "; ".join(findings) + ". Check that every "
-                "feature uses only what was known by its snapshot and that no HR attribute records the exit itself.")
+        note = (
+            "Leakage audit needed before anyone is scored: " + "; ".join(findings) + ". Check that every "
+            "feature uses only what was known by its snapshot and that no HR attribute records the exit itself."
+        )
         drop(warehouse, (SCORES,))
         status = "leakage_suspected"
         outcome.lines.append(f"retention model: WARNING {note}")
     else:
-        note = ("Validated on a rolling-origin backtest: each cutoff trained only on labels that closed before it, "
-                "on other people than those it predicts.")
+        note = (
+            "Validated on a rolling-origin backtest: each cutoff trained only on labels that closed before it, "
+            "on other people than those it predicts."
+        )
         tables[SCORES] = scores
         status = "validated"
         counts = band_counts(scores["risk_band"].tolist())
-        summary |= {"scored_snapshot_date": _date(latest["snapshot_date"].max()), "scored_people": len(scores),
-                    "high_band_people": counts.get("high", 0), "medium_band_people": counts.get("medium", 0)}
+        summary |= {
+            "scored_snapshot_date": _date(latest["snapshot_date"].max()),
+            "scored_people": len(scores),
+            "high_band_people": counts.get("high", 0),
+            "medium_band_people": counts.get("medium", 0),
+        }
         outcome.lines.append(bands_line(len(scores), summary["scored_snapshot_date"], window["base_rate"], counts))
     for name, frame in tables.items():
         write(warehouse, name, frame)
@@ -144,26 +195,31 @@ def _train_and_score(warehouse: duckdb.DuckDBPyConnection, outcome: RiskOutcome)
     outcome.lines.append(f"retention model: {GENERATED_DATA_NOTE}")
 
 
-def _scores(fitted: FittedModel, recalibration: Recalibration, latest: pd.DataFrame,
-            base_rate: float) -> tuple[pd.DataFrame, Explanation]:
+def _scores(
+    fitted: FittedModel, recalibration: Recalibration, latest: pd.DataFrame, base_rate: float
+) -> tuple[pd.DataFrame, Explanation]:
     """The newest snapshot of everyone employed: calibrated probability, how it compares with the usual rate, why."""
     probabilities = recalibration.apply(fitted.probability(latest))
     explanation = explain(fitted, latest)
     reasons = explanation.reasons
     relative = probabilities / base_rate
     terms = fitted.terms
-    frame = pd.DataFrame({
-        "employee_id": latest["employee_id"],
-        "snapshot_date": latest["snapshot_date"].dt.date,
-        "risk_score": pd.Series(probabilities, dtype="float64"),
-        "relative_risk": pd.Series(relative, dtype="float64"),
-        "risk_band": [risk_band(r) for r in relative],
-        "reason_1": [r[0] for r in reasons],
-        "reason_2": [r[1] for r in reasons],
-        "reason_3": [r[2] for r in reasons],
-        "contributions": [json.dumps(dict(zip(terms, row)), sort_keys=True)
-                          for row in np.round(explanation.contributions, 4).tolist()],
-    })
+    frame = pd.DataFrame(
+        {
+            "employee_id": latest["employee_id"],
+            "snapshot_date": latest["snapshot_date"].dt.date,
+            "risk_score": pd.Series(probabilities, dtype="float64"),
+            "relative_risk": pd.Series(relative, dtype="float64"),
+            "risk_band": [risk_band(r) for r in relative],
+            "reason_1": [r[0] for r in reasons],
+            "reason_2": [r[1] for r in reasons],
+            "reason_3": [r[2] for r in reasons],
+            "contributions": [
+                json.dumps(dict(zip(terms, row)), sort_keys=True)
+                for row in np.round(explanation.contributions, 4).tolist()
+            ],
+        }
+    )
     return frame, explanation
 
 
@@ -179,8 +235,13 @@ def _single_feature_aucs(fitted: FittedModel, backtest: Backtest, labelled: pd.D
     return found
 
 
-def _effects(fitted: FittedModel, backtest: Backtest, labelled: pd.DataFrame, explanation: Explanation,
-             single: dict[str, float | None]) -> pd.DataFrame:
+def _effects(
+    fitted: FittedModel,
+    backtest: Backtest,
+    labelled: pd.DataFrame,
+    explanation: Explanation,
+    single: dict[str, float | None],
+) -> pd.DataFrame:
     """What each term contributes: its weight per standard deviation, how stable over the cutoffs, how often it
     is among a person's three reasons, and how often its value was unknown."""
     coefficients = fitted.coefficients
@@ -189,14 +250,22 @@ def _effects(fitted: FittedModel, backtest: Backtest, labelled: pd.DataFrame, ex
     rows = []
     for position, term in enumerate(fitted.terms):
         feature = term if term in fitted.columns else next(c for c in fitted.nullable if indicator(c) == term)
-        rows.append({
-            "term": term, "feature": feature, "is_missing_indicator": term not in fitted.columns,
-            "description": plain_name(term), "coefficient": float(coefficients[term]),
-            "odds_ratio_per_sd": float(np.exp(coefficients[term])),
-            "coefficient_min": float(spread.loc[term, "min"]), "coefficient_max": float(spread.loc[term, "max"]),
-            "mean_abs_contribution": float(np.abs(explanation.contributions[:, position]).mean()) if scored else None,
-            "share_among_reasons": float(explanation.picked[:, position].mean()) if scored else None,
-            "share_unknown": float(labelled[feature].isna().mean()),
-            "single_feature_auc": single.get(term),
-        })
+        rows.append(
+            {
+                "term": term,
+                "feature": feature,
+                "is_missing_indicator": term not in fitted.columns,
+                "description": plain_name(term),
+                "coefficient": float(coefficients[term]),
+                "odds_ratio_per_sd": float(np.exp(coefficients[term])),
+                "coefficient_min": float(spread.loc[term, "min"]),
+                "coefficient_max": float(spread.loc[term, "max"]),
+                "mean_abs_contribution": float(np.abs(explanation.contributions[:, position]).mean())
+                if scored
+                else None,
+                "share_among_reasons": float(explanation.picked[:, position].mean()) if scored else None,
+                "share_unknown": float(labelled[feature].isna().mean()),
+                "single_feature_auc": single.get(term),
+            }
+        )
     return pd.DataFrame(rows).sort_values("coefficient", key=np.abs, ascending=False, ignore_index=True)

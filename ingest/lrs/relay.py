@@ -24,9 +24,11 @@ import threading
 import time
 
 import duckdb
+from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from ingest import kafka, offsets, outbox
+from ingest import kafka, offsets
+from ingest.lrs import outbox
 from ingest.lrs.engine import DatabaseError, Db
 from ingest.lrs.exceptions import StoreUnavailable
 from ingest.lrs.store import LrsStore
@@ -37,15 +39,18 @@ from leerstroom.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Each message carries its outbox entry's event id: the sink deduplicates document events by it.
-EVENT_ID_HEADER = "leerstroom-event-id"
-
 
 class Relay:
     """Moves outbox entries to Kafka in batches; one instance per process is enough."""
 
-    def __init__(self, settings: Settings, *, topic_check_seconds: float = 1.0,
-                 confirm_seconds: float = 1.0, store: LrsStore | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        topic_check_seconds: float = 1.0,
+        confirm_seconds: float = 1.0,
+        store: LrsStore | None = None,
+    ) -> None:
         self.settings = settings
         # The LRS process's own store when the relay runs inside it; otherwise one of its own (which creates the
         # store and its outbox if no LRS has yet).
@@ -57,10 +62,9 @@ class Relay:
         self._turn: int | None = None  # the SQLite relay lock's file descriptor, once this relay holds it
         self.topic_id: str | None = None
         self.published = 0
-        self.confirmed = 0
         self._servers: str | None = None
-        self._admin = None
-        self._producer = None
+        self._admin: KafkaAdminClient | None = None
+        self._producer: Publisher | None = None
         self._lake: duckdb.DuckDBPyConnection | None = None
         self._topic_checked = 0.0
         self._confirmed_at = 0.0
@@ -89,8 +93,12 @@ class Relay:
         current = kafka.ensure(self._admin, self.settings).topic_id
         if current != self.topic_id:
             if self.topic_id is not None:
-                log.warning("topic %s has a new log (id %s, was %s): republishing what the lake lacks",
-                            self.settings.kafka_topic, current, self.topic_id)
+                log.warning(
+                    "topic %s has a new log (id %s, was %s): republishing what the lake lacks",
+                    self.settings.kafka_topic,
+                    current,
+                    self.topic_id,
+                )
                 self.confirm()
             self.topic_id = current
         self._topic_checked = time.monotonic()
@@ -105,8 +113,9 @@ class Relay:
             self.refresh_topic()
         if self.store.on_postgres:
             with self._transaction() as db:
-                entries = outbox.pending(db, self.topic_id, self.settings.relay_batch,
-                                         skip_locked=self.store.engine.skip_locked)
+                entries = outbox.pending(
+                    db, self.topic_id, self.settings.relay_batch, skip_locked=self.store.engine.skip_locked
+                )
                 placements, failure = self._send(entries)
                 if placements:
                     outbox.mark_published(db, placements)
@@ -128,8 +137,10 @@ class Relay:
         if not entries:
             return [], None
         log_id = self.topic_id
-        deliveries = self._producer.send(self.settings.kafka_topic, [
-            Record(e.message_key, e.payload, [(EVENT_ID_HEADER, e.event_id.encode())]) for e in entries])
+        deliveries = self._producer.send(
+            self.settings.kafka_topic,
+            [Record(e.message_key, e.payload, [(kafka.EVENT_ID_HEADER, e.event_id.encode())]) for e in entries],
+        )
         placements = []
         failure = None
         for entry, delivery in zip(entries, deliveries):
@@ -225,7 +236,6 @@ class Relay:
             return 0
         with self._transaction() as db:
             deleted = outbox.confirm(db, held)
-        self.confirmed += deleted
         if deleted:
             log.debug("confirmed %d outbox entries held by the lake", deleted)
         return deleted

@@ -83,8 +83,11 @@ class Person:
                 hashed = digest(key, pseudonymisation_key)
                 values.append(hashed)
                 json_needles.add(f'"{hashed}"')
-        text_needles = set(values) | {urllib.parse.quote(v, safe="") for v in values} | {
-            urllib.parse.quote_plus(v) for v in values}
+        text_needles = (
+            set(values)
+            | {urllib.parse.quote(v, safe="") for v in values}
+            | {urllib.parse.quote_plus(v) for v in values}
+        )
         return cls(keys, json_needles, text_needles)
 
     def named_in(self, payload: bytes | str) -> bool:
@@ -107,16 +110,18 @@ def parse_actor(text: str) -> dict:
         actor_key(agent)  # raises when it identifies no one
         return agent
     if text.startswith("account:") and "::" in text:
-        home, name = text[len("account:"):].split("::", 1)
+        home, name = text[len("account:") :].split("::", 1)
         return {"account": {"homePage": home, "name": name}}
     for prefix in ("mbox_sha1sum:", "openid:"):
         if text.startswith(prefix):
-            return {prefix[:-1]: text[len(prefix):]}
+            return {prefix[:-1]: text[len(prefix) :]}
     address = text.removeprefix("mbox:").removeprefix("mailto:")
     if "@" in address and " " not in address:
         return {"mbox": f"mailto:{address}"}
-    raise UnknownActorFormat("ACTOR must be an e-mail address, mailto:…, account:HOMEPAGE::NAME, "
-                             "openid:URL, mbox_sha1sum:HEX or an Agent as JSON")
+    raise UnknownActorFormat(
+        "ACTOR must be an e-mail address, mailto:…, account:HOMEPAGE::NAME, "
+        "openid:URL, mbox_sha1sum:HEX or an Agent as JSON"
+    )
 
 
 @dataclass
@@ -167,16 +172,20 @@ def erase_from_store(settings: Settings, person: Person, report: ErasureReport) 
     finally:
         store.close()
     if store.on_postgres:
-        log.warning("the LRS store's PostgreSQL WAL and its backups keep erased rows until they are recycled; "
-                    "docs/operations.md says how long")
+        log.warning(
+            "the LRS store's PostgreSQL WAL and its backups keep erased rows until they are recycled; "
+            "docs/operations.md says how long"
+        )
 
 
 def _statements(db: Db, person: Person, report: ErasureReport) -> None:
     """Statements naming the person in any agent, with their search terms, outbox entries and attachment data."""
     keys = sorted(person.keys)
     where, params = _contains_any(db, "payload", person.json_needles | person.text_needles, binary=True)
-    rows = db.execute(f"SELECT seq, id, payload FROM statements WHERE actor_key IN ({','.join('?' * len(keys))}) "
-                      f"OR {where}", [*keys, *params]).fetchall()
+    rows = db.execute(
+        f"SELECT seq, id, payload FROM statements WHERE actor_key IN ({','.join('?' * len(keys))}) OR {where}",
+        [*keys, *params],
+    ).fetchall()
     for seq, statement_id, payload in rows:
         if not person.named_in(payload):
             continue
@@ -184,14 +193,23 @@ def _statements(db: Db, person: Person, report: ErasureReport) -> None:
         db.execute("DELETE FROM statements WHERE seq = ?", (seq,))
         report.add("lrs statements", 1)
         report.add("outbox", db.execute("DELETE FROM outbox WHERE event_id = ?", (statement_id,)).rowcount)
-        sent_with = [row[0] for row in db.execute("SELECT sha2 FROM statement_attachments WHERE statement_id = ?",
-                                                  (statement_id,)).fetchall()]
+        sent_with = [
+            row[0]
+            for row in db.execute(
+                "SELECT sha2 FROM statement_attachments WHERE statement_id = ?", (statement_id,)
+            ).fetchall()
+        ]
         db.execute("DELETE FROM statement_attachments WHERE statement_id = ?", (statement_id,))
         for sha2 in sent_with:
             # Data that came with other people's statements too stays for them.
-            report.add("lrs attachments", db.execute(
-                "DELETE FROM attachments WHERE sha2 = ? AND NOT EXISTS "
-                "(SELECT 1 FROM statement_attachments WHERE sha2 = ?)", (sha2, sha2)).rowcount)
+            report.add(
+                "lrs attachments",
+                db.execute(
+                    "DELETE FROM attachments WHERE sha2 = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM statement_attachments WHERE sha2 = ?)",
+                    (sha2, sha2),
+                ).rowcount,
+            )
 
 
 def _attachments_naming(db: Db, person: Person, report: ErasureReport) -> None:
@@ -215,8 +233,10 @@ def _outbox(db: Db, person: Person, report: ErasureReport) -> None:
 def _terms_naming(db: Db, person: Person, report: ErasureReport) -> None:
     """Search-index rows under the person's agent terms: statements referring to one about her inherit them."""
     keys = search_terms.person_term_keys(person.keys)
-    report.add("lrs statement_terms", db.execute(
-        f"DELETE FROM statement_term_keys WHERE term_key IN ({','.join('?' * len(keys))})", keys).rowcount)
+    report.add(
+        "lrs statement_terms",
+        db.execute(f"DELETE FROM statement_term_keys WHERE term_key IN ({','.join('?' * len(keys))})", keys).rowcount,
+    )
 
 
 def _rows_naming(table: str, *columns: str, binary: tuple[str, ...] = ()) -> StoreStep:
@@ -225,8 +245,7 @@ def _rows_naming(table: str, *columns: str, binary: tuple[str, ...] = ()) -> Sto
     def step(db: Db, person: Person, report: ErasureReport) -> None:
         clauses, params = [], []
         for column in (*columns, *binary):
-            where, found = _contains_any(db, column, person.text_needles | person.json_needles,
-                                         binary=column in binary)
+            where, found = _contains_any(db, column, person.text_needles | person.json_needles, binary=column in binary)
             clauses.append(where)
             params.extend(found)
         report.add(f"lrs {table}", db.execute(f"DELETE FROM {table} WHERE {' OR '.join(clauses)}", params).rowcount)
@@ -247,14 +266,23 @@ STORE_STEPS: list[StoreStep] = [
     _rows_naming("rejections", "request", "reason", binary=("body",)),  # refusals and their dead letters
 ]
 # Rewritten after the erasure, so that no freed page of theirs keeps erased bytes.
-STORE_TABLES = ("statements", "statement_term_keys", "statement_attachments", "attachments", "outbox", "documents",
-                "activities", "rejections")
+STORE_TABLES = (
+    "statements",
+    "statement_term_keys",
+    "statement_attachments",
+    "attachments",
+    "outbox",
+    "documents",
+    "activities",
+    "rejections",
+)
 
 
 def _string_columns(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], list[str]]:
     rows = con.execute(
         "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns "
-        "WHERE table_catalog = 'lake' ORDER BY table_schema, table_name, ordinal_position").fetchall()
+        "WHERE table_catalog = 'lake' ORDER BY table_schema, table_name, ordinal_position"
+    ).fetchall()
     tables: dict[tuple[str, str], list[str]] = {}
     for schema, table, column, kind in rows:
         if kind.upper() in STRING_TYPES:
@@ -284,8 +312,9 @@ def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -
                     like, like_params = _like_any(text, person.json_needles | person.keys)
                     matches.append(like)
                     params.extend(like_params)
-                count = con.execute(f'DELETE FROM lake."{schema}"."{table}" WHERE {" OR ".join(matches)}',
-                                    params).fetchone()[0]
+                count = con.execute(
+                    f'DELETE FROM lake."{schema}"."{table}" WHERE {" OR ".join(matches)}', params
+                ).fetchone()[0]
                 if count:
                     counts[f"lake {schema}.{table}"] = count
             return counts
@@ -313,8 +342,10 @@ def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -
         con.close()
     if lake.on_postgres(settings):
         # PostgreSQL keeps old row versions until VACUUM; docs/operations.md says to run VACUUM FULL after `forget`.
-        log.warning("the lake's PostgreSQL catalog keeps old row versions until it is vacuumed: run VACUUM FULL "
-                    "on its database to remove them now")
+        log.warning(
+            "the lake's PostgreSQL catalog keeps old row versions until it is vacuumed: run VACUUM FULL "
+            "on its database to remove them now"
+        )
     else:
         _scrub_sqlite(settings.lake_catalog_file)
 
@@ -324,15 +355,21 @@ def _recompute_shared_catalog_stats(con: duckdb.DuckDBPyConnection, person: Pers
     catalog = f"__ducklake_metadata_{lake.LAKE}"
     where, params = _like_any("{column}", person.text_needles | person.json_needles | person.keys)
     clause = " OR ".join(where.format(column=c) for c in ("min_value", "max_value"))
-    stale = con.execute(f"SELECT table_id, column_id FROM {catalog}.ducklake_table_column_stats WHERE {clause}",
-                        params * 2).fetchall()
+    stale = con.execute(
+        f"SELECT table_id, column_id FROM {catalog}.ducklake_table_column_stats WHERE {clause}", params * 2
+    ).fetchall()
     for table_id, column_id in stale:
         low, high = con.execute(
             f"SELECT min(s.min_value), max(s.max_value) FROM {catalog}.ducklake_file_column_stats s "
             f"JOIN {catalog}.ducklake_data_file f ON f.data_file_id = s.data_file_id "
-            "WHERE s.table_id = ? AND s.column_id = ? AND f.end_snapshot IS NULL", [table_id, column_id]).fetchone()
-        con.execute(f"UPDATE {catalog}.ducklake_table_column_stats SET min_value = ?, max_value = ? "
-                    "WHERE table_id = ? AND column_id = ?", [low, high, table_id, column_id])
+            "WHERE s.table_id = ? AND s.column_id = ? AND f.end_snapshot IS NULL",
+            [table_id, column_id],
+        ).fetchone()
+        con.execute(
+            f"UPDATE {catalog}.ducklake_table_column_stats SET min_value = ?, max_value = ? "
+            "WHERE table_id = ? AND column_id = ?",
+            [low, high, table_id, column_id],
+        )
 
 
 def _recompute_table_stats(settings: Settings, person: Person) -> None:
@@ -344,15 +381,21 @@ def _recompute_table_stats(settings: Settings, person: Person) -> None:
     clause = " OR ".join(where.format(column=c) for c in ("min_value", "max_value"))
     with contextlib.closing(sqlite3.connect(settings.lake_catalog_file, timeout=60, isolation_level=None)) as db:
         db.execute("BEGIN IMMEDIATE")
-        stale = db.execute(f"SELECT table_id, column_id FROM ducklake_table_column_stats WHERE {clause}",
-                           params * 2).fetchall()
+        stale = db.execute(
+            f"SELECT table_id, column_id FROM ducklake_table_column_stats WHERE {clause}", params * 2
+        ).fetchall()
         for table_id, column_id in stale:
             low, high = db.execute(
                 "SELECT min(s.min_value), max(s.max_value) FROM ducklake_file_column_stats s "
                 "JOIN ducklake_data_file f ON f.data_file_id = s.data_file_id "
-                "WHERE s.table_id = ? AND s.column_id = ? AND f.end_snapshot IS NULL", (table_id, column_id)).fetchone()
-            db.execute("UPDATE ducklake_table_column_stats SET min_value = ?, max_value = ? "
-                       "WHERE table_id = ? AND column_id = ?", (low, high, table_id, column_id))
+                "WHERE s.table_id = ? AND s.column_id = ? AND f.end_snapshot IS NULL",
+                (table_id, column_id),
+            ).fetchone()
+            db.execute(
+                "UPDATE ducklake_table_column_stats SET min_value = ?, max_value = ? "
+                "WHERE table_id = ? AND column_id = ?",
+                (low, high, table_id, column_id),
+            )
         db.execute("COMMIT")
 
 
@@ -384,21 +427,23 @@ def erase_from_files(settings: Settings, person: Person, report: ErasureReport) 
     """Every other file under the data folder: logs lose the lines naming the person; any other file naming her is
     reported in `report.remaining`, since erasing from a format this step does not know could corrupt it."""
     needles = [n.encode() for n in sorted(person.text_needles | person.json_needles | person.keys)]
-    handled = {settings.lrs_db.resolve(), *(settings.lrs_db.with_name(settings.lrs_db.name + s).resolve()
-                                            for s in ("-wal", "-shm", "-journal"))}
+    handled = {
+        settings.lrs_db.resolve(),
+        *(settings.lrs_db.with_name(settings.lrs_db.name + s).resolve() for s in ("-wal", "-shm", "-journal")),
+    }
     for path in sorted(settings.data_dir.rglob("*")):
         if not path.is_file() or path.resolve() in handled or settings.lake_dir in path.parents:
             continue
         content = path.read_bytes()
         if not any(needle in content for needle in needles):
             continue
-        if path.suffix in LINE_FILES or "logs" in path.relative_to(settings.data_dir).parts[:-1]:
-            if not content.startswith(BINARY_MAGIC):
-                lines = content.splitlines(keepends=True)
-                kept = [line for line in lines if not any(needle in line for needle in needles)]
-                _replace(path, b"".join(kept))
-                report.add("lines of logs and exports", len(lines) - len(kept))
-                continue
+        is_lines = path.suffix in LINE_FILES or "logs" in path.relative_to(settings.data_dir).parts[:-1]
+        if is_lines and not content.startswith(BINARY_MAGIC):
+            lines = content.splitlines(keepends=True)
+            kept = [line for line in lines if not any(needle in line for needle in needles)]
+            _replace(path, b"".join(kept))
+            report.add("lines of logs and exports", len(lines) - len(kept))
+            continue
         report.remaining.append(str(path.relative_to(settings.data_dir)))
 
 

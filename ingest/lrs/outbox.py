@@ -11,15 +11,20 @@ that restarted empty) are published again.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from ingest.lrs.engine import Db
 
-if TYPE_CHECKING:
-    from ingest.lrs.store import LrsStore
-
 COLUMNS = ("event_id", "message_key", "payload", "created_at")
+
+
+class Reader(Protocol):
+    """The reads the counts below need: the LRS store's (ingest/lrs/store.py), which writes through this module."""
+
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
+
+    def read_one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None: ...
 
 
 class Entry(NamedTuple):
@@ -52,8 +57,10 @@ def pending(db: Db, current_topic_id: str, limit: int, *, skip_locked: str = "")
     rows = db.execute(f"{columns} WHERE topic_id IS NULL ORDER BY seq LIMIT ?{skip_locked}", (limit,)).fetchall()
     if len(rows) < limit:
         # Two ranges rather than <>, so both engines find the few entries of an old log through outbox_by_log.
-        rows += db.execute(f"{columns} WHERE topic_id < ? OR topic_id > ? ORDER BY seq LIMIT ?{skip_locked}",
-                           (current_topic_id, current_topic_id, limit - len(rows))).fetchall()
+        rows += db.execute(
+            f"{columns} WHERE topic_id < ? OR topic_id > ? ORDER BY seq LIMIT ?{skip_locked}",
+            (current_topic_id, current_topic_id, limit - len(rows)),
+        ).fetchall()
     return [Entry(seq, event_id, bytes(key), bytes(payload)) for seq, event_id, key, payload in rows]
 
 
@@ -77,20 +84,22 @@ def confirm(db: Db, lake_offsets: Mapping[tuple[str, int], int]) -> int:
     return deleted
 
 
-def counts(store: LrsStore) -> dict[str, int]:
-    total, unpublished = store.read_one(
-        "SELECT count(*), count(*) FILTER (WHERE topic_id IS NULL) FROM outbox")
+def counts(store: Reader) -> dict[str, int]:
+    total, unpublished = store.read_one("SELECT count(*), count(*) FILTER (WHERE topic_id IS NULL) FROM outbox")
     return {"outbox": total, "outbox_unpublished": unpublished}
 
 
-def placed_beyond(store: LrsStore, topic_id: str, lake_offsets: Mapping[int, int]) -> tuple[dict[int, int], int]:
+def placed_beyond(store: Reader, topic_id: str, lake_offsets: Mapping[int, int]) -> tuple[dict[int, int], int]:
     """Per partition, entries placed on this log but not yet in the lake; and entries not yet published."""
     behind: dict[int, int] = {}
-    for partition, placed in store.read("SELECT kafka_partition, count(*) FROM outbox WHERE topic_id = ? "
-                                        "GROUP BY kafka_partition", (topic_id,)):
+    for partition, placed in store.read(
+        "SELECT kafka_partition, count(*) FROM outbox WHERE topic_id = ? GROUP BY kafka_partition", (topic_id,)
+    ):
         if partition in lake_offsets:
-            (placed,) = store.read_one("SELECT count(*) FROM outbox WHERE topic_id = ? AND kafka_partition = ? "
-                                       "AND kafka_offset >= ?", (topic_id, partition, lake_offsets[partition]))
+            (placed,) = store.read_one(
+                "SELECT count(*) FROM outbox WHERE topic_id = ? AND kafka_partition = ? AND kafka_offset >= ?",
+                (topic_id, partition, lake_offsets[partition]),
+            )
         if placed:
             behind[partition] = placed
     (unpublished,) = store.read_one("SELECT count(*) FROM outbox WHERE topic_id IS NULL")
