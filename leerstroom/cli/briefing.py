@@ -26,14 +26,13 @@ def month_of(text: str) -> date:
 
 def certified(settings: Settings, snapshot_id: int | None = None) -> Snapshot:
     """The last certified snapshot (or the one asked for, when it was certified)."""
-    con = lake.connect(settings, read_only=True)
-    try:
-        rows = con.execute(
+    rows = lake.read(
+        settings,
+        lambda con: con.execute(
             "SELECT certified_snapshot_id, finished_at, run_id FROM lake.meta.transform_runs "
             "WHERE status = 'certified' AND certified_snapshot_id IS NOT NULL ORDER BY certified_snapshot_id DESC"
-        ).fetchall()
-    finally:
-        con.close()
+        ).fetchall(),
+    )
     runs = [Snapshot(int(s), at, str(run)) for s, at, run in rows]
     if not runs:
         raise ConfigurationError("nothing is certified yet: run `leerstroom transform` first")
