@@ -10,7 +10,7 @@ statements are in the lake to the last one, so process start-up, the group's joi
 first rebalance are left out. Each run also checks that the lake holds every statement
 exactly once.
 
-Run: .venv/bin/python bench/sink_scaling.py [--statements 40000] [--catalogs sqlite,postgres]
+Run: .venv/bin/python bench/sink_scaling.py [--statements 200000] [--catalogs sqlite,postgres]
 On a shared or busy machine the figures are indicative only.
 """
 
@@ -45,15 +45,17 @@ def lake_count(settings: Settings) -> tuple[int, int]:
     """(statements, distinct statement ids) in the lake; (0, 0) before the sink created it."""
     if not lake.exists(settings):
         return 0, 0
-    con = lake.connect(settings, read_only=True)
     try:
-        return con.execute("SELECT count(*), count(DISTINCT statement_id) FROM lake.raw.statements").fetchone()
+        return lake.read(
+            settings,
+            lambda con: con.execute(
+                "SELECT count(*), count(DISTINCT statement_id) FROM lake.raw.statements"
+            ).fetchone(),
+        )
     except duckdb.Error as err:
-        # DuckLake 1.4.4 now and then fails to read table statistics while a commit lands; the next poll reads.
+        # The sinks create the table with their first batch: until then there is nothing to count.
         logging.getLogger(__name__).info("counting the lake failed, polling again: %s", str(err).splitlines()[0])
         return 0, 0
-    finally:
-        con.close()
 
 
 def run_sinks(settings: Settings, bootstrap: str, sinks: int, count: int, timeout: float) -> float:
@@ -112,7 +114,7 @@ def run_sinks(settings: Settings, bootstrap: str, sinks: int, count: int, timeou
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--statements", type=int, default=80_000)
+    parser.add_argument("--statements", type=int, default=200_000)
     parser.add_argument("--catalogs", default="sqlite,postgres")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--keep", action="store_true", help="keep the lakes and the sinks' logs")
