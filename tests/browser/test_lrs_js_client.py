@@ -63,6 +63,13 @@ async function learn(endpoint, key, secret, learnerMbox, courseId) {
 """
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the test page's files without logging every request."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 @pytest.fixture(scope="session")
 def tincanjs_bundle() -> Path:
     """TinCanJS from the npm registry, installed outside the tracked tree on first use."""
@@ -89,8 +96,7 @@ def content_site(tmp_path: Path, tincanjs_bundle: Path) -> Iterator[str]:
     site.mkdir()
     (site / "index.html").write_text(PAGE)
     shutil.copy(tincanjs_bundle, site / "tincan.js")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]  # quiet: no request log
+    handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

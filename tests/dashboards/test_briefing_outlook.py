@@ -4,6 +4,7 @@ publishes, with only the columns the outlook reads), so every figure can be work
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import duckdb
@@ -24,7 +25,7 @@ DEPARTMENTS = {
 
 
 @pytest.fixture
-def marts() -> duckdb.DuckDBPyConnection:
+def marts() -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect()
     con.execute("ATTACH ':memory:' AS lake")
     con.execute("CREATE SCHEMA lake.marts")

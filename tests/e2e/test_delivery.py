@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from email.message import EmailMessage as Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -72,7 +73,7 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def smtp() -> Iterator[Mailbox]:
+def smtp() -> Iterator[tuple[Mailbox, int]]:
     mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -147,7 +148,7 @@ def without_october_learning(settings: Settings, org: BriefingOrg, department: s
         con.close()
 
 
-def attachments(message: Message) -> list[tuple[str, bytes]]:
+def attachments(message: Message) -> list[tuple[str | None, Any]]:
     return [(part.get_filename(), part.get_payload(decode=True)) for part in message.walk() if part.get_filename()]
 
 

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -23,7 +24,7 @@ ADA = "ada@example.org"
 
 
 def statement(mbox: str, *attachments: bytes) -> dict:
-    found = {
+    found: dict[str, Any] = {
         "actor": {"mbox": f"mailto:{mbox}"},
         "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
         "object": {"id": "https://lms.example.org/course/1"},

@@ -225,7 +225,9 @@ def employee_aggregates(people: list[Employee], statements: list[dict]) -> tuple
             p.employee_id
         )
     days = defaultdict(list)
-    failed, social, badges = Counter(), Counter(), Counter()
+    failed: Counter[str] = Counter()
+    social: Counter[str] = Counter()
+    badges: Counter[str] = Counter()
     for s in statements:
         person = owner.get(actor_key(s["actor"]))
         day = when(s).date()

@@ -201,13 +201,13 @@ def another_writer_holds_the_store(settings: Settings):
             yield
             blocker.rollback()
         return
-    blocker = sqlite3.connect(settings.lrs_db, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
+    holder = sqlite3.connect(settings.lrs_db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
     try:
         yield
     finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def test_a_store_that_cannot_commit_answers_503_and_keeps_nothing(settings: Settings, in_process_lrs) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.routing import Route
 
 from ingest.lrs import credentials
 from ingest.lrs.app import create_app
@@ -28,7 +29,13 @@ FAILURES = 5
 def routes(settings: Settings) -> list[tuple[str, str]]:
     """(method, path) of every route the LRS app serves, read from the app itself."""
     app = create_app(settings)
-    found = {(method, route.path) for route in app.routes for method in route.methods if method != "HEAD"}
+    found = {
+        (method, route.path)
+        for route in app.routes
+        if isinstance(route, Route)
+        for method in route.methods or ()
+        if method != "HEAD"
+    }
     app.state.store.close()
     return sorted(found)
 

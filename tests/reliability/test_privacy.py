@@ -9,6 +9,7 @@ import time
 import urllib.parse
 import uuid
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import httpx
@@ -112,7 +113,7 @@ def test_manager_touchpoints_join_the_roster_with_pseudonymisation_on(pseudonymi
             header=HEADER,
         ),
     )
-    mentored = {
+    mentored: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "actor": {"mbox": f"mailto:{mara}"},
         "verb": {"id": "http://id.tincanapi.com/verb/mentored", "display": {"en-US": "mentored"}},

@@ -79,7 +79,12 @@ def ibm_shaped(path: Path, people: int = 400, seed: int = 2) -> Path:
 def test_anchor_prints_leerstrooms_figures_with_intervals_next_to_the_references(tmp_path, capsys, monkeypatch) -> None:
     fits = []
     real_fit = retention_anchor.fit
-    monkeypatch.setattr(retention_anchor, "fit", lambda *a, **k: fits.append(k["columns"]) or real_fit(*a, **k))
+
+    def recording_fit(*args, **kwargs):
+        fits.append(kwargs["columns"])
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(retention_anchor, "fit", recording_fit)
 
     assert retention_anchor.main([str(ibm_shaped(tmp_path / "ibm.csv")), "--repeats", "2", "--replicates", "100"]) == 0
     printed = capsys.readouterr().out

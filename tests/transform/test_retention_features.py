@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -34,6 +35,8 @@ def roster(version: str) -> list[Employee]:
         "B": {"satisfaction": 4.5, "overtime_hours": 3, "last_promotion_date": "2025-02-10"},
         "C": {"satisfaction": 1.0, "overtime_hours": 40, "last_promotion_date": "2025-04-01"},
     }[version]
+    # In version C, e2 left (voluntarily) at the end of February.
+    left: dict[str, Any] = {"termination_date": date(2025, 2, 28), "exit_voluntary": True} if version == "C" else {}
     people = [
         Employee("e5", "Sales", "North"),
         Employee("e1", "Sales", "North", "e5", attributes=e1),
@@ -43,7 +46,7 @@ def roster(version: str) -> list[Employee]:
             "North",
             "e5",
             attributes={"satisfaction": 3.0},
-            **({"termination_date": date(2025, 2, 28), "exit_voluntary": True} if version == "C" else {}),
+            **left,
         ),
         Employee("e4", "Sales", "North", "e5", attributes={"satisfaction": 3.5} if version == "C" else {}),
     ]

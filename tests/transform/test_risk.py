@@ -29,6 +29,7 @@ from transform.risk.backtest import (
 )
 from transform.risk.features import BY_COLUMN, COLUMNS, NULLABLE, indicator, read_features
 from transform.risk.model import HIGH_RATIO, MEDIUM_RATIO, fit
+from transform.risk.step import RiskOutcome
 
 
 def warehouse(settings: Settings, sql: str) -> pd.DataFrame:
@@ -44,7 +45,7 @@ def marts(settings: Settings) -> set[str]:
     )
 
 
-def run(settings: Settings, frame: pd.DataFrame) -> tuple[object, list[str]]:
+def run(settings: Settings, frame: pd.DataFrame) -> tuple[RiskOutcome, list[str]]:
     write_features(settings, frame)
     lines: list[str] = []
     return run_risk_step(settings, lines.append), lines
