@@ -38,6 +38,10 @@ def streamlit_command(settings: Settings) -> list[str]:
         # Readers of the dashboards have no use for the developer toolbar (Deploy, rerun, settings).
         "--client.toolbarMode",
         "viewer",
+        # A table leaves the dashboards only through the audited, role-checked downloads (dashboards/downloads.py),
+        # never through a table's own CSV export or copy.
+        "--client.disableDataExport",
+        "true",
     ]
 
 

@@ -74,6 +74,7 @@ class Walk:
     offered: set[str] = field(default_factory=set)
     downloads: list[tuple[str, str, pd.DataFrame, str]] = field(default_factory=list)  # route, file, rows, url
     refused_by_url: dict[str, str] = field(default_factory=dict)  # route -> the main area's text after sign-in
+    table_controls: dict[str, list[str]] = field(default_factory=dict)  # route -> its first table's toolbar buttons
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +132,17 @@ def download_everything(page: Page, route: str, walk: Walk) -> None:
         walk.downloads.append((route, download.suggested_filename, rows, download.url))
 
 
+def table_controls(page: Page) -> list[str] | None:
+    """The buttons a reader gets on hovering the page's first table (None: no table on the page)."""
+    tables = page.locator('[data-testid="stDataFrame"]')
+    if tables.count() == 0:
+        return None
+    tables.first.hover()
+    toolbar = page.locator('[data-testid="stElementToolbar"] button')
+    toolbar.first.wait_for(timeout=10_000)
+    return toolbar.evaluate_all("buttons => buttons.map(b => b.getAttribute('aria-label') || b.textContent)")
+
+
 def walk_as(browser: Browser, served: Served, role: str, matrix: list[MatrixRow]) -> Walk:
     walk = Walk()
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
@@ -144,6 +156,9 @@ def walk_as(browser: Browser, served: Served, role: str, matrix: list[MatrixRow]
         walk.reports[row.path] = page_report(page)
         page.screenshot(path=str(ARTIFACTS / f"dashboard-{role}-{row.path}.png"), full_page=True)
         download_everything(page, row.path, walk)
+        controls = table_controls(page)
+        if controls is not None:
+            walk.table_controls[row.path] = controls
     context.close()
     for row in matrix:
         if role in row.roles:
@@ -219,6 +234,11 @@ def test_every_route_and_download_as_each_role_against_the_role_matrix(
     new = audited.iloc[: len(audited) - len(audited_before)]
     made = new[(new["user_name"] == name) & (new["action"] == "download")]
     assert sorted(made["dataset"]) == sorted(Path(file).stem for _route, file, _rows, _url in walk.downloads)
+
+    # A table's own toolbar offers no export: a table leaves only through the audited downloads above.
+    assert walk.table_controls, "the walk met tables"
+    for route, controls in walk.table_controls.items():
+        assert "Fullscreen" in controls and "Download as CSV" not in controls, (role, route, controls)
 
     # Served once, to that click: the same URL from a fresh client, without the reader's cookie, gets nothing.
     for _route, file, _rows, url in walk.downloads:
