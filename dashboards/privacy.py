@@ -33,6 +33,14 @@ comes out of one of the three shapes below, and each shape has its rules here:
   people, and so do the categories hidden together, the rest of the total once one
   category is taken out, and a category that lies wholly inside another.
 
+Left as they are, for every role that may open their page: figures of the whole
+organisation that no reader can narrow down. These are the retention model's quality per
+backtest cutoff (its snapshots and exits in the organisation, AUC, Brier) and its term
+weights, on the model page (HR analysts and admins); the filter choices of the explorer
+(the names of departments, teams, managers, job roles and locations, as the organisation
+chart has them: which of them shows figures is decided here); and the time of the newest
+statement. A figure per unit or per tenth of risk always goes through a function here.
+
 HR analysts read individual-level data (METRICS.md, Privacy), so for them (the
 `unrestricted` audience) every function returns figures unchanged. Nothing here uses
 Streamlit: the dashboards cache these results per snapshot and audience in

@@ -290,6 +290,32 @@ def _string_columns(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], lis
     return tables
 
 
+def _hr_record(con: duckdb.DuckDBPyConnection, person: Person) -> tuple[list[str], list[str]]:
+    """Her employee ids, through the identities the roster linked to her, and the names her roster rows gave her.
+
+    Rows keyed by those ids (her roster rows in every version, what the transform derived from them) are hers;
+    rows of colleagues naming her as their manager stay theirs.
+    """
+    keys = sorted(person.keys)
+    employees = [
+        employee
+        for (employee,) in con.execute(
+            "SELECT DISTINCT employee_id FROM lake.raw.roster_identities WHERE actor_key IN (SELECT unnest(?)) "
+            "ORDER BY 1",
+            [keys],
+        ).fetchall()
+    ]
+    names = [
+        name
+        for (name,) in con.execute(
+            "SELECT DISTINCT display_name FROM lake.raw.roster WHERE employee_id IN (SELECT unnest(?)) "
+            "AND display_name IS NOT NULL ORDER BY 1",
+            [employees],
+        ).fetchall()
+    ]
+    return employees, names
+
+
 def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -> None:
     """Delete every lake row naming the person, then make sure no file keeps the deleted bytes."""
     if not lake.exists(settings):
@@ -297,6 +323,7 @@ def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -
     con = lake.connect(settings)
     try:
         tables = _string_columns(con)
+        employees, hr_names = _hr_record(con, person) if ("raw", "roster_identities") in tables else ([], [])
 
         def delete(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             counts = {}
@@ -304,6 +331,9 @@ def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -
             for (schema, table), columns in tables.items():
                 matches = []
                 params: list[str] = []
+                if employees and "employee_id" in columns:
+                    matches.append(f'CAST("employee_id" AS VARCHAR) IN ({",".join("?" * len(employees))})')
+                    params.extend(employees)
                 for column in columns:
                     text = f'CAST("{column}" AS VARCHAR)'
                     matches.append(f"{text} IN ({','.join('?' * len(keys))})")
@@ -333,11 +363,13 @@ def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -
             con.execute("CALL ducklake_merge_adjacent_files('lake')")
             con.execute("CALL ducklake_expire_snapshots('lake', older_than => now())")
             con.execute("CALL ducklake_cleanup_old_files('lake', cleanup_all => true)")
+        # Statistics may hold her HR record's values too (an employee id, a name), not only her identities.
+        needles = person.text_needles | person.json_needles | person.keys | set(employees) | set(hr_names)
         if lake.on_postgres(settings):
-            _recompute_shared_catalog_stats(con, person)
+            _recompute_shared_catalog_stats(con, needles)
         else:
             with lake.writer_lock(settings):
-                _recompute_table_stats(settings, person)
+                _recompute_table_stats(settings, needles)
     finally:
         con.close()
     if lake.on_postgres(settings):
@@ -350,10 +382,10 @@ def erase_from_lake(settings: Settings, person: Person, report: ErasureReport) -
         _scrub_sqlite(settings.lake_catalog_file)
 
 
-def _recompute_shared_catalog_stats(con: duckdb.DuckDBPyConnection, person: Person) -> None:
+def _recompute_shared_catalog_stats(con: duckdb.DuckDBPyConnection, needles: set[str]) -> None:
     """_recompute_table_stats for a PostgreSQL catalog, through the catalog DuckLake attached beside the lake."""
     catalog = f"__ducklake_metadata_{lake.LAKE}"
-    where, params = _like_any("{column}", person.text_needles | person.json_needles | person.keys)
+    where, params = _like_any("{column}", needles)
     clause = " OR ".join(where.format(column=c) for c in ("min_value", "max_value"))
     stale = con.execute(
         f"SELECT table_id, column_id FROM {catalog}.ducklake_table_column_stats WHERE {clause}", params * 2
@@ -372,12 +404,13 @@ def _recompute_shared_catalog_stats(con: duckdb.DuckDBPyConnection, person: Pers
         )
 
 
-def _recompute_table_stats(settings: Settings, person: Person) -> None:
-    """Table-level min/max in the catalog outlive deleted rows; recompute those naming the person from live files.
+def _recompute_table_stats(settings: Settings, needles: set[str]) -> None:
+    """Table-level min/max in the catalog outlive deleted rows; recompute those holding any of `needles` (what names
+    the person) from live files.
 
     Only text columns can hold an identity, and for text the catalog's string order is the column's order.
     """
-    where, params = _like_any("{column}", person.text_needles | person.json_needles | person.keys)
+    where, params = _like_any("{column}", needles)
     clause = " OR ".join(where.format(column=c) for c in ("min_value", "max_value"))
     with contextlib.closing(sqlite3.connect(settings.lake_catalog_file, timeout=60, isolation_level=None)) as db:
         db.execute("BEGIN IMMEDIATE")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import uuid
@@ -12,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ingest.privacy.forgotten import ForgetList
 from ingest.privacy.pseudonyms import roster_actor_key
 from ingest.roster.mapping import Mapping
 from ingest.roster.validation import RosterRow, read_roster
@@ -28,6 +30,7 @@ class ImportSummary:
     employees: int
     identities: int
     source_file: str
+    left_out_erased: int = 0  # employees left out: erased at their request (`leerstroom forget`)
 
 
 def _roster_table(import_id: str, rows: list[RosterRow]) -> pa.Table:
@@ -107,8 +110,14 @@ def import_roster(
     snapshot's HR attributes from the version in force then.
     """
     rows = read_roster(path, mapping or Mapping())
+    # Someone erased at their request stays erased: HR's next export still lists them, the lake takes nothing of it.
+    forgotten = ForgetList(settings)
+    kept = [row for row in rows if not any(forgotten.about({}, key) for key in row.actor_keys)]
+    if len(kept) < len(rows):
+        log.warning("roster import leaves out %d employees erased at their request", len(rows) - len(kept))
     con = lake.connect(settings)
     try:
-        return store_roster(con, settings, rows, str(Path(path).resolve()), imported_at)
+        summary = store_roster(con, settings, kept, str(Path(path).resolve()), imported_at)
     finally:
         con.close()
+    return dataclasses.replace(summary, left_out_erased=len(rows) - len(kept))

@@ -20,5 +20,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     print(
         f"roster import {summary.import_id}: {summary.employees} employees, {summary.identities} xAPI identities "
         f"from {summary.source_file}"
+        + (
+            f"; {summary.left_out_erased} employees left out: erased at their request (leerstroom forget)"
+            if summary.left_out_erased
+            else ""
+        )
     )
     return 0

@@ -206,8 +206,23 @@ def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_stateme
             == 204
         )
     wait_for(pipeline, [s["id"] for s in others + ada + [essay]])
+    # HR's export lists her (name, employee id, identity) beside a colleague; it lives outside the data folder.
+    from ingest.roster import import_roster
+    from tests.ingest.test_roster import HEADER, write_csv
+
+    hr = settings.data_dir.parent / "hr"
+    hr.mkdir()
+    export = write_csv(
+        hr,
+        [
+            f"E-ADA-1815,Ada King,mailto:{ADA},Research,Engines,,Analyst,London,2019-03-01,,,,,,",
+            "E-GRACE-1906,Grace Hopper,mailto:grace@example.org,Research,Engines,,Engineer,London,2020-01-06,,,,,,",
+        ],
+        header=HEADER,
+    )
+    import_roster(settings, export)
     assert run_transform(settings).certified
-    traces = identity_traces(ADA) + [letter, b"Ada King"]
+    traces = identity_traces(ADA) + [letter, b"Ada King", b"E-ADA-1815"]
     assert files_naming(settings.data_dir, traces), "before forgetting, her identity is stored (the test can see it)"
 
     forgotten = subprocess.run(
@@ -225,6 +240,11 @@ def test_forget_leaves_no_trace_of_the_person_in_any_file_and_drops_late_stateme
     assert '"remaining": []' in forgotten.stdout, forgotten.stdout
 
     assert files_naming(settings.data_dir, traces) == [], "no file under the data folder may name her"
+    assert lake_rows(settings, "SELECT DISTINCT employee_id FROM lake.raw.roster") == [("E-GRACE-1906",)]
+    # HR's next export still lists her: the import leaves her out, and says so.
+    again = import_roster(settings, export)
+    assert again.employees == 1 and again.left_out_erased == 1
+    assert files_naming(settings.data_dir, traces) == [], "the next roster import brought nothing of her back"
     ids = {row[0] for row in lake_rows(settings, "SELECT statement_id FROM lake.raw.statements")}
     assert ids == {s["id"] for s in others}, "everyone else's statements stay, hers (and those naming her) go"
     assert lake_rows(settings, "SELECT count(*) FROM lake.meta.transform_runs WHERE status = 'certified'") == [(0,)], (
