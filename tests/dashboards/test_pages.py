@@ -245,3 +245,26 @@ def test_a_team_leads_own_learning_is_withheld_not_called_unmeasured(org: OrgLak
         assert "t4_leadership_active" in executive.loc[team, "withheld"], team
     analyst = tables["hr_analyst"].set_index("unit_name")
     assert analyst.loc[teams, "t4_leadership_active"].map(lambda value: isinstance(value, float)).all()
+
+
+def test_the_lci_validation_is_shown_to_hr_analysts_only_and_the_running_month_so_far(org: OrgLake) -> None:
+    title = i18n.text("en", "validation.title")
+    monthly = mart(org, "SELECT * FROM lake.marts.mart_lci_org_month ORDER BY month_start")
+    running = monthly[~monthly["is_complete"]]
+    assert not running.empty and pd.notna(running["lci"].iloc[-1]), "the generated organisation learns this month"
+    for role in ("hr_analyst", "executive", "admin"):
+        at = open_page(sign_in(org.settings, role), "overview")
+        shown = [header.value for header in at.subheader]
+        assert (title in shown) == (role == "hr_analyst"), (role, shown)
+        if role == "hr_analyst":
+            # Either the correlation with its n and interval, or the plain statement that there is too little history.
+            said = " ".join([m.value for m in at.markdown] + [i.value for i in at.info])
+            assert "r = " in said or "Too little history to tell yet" in said
+        # The running month is never the headline, but is shown beside it, marked as not complete.
+        texts = " ".join(
+            [caption.value for caption in at.caption]
+            + [metric.help or "" for metric in at.metric]
+            + [str(metric.value) for metric in at.metric]
+            + [m.value for m in at.markdown]
+        )
+        assert "so far" in texts, role
