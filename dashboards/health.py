@@ -74,6 +74,12 @@ def _lake_activity(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(ttl=LIVE_TTL, show_spinner=False)
+def rejection_drops(catalog: str, _settings: Settings) -> list[tuple]:
+    """Per tool: refused requests dropped at the cap, and when the last went (none when there is no LRS store)."""
+    return ingest_status.refusal_drops(_settings) or []
+
+
+@st.cache_data(ttl=LIVE_TTL, show_spinner=False)
 def rejections_per_tool(catalog: str, _settings: Settings) -> pd.DataFrame | None:
     """Refused requests kept by the LRS, counted per tool (credential) and reason; never their bodies.
 

@@ -98,6 +98,22 @@ def collect(settings: Settings) -> dict[str, Any]:
     }
 
 
+def refusal_drops(settings: Settings) -> list[tuple] | None:
+    """Per tool, how many of its oldest refused requests the LRS dropped at LEERSTROOM_LRS_REJECTED_PER_TOOL, and
+    when the last went (ingest/lrs/rejected.py). None when there is no LRS store here or it cannot be read."""
+    if not lrs_store.exists(settings):
+        return None
+    try:
+        store = lrs_store.LrsStore(settings)
+        try:
+            return rejected.drops(store)
+        finally:
+            store.close()
+    except StoreUnavailable as err:
+        log.warning("dropped refused requests could not be counted: %s", err)
+        return None
+
+
 def refusals(settings: Settings) -> list[tuple] | None:
     """Refused requests kept by the LRS, counted per tool (credential), status, field, rule and reason, with how many
     were replayed and when the last was refused (ingest/lrs/rejected.py); never their bodies. None when there is no

@@ -231,6 +231,8 @@ MESSAGES = {
     "health.no_rejections": "No refused requests kept.",
     "health.rejections_note": "Statements refused with 400 are kept {days} days with their body (dead letters). "
     "`leerstroom rejected list|show|export|replay` reads, repairs and replays them.",
+    "health.rejections_dropped": "{tool}: {dropped} of its oldest refused requests were dropped to keep its newest "
+    "{cap} (LEERSTROOM_LRS_REJECTED_PER_TOOL); the last on {last}. The tool got its 400 each time.",
     "health.runs": "Transform runs",
     "health.quality": "Quality results of the last certified run",
     "health.no_quality": "The quality gate has not recorded results yet.",

@@ -236,6 +236,8 @@ MESSAGES = {
     "health.rejections_note": "Statements die met 400 geweigerd zijn, blijven {days} dagen bewaard met hun inhoud "
     "(dead letters). `leerstroom rejected list|show|export|replay` leest, herstelt en "
     "verstuurt ze opnieuw.",
+    "health.rejections_dropped": "{tool}: {dropped} van de oudste geweigerde verzoeken zijn verwijderd om de nieuwste "
+    "{cap} te bewaren (LEERSTROOM_LRS_REJECTED_PER_TOOL); de laatste op {last}. De tool kreeg telkens zijn 400.",
     "health.runs": "Transform-runs",
     "health.quality": "Kwaliteitsresultaten van de laatste gecertificeerde run",
     "health.no_quality": "De kwaliteitspoort heeft nog geen resultaten vastgelegd.",

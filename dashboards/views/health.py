@@ -67,6 +67,16 @@ def section(title_key: str, rows: pd.DataFrame | None, empty_key: str) -> None:
 section("health.dead_letters", activity.get("dead_letters"), "health.no_dead_letters")
 section("health.rejections", health.rejections_per_tool(context.catalog, context.settings), "health.no_rejections")
 st.caption(t("health.rejections_note", days=context.settings.lrs_rejected_days))
+for tool, dropped, last_dropped_at in health.rejection_drops(context.catalog, context.settings):
+    st.warning(
+        t(
+            "health.rejections_dropped",
+            tool=tool,
+            dropped=dropped,
+            cap=context.settings.lrs_rejected_per_tool,
+            last=last_dropped_at,
+        )
+    )
 section("health.runs", activity.get("runs"), "data.nothing_certified")
 
 quarantined = health.quarantine_state(context.catalog, context.settings)

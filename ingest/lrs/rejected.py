@@ -206,6 +206,12 @@ def _prune(db: Db, settings: Settings, credential: str) -> None:
         (credential, credential, settings.lrs_rejected_per_tool),
     ).rowcount
     if dropped:
+        db.execute(
+            "INSERT INTO rejection_drops (credential, dropped, last_dropped_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (credential) DO UPDATE SET dropped = rejection_drops.dropped + excluded.dropped, "
+            "last_dropped_at = excluded.last_dropped_at",
+            (credential, dropped, formats.format_timestamp(datetime.now(timezone.utc))),
+        )
         # Once per tool and process at warning level: a tool at its cap drops one note with every refusal.
         level = logging.DEBUG if credential in _AT_CAP else logging.WARNING
         _AT_CAP.add(credential)
@@ -267,6 +273,13 @@ def counts(store: LrsStore, since: str) -> list[tuple]:
         "count(replayed_at), max(at) FROM rejections WHERE at >= ? "
         "GROUP BY credential, status, field, rule, CASE WHEN field IS NULL THEN reason END",
         (since,),
+    )
+
+
+def drops(store: LrsStore) -> list[tuple]:
+    """(tool, refused requests dropped at LEERSTROOM_LRS_REJECTED_PER_TOOL, when the last went), most first."""
+    return store.read(
+        "SELECT credential, dropped, last_dropped_at FROM rejection_drops ORDER BY dropped DESC, credential"
     )
 
 

@@ -210,11 +210,19 @@ SQLITE_TERM_KEYS = """CREATE TABLE statement_term_keys (
     seq      INTEGER NOT NULL,
     PRIMARY KEY (term_key, seq)
 ) WITHOUT ROWID"""
+# Refused requests dropped at LEERSTROOM_LRS_REJECTED_PER_TOOL, counted per tool (ingest/lrs/rejected.py), so a
+# dead letter that is gone is never gone silently.
+REJECTION_DROPS = """CREATE TABLE rejection_drops (
+    credential      TEXT PRIMARY KEY,
+    dropped         BIGINT NOT NULL,
+    last_dropped_at TEXT NOT NULL
+)"""
 SQLITE_MIGRATIONS: Sequence[Migration] = (
     _adopt_sqlite_store,
     OUTBOX_UNPUBLISHED,
     SQLITE_TERM_KEYS,
     search_terms.keys_from_text_index,
+    REJECTION_DROPS,
 )
 
 POSTGRES_MIGRATIONS: Sequence[Migration] = (
@@ -312,6 +320,7 @@ POSTGRES_MIGRATIONS: Sequence[Migration] = (
     CREATE INDEX rejections_by_at ON rejections (at);
     """,
     OUTBOX_UNPUBLISHED,
+    REJECTION_DROPS,
 )
 # Any number: the key of the advisory lock two processes migrating one PostgreSQL store at once take in turn.
 POSTGRES_LOCK = 7_401_014

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
+from ingest.lrs.store import LrsStore
 from leerstroom.net import free_port
 from leerstroom.settings import Settings
 from tests.dashboards.app_session import frames, open_page, sign_in
@@ -50,6 +51,17 @@ def refused(org_lake: OrgLake, tmp_path_factory: pytest.TempPathFactory) -> Sett
         }
         for _ in range(2)
     ]
+    # A tool at its cap of kept refusals had its oldest dropped (as rejected._prune counts them).
+    store = LrsStore(settings)
+    try:
+        with store.transaction() as db:
+            db.execute(
+                "INSERT INTO rejection_drops (credential, dropped, last_dropped_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (credential) DO NOTHING",
+                ("noisy-lms", 7, "2026-11-20T08:00:00.000Z"),
+            )
+    finally:
+        store.close()
     result = screen_and_judge(settings, future, first_offset=8_000_000)
     assert result.status == "failed", "two of two new statements set aside is above the 1 % share"
     return settings
@@ -82,6 +94,10 @@ def test_the_health_page_counts_refusals_per_tool_and_reason_and_the_quarantine_
 ) -> None:
     at = health_page(refused, monkeypatch, "6")
 
+    assert any(
+        "noisy-lms: 7 of its oldest refused requests were dropped" in w.value and "2026-11-20" in w.value
+        for w in at.warning
+    ), "refused requests dropped at the cap are said, never silently gone"
     shown = frames(at)
     (refusals,) = [f for f in shown if "refused" in f.columns]
     assert sorted(zip(refusals["tool"], refusals["reason"], refusals["refused"], strict=True)) == [

@@ -145,10 +145,13 @@ def test_refusals_expire_after_their_days_and_each_tool_keeps_only_its_newest(se
             )
         kept = rejected.listing(store, settings, limit=None)
         rows = store.read("SELECT credential, count(*) FROM rejections GROUP BY 1")
+        dropped = rejected.drops(store)
     finally:
         store.close()
     assert [r.reason for r in kept] == [f"refusal {n}" for n in range(104, 4, -1)]
     assert rows == [("busy-tool", 100)], "the expired note left the file too"
+    # Dropped at the cap, never silently: counted per tool (the health page shows it); an expired note is not a drop.
+    assert [(tool, count) for tool, count, _last in dropped] == [("busy-tool", 5)]
 
 
 def test_forget_erases_the_dead_letters_naming_a_person_and_later_ones_keep_no_body(

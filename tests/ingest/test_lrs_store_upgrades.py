@@ -26,12 +26,13 @@ engine_settings = on_every_engine("engine_settings")
 
 def as_before_versioning(db: sqlite3.Connection) -> None:
     """A store as the last release before versioned migrations left it: no version, no index of unpublished
-    outbox entries, and its search terms indexed as text."""
+    outbox entries, its search terms indexed as text, and no count of refused requests dropped at the cap."""
     db.execute("DROP INDEX outbox_unpublished")
     db.execute(
         "CREATE TABLE statement_terms (term TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (term, seq)) WITHOUT ROWID"
     )
     db.execute("DROP TABLE statement_term_keys")
+    db.execute("DROP TABLE rejection_drops")
     db.execute("PRAGMA user_version = 0")
 
 
