@@ -32,6 +32,7 @@ from ingest.generator import build_organisation, generate_statements
 from ingest.generator.organisation import DOMAIN
 from ingest.generator.roster import write_roster
 from ingest.roster import import_roster
+from ingest.sink_batch import STATEMENT_SCHEMA
 from ingest.xapi.columns import statement_columns
 from leerstroom import lake
 from leerstroom.settings import Settings
@@ -39,22 +40,7 @@ from transform.runner import run_transform
 
 log = logging.getLogger(__name__)
 
-RAW_COLUMNS = [
-    "statement_id",
-    "actor_key",
-    "verb_id",
-    "object_id",
-    "object_type",
-    "registration",
-    "voided_statement_id",
-    "statement_timestamp",
-    "stored_at",
-    "loaded_at",
-    "topic_id",
-    "kafka_partition",
-    "kafka_offset",
-    "payload",
-]
+RAW_COLUMNS = STATEMENT_SCHEMA.names  # lake.raw.statements' columns, as the sink writes them
 UUID_HEAD = r'"[0-9a-f]{8}-([0-9a-f]{4}-4)'
 
 

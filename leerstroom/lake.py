@@ -411,6 +411,15 @@ def write_transaction(
     raise AssertionError("unreachable")
 
 
+def write(settings: Settings, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Run `work` in one write transaction (write_transaction) on a connection of its own; returns its result."""
+    con = connect(settings)
+    try:
+        return write_transaction(con, work, settings=settings)
+    finally:
+        con.close()
+
+
 def append(settings: Settings, table, target: str) -> int:
     """Insert an Arrow table into a lake table in one write transaction; returns the new snapshot id.
 

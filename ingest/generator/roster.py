@@ -10,24 +10,10 @@ from pathlib import Path
 
 from ingest.generator.organisation import Employee
 from ingest.generator.writer import LMS
+from ingest.roster.mapping import FIELDS
 
-COLUMNS = [
-    "employee_id",
-    "display_name",
-    "identities",
-    "department",
-    "team",
-    "manager_id",
-    "job_role",
-    "location",
-    "hire_date",
-    "termination_date",
-    "exit_voluntary",
-    "satisfaction",
-    "overtime_hours",
-    "last_promotion_date",
-    "leaderboard_opt_in",
-]
+# The columns `leerstroom roster import` maps by default, then the HR attributes it keeps as attributes.
+COLUMNS = [*FIELDS, "satisfaction", "overtime_hours", "last_promotion_date", "leaderboard_opt_in"]
 
 
 def write_roster(people: list[Employee], path: Path) -> Path:

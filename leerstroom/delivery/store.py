@@ -71,11 +71,7 @@ def owe(settings: Settings, targets: Iterable[Target], now: datetime | None = No
             )
         return new
 
-    con = lake.connect(settings)
-    try:
-        return lake.write_transaction(con, work, settings=settings)
-    finally:
-        con.close()
+    return lake.write(settings, work)
 
 
 def due(settings: Settings, now: datetime | None = None) -> list[tuple[Target, int]]:
@@ -142,11 +138,7 @@ def record(settings: Settings, target: Target, attempt: int, error: str | None, 
             ],
         )
 
-    con = lake.connect(settings)
-    try:
-        lake.write_transaction(con, work, settings=settings)
-    finally:
-        con.close()
+    lake.write(settings, work)
 
 
 def raise_alerts(settings: Settings, alerts: list[dict], snapshot_id: int, now: datetime | None = None) -> list[dict]:
@@ -182,11 +174,7 @@ def raise_alerts(settings: Settings, alerts: list[dict], snapshot_id: int, now: 
             )
         return new
 
-    con = lake.connect(settings)
-    try:
-        return lake.write_transaction(con, work, settings=settings)
-    finally:
-        con.close()
+    return lake.write(settings, work)
 
 
 def alert(con: duckdb.DuckDBPyConnection, alert_key: str) -> dict | None:

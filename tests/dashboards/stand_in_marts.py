@@ -7,6 +7,8 @@ whatever lake.marts holds, stand-in or real. Order matters: later ones read earl
 
 from __future__ import annotations
 
+from dashboards.deep_dives import SUB_SCORES
+
 K = 5  # the contract's default privacy_k, as the marts' own is_suppressed uses it
 
 _EVENTS = """
@@ -91,18 +93,7 @@ _FLAGS = """
     bool_or(regexp_matches(verb_id, 'posted|replied')) AS l4_social_learning,
     bool_or(verb_id LIKE '%defined') AS l5_tied_to_performance
 """
-SCORES = (
-    "t1_continuous_learning",
-    "t2_development_facilitated",
-    "t3_mistakes_as_learning",
-    "t4_leadership_active",
-    "t5_diverse_resources",
-    "l1_microlearning",
-    "l2_gamification",
-    "l3_personalised_paths",
-    "l4_social_learning",
-    "l5_tied_to_performance",
-)
+SCORES = SUB_SCORES
 _SHARES = ",\n".join(
     f"round(100.0 * count(*) FILTER (WHERE coalesce(f.{s}, FALSE)) / count(*), 1) AS {s}" for s in SCORES
 )

@@ -12,6 +12,7 @@ from pathlib import Path
 import orjson
 import pyarrow as pa
 
+from ingest.sink_batch import STATEMENT_SCHEMA
 from ingest.xapi.columns import VOIDED, statement_columns
 from leerstroom import lake
 from leerstroom.settings import Settings
@@ -21,22 +22,7 @@ from transform.publish import RunRecord
 from transform.quality.quarantine import screen_new_statements
 from transform.runner import TransformResult, conclude_run, run_transform
 
-RAW_COLUMNS = [
-    "statement_id",
-    "actor_key",
-    "verb_id",
-    "object_id",
-    "object_type",
-    "registration",
-    "voided_statement_id",
-    "statement_timestamp",
-    "stored_at",
-    "loaded_at",
-    "topic_id",
-    "kafka_partition",
-    "kafka_offset",
-    "payload",
-]
+RAW_COLUMNS = STATEMENT_SCHEMA.names  # lake.raw.statements' columns, as the sink writes them
 
 
 def stored_corpus(now: datetime | None = None) -> list[dict]:

@@ -18,6 +18,7 @@ from tests.transform.lake_rows import CertifiedLake, append_raw, build_certified
 from transform import runner
 from transform.dbt_invocation import DbtOutcome
 from transform.publish import RunRecord
+from transform.quality import checks
 from transform.quality.gate import run_quality_gate
 from transform.quality.quarantine import screen_new_statements
 
@@ -133,23 +134,7 @@ BROKEN = {
     ),
     "mart_lci_unit_quarter.lci: ExpectColumnValuesToBeBetween": mart(
         "mart_lci_unit_quarter",
-        "SELECT "
-        + ", ".join(
-            f"{101.0 if c == 'lci' else 50.0} AS {c}"
-            for c in (
-                "t1_continuous_learning",
-                "t2_development_facilitated",
-                "t3_mistakes_as_learning",
-                "t4_leadership_active",
-                "t5_diverse_resources",
-                "l1_microlearning",
-                "l2_gamification",
-                "l3_personalised_paths",
-                "l4_social_learning",
-                "l5_tied_to_performance",
-                "lci",
-            )
-        ),
+        "SELECT " + ", ".join(f"{101.0 if c == 'lci' else 50.0} AS {c}" for c in checks.LCI_SCORES),
     ),
     "mart_lci_org_month.lci: ExpectColumnValuesToBeBetween": mart("mart_lci_org_month", "SELECT 140.0 AS lci"),
     "mart_retention_features.employee_id,snapshot_date: ExpectCompoundColumnsToBeUnique": mart(
